@@ -1,0 +1,29 @@
+"""Errors meant to be shown to the user as one line."""
+
+
+class NewsSearchError(Exception):
+    """Base class: the CLI prints the message and exits with ``exit_code``."""
+
+    exit_code = 1
+
+
+class IndexNotFoundError(NewsSearchError):
+    """No index at the given location."""
+
+
+class IndexIncompatibleError(NewsSearchError):
+    """The index exists but was built by an incompatible version, or is damaged."""
+
+
+class IndexBusyError(NewsSearchError):
+    """Another process is writing to the index."""
+
+
+class QueryError(NewsSearchError):
+    """The query text or a search option cannot be used."""
+
+    exit_code = 2
+
+
+class ReadError(NewsSearchError):
+    """A corpus file cannot be read or parsed."""

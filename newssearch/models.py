@@ -1,0 +1,99 @@
+"""Plain data that leaves the library: articles going in, hits and snippets coming out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Entities:
+    """Named entities found in an article, each list deduplicated in order of first mention."""
+
+    people: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """One news article, as read from a corpus file."""
+
+    id: str
+    headline: str = ""
+    body: str = ""
+    date: datetime | None = None
+    source: str | None = None
+    place: str | None = None
+    url: str | None = None
+    author: str | None = None
+    people: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    path: str | None = None
+    metadata: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Snippet:
+    """A piece of text with the character spans (start, end) of the matched terms."""
+
+    text: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    """One search result."""
+
+    rank: int
+    id: str
+    score: float
+    headline: str
+    snippet: Snippet
+    headline_highlights: list[tuple[int, int]] = field(default_factory=list)
+    date: datetime | None = None
+    source: str | None = None
+    place: str | None = None
+    url: str | None = None
+    author: str | None = None
+    path: str | None = None
+    people: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResults:
+    """A page of ranked hits and the total number of matching articles."""
+
+    query: str
+    total: int
+    page: int
+    limit: int
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+
+@dataclass
+class IndexReport:
+    """What an indexing run did. Article counts for added/updated/removed, file counts for the rest."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    files_read: int = 0
+    files_unchanged: int = 0
+    files_removed: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    formats: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    rebuilt: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)

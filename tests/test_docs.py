@@ -1,0 +1,29 @@
+"""The README documents every command and option, and its two commands are the ones CI runs."""
+
+import re
+
+import typer
+
+from newssearch.cli import app
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_and_option_is_in_the_readme():
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        assert f"newssearch {name}" in README, name
+        for param in command.params:
+            for opt in param.opts:
+                if opt.startswith("--"):
+                    assert opt in README, f"{name} {opt}"
+
+
+def test_ci_runs_the_readme_test_command():
+    commands = re.findall(r"```sh\n(.+?)\n```", README)
+    assert len(commands) >= 2
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert commands[1] in ci
+    assert "newssearch query" in commands[0]

@@ -27,3 +27,13 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert commands[1] in ci
     assert "newssearch query" in commands[0]
+
+
+def test_readme_python_example_runs(corpus, monkeypatch, capsys):
+    """The API example in the README works as written, from a folder holding corpus/."""
+    example = re.search(r"```python\n(.+?)\n```", README, re.DOTALL).group(1)
+    monkeypatch.chdir(corpus.parent)
+    exec(compile(example, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "Washington turns down Iraqi call to remove troops" in out
+    assert "NATO" in out

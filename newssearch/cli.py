@@ -80,7 +80,9 @@ IndexOption = Annotated[
 # --- index -----------------------------------------------------------------------------------------------
 
 
-def _run_update(index: NewsIndex, paths: list[Path], rebuild: bool) -> IndexReport:
+def _run_update(
+    index: NewsIndex, paths: list[Path], rebuild: bool, columns: list[str] | None = None
+) -> IndexReport:
     """Run an update with a progress bar on stderr, shown once there is a file to read."""
     console = _stderr()
     bar = Progress(
@@ -100,14 +102,17 @@ def _run_update(index: NewsIndex, paths: list[Path], rebuild: bool) -> IndexRepo
         bar.update(task, completed=done, total=total, description=f"Indexing {Path(path).name[:30]}")
 
     try:
-        return index.update(paths, rebuild=rebuild, progress=progress)
+        return index.update(paths, rebuild=rebuild, columns=columns, progress=progress)
     finally:
         if bar.live.is_started:
             bar.stop()
 
 
 def _print_report(report: IndexReport, console: Console) -> None:
-    formats = ", ".join(f"{n} {fmt}" for fmt, n in sorted(report.formats.items()))
+    formats = ", ".join(
+        f"{c.files} {fmt}" + (f" with {c.articles} articles" if c.articles != c.files else "")
+        for fmt, c in sorted(report.formats.items())
+    )
     summary = (
         f"{'Rebuilt' if report.rebuilt else 'Indexed'}: {report.added} added, {report.updated} updated, "
         f"{report.removed} removed; files: {report.files_read} read{f' ({formats})' if formats else ''}, "
@@ -133,6 +138,13 @@ def index_command(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Empty the index and read everything again.")
     ] = False,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Column names for CSV/TSV files without a header row, e.g. class,title,description.",
+        ),
+    ] = None,
 ) -> None:
     """Index article files: new and changed files are read, unchanged ones skipped, deleted ones removed."""
     with _errors():
@@ -143,7 +155,8 @@ def index_command(
         else:
             ix = NewsIndex.create(location)
         with ix:
-            report = _run_update(ix, paths, rebuild)
+            names = [c.strip() for c in columns.split(",")] if columns else None
+            report = _run_update(ix, paths, rebuild, names)
         _print_report(report, _stdout())
         if report.files_read == 0 and not report.files_unchanged and report.total == 0:
             what = "no article files found" if not report.skipped else "no file could be indexed"

@@ -29,7 +29,7 @@ from newssearch.errors import (
     ReadError,
 )
 from newssearch.highlight import body_highlighter, headline_highlighter, lead
-from newssearch.models import Article, Hit, IndexReport, SearchResults, Snippet
+from newssearch.models import Article, FormatCount, Hit, IndexReport, SearchResults, Snippet
 from newssearch.readers import discover, read_articles
 from newssearch.schema import SCHEMA_VERSION, build_schema
 
@@ -79,6 +79,8 @@ def article_fields(article: Article, filesig: str | None = None) -> dict:
         "filesig": filesig,
         "source": article.source,
         "place": place or None,
+        "topics": ",".join(_clean_names(article.metadata.get("topics", []))) or None,
+        "metadata": article.metadata or None,
         "url": article.url,
         "author": article.author,
         "date": to_utc_naive(article.date) if article.date else None,
@@ -105,6 +107,7 @@ def stored_to_article(stored: dict) -> Article:
         organizations=_split(stored.get("organizations")),
         places=_split(stored.get("places")),
         path=stored.get("path"),
+        metadata=stored.get("metadata") or {},
     )
 
 
@@ -245,13 +248,15 @@ class NewsIndex:
         paths: Iterable[str | os.PathLike[str]],
         *,
         rebuild: bool = False,
+        columns: list[str] | None = None,
         progress: Progress | None = None,
     ) -> IndexReport:
         """Bring the index up to date with the article files under ``paths`` (files or folders).
 
         New and changed files are read, unchanged ones skipped, and files gone from a given folder removed from the
         index. With ``rebuild=True`` the index is emptied and everything read again. A file that cannot be read is
-        reported in ``IndexReport.skipped`` and whatever was indexed from it before is kept.
+        reported in ``IndexReport.skipped`` and whatever was indexed from it before is kept. ``columns`` names the
+        columns of CSV/TSV files that have no header row.
         """
         roots = [Path(p).absolute() for p in paths]
         for root in roots:
@@ -288,14 +293,15 @@ class NewsIndex:
                 if progress:
                     progress(done, len(work), str(file))
                 try:
-                    result = read_articles(file, root)
+                    result = read_articles(file, root, columns)
                 except ReadError as exc:
                     report.skipped.append((str(file), str(exc)))
                     continue
                 report.files_read += 1
-                report.formats[result.format] = report.formats.get(result.format, 0) + 1
-                if result.note:
-                    report.notes.append((str(file), result.note))
+                counts = report.formats.setdefault(result.format, FormatCount())
+                counts.files += 1
+                counts.articles += len(result.articles)
+                report.notes.extend((str(file), note) for note in result.notes)
                 before = 0 if rebuild else searcher.doc_frequency("path", str(file))
                 if before:
                     writer.delete_by_term("path", str(file))

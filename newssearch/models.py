@@ -79,6 +79,14 @@ class SearchResults:
 
 
 @dataclass
+class FormatCount:
+    """Files read in one input format, and the articles they gave."""
+
+    files: int = 0
+    articles: int = 0
+
+
+@dataclass
 class IndexReport:
     """What an indexing run did. Article counts for added/updated/removed, file counts for the rest."""
 
@@ -90,7 +98,7 @@ class IndexReport:
     files_removed: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
-    formats: dict[str, int] = field(default_factory=dict)
+    formats: dict[str, FormatCount] = field(default_factory=dict)
     total: int = 0
     rebuilt: bool = False
 

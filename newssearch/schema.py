@@ -3,7 +3,7 @@
 Ranked text search runs over ``headline``, ``body`` and the three entity text fields; query-time boosts (see
 ``FIELD_BOOSTS``) weigh the headline and entities above the body, because Whoosh's index-time field boosts are
 weak once BM25 saturates term frequency and cannot be changed without a reindex. The exact-match facet fields
-(``source``, ``place``, ``people``, ``organizations``, ``places``) hold whole lower-cased values.
+(``source``, ``place``, ``people``, ``organizations``, ``places``, ``topics``) hold whole lower-cased values.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 #: Bump when the schema or the meaning of a field changes: older indexes must then be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Query-time weights of the fields searched by default.
 FIELD_BOOSTS = {"headline": 3.0, "person_text": 2.0, "org_text": 2.0, "place_text": 2.0, "body": 1.0}
@@ -24,6 +24,7 @@ FIELD_ALIASES = {
     "person_text": ["person", "people"],
     "org_text": ["org", "organization", "organisation", "organizations"],
     "place_text": ["place", "places"],
+    "topics": ["topic"],
 }
 
 
@@ -54,6 +55,9 @@ def build_schema() -> Schema:
         person_text=TEXT(analyzer=name_analyzer(), phrase=True),
         org_text=TEXT(analyzer=name_analyzer(), phrase=True),
         place_text=TEXT(analyzer=name_analyzer(), phrase=True),
+        # Labels that came with the record (Reuters-21578 TOPICS, say), not extracted from its text.
+        topics=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
+        metadata=STORED(),
         url=STORED(),
         author=STORED(),
     )

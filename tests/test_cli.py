@@ -27,7 +27,7 @@ def test_index_prints_a_summary(corpus, index_path):
     result = run("index", corpus, "--index", index_path)
     assert result.exit_code == 0
     assert "9 added, 0 updated, 0 removed" in result.stdout
-    assert "6 read (1 json, 1 jsonl, 4 text)" in result.stdout
+    assert "6 read (1 json with 2 articles, 1 jsonl with 3 articles, 4 text)" in result.stdout
     assert "holds 9 articles" in result.stdout
     again = run("index", corpus, "--index", index_path)
     assert "0 added" in again.stdout and "6 unchanged" in again.stdout

@@ -35,7 +35,12 @@ def test_open_missing_index_raises(tmp_path):
 def test_first_update_adds_every_article(built):
     # 4 text files (seed + 3) + 3 JSONL records + 2 JSON records
     assert built.added == 9 and built.updated == 0 and built.removed == 0
-    assert built.files_read == 6 and built.formats == {"text": 4, "jsonl": 1, "json": 1}
+    assert built.files_read == 6
+    assert {fmt: (c.files, c.articles) for fmt, c in built.formats.items()} == {
+        "text": (4, 4),
+        "jsonl": (1, 3),
+        "json": (1, 2),
+    }
     assert built.total == 9 and not built.skipped
 
 
@@ -126,8 +131,8 @@ def test_rebuild_reads_everything_again(built, corpus, index_path):
 
 
 def test_interrupted_update_leaves_the_index_as_it_was(built, corpus, index_path):
-    (corpus / "extra.txt").write_text("Extra story\n\nText.")
-    _touch_later(corpus / "storm.txt", "Replaced\n\nReplaced text.")
+    (corpus / "extra.txt").write_text("Extra story\n\nThe harbour reopened on Monday.")
+    _touch_later(corpus / "storm.txt", "Replaced\n\nThe storm story was replaced.")
 
     def interrupt(done, total, path):
         if done == 2:

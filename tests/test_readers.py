@@ -148,7 +148,7 @@ def test_latin1_file_is_read_with_a_note(tmp_path):
     (tmp_path / "old.txt").write_bytes("Prices in £\n\nThe pound (£) fell.".encode("latin-1"))
     result = read_articles(tmp_path / "old.txt", tmp_path)
     assert result.articles[0].body == "The pound (£) fell."
-    assert "latin-1" in result.note
+    assert result.notes == ["not UTF-8, read as cp1252"]
     assert decode("é".encode()).fallback is False
 
 
@@ -166,6 +166,6 @@ def test_discover_is_sorted_recursive_and_skips_non_articles(tmp_path):
 
 def test_ids_are_stable_across_reads(tmp_path):
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "story.txt").write_text("Head\n\nBody")
+    (tmp_path / "sub" / "story.txt").write_text("Head\n\nThe body text.")
     ids = [read_articles(tmp_path / "sub" / "story.txt", tmp_path).articles[0].id for _ in range(2)]
     assert ids == ["sub/story.txt", "sub/story.txt"]

@@ -1,0 +1,117 @@
+"""Reuters-21578 SGML (``reut2-NNN.sgm``): one ``<REUTERS>`` element per story.
+
+The files are not well-formed XML (``&lt;`` is escaped, ``>`` never is; control-character references such as
+``&#3;`` abound), so each story is cut out with regular expressions, not an XML parser. The hand-assigned
+``TOPICS``, ``PLACES``, ``PEOPLE``, ``ORGS``, ``EXCHANGES`` and ``COMPANIES`` codes are kept as metadata, apart
+from the entities the extractor finds in the text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+from newssearch.dates import parse_date
+from newssearch.errors import ReadError
+from newssearch.extract import parse_dateline
+from newssearch.models import Article
+from newssearch.readers.context import ReadContext
+
+_STORY = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.DOTALL)
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+_TEXT = re.compile(r"<TEXT\b([^>]*)>(.*?)</TEXT>", re.DOTALL)
+_VALUE = re.compile(r"<D>(.*?)</D>", re.DOTALL)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_FILLER = re.compile(r"^\s*blah blah blah\.?\s*$", re.IGNORECASE)
+_SIGN_OFF = re.compile(r"\s*\bReuters?\s*$")
+_LABELS = ("topics", "places", "people", "orgs", "exchanges", "companies")
+
+
+def _unescape(text: str) -> str:
+    return _CONTROL.sub("", html.unescape(text))
+
+
+def _tag(name: str, text: str) -> str | None:
+    match = re.search(rf"<{name}>(.*?)</{name}>", text, re.DOTALL)
+    return match.group(1) if match else None
+
+
+def _paragraphs(text: str) -> str:
+    """Unwrap the wire's fixed-width lines; an indented line starts a new paragraph."""
+    paragraphs: list[list[str]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if not paragraphs or line[:1].isspace():
+            paragraphs.append([])
+        paragraphs[-1].append(line.strip())
+    return "\n\n".join(" ".join(p) for p in paragraphs)
+
+
+def _date(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    value = text.strip()
+    try:
+        return datetime.strptime(value.split(".")[0], "%d-%b-%Y %H:%M:%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return parse_date(value)
+
+
+def parse_story(attributes: str, content: str) -> Article | None:
+    """One story; None when it has neither headline nor text."""
+    attrs = dict(_ATTR.findall(attributes))
+    metadata = {
+        label: [_unescape(v).strip() for v in _VALUE.findall(_tag(label.upper(), content) or "")]
+        for label in _LABELS
+    }
+    metadata = {key: values for key, values in metadata.items() if values}
+    for key in ("LEWISSPLIT", "CGISPLIT", "OLDID"):
+        if attrs.get(key):
+            metadata[key.lower()] = [attrs[key]]
+    text_match = _TEXT.search(content)
+    text_type = dict(_ATTR.findall(text_match.group(1))).get("TYPE", "NORM") if text_match else "NORM"
+    text = text_match.group(2) if text_match else ""
+    headline = " ".join(_unescape(_tag("TITLE", text) or "").split())
+    dateline = " ".join(_unescape(_tag("DATELINE", text) or "").split())
+    author = " ".join(_unescape(_tag("AUTHOR", text) or "").split())
+    body = _tag("BODY", text)
+    if body is None and text_type == "UNPROC":
+        body = re.sub(r"<(TITLE|DATELINE|AUTHOR)>.*?</\1>", "", text, flags=re.DOTALL)
+    body = _unescape(body or "")
+    if _FILLER.match(body):
+        body = ""
+    body = _SIGN_OFF.sub("", body)
+    body = body.strip("\n") if text_type == "UNPROC" else _paragraphs(body)
+    if not headline and not body.strip():
+        return None
+    place = parse_dateline(f"{dateline} x").place if dateline else None
+    author = re.sub(r"^by\s+", "", author, flags=re.IGNORECASE)
+    metadata["type"] = [text_type]
+    return Article(
+        id=f"reuters-{attrs.get('NEWID', '?')}",
+        headline=headline,
+        body=body,
+        date=_date(_tag("DATE", content)),
+        source="Reuters",
+        place=place,
+        author=author.removesuffix(", Reuters").strip() or None,
+        metadata=metadata,
+    )
+
+
+def read_reuters(data: str, ctx: ReadContext) -> Iterator[Article]:
+    stories = _STORY.findall(data)
+    if not stories:
+        raise ReadError("no <REUTERS> stories found")
+    empty = 0
+    for attributes, content in stories:
+        article = parse_story(attributes, content)
+        if article is None:
+            empty += 1
+        else:
+            yield article
+    if empty:
+        ctx.notes.append(f"{empty} stor{'y' if empty == 1 else 'ies'} without headline or text left out")

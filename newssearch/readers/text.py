@@ -1,0 +1,89 @@
+"""Plain-text articles: a headline line, optional ``Key: value`` header lines, then the story."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from newssearch.dates import parse_date
+from newssearch.errors import ReadError
+from newssearch.models import Article
+from newssearch.readers.context import ReadContext
+
+_HEADER = re.compile(r"^(date|published|source|author|by|url|link)\s*:\s*(.*)$", re.IGNORECASE)
+_FURNITURE_START = re.compile(r"^(share (this )?(post|article|story)?:?|share:)$", re.IGNORECASE)
+_TEASER_MARKERS = {
+    "popular",
+    "recent",
+    "related",
+    "related articles",
+    "related stories",
+    "read more",
+    "more stories",
+    "most read",
+    "trending",
+    "latest",
+    "you may also like",
+}
+_TEASER_LINE_MAX = 200
+_PROSE_LINE = re.compile(r"^\W*[^\W\d_]+\S*(?:[ \t]+\S+){2,}", re.MULTILINE)  # a line of three words or more
+#: Larger than this, a plain-text file is a book or a data dump, not an article.
+MAX_ARTICLE_BYTES = 1_000_000
+
+
+def _cut_furniture(lines: list[str]) -> list[str]:
+    """Drop scraped page furniture: everything from a "Share post:" line, and trailing teaser blocks."""
+    for i, line in enumerate(lines):
+        if _FURNITURE_START.match(line.strip()):
+            lines = lines[:i]
+            break
+    # A trailing block that starts at a marker line ("Popular", "Related") and holds only short lines is teasers.
+    for i, line in enumerate(lines):
+        if line.strip().lower().rstrip(":") in _TEASER_MARKERS and all(
+            len(rest.strip()) <= _TEASER_LINE_MAX for rest in lines[i + 1 :]
+        ):
+            return lines[:i]
+    return lines
+
+
+def parse_text(text: str, article_id: str) -> Article:
+    """A plain-text article: headline line, optional header lines (Date, Source, Author, URL), body."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    pos = 0
+    while pos < len(lines) and not lines[pos].strip():
+        pos += 1
+    if pos == len(lines):
+        raise ReadError("empty file")
+    headline = lines[pos].strip()
+    pos += 1
+    meta: dict[str, str] = {}
+    while pos < len(lines):
+        line = lines[pos].strip()
+        match = _HEADER.match(line)
+        if not line:
+            pos += 1
+        elif match and match.group(1).lower() not in meta:
+            meta[match.group(1).lower()] = match.group(2).strip()
+            pos += 1
+        else:
+            break
+    body_lines = _cut_furniture(lines[pos:])
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", "\n".join(body_lines)) if p.strip()]
+    return Article(
+        id=article_id,
+        headline=headline,
+        body="\n\n".join(paragraphs),
+        date=parse_date(meta.get("date") or meta.get("published")),
+        source=meta.get("source") or None,
+        url=meta.get("url") or meta.get("link") or None,
+        author=meta.get("author") or meta.get("by") or None,
+    )
+
+
+def read_text(data: str, ctx: ReadContext) -> Iterator[Article]:
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ReadError(f"too large for one article ({len(data):,} characters)")
+    article = parse_text(data, ctx.rel)
+    if not _PROSE_LINE.search(f"{article.headline}\n{article.body}"):
+        raise ReadError("not an article: no line of text (a word list?)")
+    yield article

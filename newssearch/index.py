@@ -297,6 +297,9 @@ class NewsIndex:
                 except ReadError as exc:
                     report.skipped.append((str(file), str(exc)))
                     continue
+                except Exception as exc:  # a reader bug on odd input: report the file, keep going
+                    report.skipped.append((str(file), f"unexpected {type(exc).__name__}: {exc}"))
+                    continue
                 report.files_read += 1
                 counts = report.formats.setdefault(result.format, FormatCount())
                 counts.files += 1

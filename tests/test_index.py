@@ -216,3 +216,22 @@ def test_searcher_sees_writes_made_through_the_same_object(index_path):
         assert index.search("glacier").total == 0
         index.add([Article(id="g", headline="Glacier", body="Ice.")])
         assert index.search("glacier").total == 1
+
+
+def test_reader_crash_on_one_file_skips_only_that_file(corpus, index_path, monkeypatch):
+    from newssearch import index as index_module
+
+    real = index_module.read_articles
+
+    def flaky(path, root, columns=None):
+        if path.name == "storm.txt":
+            raise RuntimeError("reader bug")
+        return real(path, root, columns)
+
+    monkeypatch.setattr(index_module, "read_articles", flaky)
+    with NewsIndex.create(index_path) as index:
+        report = index.update([corpus])
+    assert [(os.path.basename(p), why) for p, why in report.skipped] == [
+        ("storm.txt", "unexpected RuntimeError: reader bug")
+    ]
+    assert report.total == 8

@@ -269,6 +269,9 @@ def query_command(
     ] = None,
     sort: Annotated[str, typer.Option(help="relevance or date (newest first).")] = "relevance",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")] = False,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Search the words alone: no operators, phrases or fields.")
+    ] = False,
 ) -> None:
     """Search the index and print ranked results with highlighted snippets."""
     with _errors():
@@ -278,7 +281,9 @@ def query_command(
         except ValueError as exc:
             raise QueryError(str(exc)) from None
         with _open_or_build(index or default_index()) as ix:
-            results = ix.search(text, limit=limit, page=page, since=since_dt, until=until_dt, sort=sort)
+            results = ix.search(
+                text, limit=limit, page=page, since=since_dt, until=until_dt, sort=sort, syntax=not plain
+            )
         if as_json:
             sys.stdout.write(json.dumps(results_to_json(results), ensure_ascii=False, indent=2) + "\n")
         else:

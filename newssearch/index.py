@@ -30,7 +30,7 @@ from newssearch.errors import (
 )
 from newssearch.highlight import body_highlighter, headline_highlighter, lead
 from newssearch.models import Article, FormatCount, Hit, IndexReport, SearchResults, Snippet
-from newssearch.readers import discover, read_articles
+from newssearch.readers import complete, discover, read_articles
 from newssearch.schema import SCHEMA_VERSION, build_schema
 
 META_FILE = "newssearch.json"
@@ -67,6 +67,7 @@ def article_fields(article: Article, filesig: str | None = None) -> dict:
         "id": article.id,
         "headline": article.headline,
         "body": article.body,
+        "content": f"{article.headline}\n{article.body}",
         "people": ",".join(people),
         "organizations": ",".join(orgs),
         "places": ",".join(places),
@@ -209,13 +210,17 @@ class NewsIndex:
                 f"another process is writing to the index at {self.path}; try again later"
             ) from None
 
-    def add(self, articles: Iterable[Article]) -> int:
-        """Add or replace (by id) articles; returns how many were written."""
+    def add(self, articles: Iterable[Article], *, extract: bool = True) -> int:
+        """Add or replace (by id) articles; returns how many were written.
+
+        With ``extract`` (the default), the dateline place and source and the named entities are filled in where an
+        article does not carry them, as ``update`` does for files.
+        """
         writer = self._writer()
         count = 0
         try:
             for article in articles:
-                writer.update_document(**article_fields(article))
+                writer.update_document(**article_fields(complete(article) if extract else article))
                 count += 1
         except BaseException:
             writer.cancel()
@@ -337,8 +342,14 @@ class NewsIndex:
         since: datetime | None = None,
         until: datetime | None = None,
         sort: str = "relevance",
+        *,
+        syntax: bool = True,
+        snippets: bool = True,
     ) -> SearchResults:
-        """Ranked search (BM25F over headline, body and entities). See the README for the query syntax.
+        """Ranked search (BM25 over headline and body, with a bonus for headline and entity matches).
+
+        See the README for the query syntax; with ``syntax=False`` the text is taken as plain words (no operators,
+        phrases or fields). With ``snippets=False`` each hit's snippet is the lead of the story, which is faster.
 
         ``since``/``until`` bound the article date (inclusive); ``sort`` is ``"relevance"`` or ``"date"`` (newest
         first). Raises QueryError for text or options that cannot be searched.
@@ -352,7 +363,9 @@ class NewsIndex:
         if since and until and since > until:
             raise QueryError("--since is after --until")
         searcher = self._get_searcher()
-        q = query_mod.parse(query_mod.make_parser(self._ix.schema), text)
+        q = query_mod.parse(
+            query_mod.make_parser(self._ix.schema), text if syntax else query_mod.plain_words(text)
+        )
         date_filter = None
         if since or until:
             date_filter = wq.DateRange(
@@ -360,7 +373,9 @@ class NewsIndex:
             )
         kwargs = {"sortedby": "date", "reverse": True} if sort == "date" else {}
         try:
-            results = searcher.search_page(q, page, pagelen=limit, filter=date_filter, terms=True, **kwargs)
+            results = searcher.search_page(
+                q, page, pagelen=limit, filter=date_filter, terms=snippets, **kwargs
+            )
         except NewsSearchError:
             raise
         except ValueError as exc:
@@ -374,8 +389,13 @@ class NewsIndex:
         for number, hit in enumerate(results, 1):
             stored = hit.fields()
             article = stored_to_article(stored)
-            snippet = hit.highlights("body", top=2) or lead(article.body)
-            titled = headline_hl.highlight_hit(hit, "headline", top=1)
+            snippet, titled = None, None
+            if snippets:
+                # The body's words are indexed in "content": highlight it with that field's matched terms.
+                snippet = hit.highlights("content", text=article.body, top=2)
+                titled = headline_hl.highlight_hit(hit, "headline", top=1) or headline_hl.highlight_hit(
+                    hit, "content", text=article.headline, top=1
+                )
             out.hits.append(
                 Hit(
                     rank=offset + number,

@@ -7,6 +7,8 @@ plain words, never an exception.
 
 from __future__ import annotations
 
+import re
+
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup, PlusMinusPlugin
 
@@ -16,6 +18,11 @@ from newssearch.schema import DEFAULT_FIELDS, FIELD_ALIASES, FIELD_BOOSTS
 MAX_QUERY_CHARS = 10_000
 #: More distinct words than this and a query is refused: it would take seconds, and no person types it.
 MAX_TERMS = 1_000
+
+
+def plain_words(text: str) -> str:
+    """The words of ``text`` alone, lower-cased so that none reads as an operator, a field or a phrase."""
+    return " ".join(re.findall(r"\w+", text)).lower()
 
 
 def make_parser(schema):

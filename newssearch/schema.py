@@ -1,8 +1,11 @@
 """The Whoosh schema: which article fields are searched, stored, sortable and exact-match.
 
-Ranked text search runs over ``headline``, ``body`` and the three entity text fields; query-time boosts (see
-``FIELD_BOOSTS``) weigh the headline and entities above the body, because Whoosh's index-time field boosts are
-weak once BM25 saturates term frequency and cannot be changed without a reindex. The exact-match facet fields
+Ranking is BM25 over ``content`` (headline and body as one text) plus extra weight for matches in the headline and
+the entity fields (see ``FIELD_BOOSTS``). Whoosh scores each field on its own and adds the scores, so a word in both
+headline and body would count twice if they were separate ranked fields; one combined field, with the headline as
+a smaller bonus, ranked better on every judged collection in ``benchmarks/``. Boosts are applied at query time:
+Whoosh's index-time field boosts are weak once BM25 saturates term frequency and cannot change without a reindex.
+The body is stored, not indexed on its own (``content`` holds its words). The exact-match facet fields
 (``source``, ``place``, ``people``, ``organizations``, ``places``, ``topics``) hold whole lower-cased values.
 """
 
@@ -10,13 +13,14 @@ from __future__ import annotations
 
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.lang import stopwords_for_language
 from whoosh.support.charset import accent_map
 
 #: Bump when the schema or the meaning of a field changes: older indexes must then be rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-#: Query-time weights of the fields searched by default.
-FIELD_BOOSTS = {"headline": 3.0, "person_text": 2.0, "org_text": 2.0, "place_text": 2.0, "body": 1.0}
+#: Query-time weights of the fields searched by default (chosen on the benchmarks' judged collections).
+FIELD_BOOSTS = {"content": 1.0, "headline": 0.3, "person_text": 0.3, "org_text": 0.3, "place_text": 0.3}
 DEFAULT_FIELDS = list(FIELD_BOOSTS)
 
 #: Names people type before a colon, mapped to fields.
@@ -25,12 +29,17 @@ FIELD_ALIASES = {
     "org_text": ["org", "organization", "organisation", "organizations"],
     "place_text": ["place", "places"],
     "topics": ["topic"],
+    "content": ["body", "text"],
 }
+
+#: Whoosh's default English stop list has 34 words; this one (127 words, from whoosh.lang) also drops "what",
+#: "there", "about"..., which helps the verbose questions people type.
+STOP_WORDS = stopwords_for_language("en")
 
 
 def text_analyzer():
     """Words, lower-cased, stop words out, accents folded, English stems: for headline and body."""
-    return StemmingAnalyzer() | CharsetFilter(accent_map)
+    return StemmingAnalyzer(stoplist=STOP_WORDS) | CharsetFilter(accent_map)
 
 
 def name_analyzer():
@@ -45,7 +54,8 @@ def build_schema() -> Schema:
         # "<path>\t<mtime_ns>\t<size>": one term per file, read back to decide what changed since the last run.
         filesig=ID(),
         headline=TEXT(analyzer=text_analyzer(), stored=True, phrase=True),
-        body=TEXT(analyzer=text_analyzer(), stored=True, phrase=True),
+        body=STORED(),
+        content=TEXT(analyzer=text_analyzer(), phrase=True),
         date=DATETIME(stored=True, sortable=True),
         source=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
         place=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),

@@ -133,6 +133,12 @@ def test_query_page_option(indexed):
     assert second["page"] == 2 and first["hits"][0]["id"] != second["hits"][0]["id"]
 
 
+def test_query_plain_option(indexed):
+    syntax = json.loads(run("query", "Iraq NOT NATO", "--index", indexed, "--json").stdout)
+    plain = json.loads(run("query", "Iraq NOT NATO", "--index", indexed, "--json", "--plain").stdout)
+    assert syntax["total"] == 0 and plain["hits"][0]["id"] == SEED_ID
+
+
 def test_query_without_results(indexed):
     result = run("query", "zyzzyva", "--index", indexed)
     assert result.exit_code == 0 and "No results" in result.stdout

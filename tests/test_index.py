@@ -211,6 +211,17 @@ def test_bad_search_options(built, index_path, kwargs, message):
         index.search("Iraq", **kwargs)
 
 
+def test_add_extracts_entities_unless_told_not_to(index_path):
+    story = "PARIS (Reuters) - President Emmanuel Macron met NATO officials in Brussels on Monday."
+    with NewsIndex.create(index_path) as index:
+        index.add([Article(id="a", headline="Macron meets NATO", body=story)])
+        index.add([Article(id="b", headline="Macron meets NATO", body=story)], extract=False)
+        a, b = index.get("a"), index.get("b")
+    assert (a.place, a.source) == ("Paris", "Reuters")
+    assert "Emmanuel Macron" in a.people and "NATO" in a.organizations and "Brussels" in a.places
+    assert (b.place, b.people, b.organizations, b.places) == (None, [], [], [])
+
+
 def test_searcher_sees_writes_made_through_the_same_object(index_path):
     with NewsIndex.create(index_path) as index:
         assert index.search("glacier").total == 0

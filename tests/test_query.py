@@ -110,3 +110,23 @@ def test_long_natural_text_still_searches(index):
     paragraph = Path(index.get(SEED_ID).path).read_text(encoding="utf-8")[:9_000]
     results = index.search(paragraph)
     assert results.hits[0].id == SEED_ID
+
+
+def test_body_alias_searches_headline_and_body_text(index):
+    assert SEED_ID in ids(index.search("body:Kerbala"))
+    assert SEED_ID in ids(index.search("text:Kerbala"))
+
+
+def test_plain_words_mode_ignores_syntax(index):
+    assert ids(index.search("Iraq NOT NATO")) == set()
+    plain = index.search("Iraq NOT NATO", syntax=False)
+    assert SEED_ID in ids(plain)  # "not" is a stop word, the rest are words
+    assert SEED_ID in ids(index.search('headline:"zzz" Kerbala', syntax=False))
+
+
+def test_snippets_can_be_skipped(index):
+    fast = index.search("NATO Iraq", snippets=False).hits[0]
+    full = index.search("NATO Iraq").hits[0]
+    assert fast.id == full.id == SEED_ID and fast.score == full.score
+    assert fast.snippet.highlights == [] and fast.snippet.text.startswith("Baghdad (Reuters)")
+    assert full.snippet.highlights

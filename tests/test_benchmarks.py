@@ -1,0 +1,472 @@
+"""The benchmark harness (``benchmarks/``): parsers, metrics, the entity scorer and a tiny end-to-end run.
+
+No benchmark number is asserted here: only that the harness runs and computes its measures right.
+"""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # benchmarks/ is not an installed package: import it from the checkout
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import DEFAULT_CORPORA, corpora, entities, metrics, runner, systems  # noqa: E402
+
+needs_corpora = pytest.mark.skipif(not DEFAULT_CORPORA.is_dir(), reason="../shared/corpora is not here")
+
+
+def _newssearch_importable() -> bool:
+    try:
+        import newssearch.extract  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_newssearch = pytest.mark.skipif(not _newssearch_importable(), reason="newssearch cannot be imported")
+
+# --- metrics -------------------------------------------------------------------------------------------
+
+
+def test_evaluate_matches_hand_computed_values():
+    pytest.importorskip("ir_measures")
+    qrels = {"q1": {"d1": 3, "d2": 1, "d3": 2}, "q2": {"d9": 1}}
+    run = {"q1": ["d1", "x", "d3", "y"], "q3": ["d1"]}  # q2 answered nothing; q3 is not judged
+    # q1: P@10 = 2 relevant in the top 10 / 10 = 0.2
+    #     AP = (1/1 + 2/3) / 3 relevant = 0.5556
+    #     DCG@10 = 3/log2(2) + 2/log2(4) = 3 + 1 = 4
+    #     IDCG@10 = 3/log2(2) + 2/log2(3) + 1/log2(4) = 3 + 1.26186 + 0.5 = 4.76186 -> nDCG 0.84000
+    # q2: 0 on everything (judged, not answered); the mean is over the 2 judged queries.
+    scores = metrics.evaluate(qrels, run)
+    assert scores["P@10"] == pytest.approx(0.2 / 2)
+    assert scores["AP@100"] == pytest.approx((1 + 2 / 3) / 3 / 2)
+    assert scores["nDCG@10"] == pytest.approx(4 / (3 + 2 / math.log2(3) + 0.5) / 2)
+
+
+def test_evaluate_uses_the_systems_order_not_doc_ids():
+    pytest.importorskip("ir_measures")
+    # The relevant doc ranked first must count as rank 1 even though "a" < "z" (trec_eval's tie order).
+    scores = metrics.evaluate({"q": {"z": 1}}, {"q": ["z", "a"]})
+    assert scores["nDCG@10"] == pytest.approx(1.0)
+    assert scores["AP@100"] == pytest.approx(1.0)
+
+
+def test_evaluate_cuts_ap_at_100():
+    pytest.importorskip("ir_measures")
+    ranked = [f"n{i}" for i in range(100)] + ["rel"]  # the only relevant doc at rank 101
+    assert metrics.evaluate({"q": {"rel": 1}}, {"q": ranked})["AP@100"] == 0.0
+
+
+def test_percentile_interpolates_like_numpy():
+    assert metrics.percentile([4, 1, 3, 2], 50) == pytest.approx(2.5)
+    assert metrics.percentile([1, 2, 3, 4], 95) == pytest.approx(3.85)
+    assert math.isnan(metrics.percentile([], 50))
+    assert metrics.ratio(6.0, 2.0) == 3.0 and metrics.ratio(1.0, 0) is None
+
+
+# --- SMART (Cranfield, CISI) ---------------------------------------------------------------------------
+
+CRAN_DOCS = """.I 1
+.T
+flow past a wing .
+.A
+someone
+.B
+j. ae. 1958
+.W
+flow past a wing .
+  the lift of a wing
+.A
+in a slipstream .
+.I 2
+.T
+.A
+.B
+.W
+.I 3
+.T
+heat transfer .
+.W
+heat transfer in slabs .
+"""
+
+CRAN_QUERIES = """.I 001
+.W
+what is the lift
+of a wing .
+.I 004
+.W
+heat conduction in slabs .
+.I 009
+.W
+nothing judged .
+"""
+
+CRAN_QRELS = """1 1 2
+1 3 -1
+2 3 1
+2 1 4
+3 2 -1
+"""
+
+
+def test_smart_parser_keeps_repeated_markers_as_text():
+    docs = corpora.smart_docs(CRAN_DOCS)
+    assert [d.id for d in docs] == ["1", "2", "3"]
+    assert docs[0].headline == "flow past a wing ."
+    assert docs[0].body == "flow past a wing . the lift of a wing in a slipstream ."
+    assert docs[1].headline == "" and docs[1].body == ""  # like Cranfield 471 and 995
+
+
+def test_cranfield_queries_are_numbered_by_position_and_minus_one_is_dropped():
+    queries = corpora.smart_queries(CRAN_QUERIES, renumber=True)
+    assert [(q.id, q.text) for q in queries] == [
+        ("1", "what is the lift of a wing ."),
+        ("2", "heat conduction in slabs ."),
+        ("3", "nothing judged ."),
+    ]
+    qrels = corpora.cranfield_qrels(CRAN_QRELS)
+    # gain = 5 - grade: grade 1 -> 4, 2 -> 3, 4 -> 1; -1 dropped, so query 3 has no judgments at all
+    assert qrels == {"1": {"1": 3}, "2": {"3": 4, "1": 1}}
+
+
+def test_cisi_fields_and_relevance_file():
+    text = """.I 1
+.T
+Dewey Decimal
+.A
+Comaromi, J.P.
+.W
+   The present study
+is a history.
+.X
+1	5	1
+92	1	1
+"""
+    (doc,) = corpora.smart_docs(text)
+    assert (doc.id, doc.headline, doc.body) == ("1", "Dewey Decimal", "The present study is a history.")
+    rel = "     1     28\t0\t0.000000\n     1     35\t0\t0.000000\n     3     1\t0\t0.000000\n"
+    assert corpora.cisi_qrels(rel) == {"1": {"28": 1, "35": 1}, "3": {"1": 1}}
+
+
+# --- Reuters-21578 -------------------------------------------------------------------------------------
+
+SGML = """<!DOCTYPE lewis SYSTEM "lewis.dtd">
+<REUTERS TOPICS="YES" LEWISSPLIT="TEST" CGISPLIT="TRAINING-SET" OLDID="1" NEWID="10">
+<DATE> 26-FEB-1987 15:01:01.79</DATE>
+<TOPICS><D>grain</D><D>wheat</D></TOPICS>
+<PLACES><D>usa</D><D>west-germany</D></PLACES>
+<PEOPLE><D>reagan</D></PEOPLE>
+<ORGS><D>ec</D></ORGS>
+<EXCHANGES></EXCHANGES>
+<COMPANIES></COMPANIES>
+<UNKNOWN>&#5;&#5;C T</UNKNOWN>
+<TEXT>&#2;
+<TITLE>U.S. WHEAT SALES TO &lt;BONN> RISE</TITLE>
+<DATELINE>    WASHINGTON, March 2 - </DATELINE><BODY>President Reagan said wheat sales to
+West Germany rose, the European Community said.
+ Reuter
+&#3;</BODY></TEXT>
+</REUTERS>
+<REUTERS TOPICS="YES" LEWISSPLIT="TRAIN" CGISPLIT="TRAINING-SET" OLDID="2" NEWID="11">
+<DATE>26-FEB-1987 15:02:20.00</DATE>
+<TOPICS><D>crude</D></TOPICS>
+<PLACES><D>usa</D></PLACES>
+<PEOPLE></PEOPLE><ORGS></ORGS><EXCHANGES></EXCHANGES><COMPANIES></COMPANIES>
+<TEXT TYPE="BRIEF">&#2;
+<TITLE>OIL PRICES FALL</TITLE>
+<BODY>Blah blah blah.
+&#3;</BODY></TEXT>
+</REUTERS>
+<REUTERS TOPICS="YES" LEWISSPLIT="TEST" CGISPLIT="TRAINING-SET" OLDID="3" NEWID="12">
+<DATE>26-FEB-1987 15:03:00.00</DATE>
+<TOPICS></TOPICS><PLACES></PLACES><PEOPLE></PEOPLE><ORGS></ORGS><EXCHANGES></EXCHANGES><COMPANIES></COMPANIES>
+<TEXT TYPE="UNPROC">&#2;
+FEDERAL RESERVE WEEKLY REPORT
+ Net free reserves 644 vs 1,337
+&#3;</TEXT>
+</REUTERS>
+<REUTERS TOPICS="NO" LEWISSPLIT="TEST" CGISPLIT="TRAINING-SET" OLDID="4" NEWID="13">
+<DATE>26-FEB-1987 15:04:00.00</DATE>
+<TOPICS></TOPICS><PLACES></PLACES><PEOPLE></PEOPLE><ORGS></ORGS><EXCHANGES></EXCHANGES><COMPANIES></COMPANIES>
+<TEXT>&#2;
+<TITLE>WHEAT TALK</TITLE>
+<BODY>Wheat, not judged.
+&#3;</BODY></TEXT>
+</REUTERS>
+"""
+
+CATEGORIES = """Some notes on the Reuters Categories
+
+****Subject Codes (135)
+
+Money/Foreign Exchange (MONEY-FX)
+
+**Commodity Codes (78)
+
+GRAIN
+WHEAT
+CASTOR-OIL
+
+**Energy Codes (9)
+
+Crude Oil (CRUDE)
+
+________________________________________________________________
+
+@heading[Organization Codes (56)]
+European Community (EC)@*
+"""
+
+
+def test_reuters_parser_is_tolerant():
+    docs = list(corpora.parse_reuters(SGML))
+    assert [d.id for d in docs] == ["reuters-10", "reuters-11", "reuters-12", "reuters-13"]
+    first, brief, unproc, _ = docs
+    assert first.headline == "U.S. WHEAT SALES TO <BONN> RISE"
+    assert (
+        first.body == "President Reagan said wheat sales to\nWest Germany rose, the European Community said."
+    )
+    assert first.dateline == "WASHINGTON, March 2 -"
+    assert first.date == "26-FEB-1987 15:01:01.79"
+    assert first.labels["topics"] == ["grain", "wheat"]
+    assert first.labels["places"] == ["usa", "west-germany"] and first.labels["orgs"] == ["ec"]
+    assert first.labels["lewissplit"] == ["TEST"]
+    assert brief.headline == "OIL PRICES FALL" and brief.body == ""  # the filler body is dropped
+    assert unproc.headline == "" and unproc.body.startswith("FEDERAL RESERVE WEEKLY REPORT")
+    assert "&#" not in unproc.body
+    assert [corpora.is_modapte_test(d) for d in docs] == [True, False, True, False]
+
+
+def test_topic_names_from_category_descriptions():
+    assert corpora.parse_topic_names(CATEGORIES) == {
+        "money-fx": "money foreign exchange",
+        "grain": "grain",
+        "wheat": "wheat",
+        "castor-oil": "castor oil",
+        "crude": "crude oil",
+    }
+
+
+def test_topic_queries_judge_only_the_given_docs_and_skip_empty_topics():
+    test_docs = [d for d in corpora.parse_reuters(SGML) if corpora.is_modapte_test(d)]
+    queries, qrels = corpora.topic_queries(corpora.parse_topic_names(CATEGORIES), test_docs)
+    # crude is only on a TRAIN story, money-fx and castor-oil on none: skipped
+    assert [(q.id, q.text) for q in queries] == [("grain", "grain"), ("wheat", "wheat")]
+    assert qrels == {"grain": {"reuters-10": 1}, "wheat": {"reuters-10": 1}}
+
+
+def test_reuters_decoding_falls_back_to_latin1():
+    assert corpora.decode("Zürich".encode("latin-1")) == "Zürich"
+    assert corpora.decode("Zürich".encode()) == "Zürich"
+
+
+def test_synthetic_docs_are_deterministic():
+    base = list(corpora.parse_reuters(SGML))
+    a, b = corpora.synthetic_docs(base, 5, seed=1), corpora.synthetic_docs(base, 5, seed=1)
+    assert [(d.headline, d.body) for d in a] == [(d.headline, d.body) for d in b]
+    assert len({d.id for d in a}) == 5 and all(d.headline for d in a)
+
+
+# --- entities ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def aliases(tmp_path):
+    path = tmp_path / "codes.tsv"
+    path.write_text(
+        "# type\tcode\tnames\n"
+        "places\tusa\tUnited States|U.S.|America\n"
+        "places\twest-germany\tWest Germany|Germany\n"
+        "places\tjapan\tJapan\n"
+        "people\treagan\tRonald Reagan|Reagan\n"
+        "people\tjames-baker\tJames Baker|Baker\n"
+        "people\thoward-baker\tHoward Baker|Baker\n"
+        "orgs\tec\tEuropean Community|EC\n"
+    )
+    return entities.load_aliases(path)
+
+
+def test_entity_names_are_normalised(aliases):
+    assert entities.normalize("the U.S.") == "us"
+    assert entities.normalize("Pöhl's") == "pohls"
+    assert entities.match("places", "U.S.", aliases) == {"usa"}
+    assert entities.match("places", "WEST GERMANY", aliases) == {"west-germany"}
+    assert entities.match("places", "Washington", aliases) == set()
+
+
+def test_people_match_on_the_surname_longest_part_first(aliases):
+    assert entities.match("people", "President Ronald Reagan", aliases) == {"reagan"}
+    assert entities.match("people", "Howard Baker", aliases) == {"howard-baker"}
+    assert entities.match("people", "Baker", aliases) == {"james-baker", "howard-baker"}
+    assert entities.match("orgs", "Chairman Reagan", aliases) == set()  # surname rule: people only
+
+
+def test_score_doc_counts_by_hand(aliases):
+    extracted = ["United States", "Washington", "Japan", "U.S."]
+    counts = entities.score_doc("places", extracted, ["usa", "west-germany"], aliases)
+    # usa found (twice, counted once) = 1 TP; japan not gold = 1 FP; west-germany missed = 1 FN;
+    # Washington matches no code = 1 unmapped
+    assert (counts.tp, counts.fp, counts.fn, counts.unmapped) == (1, 1, 1, 1)
+    assert counts.precision == pytest.approx(1 / 2)
+    assert counts.strict_precision == pytest.approx(1 / 3)
+    assert counts.recall == pytest.approx(1 / 2)
+    assert counts.f1 == pytest.approx(1 / 2)
+    # an ambiguous surname counts for the gold code it can stand for
+    people = entities.score_doc("people", ["Baker"], ["james-baker"], aliases)
+    assert (people.tp, people.fp, people.fn) == (1, 0, 0)
+
+
+def test_micro_average_adds_counts():
+    total = entities.Counts()
+    total.add(entities.Counts(docs=1, tp=2, fp=0, fn=0))
+    total.add(entities.Counts(docs=1, tp=0, fp=2, fn=2))
+    assert total.docs == 2 and total.precision == 0.5 and total.recall == 0.5
+
+
+def test_shipped_code_table_covers_names(aliases):
+    table = entities.load_aliases()
+    assert entities.match("places", "United States", table) == {"usa"}
+    assert entities.match("places", "Britain", table) == {"uk"}
+    assert entities.match("people", "Paul Volcker", table) == {"volcker"}
+    assert entities.match("orgs", "OPEC", table) == {"opec"}
+
+
+# --- systems -------------------------------------------------------------------------------------------
+
+DOCS = [
+    corpora.Doc("a", "Wheat exports rise", "Wheat exports to Egypt rose sharply, traders said."),
+    corpora.Doc("b", "Oil prices fall", "Crude oil prices fell as OPEC output rose."),
+    corpora.Doc("c", "Central bank", "The central bank cut interest rates by half a point."),
+]
+HOSTILE = 'wheat AND "oil OR NOT) headline: * ~ -crude +bank ^2 NEAR(x)'
+
+
+def test_query_words_strip_every_operator():
+    assert systems.query_words('Crude-oil AND "U.S." prices: 5%') == [
+        "crude",
+        "oil",
+        "and",
+        "u",
+        "s",
+        "prices",
+        "5",
+    ]
+    assert systems.query_words("?! --") == []
+
+
+@pytest.mark.parametrize("key", ["sqlite", "whoosh", "tantivy", "bm25s", "newssearch-add"])
+def test_every_adapter_builds_and_answers_any_text(tmp_path, key):
+    try:
+        system = systems.make_system(key)
+    except ImportError as exc:
+        pytest.skip(f"{key} not installed: {exc}")
+    assert system.build(DOCS, tmp_path / key) == 3
+    system.open(tmp_path / key)
+    try:
+        assert system.size() > 0
+        for snippets in system.snippet_modes:
+            hits = system.search("wheat exports", 10, snippets)
+            assert hits and hits[0].id == "a"
+            assert (hits[0].snippet is not None) == snippets
+            system.search(HOSTILE, 10, snippets)  # must not raise
+            assert system.search("?!", 10, snippets) == []
+    finally:
+        system.close()
+
+
+# --- end to end ----------------------------------------------------------------------------------------
+
+
+def _mini_corpora(root: Path) -> Path:
+    """A few generated documents laid out like ../shared/corpora."""
+    (root / "reuters21578").mkdir(parents=True)
+    (root / "reuters21578" / "reut2-000.sgm").write_text(SGML)
+    (root / "reuters21578" / "cat-descriptions_120396.txt").write_text(CATEGORIES)
+    for n, (headline, body) in enumerate(
+        [("Pound gains", "Sterling rose."), ("Cup final", "A late goal.")], 1
+    ):
+        folder = root / "bbc" / ("business" if n == 1 else "sport")
+        folder.mkdir(parents=True)
+        (folder / f"{n:03}.txt").write_text(f"{headline}\n\n{body}\n")
+    (root / "cranfield").mkdir()
+    (root / "cranfield" / "cran.all.1400").write_text(CRAN_DOCS)
+    (root / "cranfield" / "cran.qry").write_text(CRAN_QUERIES)
+    (root / "cranfield" / "cranqrel").write_text(CRAN_QRELS)
+    (root / "ag-news").mkdir()
+    (root / "ag-news" / "test.csv").write_text(
+        '"3","Wheat prices climb","Wheat rose."\n"2","Cup win","Goal."\n'
+    )
+    return root
+
+
+def test_end_to_end_on_a_tiny_corpus(tmp_path):
+    from benchmarks.__main__ import main
+
+    corpora_dir = _mini_corpora(tmp_path / "corpora")
+    wanted = "sqlite,newssearch-add" if _newssearch_importable() else "sqlite"
+    out = tmp_path / "out"
+    args = ["--quick", "--corpora", str(corpora_dir), "--out", str(out), "--systems", wanted]
+    results = main([*args, "--only", "speed,relevance"])
+    report = (out / "RESULTS.md").read_text()
+    assert "## Speed" in report and "## Relevance" in report and "SQLite FTS5" in report
+    assert "Machine:" in report and "Python" in report
+    saved = json.loads((out / "results.json").read_text())
+    assert saved["speed"][0]["builds"]["sqlite"]["docs"] == 4
+    assert saved["speed"][1]["builds"]["sqlite"]["docs"] == 2
+    assert set(results["relevance"][0]["scores"]["sqlite"]) >= {"nDCG@10", "AP@100", "P@10"} or (
+        "error" in results["relevance"][0]["scores"]["sqlite"]  # ir-measures not installed
+    )
+
+
+def test_growth_runs_on_small_sizes(tmp_path):
+    corpora_dir = _mini_corpora(tmp_path / "corpora")
+    cfg = runner.Config(
+        corpora=corpora_dir,
+        workdir=tmp_path / "work",
+        systems=["sqlite"],
+        growth_systems=["sqlite"],
+        growth_sizes=[2, 6],
+        growth_queries=3,
+        latency_reps=1,
+        log=False,
+    )
+    result = runner.growth(cfg, None)
+    assert [(p["docs"], p["source"]) for p in result["points"]] == [
+        (2, "reuters"),
+        (4, "reuters"),
+        (6, "synthetic"),
+    ]
+    assert all(p["builds"]["sqlite"]["docs"] == p["docs"] for p in result["points"])
+
+
+@needs_newssearch
+def test_entity_benchmark_runs_on_the_sample():
+    docs = list(corpora.parse_reuters(SGML))
+    result = entities.evaluate(docs)
+    assert result["labelled_docs"] == 2
+    assert set(result["types"]) == {"places", "people", "orgs", "places_resolved"}
+    assert result["types"]["places"]["docs"] == 2
+
+
+@needs_corpora
+def test_real_collections_load_as_documented():
+    cran = corpora.load_cranfield(DEFAULT_CORPORA)
+    assert len(cran.docs) == 1400 and len(cran.queries) == 225
+    cisi = corpora.load_cisi(DEFAULT_CORPORA)
+    assert len(cisi.docs) == 1460 and len(cisi.queries) == 76
+    assert len(corpora.load_reuters(DEFAULT_CORPORA, 1000)) == 1000
+
+
+def test_cities_resolve_to_their_country_for_the_secondary_places_score():
+    table = entities.load_aliases()
+    resolved = entities.resolve_places(["Washington", "Japan", "Tokyo", "Qqqville", "Texas"], table)
+    assert resolved == ["United States", "Japan", "Japan", "Qqqville", "United States"]
+
+
+def test_peak_rss_is_measured():
+    assert runner.peak_rss_mb() > 1

@@ -209,3 +209,24 @@ def test_busy_index_is_a_one_line_error(indexed, corpus):
         writer.cancel()
     assert result.exit_code == 1
     assert "another process is writing" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["query", "--bogus", "x"], 2, "Error: No such option: --bogus (see `newssearch query --help`)"),
+        (["frobnicate"], 2, "Error: No such command 'frobnicate'. (see `newssearch --help`)"),
+        (["query", "x", "--limit", "many"], 2, "Error: Invalid value for '--limit'"),
+    ],
+)
+def test_module_entry_point_usage_errors_are_one_line(tmp_path, args, code, message):
+    """`python -m newssearch` runs the console script's main(), which turns usage mistakes into one line."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "newssearch", *args], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert done.returncode == code
+    assert done.stderr.startswith(message) and len(done.stderr.strip().splitlines()) == 1
+    assert done.stdout == ""

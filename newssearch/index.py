@@ -263,7 +263,7 @@ class NewsIndex:
         reported in ``IndexReport.skipped`` and whatever was indexed from it before is kept. ``columns`` names the
         columns of CSV/TSV files that have no header row.
         """
-        roots = [Path(p).absolute() for p in paths]
+        roots = [Path(p).resolve() for p in paths]
         for root in roots:
             if not root.exists():
                 raise ReadError(f"no such file or folder: {root}")

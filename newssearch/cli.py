@@ -20,7 +20,7 @@ from rich.text import Text
 from typer.exceptions import TyperException
 
 from newssearch.dates import parse_bound
-from newssearch.errors import IndexNotFoundError, NewsSearchError, QueryError
+from newssearch.errors import IndexIncompatibleError, IndexNotFoundError, NewsSearchError, QueryError
 from newssearch.index import NewsIndex
 from newssearch.models import Hit, IndexReport, SearchResults
 
@@ -150,30 +150,20 @@ def index_command(
     with _errors():
         location = index or default_index()
         paths = paths or [default_corpus()]
-        if rebuild:
-            ix = NewsIndex.create(location, overwrite=not _compatible(location))
-        else:
+        try:
             ix = NewsIndex.create(location)
+        except IndexIncompatibleError:
+            if not rebuild:
+                raise
+            ix = NewsIndex.create(location, overwrite=True)  # unusable as it is: start afresh
         with ix:
             names = [c.strip() for c in columns.split(",")] if columns else None
             report = _run_update(ix, paths, rebuild, names)
         _print_report(report, _stdout())
-        if report.files_read == 0 and not report.files_unchanged and report.total == 0:
-            what = "no article files found" if not report.skipped else "no file could be indexed"
+        if not (report.files_read or report.files_unchanged or report.files_removed):
+            what = "no file could be indexed" if report.skipped else "no article files found"
             _stderr().print(f"[red]Error:[/red] {what} in {', '.join(map(str, paths))}")
             raise typer.Exit(1)
-        if report.files_read == 0 and report.skipped and not report.files_unchanged:
-            raise typer.Exit(1)
-
-
-def _compatible(location: Path) -> bool:
-    if not NewsIndex.exists(location):
-        return True
-    try:
-        NewsIndex.open(location).close()
-    except NewsSearchError:
-        return False
-    return True
 
 
 # --- query -----------------------------------------------------------------------------------------------

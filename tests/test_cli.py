@@ -49,6 +49,17 @@ def test_index_fails_when_nothing_could_be_indexed(tmp_path, index_path):
     assert "no file could be indexed" in result.stderr
 
 
+def test_index_empty_folder_is_an_error_but_removing_everything_is_not(tmp_path, index_path):
+    (tmp_path / "empty").mkdir()
+    result = run("index", tmp_path / "empty", "--index", index_path)
+    assert result.exit_code == 1 and "no article files found" in result.stderr
+    (tmp_path / "empty" / "story.txt").write_text("A story\n\nThe story has a sentence.")
+    assert run("index", tmp_path / "empty", "--index", index_path).exit_code == 0
+    (tmp_path / "empty" / "story.txt").unlink()
+    gone = run("index", tmp_path / "empty", "--index", index_path)
+    assert gone.exit_code == 0 and "1 removed" in gone.stdout and "holds 0 articles" in gone.stdout
+
+
 def test_index_missing_path_is_one_line_error(tmp_path, index_path):
     result = run("index", tmp_path / "missing", "--index", index_path)
     assert result.exit_code == 1

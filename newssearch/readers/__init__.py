@@ -27,7 +27,6 @@ from newssearch.readers.tabular import read_table
 from newssearch.readers.text import parse_text, read_text
 
 __all__ = [
-    "FORMATS",
     "FileResult",
     "ReadContext",
     "decode",
@@ -47,7 +46,6 @@ READERS: dict[str, Callable[[str, ReadContext], Iterator[Article]]] = {
     "reuters-sgml": read_reuters,
     "smart": read_smart,
 }
-FORMATS = tuple(READERS)
 
 #: File endings read as each format. Files with other endings are sniffed for JSON and SMART; files without an
 #: ending may also be plain text.

@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -226,7 +225,6 @@ def _render(results: SearchResults, console: Console) -> None:
 def results_to_json(results: SearchResults) -> dict:
     hits = []
     for hit in results.hits:
-        data = asdict(hit)
         hits.append(
             {
                 "id": hit.id,
@@ -237,9 +235,9 @@ def results_to_json(results: SearchResults) -> dict:
                 "score": round(hit.score, 4),
                 "snippet": hit.snippet.text,
                 "path": hit.path,
-                "people": data["people"],
-                "organizations": data["organizations"],
-                "places": data["places"],
+                "people": hit.people,
+                "organizations": hit.organizations,
+                "places": hit.places,
             }
         )
     return {"query": results.query, "total": results.total, "page": results.page, "hits": hits}

@@ -24,7 +24,6 @@ from newssearch.errors import (
     IndexBusyError,
     IndexIncompatibleError,
     IndexNotFoundError,
-    NewsSearchError,
     QueryError,
     ReadError,
 )
@@ -376,8 +375,6 @@ class NewsIndex:
             results = searcher.search_page(
                 q, page, pagelen=limit, filter=date_filter, terms=snippets, **kwargs
             )
-        except NewsSearchError:
-            raise
         except ValueError as exc:
             raise QueryError(f"cannot run query: {exc}") from None
         results.results.highlighter = body_highlighter()

@@ -62,7 +62,7 @@ def test_reuters_brief_unproc_and_empty_stories(reuters):
     assert by_id["reuters-9"].headline == ""
     assert by_id["reuters-9"].body.startswith("WEEKLY RESERVES REPORT")
     assert "Net reserves" in by_id["reuters-9"].body and "Reuter" not in by_id["reuters-9"].body
-    assert "1 story without headline or text left out" in reuters.notes
+    assert "line 57 (NEWID 10): no headline or text" in reuters.notes
 
 
 def test_reuters_non_utf8_byte_is_read_and_reported(reuters):
@@ -94,20 +94,20 @@ def test_csv_with_header():
     assert port.date == datetime(2022, 6, 13, tzinfo=timezone.utc)
     assert port.metadata == {"category": ["business"]}
     assert rain.body.endswith("play resumes tomorrow.")  # markup removed
-    assert result.notes == ["1 row without headline or text left out"]
+    assert result.notes == ["line 4: record has no headline or body"]
 
 
 def test_tsv_with_header():
     result = read("notices.tsv")
     assert result.format == "tsv"
     assert [a.headline for a in result.articles] == ["Library reopens", "Bridge closed"]
-    assert result.articles[1].id == "notices.tsv#2"
+    assert result.articles[1].id == "formats/notices.tsv#2"
 
 
 def test_headerless_csv_with_named_columns():
     result = read("agstyle.csv", columns=["class", "title", "description"])
     first, second, _ = result.articles
-    assert first.id == "agstyle.csv#1" and first.headline == "Striker scores twice in derby"
+    assert first.id == "formats/agstyle.csv#1" and first.headline == "Striker scores twice in derby"
     assert first.metadata == {"class": ["2"]}
     assert first.body.endswith("it was 'a huge result'.")  # "#39;" restored
     assert "$1.2 billion, beating" in second.body  # "\$" and the "\" line break cleaned
@@ -163,10 +163,10 @@ def test_html_without_article_text_is_skipped(tmp_path):
 def test_smart_collection():
     assert detect_format(FORMATS / "papers.all") == "smart"
     result = read("papers.all")
-    assert [a.id for a in result.articles] == ["papers.all#1", "papers.all#3"]
+    assert [a.id for a in result.articles] == ["formats/papers.all#1", "formats/papers.all#3"]
     assert result.articles[0].headline == "boundary layer transition on a flat plate ."
     assert result.articles[0].author == "smith,j."
-    assert result.notes == ["record 2 has no title or text"]
+    assert result.notes == ["line 12 (.I 2): no title or text"]
 
 
 def test_smart_queries_and_judgments_are_not_articles(tmp_path):
@@ -212,7 +212,7 @@ def test_index_reports_per_format(tmp_path):
     )
     assert "not UTF-8, read as cp1251" in result.stderr
     query = CliRunner().invoke(app, ["query", "comet", "--index", str(tmp_path / "ix"), "--json"])
-    assert json.loads(query.stdout)["hits"][0]["id"] == "agstyle.csv#3"
+    assert json.loads(query.stdout)["hits"][0]["id"] == "mixed/agstyle.csv#3"
 
 
 # --- the real corpora, when present ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ def seed():
 def test_seed_headline_and_empty_date(seed):
     assert seed.headline == "Washington turns down Iraqi call to remove troops"
     assert seed.date is None
-    assert seed.id == SEED.name
+    assert seed.id == f"corpus/{SEED.name}"  # ids start with the name of the folder given
 
 
 def test_seed_body_keeps_story_and_drops_furniture(seed):
@@ -101,7 +101,7 @@ def test_jsonl_maps_usual_keys():
     assert result.format == "jsonl"
     first, second, third = result.articles
     assert first.id == "wire-1" and second.id == "wire-2"
-    assert third.id == "wires.jsonl#3"  # no own id: path plus record number
+    assert third.id == "mixed/wires.jsonl#3"  # no own id: folder, path and record number
     assert first.headline == "Central bank holds rates steady"
     assert first.date == datetime(2021, 1, 21, 13, 45, tzinfo=timezone.utc)
     assert first.url == "https://example.com/ecb"
@@ -114,7 +114,7 @@ def test_json_array_and_body_key_variants():
     result = read_articles(DATA / "mixed" / "features.json", DATA / "mixed")
     assert result.format == "json"
     museum, chess = result.articles
-    assert museum.id == "features.json#1" and chess.id == "features.json#2"
+    assert museum.id == "mixed/features.json#1" and chess.id == "mixed/features.json#2"
     assert chess.body.startswith("OSLO (Reuters)") and chess.author == "Desk"
     assert museum.place == "London"
 
@@ -124,7 +124,9 @@ def test_json_single_object_and_wrapped_list(tmp_path):
     (tmp_path / "feed.json").write_text(
         json.dumps({"status": "ok", "articles": [{"title": "A", "description": "a"}, {"title": "B"}]})
     )
-    assert [a.id for a in read_articles(tmp_path / "one.json", tmp_path).articles] == ["one.json"]
+    assert [a.id for a in read_articles(tmp_path / "one.json", tmp_path).articles] == [
+        f"{tmp_path.name}/one.json"
+    ]
     assert [a.headline for a in read_articles(tmp_path / "feed.json", tmp_path).articles] == ["A", "B"]
 
 
@@ -132,7 +134,11 @@ def test_json_single_object_and_wrapped_list(tmp_path):
     ("name", "content", "message"),
     [
         ("bad.json", "{not json", "invalid JSON"),
-        ("bad.jsonl", '{"title": "ok"}\n{broken\n', "line 2"),
+        (
+            "bad.jsonl",
+            '{broken\n\n{"url": "x"}\n',
+            "no articles found: line 1: invalid JSON.*; line 3: record has no",
+        ),
         ("empty.txt", "   \n\n", "empty"),
         ("nums.json", "[1, 2]", "expected a JSON object"),
         ("blank.json", '{"url": "x"}', "no headline or body"),
@@ -168,4 +174,4 @@ def test_ids_are_stable_across_reads(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "story.txt").write_text("Head\n\nThe body text.")
     ids = [read_articles(tmp_path / "sub" / "story.txt", tmp_path).articles[0].id for _ in range(2)]
-    assert ids == ["sub/story.txt", "sub/story.txt"]
+    assert ids == [f"{tmp_path.name}/sub/story.txt"] * 2

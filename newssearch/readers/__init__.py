@@ -1,32 +1,40 @@
 """Read corpus files into ``Article`` records: one small reader per input format, auto-detected per file.
 
 ``read_articles(path, root)`` is the single entry point: it detects the format, decodes the bytes, runs the
-reader and completes each record (dateline place and source, named entities). A reader raises ``ReadError`` for a
-file it cannot use at all, and leaves notes (records left out, a guessed layout) in its ``ReadContext``.
+reader, cleans each record (no control characters or terminal escapes) and completes it (dateline place and
+source, named entities). A reader raises ``ReadError`` for a file it cannot use at all, and leaves out bad records
+with a note in its ``ReadContext``. Only regular files are opened, and only up to ``MAX_FILE_BYTES``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 from newssearch.errors import ReadError
 from newssearch.extract import extract_entities, parse_dateline
 from newssearch.models import Article
 from newssearch.readers.context import ReadContext
-from newssearch.readers.encoding import decode
+from newssearch.readers.encoding import bom_encoding, decode, decode_text
 from newssearch.readers.html import read_html
 from newssearch.readers.jsonl import read_json, read_jsonl
 from newssearch.readers.reuters import read_reuters
 from newssearch.readers.smart import looks_like_smart, read_smart
 from newssearch.readers.tabular import read_table
 from newssearch.readers.text import parse_text, read_text
+from newssearch.sanitize import clean_article, clean_text, path_text
 
 __all__ = [
+    "MAX_ARTICLE_CHARS",
+    "MAX_FILE_BYTES",
+    "MAX_HEADLINE_CHARS",
     "FileResult",
     "ReadContext",
     "decode",
@@ -34,7 +42,19 @@ __all__ = [
     "discover",
     "parse_text",
     "read_articles",
+    "short_headline",
 ]
+
+#: Larger files are not read (ReadError "too large").
+MAX_FILE_BYTES = 100_000_000
+#: A record whose headline and body together are longer is a book or a data dump, not an article: left out.
+MAX_ARTICLE_CHARS = 500_000
+#: A longer "headline" is not one: it is text, and a shorter headline is made from its first sentence.
+MAX_HEADLINE_CHARS = 300
+#: The length of a headline made from text (``short_headline``), "…" included.
+SHORT_HEADLINE_CHARS = 200
+NOT_REGULAR = "not a regular file"
+_SINGLE_ARTICLE_FORMATS = ("text", "html")
 
 READERS: dict[str, Callable[[str, ReadContext], Iterator[Article]]] = {
     "text": read_text,
@@ -68,20 +88,48 @@ IGNORED_NAMES = re.compile(r"^(readme|license|licence|changelog|copying)(\..*)?$
 _SNIFF_BYTES = 4096
 
 
+def _not_regular(path: Path) -> str | None:
+    """None for a regular file (symlinks followed), else why it is not read."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return NOT_REGULAR if os.path.islink(path) else exc.strerror or str(exc)
+    return None if stat.S_ISREG(mode) else NOT_REGULAR
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """Open a file for reading without blocking on a FIFO; ReadError when it is not a regular file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ReadError(NOT_REGULAR)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def detect_format(path: Path) -> str | None:
-    """The format name for a file, or None when it is not an article file."""
+    """The format name for a file, or None when it is not an article file (or not a regular file)."""
     if path.name.startswith(".") or IGNORED_NAMES.match(path.name):
         return None
     fmt = EXTENSIONS.get(path.suffix.lower())
     if fmt:
         return fmt
+    if _not_regular(path):
+        return None
     try:
-        with path.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES).decode("utf-8", "replace")
-    except OSError:
+        with _open_regular(path) as handle:
+            raw = handle.read(_SNIFF_BYTES)
+    except (OSError, ReadError):
         return None
-    if "\0" in head:
+    bom = bom_encoding(raw)
+    if bom:
+        head = raw[bom[1] :].decode(bom[0], "replace")
+    elif b"\0" in raw:
         return None
+    else:
+        head = raw.decode("utf-8", "replace")
     start = head.lstrip()
     if looks_like_smart(head):
         return "smart"
@@ -95,22 +143,46 @@ def detect_format(path: Path) -> str | None:
     return None
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(folder):
+def _walk(folder: Path, problems: list[tuple[Path, str]]) -> list[Path]:
+    """The article files under a folder, sorted; special files and unreadable folders go to ``problems``."""
+
+    def unreadable(exc: OSError) -> None:
+        problems.append((Path(exc.filename or folder), f"cannot read folder: {exc.strerror or exc}"))
+
+    files = []
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            yield Path(dirpath) / name
+        for name in sorted(filenames):
+            file = Path(dirpath) / name
+            if name.startswith(".") or IGNORED_NAMES.match(name):
+                continue
+            reason = _not_regular(file)
+            if reason:
+                problems.append((file, reason))
+            elif detect_format(file):
+                files.append(file)
+    return sorted(files)
 
 
-def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
-    """Yield ``(root, file)`` for every article file under the given files and folders, sorted."""
-    for given in paths:
+def discover(
+    paths: Iterable[Path], problems: list[tuple[Path, str]] | None = None
+) -> Iterator[tuple[Path, Path]]:
+    """Yield ``(root, file)`` for every article file under the given files and folders, sorted.
+
+    A given file's root is its folder. Only regular files are yielded (symlinks followed); special files, broken
+    symlinks and folders that cannot be listed are appended to ``problems`` as ``(path, reason)``.
+    """
+    problems = [] if problems is None else problems
+    for given in map(Path, paths):
         if given.is_dir():
-            for file in sorted(_walk(given)):
-                if detect_format(file):
-                    yield given, file
-        elif given.exists():
-            yield given.parent, given
+            for file in _walk(given, problems):
+                yield given, file
+        else:
+            reason = _not_regular(given)
+            if reason:
+                problems.append((given, reason))
+            else:
+                yield given.parent, given
 
 
 def complete(article: Article) -> Article:
@@ -128,37 +200,113 @@ def complete(article: Article) -> Article:
     return article
 
 
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9%)][.!?])[\"'”’]?(?=\s|$)")
+
+
+def short_headline(text: str) -> str:
+    """A headline made from text: its first sentence, cut at a word boundary to ``SHORT_HEADLINE_CHARS``."""
+    text = " ".join(text.split())
+    match = _SENTENCE_END.search(text, 20)
+    sentence = text[: match.end()] if match else text
+    if len(sentence) <= SHORT_HEADLINE_CHARS:
+        return sentence
+    head = sentence[:SHORT_HEADLINE_CHARS]
+    cut = head.rfind(" ")
+    head = head[:cut] if cut > 0 else head[: SHORT_HEADLINE_CHARS - 1]
+    return f"{head.rstrip(' ,;:-–—')}…"
+
+
+def _fit_headline(article: Article) -> None:
+    """A headline longer than ``MAX_HEADLINE_CHARS`` is text: it opens the body, its first sentence is the headline."""
+    text = article.headline
+    if len(text) > MAX_HEADLINE_CHARS:
+        article.headline = short_headline(text)
+        if not article.body.startswith(text):
+            article.body = f"{text}\n\n{article.body}" if article.body else text
+
+
 @dataclass
 class FileResult:
-    """What reading one file gave: its complete articles, its format, and notes for the report."""
+    """What reading one file gave: its complete articles, its format, notes for the report, and the bytes read."""
 
     articles: list[Article]
     format: str
     notes: list[str] = field(default_factory=list)
+    digest: str = ""  # SHA-256 of the file's bytes, hex
+    size: int = 0  # the number of bytes read
 
 
-def read_articles(path: Path, root: Path, columns: list[str] | None = None) -> FileResult:
+def _read_bytes(path: Path) -> bytes:
+    try:
+        with _open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+    except OSError as exc:
+        raise ReadError(exc.strerror or str(exc)) from None
+    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+        size = max(size, len(data))
+        raise ReadError(f"too large ({size / 1e6:,.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:,.0f} MB)")
+    return data
+
+
+def _id_base(path: Path, root: Path) -> str:
+    """The path relative to the root's parent, so it starts with the root folder's name."""
+    try:
+        rel = path.relative_to(root.parent)
+    except ValueError:
+        rel = Path(path.name)
+    return path_text(rel.as_posix())
+
+
+def read_articles(
+    path: Path,
+    root: Path,
+    columns: list[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> FileResult:
     """Read every article in one corpus file. Raises ReadError when the file cannot be used at all.
 
-    ``columns`` names the columns of a CSV/TSV file that has no header row.
+    ``root`` is the folder given to index (for a file given alone, its folder): ids start with its name.
+    ``columns`` names the columns of a CSV/TSV file that has no header row. ``progress(done, total)`` is called
+    after each article is completed (entity extraction is the slow part of reading).
     """
+    reason = _not_regular(path)
+    if reason:
+        raise ReadError(reason)
     fmt = detect_format(path)
     if fmt is None:
         raise ReadError("not an article file")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ReadError(exc.strerror or str(exc)) from None
-    decoded = decode(raw)
+    raw = _read_bytes(path)
+    decoded = decode_text(raw)
     if not decoded.text.strip():
         raise ReadError("empty file")
-    ctx = ReadContext(rel=path.relative_to(root).as_posix(), columns=columns)
+    ctx = ReadContext(rel=_id_base(path, root), columns=columns)
     if decoded.fallback:
         ctx.notes.append(f"not UTF-8, read as {decoded.encoding}")
     articles = []
-    for article in READERS[fmt](decoded.text, ctx):
-        article.path = str(path)
-        articles.append(complete(article))
+    # Escape sequences go before parsing (so they cannot hide a line's words from the reader) and again from each
+    # field after it (JSON's \u001b escapes only become control characters when parsed).
+    for article in READERS[fmt](clean_text(decoded.text), ctx):
+        article = clean_article(article)
+        if not (article.headline or article.body.strip()):
+            ctx.leave_out(article.id, "no headline or text once control characters are removed")
+            continue
+        length = len(article.headline) + len(article.body)
+        if length > MAX_ARTICLE_CHARS:
+            reason = f"too long for one article ({length:,} characters; the limit is {MAX_ARTICLE_CHARS:,})"
+            if fmt in _SINGLE_ARTICLE_FORMATS:
+                raise ReadError(reason)
+            ctx.leave_out(article.id, reason)
+            continue
+        _fit_headline(article)
+        article.path = path_text(path)
+        articles.append(article)
+    notes = ctx.notes + ctx.left_out_notes()
     if not articles:
-        raise ReadError("no articles found")
-    return FileResult(articles, fmt, ctx.notes)
+        left_out = "; ".join(ctx.left_out_notes())
+        raise ReadError(f"no articles found: {left_out}" if left_out else "no articles found")
+    for done, article in enumerate(articles, 1):
+        complete(article)
+        if progress:
+            progress(done, len(articles))
+    return FileResult(articles, fmt, notes, hashlib.sha256(raw).hexdigest(), len(raw))

@@ -113,20 +113,32 @@ def read_json(data: str, ctx: ReadContext) -> Iterator[Article]:
         value = json.loads(data)
     except json.JSONDecodeError as exc:
         raise ReadError(f"invalid JSON: {exc.msg} at line {exc.lineno}") from None
+    except RecursionError:
+        raise ReadError("invalid JSON: nested too deeply") from None
     records = _records(value)
     if len(records) == 1:
         yield record_to_article(records[0], ctx.rel)
         return
     for n, record in enumerate(records, 1):
-        yield record_to_article(record, f"{ctx.rel}#{n}")
+        try:
+            yield record_to_article(record, f"{ctx.rel}#{n}")
+        except ReadError as exc:
+            ctx.leave_out(f"item {n}", str(exc))
 
 
 def read_jsonl(data: str, ctx: ReadContext) -> Iterator[Article]:
-    for n, line in enumerate(data.splitlines(), 1):
+    for n, line in enumerate(data.split("\n"), 1):  # not splitlines(): U+2028 may sit inside a string
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ReadError(f"invalid JSON on line {n}: {exc.msg}") from None
-        yield record_to_article(record, f"{ctx.rel}#{n}")
+            ctx.leave_out(f"line {n}", f"invalid JSON: {exc.msg}")
+            continue
+        except RecursionError:
+            ctx.leave_out(f"line {n}", "invalid JSON: nested too deeply")
+            continue
+        try:
+            yield record_to_article(record, f"{ctx.rel}#{n}")
+        except ReadError as exc:
+            ctx.leave_out(f"line {n}", str(exc))

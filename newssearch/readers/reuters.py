@@ -18,19 +18,26 @@ from newssearch.errors import ReadError
 from newssearch.extract import parse_dateline
 from newssearch.models import Article
 from newssearch.readers.context import ReadContext
+from newssearch.sanitize import clean_text
 
 _STORY = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.DOTALL)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _TEXT = re.compile(r"<TEXT\b([^>]*)>(.*?)</TEXT>", re.DOTALL)
 _VALUE = re.compile(r"<D>(.*?)</D>", re.DOTALL)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _FILLER = re.compile(r"^\s*blah blah blah\.?\s*$", re.IGNORECASE)
 _SIGN_OFF = re.compile(r"\s*\bReuters?\s*$")
+_CHAR_REF = re.compile(r"&#(\d{1,3});")
 _LABELS = ("topics", "places", "people", "orgs", "exchanges", "companies")
 
 
+def _control(match: re.Match[str]) -> str:
+    code = int(match.group(1))
+    return chr(code) if code < 32 or code == 127 else match.group()
+
+
 def _unescape(text: str) -> str:
-    return _CONTROL.sub("", html.unescape(text))
+    """Entities resolved; control characters (``&#3;``) and escape sequences (``&#27;[B``) removed whole."""
+    return html.unescape(clean_text(_CHAR_REF.sub(_control, text)))
 
 
 def _tag(name: str, text: str) -> str | None:
@@ -103,15 +110,15 @@ def parse_story(attributes: str, content: str) -> Article | None:
 
 
 def read_reuters(data: str, ctx: ReadContext) -> Iterator[Article]:
-    stories = _STORY.findall(data)
-    if not stories:
-        raise ReadError("no <REUTERS> stories found")
-    empty = 0
-    for attributes, content in stories:
-        article = parse_story(attributes, content)
+    line, pos, found = 1, 0, False
+    for match in _STORY.finditer(data):
+        found = True
+        line, pos = line + data.count("\n", pos, match.start()), match.start()
+        article = parse_story(match.group(1), match.group(2))
         if article is None:
-            empty += 1
+            newid = dict(_ATTR.findall(match.group(1))).get("NEWID", "?")
+            ctx.leave_out(f"line {line} (NEWID {newid})", "no headline or text")
         else:
             yield article
-    if empty:
-        ctx.notes.append(f"{empty} stor{'y' if empty == 1 else 'ies'} without headline or text left out")
+    if not found:
+        raise ReadError("no <REUTERS> stories found")

@@ -27,12 +27,14 @@ def read_smart(data: str, ctx: ReadContext) -> Iterator[Article]:
     starts = list(_RECORD.finditer(data))
     if not starts:
         raise ReadError("no .I records found")
+    line, pos = 1, 0
     for i, start in enumerate(starts):
+        line, pos = line + data.count("\n", pos, start.start()), start.start()
         end = starts[i + 1].start() if i + 1 < len(starts) else len(data)
         fields = _fields(data[start.end() : end])
         headline, body = fields.get("T", ""), fields.get("W", "")
         if not headline and not body:
-            ctx.notes.append(f"record {start.group(1)} has no title or text")
+            ctx.leave_out(f"line {line} (.I {start.group(1)})", "no title or text")
             continue
         yield Article(
             id=f"{ctx.rel}#{start.group(1)}",

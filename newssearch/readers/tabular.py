@@ -9,8 +9,11 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import re
+from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 from newssearch.errors import ReadError
 from newssearch.models import Article
@@ -56,48 +59,53 @@ def _guess_columns(rows: list[list[str]]) -> list[str]:
     return names
 
 
+def _rows(reader: Any, ctx: ReadContext) -> Iterator[tuple[int, list[str]]]:
+    """Each row with the line it starts on; a row the csv module cannot parse is left out with a note."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            ctx.leave_out(f"line {line}", f"CSV error: {exc}")
+            if reader.line_num < line:  # nothing consumed: give up
+                return
+            continue
+        yield line, row
+
+
 def read_table(data: str, ctx: ReadContext, delimiter: str | None = None) -> Iterator[Article]:
     if delimiter is None:
         try:
             delimiter = csv.Sniffer().sniff(data[:8192], delimiters=",;\t|").delimiter
         except csv.Error:
             delimiter = ","
-    reader = csv.reader(io.StringIO(data, newline=""), delimiter=delimiter)
-    try:
-        first = next(reader, None)
-        if first is None:
-            raise ReadError("empty table")
-        if _has_header(first):
-            names, pending = [c.strip() for c in first], []
-        elif ctx.columns:
-            names, pending = ctx.columns, [first]
+    rows = _rows(csv.reader(io.StringIO(data, newline=""), delimiter=delimiter), ctx)
+    sample = list(itertools.islice(rows, _SAMPLE_ROWS))
+    if not sample:
+        raise ReadError("empty table")
+    if _has_header(sample[0][1]):
+        names, sample = [c.strip() for c in sample[0][1]], sample[1:]
+    else:
+        widths = Counter(len(row) for _, row in sample if any(cell.strip() for cell in row))
+        width = widths.most_common(1)[0][0] if widths else 0
+        if ctx.columns:
+            if len(ctx.columns) != width:
+                raise ReadError(f"has {width} columns but --columns names {len(ctx.columns)}")
+            names = ctx.columns
         else:
-            sample = [first]
-            for row in reader:
-                sample.append(row)
-                if len(sample) >= _SAMPLE_ROWS:
-                    break
-            names, pending = _guess_columns(sample), sample
+            names = _guess_columns([row for _, row in sample])
             ctx.notes.append(f"no header row: read columns as {','.join(names)} (name them with --columns)")
-        bad = 0
-        for n, row in enumerate(_chain(pending, reader), 1):
-            if not any(cell.strip() for cell in row):
-                continue
-            record = {name: clean_cell(cell) for name, cell in zip(names, row, strict=False)}
-            try:
-                article = record_to_article(record, f"{ctx.rel}#{n}")
-            except ReadError:
-                bad += 1
-                continue
-            known = {k.lower() for k in record} & _KNOWN
-            article.metadata = {k: [v] for k, v in record.items() if k.lower() not in known and v}
-            yield article
-    except csv.Error as exc:
-        raise ReadError(f"CSV error on line {reader.line_num}: {exc}") from None
-    if bad:
-        ctx.notes.append(f"{bad} row{'s' if bad != 1 else ''} without headline or text left out")
-
-
-def _chain(first: list[list[str]], rest: Iterator[list[str]]) -> Iterator[list[str]]:
-    yield from first
-    yield from rest
+    for n, (line, row) in enumerate(itertools.chain(sample, rows), 1):
+        if not any(cell.strip() for cell in row):
+            continue
+        record = {name: clean_cell(cell) for name, cell in zip(names, row, strict=False)}
+        try:
+            article = record_to_article(record, f"{ctx.rel}#{n}")
+        except ReadError as exc:
+            ctx.leave_out(f"line {line}", str(exc))
+            continue
+        known = {k.lower() for k in record} & _KNOWN
+        article.metadata = {k: [v] for k, v in record.items() if k.lower() not in known and v}
+        yield article

@@ -27,8 +27,11 @@ _TEASER_MARKERS = {
 }
 _TEASER_LINE_MAX = 200
 _PROSE_LINE = re.compile(r"^\W*[^\W\d_]+\S*(?:[ \t]+\S+){2,}", re.MULTILINE)  # a line of three words or more
-#: Larger than this, a plain-text file is a book or a data dump, not an article.
-MAX_ARTICLE_BYTES = 1_000_000
+_SENTENCE_END = re.compile(r"\w[.!?][\"'”’)]*(?=\s|$)")
+#: A page of links or menu items: at least this many lines of at most this many words, and no sentence.
+_LINKS_MIN_LINES = 5
+_LINK_WORDS = 8
+_SENTENCE_WORDS = 5
 
 
 def _cut_furniture(lines: list[str]) -> list[str]:
@@ -80,10 +83,28 @@ def parse_text(text: str, article_id: str) -> Article:
     )
 
 
+def _has_sentence(line: str) -> bool:
+    """Whether a line holds a sentence: words ending in ".", "!" or "?", enough of them."""
+    start = 0
+    for match in _SENTENCE_END.finditer(line):
+        if len(line[start : match.end()].split()) >= _SENTENCE_WORDS:
+            return True
+        start = match.end()
+    return False
+
+
+def looks_like_links(text: str) -> bool:
+    """Many short lines (mostly) and not one sentence: a page of navigation links or menu items."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    short = sum(len(line.split()) <= _LINK_WORDS for line in lines)
+    return short >= _LINKS_MIN_LINES and 3 * short >= 2 * len(lines) and not any(map(_has_sentence, lines))
+
+
 def read_text(data: str, ctx: ReadContext) -> Iterator[Article]:
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise ReadError(f"too large for one article ({len(data):,} characters)")
     article = parse_text(data, ctx.rel)
-    if not _PROSE_LINE.search(f"{article.headline}\n{article.body}"):
+    text = f"{article.headline}\n{article.body}"
+    if not _PROSE_LINE.search(text):
         raise ReadError("not an article: no line of text (a word list?)")
+    if looks_like_links(text):
+        raise ReadError("not an article: short lines and no sentence (a page of links or menu items?)")
     yield article

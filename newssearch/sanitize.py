@@ -1,0 +1,89 @@
+"""Text that is safe to index and to print: no terminal escape sequences, no control characters.
+
+``clean_text`` and ``clean_article`` clean what is read from files before it is indexed; ``terminal_safe``
+makes any text (file names, query text, error messages) safe to print; ``path_text`` turns a file path into
+valid UTF-8 text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from newssearch.models import Article
+
+# Escape sequences, removed whole: CSI (ESC [ or U+009B, parameters, intermediates, final byte); OSC, DCS, SOS,
+# PM and APC strings up to their terminator (BEL, ESC \ or U+009C); other ESC sequences (ESC, intermediates,
+# final byte). Whatever stays of a broken sequence loses its ESC below and is plain text.
+_ESCAPE = re.compile(
+    r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[\x20-\x2f]*[\x30-\x7e]"
+)
+# C0 controls but newline and tab, DEL, C1.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"\s*[\n\t]\s*")
+# For printing: every control character, the line and paragraph separators, bidirectional overrides (they
+# reorder what is shown), and lone surrogates (from file names that are not valid UTF-8; they cannot be printed).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def clean_text(s: str) -> str:
+    """Remove terminal escape sequences and control characters (newline and tab stay); CR and CRLF become LF."""
+    if not _CONTROL.search(s):
+        return s
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", _ESCAPE.sub("", s))
+
+
+def _one_line(s: str) -> str:
+    return _LINE_BREAKS.sub(" ", clean_text(s)).strip()
+
+
+def _optional(s: str | None) -> str | None:
+    return (_one_line(s) or None) if s is not None else None
+
+
+def clean_article(article: Article) -> Article:
+    """Clean every text field of an article in place (``clean_text``) and return it.
+
+    Single-line fields (id, headline, source, place, url, author, entity names) also have their line breaks and
+    tabs turned into spaces.
+    """
+    article.id = _one_line(article.id)
+    article.headline = _one_line(article.headline)
+    article.body = clean_text(article.body)
+    article.source = _optional(article.source)
+    article.place = _optional(article.place)
+    article.url = _optional(article.url)
+    article.author = _optional(article.author)
+    for name in ("people", "organizations", "places"):
+        setattr(article, name, [n for n in map(_one_line, getattr(article, name)) if n])
+    article.metadata = {
+        _one_line(key): [clean_text(v) for v in values] for key, values in article.metadata.items()
+    }
+    return article
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def terminal_safe(s: str) -> str:
+    """Text of any origin made safe to print: control characters (newline and tab too) shown as escapes.
+
+    Nothing in the result can move the cursor, set the window title or reorder the line.
+    """
+    return _UNPRINTABLE.sub(_visible, s)
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """A file path as valid UTF-8 text: bytes of a name that is not UTF-8 become ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")

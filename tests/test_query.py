@@ -19,8 +19,13 @@ def index(tmp_path_factory):
         yield ix
 
 
+def local(article_id: str) -> str:
+    """An id relative to the corpus folder (ids may start with the folder's name, ``corpus/``)."""
+    return article_id.removeprefix("corpus/")
+
+
 def ids(results):
-    return {h.id for h in results.hits}
+    return {local(h.id) for h in results.hits}
 
 
 SEED_ID = "000_fef9c184b96aac0a.txt"
@@ -107,9 +112,11 @@ def test_unusable_text_is_a_query_error(index, text):
 
 
 def test_long_natural_text_still_searches(index):
-    paragraph = Path(index.get(SEED_ID).path).read_text(encoding="utf-8")[:9_000]
+    from .conftest import SEED
+
+    paragraph = Path(SEED).read_text(encoding="utf-8")[:9_000]
     results = index.search(paragraph)
-    assert results.hits[0].id == SEED_ID
+    assert local(results.hits[0].id) == SEED_ID
 
 
 def test_body_alias_searches_headline_and_body_text(index):
@@ -127,6 +134,7 @@ def test_plain_words_mode_ignores_syntax(index):
 def test_snippets_can_be_skipped(index):
     fast = index.search("NATO Iraq", snippets=False).hits[0]
     full = index.search("NATO Iraq").hits[0]
-    assert fast.id == full.id == SEED_ID and fast.score == full.score
+    # Whoosh adds the same scores in another order when it records matched terms: equal up to rounding.
+    assert local(fast.id) == local(full.id) == SEED_ID and fast.score == pytest.approx(full.score, rel=1e-12)
     assert fast.snippet.highlights == [] and fast.snippet.text.startswith("Baghdad (Reuters)")
     assert full.snippet.highlights

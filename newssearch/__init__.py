@@ -1,24 +1,43 @@
-"""newssearch: full-text search for news articles, from the command line or from Python."""
+"""newssearch: full-text search for news articles, from the command line or from Python.
 
-from newssearch.errors import (
-    IndexBusyError,
-    IndexIncompatibleError,
-    IndexNotFoundError,
-    NewsSearchError,
-    QueryError,
-    ReadError,
-)
-from newssearch.index import NewsIndex
-from newssearch.models import Article, Entities, Hit, IndexReport, SearchResults, Snippet
+The public names are imported on first use, so that ``newssearch`` starts (and answers Ctrl-C) quickly.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
+_EXPORTS = {
+    "NewsIndex": "newssearch.index",
+    "Article": "newssearch.models",
+    "CheckReport": "newssearch.models",
+    "Entities": "newssearch.models",
+    "Hit": "newssearch.models",
+    "IndexReport": "newssearch.models",
+    "SearchResults": "newssearch.models",
+    "Snippet": "newssearch.models",
+    "IndexBusyError": "newssearch.errors",
+    "IndexDamagedError": "newssearch.errors",
+    "IndexIncompatibleError": "newssearch.errors",
+    "IndexInterrupted": "newssearch.errors",
+    "IndexNotFoundError": "newssearch.errors",
+    "NewsSearchError": "newssearch.errors",
+    "QueryError": "newssearch.errors",
+    "ReadError": "newssearch.errors",
+}
+
 __all__ = [
     "Article",
+    "CheckReport",
     "Entities",
     "Hit",
     "IndexBusyError",
+    "IndexDamagedError",
     "IndexIncompatibleError",
+    "IndexInterrupted",
     "IndexNotFoundError",
     "IndexReport",
     "NewsIndex",
@@ -28,3 +47,25 @@ __all__ = [
     "SearchResults",
     "Snippet",
 ]
+
+if TYPE_CHECKING:
+    from newssearch.errors import (
+        IndexBusyError,
+        IndexDamagedError,
+        IndexIncompatibleError,
+        IndexInterrupted,
+        IndexNotFoundError,
+        NewsSearchError,
+        QueryError,
+        ReadError,
+    )
+    from newssearch.index import NewsIndex
+    from newssearch.models import Article, CheckReport, Entities, Hit, IndexReport, SearchResults, Snippet
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'newssearch' has no attribute {name!r}")

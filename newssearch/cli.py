@@ -1,10 +1,18 @@
-"""The ``newssearch`` command: a thin Typer layer over ``NewsIndex`` that renders with Rich or JSON."""
+"""The ``newssearch`` command: a thin Typer layer over ``NewsIndex`` that renders with Rich or JSON.
+
+Everything printed that came from a corpus, a file name or the user's own query goes through ``terminal_safe``
+(or a same-length replacement where highlight spans must stay valid), so no text can move the cursor, clear the
+screen or set the window title.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import signal
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,23 +22,42 @@ import typer
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.padding import Padding
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 from typer.exceptions import TyperException
 
+from newssearch import __version__
 from newssearch.dates import parse_bound
-from newssearch.errors import IndexIncompatibleError, IndexNotFoundError, NewsSearchError, QueryError
-from newssearch.index import NewsIndex
+from newssearch.errors import (
+    IndexBusyError,
+    IndexDamagedError,
+    IndexIncompatibleError,
+    IndexInterrupted,
+    IndexNotFoundError,
+    NewsSearchError,
+    QueryError,
+    ReadError,
+)
+from newssearch.index import NewsIndex, index_state
 from newssearch.models import Hit, IndexReport, SearchResults
+from newssearch.sanitize import path_text, terminal_safe
 
 app = typer.Typer(
-    help="Full-text search for news articles.",
+    help="Full-text search for news articles.\n\nExample: newssearch index corpus && newssearch query 'NATO Iraq'",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 HIGHLIGHT = "bold black on yellow"
+#: How long a query waits for another process that is building the index.
+BUILD_WAIT_SECONDS = 300
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C so that writers cancel and the terminal is restored."""
 
 
 def default_index() -> Path:
@@ -47,7 +74,23 @@ def _stderr() -> Console:
 
 
 def _stdout() -> Console:
-    return Console(highlight=False)
+    console = Console(highlight=False)
+    console.soft_wrap = not console.is_terminal  # piped: one line per line, no hard wrapping or padding
+    return console
+
+
+def _safe(value: object) -> str:
+    """Any text for the terminal: control characters shown as escapes, Rich markup shown literally."""
+    return escape(terminal_safe(str(value)))
+
+
+def _same_length(text: str) -> str:
+    """Control characters replaced one for one, so highlight spans stay valid."""
+    return _CONTROL.sub(lambda m: " " if m.group() in "\n\t" else "\ufffd", text)
+
+
+def _error(message: str) -> None:
+    _stderr().print(f"[red]Error:[/red] {_safe(message)}")
 
 
 @contextmanager
@@ -56,24 +99,52 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except NewsSearchError as exc:
-        _stderr().print(f"[red]Error:[/red] {escape(str(exc))}")
+        _error(str(exc))
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        _stderr().print("[red]Interrupted:[/red] nothing was committed; the index is as it was.")
-        raise typer.Exit(130) from None
+    except IndexInterrupted as exc:
+        if exc.committed:
+            message = "the work was committed: the index holds this run's changes."
+        else:
+            message = "nothing was committed; the index is as it was."
+        _stderr().print(f"[red]Interrupted:[/red] {message}")
+        raise typer.Exit(143 if isinstance(exc.__context__, Terminated) else 130) from None
+    except KeyboardInterrupt as exc:
+        _stderr().print("[red]Interrupted.[/red]")
+        raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
     except OSError as exc:
-        _stderr().print(
-            f"[red]Error:[/red] {escape(exc.strerror or str(exc))}: {escape(str(exc.filename or ''))}"
-        )
+        _error(f"{exc.strerror or exc}: {path_text(exc.filename or '')}")
         raise typer.Exit(1) from None
 
 
 IndexOption = Annotated[
     Path | None,
     typer.Option(
-        "--index", "-i", help="Index folder [default: $NEWSSEARCH_INDEX or ./index]", show_default=False
+        "--index",
+        "-i",
+        help="Index folder. The index stores its schema with pickle: open only indexes you built or trust.",
+        show_default="./index",
+        envvar="NEWSSEARCH_INDEX",
+        show_envvar=True,
     ),
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"newssearch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Full-text search for news articles.
+
+    Example: newssearch index corpus && newssearch query 'NATO Iraq'
+    """
 
 
 # --- index -----------------------------------------------------------------------------------------------
@@ -82,12 +153,12 @@ IndexOption = Annotated[
 def _run_update(
     index: NewsIndex, paths: list[Path], rebuild: bool, columns: list[str] | None = None
 ) -> IndexReport:
-    """Run an update with a progress bar on stderr, shown once there is a file to read."""
+    """Run an update with a progress bar on stderr (in bytes, so that long files move it too)."""
     console = _stderr()
     bar = Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        DownloadColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
@@ -96,9 +167,10 @@ def _run_update(
     task = bar.add_task("Indexing", total=None)
 
     def progress(done: int, total: int, path: str) -> None:
-        if done == 1:
+        if not bar.live.is_started:
             bar.start()
-        bar.update(task, completed=done, total=total, description=f"Indexing {Path(path).name[:30]}")
+        name = terminal_safe(Path(path).name[:30])
+        bar.update(task, completed=done, total=total, description=f"Indexing {escape(name)}")
 
     try:
         return index.update(paths, rebuild=rebuild, columns=columns, progress=progress)
@@ -118,11 +190,21 @@ def _print_report(report: IndexReport, console: Console) -> None:
         f"{report.files_unchanged} unchanged, {report.files_removed} gone, {len(report.skipped)} skipped. "
         f"The index holds {report.total} article{'s' if report.total != 1 else ''}."
     )
-    console.print(summary, soft_wrap=True)
+    console.print(escape(summary), soft_wrap=True)
+    err = _stderr()
     for path, reason in report.skipped:
-        _stderr().print(f"[yellow]Skipped[/yellow] {escape(path)}: {escape(reason)}")
+        err.print(f"[yellow]Skipped[/yellow] {_safe(path)}: {_safe(reason)}")
     for path, note in report.notes:
-        _stderr().print(f"[yellow]Note[/yellow] {escape(path)}: {escape(note)}")
+        err.print(f"[yellow]Note[/yellow] {_safe(path)}: {_safe(note)}")
+
+
+def _open_for_writing(location: Path, rebuild: bool) -> NewsIndex:
+    try:
+        return NewsIndex.create(location)
+    except (IndexIncompatibleError, IndexDamagedError):
+        if not rebuild:
+            raise
+        return NewsIndex.create(location, overwrite=True)  # unusable as it is: start afresh
 
 
 @app.command("index")
@@ -130,12 +212,16 @@ def index_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Article files or folders [default: ./corpus or $NEWSSEARCH_CORPUS]", show_default=False
+            help="Article files or folders, read recursively.",
+            show_default="./corpus, or $NEWSSEARCH_CORPUS",
         ),
     ] = None,
     index: IndexOption = None,
     rebuild: Annotated[
-        bool, typer.Option("--rebuild", help="Empty the index and read everything again.")
+        bool,
+        typer.Option(
+            "--rebuild", help="Empty the index and read everything again (also repairs a damaged one)."
+        ),
     ] = False,
     columns: Annotated[
         str | None,
@@ -145,49 +231,110 @@ def index_command(
         ),
     ] = None,
 ) -> None:
-    """Index article files: new and changed files are read, unchanged ones skipped, deleted ones removed."""
+    """Index article files: new and changed files are read, unchanged ones skipped, deleted ones removed.
+
+    Example: newssearch index ~/news --index ~/news-index
+    """
     with _errors():
         location = index or default_index()
         paths = paths or [default_corpus()]
+        for path in paths:
+            if not path.exists():  # before anything is created: a failed run leaves no empty index behind
+                raise ReadError(f"no such file or folder: {path_text(path)}")
+        names = [c.strip() for c in columns.split(",")] if columns else None
         try:
-            ix = NewsIndex.create(location)
-        except IndexIncompatibleError:
+            with _open_for_writing(location, rebuild) as ix:
+                report = _run_update(ix, paths, rebuild, names)
+        except IndexDamagedError:
             if not rebuild:
                 raise
-            ix = NewsIndex.create(location, overwrite=True)  # unusable as it is: start afresh
-        with ix:
-            names = [c.strip() for c in columns.split(",")] if columns else None
-            report = _run_update(ix, paths, rebuild, names)
+            with NewsIndex.create(location, overwrite=True) as ix:
+                report = _run_update(ix, paths, rebuild, names)
         _print_report(report, _stdout())
         if not (report.files_read or report.files_unchanged or report.files_removed):
             what = "no file could be indexed" if report.skipped else "no article files found"
-            _stderr().print(f"[red]Error:[/red] {what} in {', '.join(map(str, paths))}")
+            _error(f"{what} in {', '.join(path_text(p) for p in paths)}")
+            raise typer.Exit(1)
+
+
+@app.command("check")
+def check_command(index: IndexOption = None) -> None:
+    """Read every stored article and word list of the index and report anything damaged.
+
+    Example: newssearch check --index ~/news-index
+    """
+    with _errors():
+        location = index or default_index()
+        with NewsIndex.open(location) as ix:
+            report = ix.check()
+        err = _stderr()
+        for problem in report.problems[:50]:
+            err.print(f"[red]Damaged:[/red] {_safe(problem)}")
+        if len(report.problems) > 50:
+            err.print(f"… and {len(report.problems) - 50} more")
+        verdict = "OK" if report.ok else f"DAMAGED ({len(report.problems)} problems)"
+        _stdout().print(
+            f"{verdict}: read {report.documents} articles and {report.terms} word lists in {_safe(location)}."
+        )
+        if not report.ok:
+            err.print("Rebuild it with `newssearch index PATHS --rebuild`.")
             raise typer.Exit(1)
 
 
 # --- query -----------------------------------------------------------------------------------------------
 
 
-def _open_or_build(location: Path) -> NewsIndex:
-    """Open the index; on first use, build it from the default corpus when there is one."""
-    if NewsIndex.exists(location):
-        return NewsIndex.open(location)
-    corpus = default_corpus()
-    if not corpus.is_dir():
-        raise IndexNotFoundError(
-            f"no index at {location}; build one with `newssearch index PATH…` (no {corpus}/ folder to index here)"
-        )
+def _build(location: Path, corpus: Path) -> NewsIndex:
     err = _stderr()
-    err.print(f"No index at {escape(str(location))} yet: building it from {escape(str(corpus))}/ …")
+    err.print(f"No index at {_safe(location)} yet: building it from {_safe(corpus)}/ …")
     ix = NewsIndex.create(location)
     report = _run_update(ix, [corpus], False)
     _print_report(report, err)
     return ix
 
 
-def _hit_renderable(hit: Hit) -> Group:
+def _open_or_build(location: Path) -> NewsIndex:
+    """Open the index; on first use, build it from the default corpus when there is one. While another process
+    builds it, wait."""
+    corpus = default_corpus()
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    waiting = False
+    while True:
+        state = index_state(location)
+        try:
+            if state in ("missing", "unfinished"):
+                if state == "unfinished" and not corpus.is_dir():
+                    NewsIndex.open(location)  # says that it was never finished
+                if not corpus.is_dir():
+                    raise IndexNotFoundError(
+                        f"no index at {location}; build one with `newssearch index PATH…` "
+                        f"(no {corpus}/ folder to index here)"
+                    )
+                return _build(location, corpus)
+            ix = NewsIndex.open(location)
+            if state == "building":  # not locked, so a first build was interrupted: finish it, or say so
+                ix.close()
+                if not corpus.is_dir():
+                    raise IndexDamagedError(
+                        f"the index at {location} was never finished (its first build was interrupted); "
+                        "run `newssearch index PATH…` to finish it"
+                    )
+                return _build(location, corpus)
+            return ix
+        except IndexBusyError:
+            if time.monotonic() > deadline:
+                raise
+            if not waiting:
+                _stderr().print(
+                    f"Waiting for the index at {_safe(location)} to be built by another process …"
+                )
+                waiting = True
+            time.sleep(0.5)
+
+
+def _hit_renderable(hit: Hit, piped: bool) -> Group | Text:
     title = Text(f"{hit.rank:>3}. ", style="bold")
-    headline = Text(hit.headline or "(no headline)", style="bold")
+    headline = Text(_same_length(hit.headline) or "(no headline)", style="bold")
     for start, end in hit.headline_highlights:
         headline.stylize(HIGHLIGHT, start, end)
     title.append_text(headline)
@@ -195,30 +342,35 @@ def _hit_renderable(hit: Hit) -> Group:
     details = Text()
     meta = [hit.date.date().isoformat() if hit.date else None, hit.source, hit.place]
     if any(meta):
-        details.append(" · ".join(m for m in meta if m) + "\n", style="cyan")
-    snippet = Text(hit.snippet.text)
+        details.append(terminal_safe(" · ".join(m for m in meta if m)) + "\n", style="cyan")
+    snippet = Text(_same_length(hit.snippet.text))
     for start, end in hit.snippet.highlights:
         snippet.stylize(HIGHLIGHT, start, end)
     details.append_text(snippet)
     for label, names in (("People", hit.people), ("Orgs", hit.organizations), ("Places", hit.places)):
         if names:
             details.append(f"\n{label}: ", style="dim")
-            details.append(", ".join(names[:8]) + (" …" if len(names) > 8 else ""), style="green")
-    details.append(f"\nid: {hit.id}", style="dim")
+            shown = ", ".join(terminal_safe(n) for n in names[:8]) + (" …" if len(names) > 8 else "")
+            details.append(shown, style="green")
+    details.append(f"\nid: {terminal_safe(hit.id)}", style="dim")
+    if piped:
+        indented = Text("     ").join(details.split("\n", include_separator=True))
+        return Text.assemble(title, "\n     ", indented)
     return Group(title, Padding(details, (0, 0, 0, 5), expand=False))
 
 
 def _render(results: SearchResults, console: Console) -> None:
+    query = _safe(results.query)
     if not results.total:
-        console.print(f"No results for “{escape(results.query)}”.")
+        console.print(f"No results for “{query}”.")
         return
     shown = f"{results.hits[0].rank}–{results.hits[-1].rank}" if results.hits else "none"
     console.print(
-        f"[bold]{results.total}[/bold] result{'s' if results.total != 1 else ''} for “{escape(results.query)}” "
+        f"[bold]{results.total}[/bold] result{'s' if results.total != 1 else ''} for “{query}” "
         f"(showing {shown}, page {results.page} of {results.pages})\n"
     )
     for hit in results.hits:
-        console.print(_hit_renderable(hit))
+        console.print(_hit_renderable(hit, piped=not console.is_terminal))
         console.print()
 
 
@@ -240,28 +392,50 @@ def results_to_json(results: SearchResults) -> dict:
                 "places": hit.places,
             }
         )
-    return {"query": results.query, "total": results.total, "page": results.page, "hits": hits}
+    return {
+        "query": results.query,
+        "total": results.total,
+        "page": results.page,
+        "pages": results.pages,
+        "notes": results.notes,
+        "hits": hits,
+    }
+
+
+def _json_text(document: dict) -> str:
+    # json escapes C0 controls; C1 ones (a terminal reads U+009B as CSI) are escaped here too.
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    return re.sub(r"[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @app.command("query")
 def query_command(
-    text: Annotated[str, typer.Argument(help="What to search for (see the README for the syntax).")],
+    text: Annotated[
+        str, typer.Argument(help="What to search for (see the README for the syntax).", show_default=False)
+    ],
     index: IndexOption = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="Results per page.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Results per page (1 to 1000).")] = 10,
     page: Annotated[int, typer.Option("--page", "-p", help="Page of results.")] = 1,
     since: Annotated[
-        str | None, typer.Option(help="Only articles dated on or after (YYYY[-MM[-DD]]).")
+        str | None, typer.Option(help="Only articles dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD).")
     ] = None,
     until: Annotated[
-        str | None, typer.Option(help="Only articles dated on or before (YYYY[-MM[-DD]]).")
+        str | None,
+        typer.Option(help="Only articles dated on or before this; a partial date covers its whole period."),
     ] = None,
-    sort: Annotated[str, typer.Option(help="relevance or date (newest first).")] = "relevance",
+    sort: Annotated[
+        str, typer.Option(help="relevance, date (newest first) or oldest; undated articles come last.")
+    ] = "relevance",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")] = False,
     plain: Annotated[
         bool, typer.Option("--plain", help="Search the words alone: no operators, phrases or fields.")
     ] = False,
 ) -> None:
-    """Search the index and print ranked results with highlighted snippets."""
+    """Search the index and print ranked results with highlighted snippets.
+
+    Example: newssearch query '"State Department" Iraq' --since 2020 --sort date. A query that starts with a
+    dash goes after `--`: newssearch query -- -oil
+    """
     with _errors():
         try:
             since_dt = parse_bound(since) if since else None
@@ -272,36 +446,45 @@ def query_command(
             results = ix.search(
                 text, limit=limit, page=page, since=since_dt, until=until_dt, sort=sort, syntax=not plain
             )
+        for note in results.notes:
+            _stderr().print(f"[yellow]Note:[/yellow] {_safe(note)}")
         if as_json:
-            sys.stdout.write(json.dumps(results_to_json(results), ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(_json_text(results_to_json(results)) + "\n")
         else:
             _render(results, _stdout())
 
 
-COMMANDS = ("index", "query")
+COMMANDS = ("index", "query", "check")
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated
 
 
 def main() -> None:
     """Console-script entry point: usage mistakes and unexpected failures become one line on stderr."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = app(standalone_mode=False)
     except TyperException as exc:
-        command = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in COMMANDS else ""
-        print(
-            f"Error: {exc.format_message()} (see `newssearch {command} --help`)".replace("  ", " "),
-            file=sys.stderr,
-        )
+        message = exc.format_message()
+        if message:  # no_args_is_help raises with an empty message after printing the help
+            command = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in COMMANDS else ""
+            print(
+                f"Error: {terminal_safe(message)} (see `newssearch {command} --help`)".replace("  ", " "),
+                file=sys.stderr,
+            )
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt) as exc:
         print("Interrupted.", file=sys.stderr)
-        sys.exit(130)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
     except Exception as exc:  # a bug, not a user mistake: still one line, with a way to see more
         if os.environ.get("NEWSSEARCH_DEBUG"):
             raise
         print(
-            f"Error: unexpected {type(exc).__name__}: {exc} (set NEWSSEARCH_DEBUG=1 for details)",
+            f"Error: unexpected {type(exc).__name__}: {terminal_safe(str(exc))} (set NEWSSEARCH_DEBUG=1 for details)",
             file=sys.stderr,
         )
         sys.exit(1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
@@ -65,6 +65,19 @@ def parse_bound(text: str, *, end: bool = False) -> datetime:
             raise ValueError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
         return parsed
     return start + step - timedelta(microseconds=1) if end else start
+
+
+def coerce_bound(value: datetime | date | str | None, *, end: bool = False) -> datetime | None:
+    """A ``since``/``until`` bound as the API takes it: a ``datetime`` (naive ones are UTC), a ``date`` (its whole
+    day), or text as ``--since``/``--until`` take it. Raises ValueError for anything else."""
+    if value is None or isinstance(value, datetime):
+        return _aware(value) if value is not None else None
+    if isinstance(value, date):
+        start = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        return start + timedelta(days=1) - timedelta(microseconds=1) if end else start
+    if isinstance(value, str):
+        return parse_bound(value, end=end)
+    raise ValueError(f"not a date: {value!r} (give a date, a datetime or text such as 2020-01)")
 
 
 def to_utc_naive(value: datetime) -> datetime:

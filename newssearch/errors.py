@@ -27,3 +27,15 @@ class QueryError(NewsSearchError):
 
 class ReadError(NewsSearchError):
     """A corpus file cannot be read or parsed."""
+
+
+class IndexDamagedError(NewsSearchError):
+    """The index's files cannot be read: truncated, garbled or never finished."""
+
+
+class IndexInterrupted(KeyboardInterrupt):
+    """An update was interrupted (Ctrl-C, SIGTERM); ``committed`` tells whether its work reached the index."""
+
+    def __init__(self, committed: bool):
+        super().__init__("committed" if committed else "not committed")
+        self.committed = committed

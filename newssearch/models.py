@@ -72,6 +72,9 @@ class SearchResults:
     page: int
     limit: int
     hits: list[Hit] = field(default_factory=list)
+    notes: list[str] = field(
+        default_factory=list
+    )  # what the search changed in the query (a capped wildcard…)
 
     @property
     def pages(self) -> int:
@@ -105,3 +108,16 @@ class IndexReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
+
+
+@dataclass
+class CheckReport:
+    """What reading every stored article and posting list of an index found."""
+
+    documents: int = 0
+    terms: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

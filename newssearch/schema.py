@@ -12,12 +12,15 @@ The body is stored, not indexed on its own (``content`` holds its words). The ex
 from __future__ import annotations
 
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang import stopwords_for_language
+from whoosh.scoring import BM25F
 from whoosh.support.charset import accent_map
+from whoosh.util.numeric import byte_to_length
 
 #: Bump when the schema or the meaning of a field changes: older indexes must then be rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Query-time weights of the fields searched by default (chosen on the benchmarks' judged collections).
 FIELD_BOOSTS = {"content": 1.0, "headline": 0.3, "person_text": 0.3, "org_text": 0.3, "place_text": 0.3}
@@ -51,7 +54,7 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(unique=True, stored=True),
         path=ID(stored=True),
-        # "<path>\t<mtime_ns>\t<size>": one term per file, read back to decide what changed since the last run.
+        # "<path>\t<size>\t<sha256>": one term per file, read back to decide what changed since the last run.
         filesig=ID(),
         headline=TEXT(analyzer=text_analyzer(), stored=True, phrase=True),
         body=STORED(),
@@ -71,3 +74,37 @@ def build_schema() -> Schema:
         url=STORED(),
         author=STORED(),
     )
+
+
+def _stored_lengths_average(searcher, fieldname: str) -> float:
+    """The mean of the per-article lengths the index stores (rounded to one byte each), over live articles."""
+    cache = searcher.__dict__.setdefault("_newssearch_avgfl", {})
+    if fieldname not in cache:
+        total, count = 0, 0
+        for reader, _ in searcher.reader().leaf_readers():
+            perdoc = getattr(reader, "_perdoc", None)
+            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc else None
+            if column is None:
+                continue
+            lengths = list(column)
+            for docnum, byte in enumerate(lengths):
+                if byte and not reader.is_deleted(docnum):
+                    total += byte_to_length(byte)
+            count += reader.doc_count()
+        cache[fieldname] = total / count if count else 0.0
+    return cache[fieldname]
+
+
+class StableBM25F(BM25F):
+    """Whoosh's BM25F with the average field length taken from the stored per-article lengths.
+
+    Whoosh keeps a segment's total field length exactly when it writes the segment, but as the sum of the rounded
+    per-article lengths when segments are merged; the average, and so every score, would then depend on the
+    history of updates. Computed from the stored lengths, it depends only on the articles in the index.
+    """
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if hasattr(scorer, "avgfl"):
+            scorer.avgfl = _stored_lengths_average(searcher.get_parent(), fieldname) or 1
+        return scorer

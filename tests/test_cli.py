@@ -9,7 +9,7 @@ from newssearch.cli import app
 from .conftest import SEED
 
 runner = CliRunner()
-SEED_ID = SEED.name
+SEED_ID = f"corpus/{SEED.name}"
 
 
 def run(*args):
@@ -98,7 +98,7 @@ def test_query_json(indexed):
     result = run("query", "NATO Iraq", "--index", indexed, "--json", "--limit", "3")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "page", "hits"}
+    assert set(data) == {"query", "total", "page", "pages", "notes", "hits"}
     assert data["query"] == "NATO Iraq" and data["page"] == 1 and len(data["hits"]) <= 3
     hit = data["hits"][0]
     assert set(hit) == {

@@ -1,0 +1,128 @@
+"""Damaged, unfinished and foreign index folders: one clear error, and `index --rebuild` recovers."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from newssearch import IndexDamagedError, IndexNotFoundError, NewsIndex
+from newssearch.cli import app
+from newssearch.index import META_FILE
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def built(corpus, index_path):
+    with NewsIndex.create(index_path) as index:
+        index.update([corpus])
+    return index_path
+
+
+def _segment(index_path):
+    return max(index_path.glob("MAIN_*.seg"), key=lambda p: p.stat().st_size)
+
+
+def _truncate_segment(index_path):
+    seg = _segment(index_path)
+    seg.write_bytes(seg.read_bytes()[: seg.stat().st_size // 2])
+
+
+def _truncate_toc(index_path):
+    toc = next(index_path.glob("_MAIN_*.toc"))
+    toc.write_bytes(toc.read_bytes()[:20])
+
+
+def _garble_meta(index_path):
+    (index_path / META_FILE).write_text("{garbled")
+
+
+@pytest.mark.parametrize("damage", [_truncate_segment, _truncate_toc, _garble_meta])
+def test_damage_is_one_error_and_rebuild_recovers(built, corpus, damage):
+    damage(built)
+    with pytest.raises(IndexDamagedError, match="damaged"), NewsIndex.open(built) as index:
+        index.search("NATO Iraq")
+    result = run("query", "NATO Iraq", "--index", built)
+    assert result.exit_code == 1, result.output
+    assert "damaged" in result.stderr and "--rebuild" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    plain = run("index", corpus, "--index", built)
+    assert plain.exit_code == 1 and "damaged" in plain.stderr
+    fixed = run("index", corpus, "--index", built, "--rebuild")
+    assert fixed.exit_code == 0, fixed.output
+    assert "holds 9 articles" in fixed.stdout
+    assert run("query", "NATO Iraq", "--index", built).exit_code == 0
+
+
+def test_flipped_bytes_are_found_by_check(built):
+    assert run("check", "--index", built).exit_code == 0
+    seg = _segment(built)
+    data = bytearray(seg.read_bytes())
+    for at in range(len(data) // 4, len(data) - 64, 61):
+        data[at] ^= 0x5A
+    seg.write_bytes(bytes(data))
+    try:
+        with NewsIndex.open(built) as index:
+            report = index.check()
+        assert not report.ok and report.problems
+    except IndexDamagedError:
+        pass  # so damaged that it cannot even be opened: also a clear answer
+    result = run("check", "--index", built)
+    assert result.exit_code == 1
+    assert "DAMAGED" in result.stdout or "damaged" in result.stderr
+
+
+def test_check_reads_every_article(built):
+    with NewsIndex.open(built) as index:
+        report = index.check()
+    assert report.ok and report.documents == 9 and report.terms > 100
+
+
+def test_a_folder_that_is_not_an_index_is_said_so_and_never_emptied(tmp_path, corpus):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "todo.txt").write_text("keep me")
+    with pytest.raises(IndexNotFoundError, match="not a newssearch index"):
+        NewsIndex.open(folder)
+    result = run("index", corpus, "--index", folder, "--rebuild")
+    assert result.exit_code == 1 and "not a newssearch index" in result.stderr
+    assert (folder / "todo.txt").read_text() == "keep me"
+
+
+def test_creation_cut_short_is_unfinished_and_the_next_run_completes_it(built, corpus):
+    (built / META_FILE).unlink()  # as if killed between Whoosh's files and the meta file
+    result = run("query", "NATO Iraq", "--index", built)
+    assert result.exit_code == 1 and "never finished" in result.stderr
+    again = run("index", corpus, "--index", built)
+    assert again.exit_code == 0 and "holds 9 articles" in again.stdout
+    assert json.loads((built / META_FILE).read_text())["complete"] is True
+
+
+def test_interrupted_first_build_is_finished_by_the_next_run(corpus, index_path):
+    def interrupt(done, total, path):
+        if "storm" in path:
+            raise KeyboardInterrupt
+
+    with NewsIndex.create(index_path) as index, pytest.raises(KeyboardInterrupt):
+        index.update([corpus], progress=interrupt)
+    assert json.loads((index_path / META_FILE).read_text())["complete"] is False
+    result = run("index", corpus, "--index", index_path)
+    assert result.exit_code == 0 and "9 added" in result.stdout
+
+
+def test_leftover_toc_files_are_cleaned_up(built, corpus):
+    leftover = built / "_MAIN_7.toc.1764200000.123"
+    leftover.write_bytes(b"half a toc")
+    (corpus / "more.txt").write_text("More news\n\nAnother story arrived in the corpus today.")
+    assert run("index", corpus, "--index", built).exit_code == 0
+    assert not leftover.exists()
+
+
+def test_failed_first_index_leaves_no_index_behind(tmp_path):
+    target = tmp_path / "new-index"
+    result = run("index", tmp_path / "missing", "--index", target)
+    assert result.exit_code == 1 and not target.exists()

@@ -60,6 +60,11 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C so that writers cancel and the terminal is restored."""
 
 
+#: Whether an interrupt was already reported on stderr, and whether it was SIGTERM: Typer turns an interrupt
+#: during argument parsing into a bare exit code 130, which ``main`` then has to explain.
+_interrupt = {"reported": False, "terminated": False}
+
+
 def default_index() -> Path:
     return Path(os.environ.get("NEWSSEARCH_INDEX") or "index")
 
@@ -107,13 +112,26 @@ def _errors() -> Iterator[None]:
         else:
             message = "nothing was committed; the index is as it was."
         _stderr().print(f"[red]Interrupted:[/red] {message}")
-        raise typer.Exit(143 if isinstance(exc.__context__, Terminated) else 130) from None
-    except KeyboardInterrupt as exc:
+        _interrupt["reported"] = True
+        raise typer.Exit(143 if _interrupt["terminated"] else 130) from None
+    except KeyboardInterrupt:
         _stderr().print("[red]Interrupted.[/red]")
-        raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
+        _interrupt["reported"] = True
+        raise typer.Exit(143 if _interrupt["terminated"] else 130) from None
     except OSError as exc:
         _error(f"{exc.strerror or exc}: {path_text(exc.filename or '')}")
         raise typer.Exit(1) from None
+
+
+@contextmanager
+def _committed() -> Iterator[None]:
+    """After an update returned: an interrupt now must still say that its work reached the index."""
+    try:
+        yield
+    except IndexInterrupted:
+        raise
+    except KeyboardInterrupt as exc:
+        raise IndexInterrupted(True) from exc
 
 
 IndexOption = Annotated[
@@ -145,6 +163,7 @@ def _main(
 
     Example: newssearch index corpus && newssearch query 'NATO Iraq'
     """
+    _interrupt.update(reported=False, terminated=False)
 
 
 # --- index -----------------------------------------------------------------------------------------------
@@ -250,7 +269,8 @@ def index_command(
                 raise
             with NewsIndex.create(location, overwrite=True) as ix:
                 report = _run_update(ix, paths, rebuild, names)
-        _print_report(report, _stdout())
+        with _committed():
+            _print_report(report, _stdout())
         if not (report.files_read or report.files_unchanged or report.files_removed):
             what = "no file could be indexed" if report.skipped else "no article files found"
             _error(f"{what} in {', '.join(path_text(p) for p in paths)}")
@@ -289,7 +309,8 @@ def _build(location: Path, corpus: Path) -> NewsIndex:
     err.print(f"No index at {_safe(location)} yet: building it from {_safe(corpus)}/ …")
     ix = NewsIndex.create(location)
     report = _run_update(ix, [corpus], False)
-    _print_report(report, err)
+    with _committed():
+        _print_report(report, err)
     return ix
 
 
@@ -440,7 +461,7 @@ def query_command(
         try:
             since_dt = parse_bound(since) if since else None
             until_dt = parse_bound(until, end=True) if until else None
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise QueryError(str(exc)) from None
         with _open_or_build(index or default_index()) as ix:
             results = ix.search(
@@ -458,11 +479,13 @@ COMMANDS = ("index", "query", "check")
 
 
 def _on_sigterm(signum, frame) -> None:
+    _interrupt["terminated"] = True
     raise Terminated
 
 
 def main() -> None:
     """Console-script entry point: usage mistakes and unexpected failures become one line on stderr."""
+    _interrupt.update(reported=False, terminated=False)
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = app(standalone_mode=False)
@@ -488,4 +511,7 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(1)
+    if code == 130 and not _interrupt["reported"]:  # interrupted while Typer parsed the arguments
+        print("Interrupted.", file=sys.stderr)
+        code = 143 if _interrupt["terminated"] else 130
     sys.exit(code if isinstance(code, int) else 0)

@@ -64,7 +64,12 @@ def parse_bound(text: str, *, end: bool = False) -> datetime:
         if parsed is None:
             raise ValueError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
         return parsed
-    return start + step - timedelta(microseconds=1) if end else start
+    if not end:
+        return start
+    try:
+        return start + step - timedelta(microseconds=1)
+    except OverflowError:  # the end of year 9999
+        return datetime.max.replace(tzinfo=timezone.utc)
 
 
 def coerce_bound(value: datetime | date | str | None, *, end: bool = False) -> datetime | None:

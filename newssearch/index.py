@@ -27,7 +27,6 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
 from whoosh.reading import SegmentReader
 from whoosh.writing import CLEAR, MERGE_SMALL
 
@@ -192,9 +191,12 @@ def index_state(path: str | os.PathLike[str]) -> str:
     build that has not finished: interrupted, or still running in another process), ``"unfinished"`` (creation
     was cut short) or ``"foreign"`` (a folder holding other files)."""
     path = Path(path)
-    if not path.is_dir():
-        return "foreign" if path.exists() else "missing"
-    names = [name for name in os.listdir(path) if not name.startswith(".")]
+    try:
+        names = [name for name in os.listdir(path) if not name.startswith(".")]
+    except FileNotFoundError:
+        return "missing"
+    except OSError:  # a file, or a folder that cannot be listed
+        return "foreign"
     ours = re.compile(rf"^_?{_INDEX_NAME}[_.]|^{re.escape(META_FILE)}|^{re.escape(FILES_CACHE)}")
     if not names:
         return "missing"
@@ -226,6 +228,7 @@ class NewsIndex:
     def __init__(self, path: str | os.PathLike[str], *, create: bool = False, overwrite: bool = False):
         self.path = Path(path)
         self._searcher = None
+        self._lock = None  # the write lock, while this object holds it
         self._complete = True
         state = index_state(self.path)
         if state == "foreign":
@@ -236,18 +239,17 @@ class NewsIndex:
             self._ix = self._create()
         elif state == "missing":
             raise IndexNotFoundError(f"no index at {self.path}")
+        elif state in ("building", "unfinished") and not create and self._locked():
+            raise IndexBusyError(
+                f"the index at {self.path} is being built by another process; try again when it finishes"
+            )
         elif state == "unfinished":
             raise IndexDamagedError(
                 f"the index at {self.path} was never finished (its creation was interrupted); "
                 "run `newssearch index` to build it"
             )
         else:
-            if state == "building":
-                if not create and self._locked():
-                    raise IndexBusyError(
-                        f"the index at {self.path} is being built by another process; try again when it finishes"
-                    )
-                self._complete = False
+            self._complete = state != "building"
             self._check_version()
             with self._guard(_DAMAGE_OPENING):
                 self._ix = whoosh_index.open_dir(str(self.path), indexname=_INDEX_NAME)
@@ -311,7 +313,10 @@ class NewsIndex:
         self._complete = complete
 
     def _create(self):
+        """A new, empty index. The write lock is taken first and kept until the first commit (or ``close``), so
+        another process sees an index that is being built, never one that looks finished or abandoned."""
         self.path.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
         with contextlib.suppress(FileNotFoundError):
             (self.path / FILES_CACHE).unlink()
         # The meta file last: a folder with Whoosh's files and no meta file is an unfinished creation.
@@ -321,9 +326,33 @@ class NewsIndex:
         self._write_meta(complete=False)
         return ix
 
+    def _lock_file(self):
+        return FileStorage(str(self.path)).lock(f"{_INDEX_NAME}_WRITELOCK")
+
+    def _take_lock(self) -> None:
+        if self._lock is not None:
+            return
+        lock = self._lock_file()
+        deadline = time.monotonic() + WRITE_LOCK_TIMEOUT
+        while not lock.acquire(blocking=False):
+            if time.monotonic() > deadline:
+                raise IndexBusyError(
+                    f"another process is writing to the index at {self.path}; try again when it finishes"
+                )
+            time.sleep(0.05)
+        self._lock = lock
+
+    def _drop_lock(self) -> None:
+        if self._lock is not None:
+            with contextlib.suppress(Exception):
+                self._lock.release()
+            self._lock = None
+
     def _locked(self) -> bool:
-        """True when another writer holds the index's write lock."""
-        lock = FileStorage(str(self.path)).lock(f"{_INDEX_NAME}_WRITELOCK")
+        """True when another writer (another process, or another object of this one) holds the write lock."""
+        if self._lock is not None:
+            return False
+        lock = self._lock_file()
         try:
             if lock.acquire(blocking=False):
                 lock.release()
@@ -335,6 +364,7 @@ class NewsIndex:
     # -- lifecycle -----------------------------------------------------------------------------------------
 
     def close(self) -> None:
+        self._drop_lock()
         if self._searcher is not None:
             with contextlib.suppress(Exception):
                 self._searcher.close()
@@ -364,13 +394,14 @@ class NewsIndex:
     # -- writing -------------------------------------------------------------------------------------------
 
     def _writer(self):
+        """A Whoosh writer; this object holds the write lock (Whoosh's own locking is off) until commit or cancel."""
+        self._take_lock()
         try:
             with self._guard():
-                writer = self._ix.writer(limitmb=256, timeout=WRITE_LOCK_TIMEOUT)
-        except LockError:
-            raise IndexBusyError(
-                f"another process is writing to the index at {self.path}; try again when it finishes"
-            ) from None
+                writer = self._ix.writer(limitmb=256, _lk=False)
+        except BaseException:
+            self._drop_lock()
+            raise
         # Holding the lock: clear half-written TOC files that killed writers left behind.
         for name in os.listdir(self.path):
             if _LEFTOVERS.match(name):
@@ -383,6 +414,8 @@ class NewsIndex:
         generation = self._ix.latest_generation()
         try:
             writer.commit(mergetype=CLEAR if rebuild else _merge_deletions)
+            if not self._complete:
+                self._write_meta(complete=True)
         except KeyboardInterrupt:
             committed = self._ix.latest_generation() > generation
             if not committed:
@@ -393,12 +426,13 @@ class NewsIndex:
             with contextlib.suppress(Exception):
                 writer.cancel()
             raise
-        if not self._complete:
-            self._write_meta(complete=True)
+        finally:
+            self._drop_lock()
 
     def _cancel(self, writer, exc: BaseException) -> BaseException:
         with contextlib.suppress(Exception):
             writer.cancel()
+        self._drop_lock()
         if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, IndexInterrupted):
             return IndexInterrupted(False)
         return exc

@@ -1,6 +1,5 @@
 """What reaches the terminal, help texts, interrupts and waiting for a build: the CLI as a newcomer meets it."""
 
-import os
 import subprocess
 import sys
 
@@ -138,25 +137,3 @@ def test_query_while_another_process_builds_the_index_waits_or_says_so(corpus, i
             writer.cancel()
     assert result.exit_code == 1
     assert "being built" in result.stderr and "No results" not in result.stdout
-
-
-def test_sigterm_during_index_is_one_line_and_exit_143(tmp_path):
-    import signal
-    import time
-
-    folder = tmp_path / "big"
-    folder.mkdir()
-    for n in range(400):
-        (folder / f"{n:03d}.txt").write_text(
-            f"Story {n}\n\n" + "President Smith met Governor Jones in Paris. " * 40
-        )
-    env = {**os.environ, "NEWSSEARCH_INDEX": str(tmp_path / "ix")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "newssearch", "index", str(folder)], stderr=subprocess.PIPE, text=True, env=env
-    )
-    time.sleep(2.5)
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
-    if proc.returncode == 0:
-        pytest.skip("the run finished before the signal")
-    assert proc.returncode == 143 and "Interrupted" in err and "Traceback" not in err

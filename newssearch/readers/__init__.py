@@ -8,6 +8,7 @@ with a note in its ``ReadContext``. Only regular files are opened, and only up t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -105,7 +106,10 @@ def _open_regular(path: Path) -> BinaryIO:
             raise ReadError(NOT_REGULAR)
         return os.fdopen(fd, "rb")
     except BaseException:
-        os.close(fd)
+        # An interrupt just as fdopen returns leaves a file object that already closed fd: never let the second
+        # close's EBADF replace the interrupt.
+        with contextlib.suppress(OSError):
+            os.close(fd)
         raise
 
 

@@ -733,7 +733,7 @@ def cycle(
         problems.append(f"the {signame}ed run hung: {done.stderr.strip()[-300:]!r}")
         return result
     if "Traceback" in done.stderr or "Exception ignored" in done.stderr:
-        problems.append(f"traceback after {signame}: {done.stderr.strip()[-500:]}")
+        problems.append(f"traceback after {signame}: {done.stderr.strip()[-3000:]}")
 
     # 1. What the index holds now: all of before, or all of this run's work, never a mix.
     try:
@@ -928,8 +928,8 @@ KNOWN = [
         "SIGINT in an import lock's callback at start-up: Python prints 'Exception ignored' and drops it",
     ),
     (
-        r"^traceback after SIGINT: .*runpy",
-        "SIGINT before newssearch's code runs: Python's own traceback (runpy), outside newssearch",
+        r"^traceback after SIG\w+: (?!.*(newssearch|site-packages)).*KeyboardInterrupt\s*$",
+        "a signal during Python's own start-up (only <frozen ...> frames): its traceback, outside newssearch",
     ),
 ]
 

@@ -1,15 +1,11 @@
-"""The ``newssearch`` command: a thin Typer layer over ``NewsIndex`` that renders with Rich or JSON.
+"""The ``newssearch`` command: a thin Typer layer over ``NewsIndex``; ``render.py`` prints with Rich or JSON.
 
-Everything printed that came from a corpus, a file name or the user's own query goes through ``terminal_safe``
-(or a same-length replacement where highlight spans must stay valid), so no text can move the cursor, clear the
-screen or set the window title.
+The library's errors say what is wrong; this layer adds how to fix it with the CLI's own commands and flags.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import signal
 import sys
 import time
@@ -19,11 +15,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console, Group
 from rich.markup import escape
-from rich.padding import Padding
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.text import Text
 from typer.exceptions import TyperException
 
 from newssearch import __version__
@@ -34,12 +27,15 @@ from newssearch.errors import (
     IndexIncompatibleError,
     IndexInterrupted,
     IndexNotFoundError,
+    IndexUnfinishedError,
     NewsSearchError,
+    NotAnIndexError,
     QueryError,
     ReadError,
 )
 from newssearch.index import NewsIndex, index_state
-from newssearch.models import Hit, IndexReport, SearchResults
+from newssearch.models import IndexReport
+from newssearch.render import json_text, print_report, render, safe, stderr, stdout
 from newssearch.sanitize import path_text, terminal_safe
 
 app = typer.Typer(
@@ -50,10 +46,15 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-HIGHLIGHT = "bold black on yellow"
 #: How long a query waits for another process that is building the index.
 BUILD_WAIT_SECONDS = 300
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: How to fix what an error says, by its class (the first that matches).
+HINTS: list[tuple[type[NewsSearchError], str]] = [
+    (NotAnIndexError, "choose another --index folder"),
+    (IndexUnfinishedError, "run `newssearch index PATH…` to build it"),
+    (IndexIncompatibleError, "run `newssearch index PATH… --rebuild`"),
+    (IndexDamagedError, "rebuild it with `newssearch index PATH… --rebuild`"),
+]
 
 
 class Terminated(KeyboardInterrupt):
@@ -73,29 +74,16 @@ def default_corpus() -> Path:
     return Path(os.environ.get("NEWSSEARCH_CORPUS") or "corpus")
 
 
-def _stderr() -> Console:
-    # soft_wrap: a message stays one line however narrow the terminal.
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _stdout() -> Console:
-    console = Console(highlight=False)
-    console.soft_wrap = not console.is_terminal  # piped: one line per line, no hard wrapping or padding
-    return console
-
-
-def _safe(value: object) -> str:
-    """Any text for the terminal: control characters shown as escapes, Rich markup shown literally."""
-    return escape(terminal_safe(str(value)))
-
-
-def _same_length(text: str) -> str:
-    """Control characters replaced one for one, so highlight spans stay valid."""
-    return _CONTROL.sub(lambda m: " " if m.group() in "\n\t" else "\ufffd", text)
-
-
 def _error(message: str) -> None:
-    _stderr().print(f"[red]Error:[/red] {_safe(message)}")
+    stderr().print(f"[red]Error:[/red] {safe(message)}")
+
+
+def _with_hint(exc: NewsSearchError) -> str:
+    message = str(exc)
+    if "`newssearch" in message:  # the CLI's own messages already say what to run
+        return message
+    hint = next((hint for kind, hint in HINTS if isinstance(exc, kind)), None)
+    return f"{message}; {hint}" if hint else message
 
 
 @contextmanager
@@ -104,18 +92,18 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except NewsSearchError as exc:
-        _error(str(exc))
+        _error(_with_hint(exc))
         raise typer.Exit(exc.exit_code) from None
     except IndexInterrupted as exc:
         if exc.committed:
             message = "the work was committed: the index holds this run's changes."
         else:
             message = "nothing was committed; the index is as it was."
-        _stderr().print(f"[red]Interrupted:[/red] {message}")
+        stderr().print(f"[red]Interrupted:[/red] {message}")
         _interrupt["reported"] = True
         raise typer.Exit(143 if _interrupt["terminated"] else 130) from None
     except KeyboardInterrupt:
-        _stderr().print("[red]Interrupted.[/red]")
+        stderr().print("[red]Interrupted.[/red]")
         _interrupt["reported"] = True
         raise typer.Exit(143 if _interrupt["terminated"] else 130) from None
     except OSError as exc:
@@ -170,10 +158,11 @@ def _main(
 
 
 def _run_update(
-    index: NewsIndex, paths: list[Path], rebuild: bool, columns: list[str] | None = None
+    index: NewsIndex | Path, paths: list[Path], rebuild: bool, columns: list[str] | None = None
 ) -> IndexReport:
-    """Run an update with a progress bar on stderr (in bytes, so that long files move it too)."""
-    console = _stderr()
+    """Update an open index, or rebuild the one at a location, with a progress bar on stderr (in bytes, so that
+    long files move it too)."""
+    console = stderr()
     bar = Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -192,38 +181,12 @@ def _run_update(
         bar.update(task, completed=done, total=total, description=f"Indexing {escape(name)}")
 
     try:
-        return index.update(paths, rebuild=rebuild, columns=columns, progress=progress)
+        if isinstance(index, NewsIndex):
+            return index.update(paths, rebuild=rebuild, columns=columns, progress=progress)
+        return NewsIndex.rebuild(index, paths, columns=columns, progress=progress)
     finally:
         if bar.live.is_started:
             bar.stop()
-
-
-def _print_report(report: IndexReport, console: Console) -> None:
-    formats = ", ".join(
-        f"{c.files} {fmt}" + (f" with {c.articles} articles" if c.articles != c.files else "")
-        for fmt, c in sorted(report.formats.items())
-    )
-    summary = (
-        f"{'Rebuilt' if report.rebuilt else 'Indexed'}: {report.added} added, {report.updated} updated, "
-        f"{report.removed} removed; files: {report.files_read} read{f' ({formats})' if formats else ''}, "
-        f"{report.files_unchanged} unchanged, {report.files_removed} gone, {len(report.skipped)} skipped. "
-        f"The index holds {report.total} article{'s' if report.total != 1 else ''}."
-    )
-    console.print(escape(summary), soft_wrap=True)
-    err = _stderr()
-    for path, reason in report.skipped:
-        err.print(f"[yellow]Skipped[/yellow] {_safe(path)}: {_safe(reason)}")
-    for path, note in report.notes:
-        err.print(f"[yellow]Note[/yellow] {_safe(path)}: {_safe(note)}")
-
-
-def _open_for_writing(location: Path, rebuild: bool) -> NewsIndex:
-    try:
-        return NewsIndex.create(location)
-    except (IndexIncompatibleError, IndexDamagedError):
-        if not rebuild:
-            raise
-        return NewsIndex.create(location, overwrite=True)  # unusable as it is: start afresh
 
 
 @app.command("index")
@@ -261,16 +224,13 @@ def index_command(
             if not path.exists():  # before anything is created: a failed run leaves no empty index behind
                 raise ReadError(f"no such file or folder: {path_text(path)}")
         names = [c.strip() for c in columns.split(",")] if columns else None
-        try:
-            with _open_for_writing(location, rebuild) as ix:
-                report = _run_update(ix, paths, rebuild, names)
-        except IndexDamagedError:
-            if not rebuild:
-                raise
-            with NewsIndex.create(location, overwrite=True) as ix:
-                report = _run_update(ix, paths, rebuild, names)
+        if rebuild:
+            report = _run_update(location, paths, True, names)
+        else:
+            with NewsIndex.create(location) as ix:
+                report = _run_update(ix, paths, False, names)
         with _committed():
-            _print_report(report, _stdout())
+            print_report(report, stdout())
         if not (report.files_read or report.files_unchanged or report.files_removed):
             what = "no file could be indexed" if report.skipped else "no article files found"
             _error(f"{what} in {', '.join(path_text(p) for p in paths)}")
@@ -287,14 +247,14 @@ def check_command(index: IndexOption = None) -> None:
         location = index or default_index()
         with NewsIndex.open(location) as ix:
             report = ix.check()
-        err = _stderr()
+        err = stderr()
         for problem in report.problems[:50]:
-            err.print(f"[red]Damaged:[/red] {_safe(problem)}")
+            err.print(f"[red]Damaged:[/red] {safe(problem)}")
         if len(report.problems) > 50:
             err.print(f"… and {len(report.problems) - 50} more")
         verdict = "OK" if report.ok else f"DAMAGED ({len(report.problems)} problems)"
-        _stdout().print(
-            f"{verdict}: read {report.documents} articles and {report.terms} word lists in {_safe(location)}."
+        stdout().print(
+            f"{verdict}: read {report.documents} articles and {report.terms} word lists in {safe(location)}."
         )
         if not report.ok:
             err.print("Rebuild it with `newssearch index PATHS --rebuild`.")
@@ -305,12 +265,12 @@ def check_command(index: IndexOption = None) -> None:
 
 
 def _build(location: Path, corpus: Path) -> NewsIndex:
-    err = _stderr()
-    err.print(f"No index at {_safe(location)} yet: building it from {_safe(corpus)}/ …")
+    err = stderr()
+    err.print(f"No index at {safe(location)} yet: building it from {safe(corpus)}/ …")
     ix = NewsIndex.create(location)
     report = _run_update(ix, [corpus], False)
     with _committed():
-        _print_report(report, err)
+        print_report(report, err)
     return ix
 
 
@@ -346,87 +306,9 @@ def _open_or_build(location: Path) -> NewsIndex:
             if time.monotonic() > deadline:
                 raise
             if not waiting:
-                _stderr().print(
-                    f"Waiting for the index at {_safe(location)} to be built by another process …"
-                )
+                stderr().print(f"Waiting for the index at {safe(location)} to be built by another process …")
                 waiting = True
             time.sleep(0.5)
-
-
-def _hit_renderable(hit: Hit, piped: bool) -> Group | Text:
-    title = Text(f"{hit.rank:>3}. ", style="bold")
-    headline = Text(_same_length(hit.headline) or "(no headline)", style="bold")
-    for start, end in hit.headline_highlights:
-        headline.stylize(HIGHLIGHT, start, end)
-    title.append_text(headline)
-    title.append(f"  ({hit.score:.2f})", style="dim")
-    details = Text()
-    meta = [hit.date.date().isoformat() if hit.date else None, hit.source, hit.place]
-    if any(meta):
-        details.append(terminal_safe(" · ".join(m for m in meta if m)) + "\n", style="cyan")
-    snippet = Text(_same_length(hit.snippet.text))
-    for start, end in hit.snippet.highlights:
-        snippet.stylize(HIGHLIGHT, start, end)
-    details.append_text(snippet)
-    for label, names in (("People", hit.people), ("Orgs", hit.organizations), ("Places", hit.places)):
-        if names:
-            details.append(f"\n{label}: ", style="dim")
-            shown = ", ".join(terminal_safe(n) for n in names[:8]) + (" …" if len(names) > 8 else "")
-            details.append(shown, style="green")
-    details.append(f"\nid: {terminal_safe(hit.id)}", style="dim")
-    if piped:
-        indented = Text("     ").join(details.split("\n", include_separator=True))
-        return Text.assemble(title, "\n     ", indented)
-    return Group(title, Padding(details, (0, 0, 0, 5), expand=False))
-
-
-def _render(results: SearchResults, console: Console) -> None:
-    query = _safe(results.query)
-    if not results.total:
-        console.print(f"No results for “{query}”.")
-        return
-    shown = f"{results.hits[0].rank}–{results.hits[-1].rank}" if results.hits else "none"
-    console.print(
-        f"[bold]{results.total}[/bold] result{'s' if results.total != 1 else ''} for “{query}” "
-        f"(showing {shown}, page {results.page} of {results.pages})\n"
-    )
-    for hit in results.hits:
-        console.print(_hit_renderable(hit, piped=not console.is_terminal))
-        console.print()
-
-
-def results_to_json(results: SearchResults) -> dict:
-    hits = []
-    for hit in results.hits:
-        hits.append(
-            {
-                "id": hit.id,
-                "headline": hit.headline,
-                "date": hit.date.isoformat() if hit.date else None,
-                "source": hit.source,
-                "place": hit.place,
-                "score": round(hit.score, 4),
-                "snippet": hit.snippet.text,
-                "path": hit.path,
-                "people": hit.people,
-                "organizations": hit.organizations,
-                "places": hit.places,
-            }
-        )
-    return {
-        "query": results.query,
-        "total": results.total,
-        "page": results.page,
-        "pages": results.pages,
-        "notes": results.notes,
-        "hits": hits,
-    }
-
-
-def _json_text(document: dict) -> str:
-    # json escapes C0 controls; C1 ones (a terminal reads U+009B as CSI) are escaped here too.
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    return re.sub(r"[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @app.command("query")
@@ -461,6 +343,8 @@ def query_command(
         try:
             since_dt = parse_bound(since) if since else None
             until_dt = parse_bound(until, end=True) if until else None
+            if since_dt and until_dt and since_dt > until_dt:
+                raise QueryError("--since is after --until")
         except (ValueError, OverflowError) as exc:
             raise QueryError(str(exc)) from None
         with _open_or_build(index or default_index()) as ix:
@@ -468,11 +352,11 @@ def query_command(
                 text, limit=limit, page=page, since=since_dt, until=until_dt, sort=sort, syntax=not plain
             )
         for note in results.notes:
-            _stderr().print(f"[yellow]Note:[/yellow] {_safe(note)}")
+            stderr().print(f"[yellow]Note:[/yellow] {safe(note)}")
         if as_json:
-            sys.stdout.write(_json_text(results_to_json(results)) + "\n")
+            sys.stdout.write(json_text(results.to_dict()) + "\n")
         else:
-            _render(results, _stdout())
+            render(results, stdout())
 
 
 COMMANDS = ("index", "query", "check")

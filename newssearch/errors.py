@@ -1,4 +1,4 @@
-"""Errors meant to be shown to the user as one line."""
+"""Errors meant to be shown to the user as one line. They say what is wrong; the CLI adds how to fix it."""
 
 
 class NewsSearchError(Exception):
@@ -9,6 +9,10 @@ class NewsSearchError(Exception):
 
 class IndexNotFoundError(NewsSearchError):
     """No index at the given location."""
+
+
+class NotAnIndexError(IndexNotFoundError):
+    """The location holds other files, not a newssearch index."""
 
 
 class IndexIncompatibleError(NewsSearchError):
@@ -31,6 +35,10 @@ class ReadError(NewsSearchError):
 
 class IndexDamagedError(NewsSearchError):
     """The index's files cannot be read: truncated, garbled or never finished."""
+
+
+class IndexUnfinishedError(IndexDamagedError):
+    """The index's creation or first build was cut short: it holds no finished index to read."""
 
 
 class IndexInterrupted(KeyboardInterrupt):

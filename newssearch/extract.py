@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from newssearch.models import Entities
 
-__all__ = ["Dateline", "extract_entities", "parse_dateline"]
+__all__ = ["Dateline", "dateline_place", "extract_entities", "parse_dateline"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -76,7 +76,7 @@ def parse_dateline(text: str) -> Dateline:
     if place.split()[-1].rstrip(".") in _ORG_SUFFIXES:  # "Apple Inc (AAPL) - shares rose"
         return Dateline(None, None, text)
     # A bare "LONDON - ..." is trusted only for an all-caps, known place with a spaced dash.
-    spaced = text[m.end("place")].isspace() and m.end() > m.end("dash")
+    spaced = text[m.end("place")].isspace() and (m.end() > m.end("dash") or m.end() == len(text))
     if (
         m.group("date") is None
         and m.group("source") is None
@@ -87,6 +87,11 @@ def parse_dateline(text: str) -> Dateline:
         place = _title_case(place)
     source = m.group("source")
     return Dateline(place, source.strip() if source else None, text[m.end() :])
+
+
+def dateline_place(dateline: str) -> str | None:
+    """The place of a dateline given on its own, as a wire header carries it ("BAGHDAD, March 3 -")."""
+    return parse_dateline(dateline.strip()).place
 
 
 def _is_all_caps(s: str) -> bool:

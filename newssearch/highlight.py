@@ -1,10 +1,14 @@
-"""Snippets as data: Whoosh fragments turned into plain text plus the character spans of matched terms."""
+"""Snippets as data: matched fragments of a text turned into plain text plus the character spans of the matches.
+
+No Whoosh here: ``SpanFormatter`` is handed to Whoosh's highlighter by ``search.py`` and reads the fragments it
+finds (objects with ``text``, ``startchar``, ``endchar`` and ``matches``, tokens with ``startchar``/``endchar``).
+"""
 
 from __future__ import annotations
 
 import re
-
-from whoosh.highlight import ContextFragmenter, Formatter, Highlighter, WholeFragmenter
+from collections.abc import Sequence
+from typing import Any
 
 from newssearch.models import Snippet
 
@@ -12,13 +16,16 @@ ELLIPSIS = "…"
 _SPACE = re.compile(r"\s+")
 
 
-class SpanFormatter(Formatter):
+class SpanFormatter:
     """Formats fragments into a ``Snippet``, whitespace collapsed, fragments joined with an ellipsis."""
 
     def __init__(self, elide: bool = True):
         self.elide = elide
 
-    def format(self, fragments, replace=False):
+    def __call__(self, text: str, fragments: Sequence[Any]) -> Snippet | None:
+        return self.format(fragments)  # what Whoosh's Highlighter calls
+
+    def format(self, fragments: Sequence[Any], replace: bool = False) -> Snippet | None:
         parts: list[str] = []
         spans: list[tuple[int, int]] = []
         length = 0
@@ -50,16 +57,6 @@ class SpanFormatter(Formatter):
             if self.elide and number == len(fragments) - 1 and fragment.endchar < len(text):
                 emit(f" {ELLIPSIS}")
         return Snippet("".join(parts).strip(), spans) if parts else None
-
-
-def body_highlighter(maxchars: int = 220, surround: int = 60) -> Highlighter:
-    return Highlighter(
-        fragmenter=ContextFragmenter(maxchars=maxchars, surround=surround), formatter=SpanFormatter()
-    )
-
-
-def headline_highlighter() -> Highlighter:
-    return Highlighter(fragmenter=WholeFragmenter(), formatter=SpanFormatter(elide=False))
 
 
 def lead(text: str, maxchars: int = 240) -> Snippet:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass
@@ -42,25 +43,52 @@ class Snippet:
     highlights: list[tuple[int, int]] = field(default_factory=list)
 
 
+#: The article fields a hit's JSON carries (the body and the record's metadata stay out: ``get`` gives them).
+_HIT_FIELDS = (
+    "id",
+    "headline",
+    "date",
+    "source",
+    "place",
+    "url",
+    "author",
+    "path",
+    "people",
+    "organizations",
+    "places",
+)
+
+
 @dataclass
 class Hit:
-    """One search result."""
+    """One search result: the article, its rank and score, and where the query's words are in it.
+
+    The article's fields read through the hit too: ``hit.headline`` is ``hit.article.headline``.
+    """
 
     rank: int
-    id: str
     score: float
-    headline: str
+    article: Article
     snippet: Snippet
     headline_highlights: list[tuple[int, int]] = field(default_factory=list)
-    date: datetime | None = None
-    source: str | None = None
-    place: str | None = None
-    url: str | None = None
-    author: str | None = None
-    path: str | None = None
-    people: list[str] = field(default_factory=list)
-    organizations: list[str] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name == "article":  # not set yet (copying, unpickling)
+            raise AttributeError(name)
+        return getattr(self.article, name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: the article's fields, rank, score, snippet and the highlight spans."""
+        out: dict[str, Any] = {name: getattr(self.article, name) for name in _HIT_FIELDS}
+        out["date"] = self.article.date.isoformat() if self.article.date else None
+        out.update(
+            rank=self.rank,
+            score=round(self.score, 4),
+            snippet=self.snippet.text,
+            snippet_highlights=[list(span) for span in self.snippet.highlights],
+            headline_highlights=[list(span) for span in self.headline_highlights],
+        )
+        return out
 
 
 @dataclass
@@ -79,6 +107,18 @@ class SearchResults:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.limit))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data, as ``newssearch query --json`` prints it."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "pages": self.pages,
+            "limit": self.limit,
+            "notes": list(self.notes),
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
 
 
 @dataclass

@@ -49,7 +49,8 @@ from pathlib import Path
 
 from newssearch import NewsIndex
 from newssearch.errors import IndexDamagedError, NewsSearchError
-from newssearch.index import index_state, stored_to_article
+from newssearch.documents import to_article
+from newssearch.index import index_state
 
 MODES = ("build", "update", "rebuild")
 SIGNALS = {"SIGKILL": signal.SIGKILL, "SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM}
@@ -399,7 +400,7 @@ def snapshot(index: Path) -> Snapshot:
     with opened:
         ix = whoosh_index.open_dir(str(index), indexname="MAIN")
         with ix.searcher() as searcher:
-            stored = [stored_to_article(fields) for fields in searcher.all_stored_fields()]
+            stored = [to_article(fields) for fields in searcher.all_stored_fields()]
         rows = {article.id: _row(article) for article in stored}
         if len(rows) != len(stored):
             raise AssertionError(f"{len(stored) - len(rows)} duplicate ids in {index}")

@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from newssearch.cli import app
 
-from .conftest import SEED
+from .helpers import SEED
 
 runner = CliRunner()
 SEED_ID = f"corpus/{SEED.name}"
@@ -98,7 +98,7 @@ def test_query_json(indexed):
     result = run("query", "NATO Iraq", "--index", indexed, "--json", "--limit", "3")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "page", "pages", "notes", "hits"}
+    assert set(data) == {"query", "total", "page", "pages", "limit", "notes", "hits"}
     assert data["query"] == "NATO Iraq" and data["page"] == 1 and len(data["hits"]) <= 3
     hit = data["hits"][0]
     assert set(hit) == {
@@ -113,9 +113,19 @@ def test_query_json(indexed):
         "people",
         "organizations",
         "places",
+        "rank",
+        "url",
+        "author",
+        "snippet_highlights",
+        "headline_highlights",
     }
     assert hit["id"] == SEED_ID and "NATO" in hit["snippet"] and "\x1b" not in hit["snippet"]
-    assert hit["path"].endswith(SEED_ID)
+    assert hit["path"].endswith(SEED_ID) and hit["rank"] == 1
+    # the spans draw the highlights: each covers a query word in the snippet or headline
+    marked = {hit["snippet"][a:b].lower() for a, b in hit["snippet_highlights"]}
+    assert marked >= {"nato", "iraq"}
+    troops = json.loads(run("query", "troops", "--index", indexed, "--json").stdout)["hits"][0]
+    assert [troops["headline"][a:b] for a, b in troops["headline_highlights"]] == ["troops"]
 
 
 def test_query_json_dates_filters_and_sort(indexed):

@@ -117,10 +117,12 @@ def test_interrupt_before_the_commit_says_nothing_was_committed(corpus, index_pa
 
 
 def test_interrupt_after_the_commit_says_the_work_was_committed(corpus, index_path, monkeypatch):
+    from newssearch.store import Store
+
     def interrupted(self, cache):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(NewsIndex, "_save_cache", interrupted)
+    monkeypatch.setattr(Store, "save_cache", interrupted)
     result = run("index", corpus, "--index", index_path)
     assert result.exit_code == 130 and "was committed" in result.stderr
     with NewsIndex.open(index_path) as index:
@@ -129,11 +131,12 @@ def test_interrupt_after_the_commit_says_the_work_was_committed(corpus, index_pa
 
 def test_query_while_another_process_builds_the_index_waits_or_says_so(corpus, index_path, monkeypatch):
     monkeypatch.setattr(cli_module, "BUILD_WAIT_SECONDS", 1)
-    with NewsIndex.create(index_path) as index:
-        writer = index._writer()  # a build in progress holds the write lock
-        try:
-            result = run("query", "Iraq", "--index", index_path)
-        finally:
-            writer.cancel()
+    from newssearch.store import Store
+
+    store = Store(index_path, create=True)  # a build in progress holds the write lock
+    try:
+        result = run("query", "Iraq", "--index", index_path)
+    finally:
+        store.close()
     assert result.exit_code == 1
     assert "being built" in result.stderr and "No results" not in result.stdout

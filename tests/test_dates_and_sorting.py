@@ -6,7 +6,7 @@ import pytest
 
 from newssearch import Article, NewsIndex, QueryError
 
-from .conftest import CORPORA, needs_corpora
+from .helpers import CORPORA, needs_corpora
 
 START = datetime(1987, 3, 1, 9, tzinfo=timezone.utc)
 

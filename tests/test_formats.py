@@ -13,7 +13,7 @@ from newssearch.cli import app
 from newssearch.readers import decode, detect_format, read_articles
 from newssearch.readers.tabular import clean_cell
 
-from .conftest import CORPORA, DATA, needs_corpora
+from .helpers import CORPORA, DATA, needs_corpora
 
 FORMATS = DATA / "formats"
 

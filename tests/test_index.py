@@ -150,7 +150,7 @@ def test_interrupted_update_leaves_the_index_as_it_was(built, corpus, index_path
 
 def test_index_from_another_version_is_refused(built, index_path):
     (index_path / META_FILE).write_text('{"schema_version": -1}')
-    with pytest.raises(IndexIncompatibleError, match="--rebuild"):
+    with pytest.raises(IndexIncompatibleError, match="built by another version of newssearch"):
         NewsIndex.open(index_path)
 
 
@@ -234,10 +234,10 @@ def test_reader_crash_on_one_file_skips_only_that_file(corpus, index_path, monke
 
     real = index_module.read_articles
 
-    def flaky(path, root, columns=None, progress=None):
+    def flaky(path, root, columns=None):
         if path.name == "storm.txt":
             raise RuntimeError("reader bug")
-        return real(path, root, columns, progress)
+        return real(path, root, columns)
 
     monkeypatch.setattr(index_module, "read_articles", flaky)
     with NewsIndex.create(index_path) as index:

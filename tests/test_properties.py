@@ -25,7 +25,7 @@ from newssearch.cli import app
 from newssearch.dates import coerce_bound
 from newssearch.index import MAX_LIMIT, SORTS
 
-from .conftest import DATA, SEED
+from .helpers import DATA, SEED
 
 #: Examples per property (PROPERTY_EXAMPLES=5000 for a deeper run).
 EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "400"))

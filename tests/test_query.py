@@ -9,7 +9,7 @@ from newssearch import NewsIndex, QueryError
 def index(tmp_path_factory):
     import shutil
 
-    from .conftest import DATA, SEED
+    from .helpers import DATA, SEED
 
     folder = tmp_path_factory.mktemp("q")
     shutil.copytree(DATA / "mixed", folder / "corpus")
@@ -112,7 +112,7 @@ def test_unusable_text_is_a_query_error(index, text):
 
 
 def test_long_natural_text_still_searches(index):
-    from .conftest import SEED
+    from .helpers import SEED
 
     paragraph = Path(SEED).read_text(encoding="utf-8")[:9_000]
     results = index.search(paragraph)

@@ -16,7 +16,7 @@ from newssearch import NewsIndex, QueryError
 from newssearch import query as query_mod
 from newssearch.query import Expanded, prepare, stop_words_only
 
-from .conftest import DATA, SEED
+from .helpers import DATA, SEED
 
 SEED_NAME = SEED.name
 

@@ -13,7 +13,7 @@ import pytest
 
 from newssearch import NewsIndex
 
-from .conftest import CORPORA, DATA
+from .helpers import CORPORA, DATA
 
 PINS = DATA / "pins"
 UPDATE = os.environ.get("NEWSSEARCH_UPDATE_PINS") == "1"

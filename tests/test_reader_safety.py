@@ -25,7 +25,7 @@ from newssearch.readers import (
 )
 from newssearch.sanitize import clean_article, clean_text, path_text, terminal_safe
 
-from .conftest import CORPORA, DATA, SEED, needs_corpora
+from .helpers import CORPORA, DATA, SEED, needs_corpora
 
 SAFETY = DATA / "safety"
 STORY = (

@@ -6,7 +6,7 @@ import pytest
 from newssearch.errors import ReadError
 from newssearch.readers import decode, detect_format, discover, parse_text, read_articles
 
-from .conftest import DATA, SEED
+from .helpers import DATA, SEED
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 
 from newssearch import NewsIndex
 
-from .conftest import CORPORA, SEED, needs_corpora
+from .helpers import CORPORA, SEED, needs_corpora
 
 
 def _touch(path, seconds=5):

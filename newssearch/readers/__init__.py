@@ -1,8 +1,8 @@
 """Read corpus files into ``Article`` records: one small reader per input format, auto-detected per file.
 
 ``read_articles(path, root)`` is the single entry point: it detects the format, decodes the bytes, runs the
-reader, cleans each record (no control characters or terminal escapes) and completes it (dateline place and
-source, named entities). A reader raises ``ReadError`` for a file it cannot use at all, and leaves out bad records
+reader and cleans each record (no control characters or terminal escapes); ``newssearch.enrich`` completes the
+records afterwards (dateline place and source, named entities). A reader raises ``ReadError`` for a file it cannot use at all, and leaves out bad records
 with a note in its ``ReadContext``. Only regular files are opened, and only up to ``MAX_FILE_BYTES``.
 """
 
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from newssearch.errors import ReadError
-from newssearch.extract import extract_entities, parse_dateline
 from newssearch.models import Article
 from newssearch.readers.context import ReadContext
 from newssearch.readers.encoding import bom_encoding, decode, decode_text
@@ -189,21 +188,6 @@ def discover(
                 yield given.parent, given
 
 
-def complete(article: Article) -> Article:
-    """Fill in dateline place and source and the named entities the record did not already carry."""
-    dateline = parse_dateline(article.body)
-    article.place = article.place or dateline.place
-    article.source = article.source or dateline.source
-    if not (article.people or article.organizations or article.places):
-        entities = extract_entities(article.headline, article.body, article.place)
-        article.people, article.organizations, article.places = (
-            entities.people,
-            entities.organizations,
-            entities.places,
-        )
-    return article
-
-
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9%)][.!?])[\"'”’]?(?=\s|$)")
 
 
@@ -266,13 +250,12 @@ def read_articles(
     path: Path,
     root: Path,
     columns: list[str] | None = None,
-    progress: Callable[[int, int], None] | None = None,
 ) -> FileResult:
     """Read every article in one corpus file. Raises ReadError when the file cannot be used at all.
 
     ``root`` is the folder given to index (for a file given alone, its folder): ids start with its name.
-    ``columns`` names the columns of a CSV/TSV file that has no header row. ``progress(done, total)`` is called
-    after each article is completed (entity extraction is the slow part of reading).
+    ``columns`` names the columns of a CSV/TSV file that has no header row. The articles are as the file gives
+    them: ``newssearch.enrich`` completes them.
     """
     reason = _not_regular(path)
     if reason:
@@ -309,8 +292,4 @@ def read_articles(
     if not articles:
         left_out = "; ".join(ctx.left_out_notes())
         raise ReadError(f"no articles found: {left_out}" if left_out else "no articles found")
-    for done, article in enumerate(articles, 1):
-        complete(article)
-        if progress:
-            progress(done, len(articles))
     return FileResult(articles, fmt, notes, hashlib.sha256(raw).hexdigest(), len(raw))

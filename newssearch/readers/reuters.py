@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 from newssearch.dates import parse_date
 from newssearch.errors import ReadError
-from newssearch.extract import parse_dateline
+from newssearch.extract import dateline_place
 from newssearch.models import Article
 from newssearch.readers.context import ReadContext
 from newssearch.sanitize import clean_text
@@ -94,7 +94,7 @@ def parse_story(attributes: str, content: str) -> Article | None:
     body = body.strip("\n") if text_type == "UNPROC" else _paragraphs(body)
     if not headline and not body.strip():
         return None
-    place = parse_dateline(f"{dateline} x").place if dateline else None
+    place = dateline_place(dateline) if dateline else None
     author = re.sub(r"^by\s+", "", author, flags=re.IGNORECASE)
     metadata["type"] = [text_type]
     return Article(

@@ -1,0 +1,92 @@
+"""The Article ⇄ stored-document mapping: what an article becomes in the index, and back (no Whoosh here).
+
+``schema.py`` says how each field is analysed; this module says what goes in it. A change to either that makes
+old indexes read differently needs a ``SCHEMA_VERSION`` bump.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from newssearch.dates import from_utc_naive, to_utc_naive
+from newssearch.models import Article
+
+Document = dict[str, Any]
+
+
+def _clean_names(names: Iterable[str]) -> list[str]:
+    # Commas separate values in the exact-match fields, so they cannot appear inside one.
+    seen: dict[str, None] = {}
+    for name in names:
+        name = " ".join(name.replace(",", " ").split())
+        if name:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def filesig(key: str, size: int, digest: str) -> str:
+    """The one term that records a file's path, size and content hash when it was read."""
+    return f"{key}\t{size}\t{digest}"
+
+
+def parse_filesig(term: str) -> tuple[str, int, str]:
+    """(path, size, digest) of a ``filesig`` term; parsed from the right, so a tab in a file name is harmless."""
+    key, size, digest = term.rsplit("\t", 2)
+    return key, int(size), digest
+
+
+def to_document(article: Article, sig: str | None = None) -> Document:
+    """The stored and indexed fields of an article (``sig``: the ``filesig`` of the file it came from)."""
+    people = _clean_names(article.people)
+    orgs = _clean_names(article.organizations)
+    places = _clean_names(article.places)
+    place = " ".join((article.place or "").replace(",", " ").split())
+    doc: Document = {
+        "id": article.id,
+        "headline": article.headline,
+        "body": article.body,
+        "content": f"{article.headline}\n{article.body}",
+        "people": ",".join(people),
+        "organizations": ",".join(orgs),
+        "places": ",".join(places),
+        "person_text": "\n".join(people),
+        "org_text": "\n".join(orgs),
+        "place_text": "\n".join([place, *places]) if place else "\n".join(places),
+    }
+    optional = {
+        "path": article.path,
+        "filesig": sig,
+        "source": article.source,
+        "place": place or None,
+        "topics": ",".join(_clean_names(article.metadata.get("topics", []))) or None,
+        "metadata": article.metadata or None,
+        "url": article.url,
+        "author": article.author,
+        "date": to_utc_naive(article.date) if article.date else None,
+    }
+    doc.update({key: value for key, value in optional.items() if value})
+    return doc
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def to_article(stored: Document) -> Article:
+    """The article a stored document holds."""
+    return Article(
+        id=stored["id"],
+        headline=stored.get("headline", ""),
+        body=stored.get("body", ""),
+        date=from_utc_naive(stored["date"]) if stored.get("date") else None,
+        source=stored.get("source"),
+        place=stored.get("place"),
+        url=stored.get("url"),
+        author=stored.get("author"),
+        people=_split(stored.get("people")),
+        organizations=_split(stored.get("organizations")),
+        places=_split(stored.get("places")),
+        path=stored.get("path"),
+        metadata=stored.get("metadata") or {},
+    )

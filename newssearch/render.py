@@ -1,0 +1,111 @@
+"""What the CLI prints: Rich renderings of results and reports, and the JSON document.
+
+Everything printed that came from a corpus, a file name or the user's own query goes through ``terminal_safe``
+(or a same-length replacement where highlight spans must stay valid), so no text can move the cursor, clear the
+screen or set the window title.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.padding import Padding
+from rich.text import Text
+
+from newssearch.models import Hit, IndexReport, SearchResults
+from newssearch.sanitize import terminal_safe
+
+HIGHLIGHT = "bold black on yellow"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def stderr() -> Console:
+    # soft_wrap: a message stays one line however narrow the terminal.
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def stdout() -> Console:
+    console = Console(highlight=False)
+    console.soft_wrap = not console.is_terminal  # piped: one line per line, no hard wrapping or padding
+    return console
+
+
+def safe(value: object) -> str:
+    """Any text for the terminal: control characters shown as escapes, Rich markup shown literally."""
+    return escape(terminal_safe(str(value)))
+
+
+def _same_length(text: str) -> str:
+    """Control characters replaced one for one, so highlight spans stay valid."""
+    return _CONTROL.sub(lambda m: " " if m.group() in "\n\t" else "\ufffd", text)
+
+
+def print_report(report: IndexReport, console: Console) -> None:
+    formats = ", ".join(
+        f"{c.files} {fmt}" + (f" with {c.articles} articles" if c.articles != c.files else "")
+        for fmt, c in sorted(report.formats.items())
+    )
+    summary = (
+        f"{'Rebuilt' if report.rebuilt else 'Indexed'}: {report.added} added, {report.updated} updated, "
+        f"{report.removed} removed; files: {report.files_read} read{f' ({formats})' if formats else ''}, "
+        f"{report.files_unchanged} unchanged, {report.files_removed} gone, {len(report.skipped)} skipped. "
+        f"The index holds {report.total} article{'s' if report.total != 1 else ''}."
+    )
+    console.print(escape(summary), soft_wrap=True)
+    err = stderr()
+    for path, reason in report.skipped:
+        err.print(f"[yellow]Skipped[/yellow] {safe(path)}: {safe(reason)}")
+    for path, note in report.notes:
+        err.print(f"[yellow]Note[/yellow] {safe(path)}: {safe(note)}")
+
+
+def hit_renderable(hit: Hit, piped: bool) -> Group | Text:
+    title = Text(f"{hit.rank:>3}. ", style="bold")
+    headline = Text(_same_length(hit.headline) or "(no headline)", style="bold")
+    for start, end in hit.headline_highlights:
+        headline.stylize(HIGHLIGHT, start, end)
+    title.append_text(headline)
+    title.append(f"  ({hit.score:.2f})", style="dim")
+    details = Text()
+    meta = [hit.date.date().isoformat() if hit.date else None, hit.source, hit.place]
+    if any(meta):
+        details.append(terminal_safe(" · ".join(m for m in meta if m)) + "\n", style="cyan")
+    snippet = Text(_same_length(hit.snippet.text))
+    for start, end in hit.snippet.highlights:
+        snippet.stylize(HIGHLIGHT, start, end)
+    details.append_text(snippet)
+    for label, names in (("People", hit.people), ("Orgs", hit.organizations), ("Places", hit.places)):
+        if names:
+            details.append(f"\n{label}: ", style="dim")
+            shown = ", ".join(terminal_safe(n) for n in names[:8]) + (" …" if len(names) > 8 else "")
+            details.append(shown, style="green")
+    details.append(f"\nid: {terminal_safe(hit.id)}", style="dim")
+    if piped:
+        indented = Text("     ").join(details.split("\n", include_separator=True))
+        return Text.assemble(title, "\n     ", indented)
+    return Group(title, Padding(details, (0, 0, 0, 5), expand=False))
+
+
+def render(results: SearchResults, console: Console) -> None:
+    query = safe(results.query)
+    if not results.total:
+        console.print(f"No results for “{query}”.")
+        return
+    shown = f"{results.hits[0].rank}–{results.hits[-1].rank}" if results.hits else "none"
+    console.print(
+        f"[bold]{results.total}[/bold] result{'s' if results.total != 1 else ''} for “{query}” "
+        f"(showing {shown}, page {results.page} of {results.pages})\n"
+    )
+    for hit in results.hits:
+        console.print(hit_renderable(hit, piped=not console.is_terminal))
+        console.print()
+
+
+def json_text(document: dict[str, Any]) -> str:
+    # json escapes C0 controls; C1 ones (a terminal reads U+009B as CSI) are escaped here too.
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    return re.sub(r"[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -1,0 +1,365 @@
+"""The index on disk: Whoosh's files, newssearch's meta file, the write lock, writers and commits.
+
+An index is a Whoosh index directory plus ``newssearch.json`` (schema version, and whether the first build
+finished). Every write happens in one Whoosh writer and becomes visible in one commit, so an interrupted or failed
+run leaves the index as it was. Segments holding deleted documents are merged away at each commit, so that scores
+depend on the articles in the index, not on the history of updates that put them there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pickle
+import re
+import struct
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import SegmentReader
+from whoosh.searching import Searcher
+from whoosh.writing import CLEAR, MERGE_SMALL, SegmentWriter
+
+from newssearch.documents import parse_filesig
+from newssearch.errors import (
+    IndexBusyError,
+    IndexDamagedError,
+    IndexIncompatibleError,
+    IndexInterrupted,
+    IndexNotFoundError,
+    IndexUnfinishedError,
+    NewsSearchError,
+    NotAnIndexError,
+)
+from newssearch.models import CheckReport
+from newssearch.plan import CacheEntry, FileRecord
+from newssearch.schema import SCHEMA_VERSION, StableBM25F, build_schema
+
+META_FILE = "newssearch.json"
+#: A cache of each file's (mtime, size) when its content hash was last confirmed: spares hashing unchanged files.
+FILES_CACHE = "newssearch-files.json"
+WRITE_LOCK_TIMEOUT = 2.0
+INDEX_NAME = "MAIN"
+_LEFTOVERS = re.compile(rf"^_{INDEX_NAME}_\d+\.toc\..+$")  # a TOC whose writer was killed mid-write
+#: Errors Whoosh raises when its files are truncated or garbled. Opening an index reads its TOC and schema, where
+#: damage shows up as almost anything; later reads fail in the ways of I/O, unpickling and decompression.
+DAMAGE_READING: tuple[type[BaseException], ...] = (
+    EOFError,
+    OSError,
+    MemoryError,
+    OverflowError,
+    UnicodeDecodeError,
+    pickle.UnpicklingError,
+    struct.error,
+    zlib.error,
+)
+DAMAGE_OPENING = (*DAMAGE_READING, ValueError, IndexError, KeyError, TypeError, AttributeError, ImportError)
+
+
+def index_state(path: str | os.PathLike[str]) -> str:
+    """What is at ``path``: ``"missing"`` (nothing, or an empty folder), ``"ready"``, ``"building"`` (a first
+    build that has not finished: interrupted, or still running in another process), ``"unfinished"`` (creation
+    was cut short) or ``"foreign"`` (a folder holding other files)."""
+    path = Path(path)
+    try:
+        names = [name for name in os.listdir(path) if not name.startswith(".")]
+    except FileNotFoundError:
+        return "missing"
+    except OSError:  # a file, or a folder that cannot be listed
+        return "foreign"
+    ours = re.compile(rf"^_?{INDEX_NAME}[_.]|^{re.escape(META_FILE)}|^{re.escape(FILES_CACHE)}")
+    if not names:
+        return "missing"
+    has_toc = any(re.match(rf"^_{INDEX_NAME}_\d+\.toc$", name) for name in names)
+    if META_FILE not in names:
+        if has_toc:
+            return "unfinished"
+        return "foreign" if any(not ours.match(name) for name in names) else "missing"
+    if not has_toc:
+        return "unfinished"
+    try:
+        meta = json.loads((path / META_FILE).read_text())
+    except (OSError, ValueError):
+        return "ready"  # the version check says it is damaged
+    return "building" if isinstance(meta, dict) and meta.get("complete") is False else "ready"
+
+
+def _merge_deletions(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """Merge policy: rewrite every segment that holds deleted documents (so no statistic counts them), then
+    Whoosh's usual merging of small segments."""
+    kept = []
+    for segment in segments:
+        if segment.has_deletions():
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    result: list[Any] = MERGE_SMALL(writer, kept)
+    return result
+
+
+class Store:
+    """One index folder, opened (or created) for reading and writing."""
+
+    def __init__(self, path: Path, *, create: bool = False, overwrite: bool = False):
+        self.path = path
+        self._searcher: Searcher | None = None
+        self._lock: Any = None  # the write lock, while this object holds it
+        self._complete = True
+        state = index_state(self.path)
+        if state == "foreign":
+            raise NotAnIndexError(f"{self.path} is not a newssearch index (it holds other files)")
+        if overwrite or (create and state in ("missing", "unfinished")):
+            self._ix = self._create()
+        elif state == "missing":
+            raise IndexNotFoundError(f"no index at {self.path}")
+        elif state in ("building", "unfinished") and not create and self._locked():
+            raise IndexBusyError(
+                f"the index at {self.path} is being built by another process; try again when it finishes"
+            )
+        elif state == "unfinished":
+            raise IndexUnfinishedError(
+                f"the index at {self.path} was never finished (its creation was interrupted)"
+            )
+        else:
+            self._complete = state != "building"
+            self._check_version()
+            with self.guard(DAMAGE_OPENING):
+                self._ix = whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
+
+    @contextlib.contextmanager
+    def guard(self, damage: tuple[type[BaseException], ...] = DAMAGE_READING) -> Iterator[None]:
+        """Turn the errors of reading truncated or garbled index files into one IndexDamagedError."""
+        try:
+            yield
+        except NewsSearchError:
+            raise
+        except damage as exc:
+            detail = f"{type(exc).__name__}: {exc}"[:200]
+            raise IndexDamagedError(f"the index at {self.path} is damaged ({detail})") from None
+
+    def _check_version(self) -> None:
+        try:
+            meta = json.loads((self.path / META_FILE).read_text())
+        except OSError as exc:
+            raise IndexDamagedError(f"cannot read {self.path / META_FILE}: {exc.strerror}") from None
+        except ValueError:
+            raise IndexDamagedError(
+                f"the index at {self.path} is damaged ({META_FILE} is not valid JSON)"
+            ) from None
+        version = meta.get("schema_version") if isinstance(meta, dict) else None
+        if not isinstance(version, int):
+            raise IndexDamagedError(
+                f"the index at {self.path} is damaged ({META_FILE} has no schema version)"
+            )
+        if version != SCHEMA_VERSION:
+            raise IndexIncompatibleError(
+                f"the index at {self.path} was built by another version of newssearch (schema {version}, this "
+                f"one reads {SCHEMA_VERSION})"
+            )
+
+    def _write_meta(self, complete: bool) -> None:
+        tmp = self.path / f"{META_FILE}.tmp"
+        tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION, "complete": complete}) + "\n")
+        os.replace(tmp, self.path / META_FILE)
+        self._complete = complete
+
+    def _create(self) -> whoosh_index.FileIndex:
+        """A new, empty index. The write lock is taken first and kept until the first commit (or ``close``), so
+        another process sees an index that is being built, never one that looks finished or abandoned."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
+        with contextlib.suppress(FileNotFoundError):
+            (self.path / FILES_CACHE).unlink()
+        # The meta file last: a folder with Whoosh's files and no meta file is an unfinished creation.
+        with contextlib.suppress(FileNotFoundError):
+            (self.path / META_FILE).unlink()
+        ix = whoosh_index.create_in(str(self.path), build_schema(), indexname=INDEX_NAME)
+        self._write_meta(complete=False)
+        return ix
+
+    # -- the write lock ------------------------------------------------------------------------------------
+
+    def _lock_file(self) -> Any:
+        return FileStorage(str(self.path)).lock(f"{INDEX_NAME}_WRITELOCK")
+
+    def _take_lock(self) -> None:
+        if self._lock is not None:
+            return
+        lock = self._lock_file()
+        deadline = time.monotonic() + WRITE_LOCK_TIMEOUT
+        while not lock.acquire(blocking=False):
+            if time.monotonic() > deadline:
+                raise IndexBusyError(
+                    f"another process is writing to the index at {self.path}; try again when it finishes"
+                )
+            time.sleep(0.05)
+        self._lock = lock
+
+    def _drop_lock(self) -> None:
+        if self._lock is not None:
+            with contextlib.suppress(Exception):
+                self._lock.release()
+            self._lock = None
+
+    def _locked(self) -> bool:
+        """True when another writer (another process, or another object of this one) holds the write lock."""
+        if self._lock is not None:
+            return False
+        lock = self._lock_file()
+        try:
+            if lock.acquire(blocking=False):
+                lock.release()
+                return False
+        except OSError:
+            return False
+        return True
+
+    def close(self) -> None:
+        self._drop_lock()
+        if self._searcher is not None:
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+            self._searcher = None
+
+    # -- reading -------------------------------------------------------------------------------------------
+
+    def searcher(self) -> Searcher:
+        """A searcher on the latest commit, reused while no commit has happened since."""
+        # Not Searcher.refresh(): it fails on an index that has no segments yet.
+        with self.guard(DAMAGE_OPENING):
+            if self._searcher is not None and not self._searcher.up_to_date():
+                self._searcher.close()
+                self._searcher = None
+            if self._searcher is None:
+                self._searcher = self._ix.searcher(weighting=StableBM25F())
+        return self._searcher
+
+    def generation(self) -> int:
+        generation: int = self._ix.latest_generation()
+        return generation
+
+    def indexed_files(self) -> dict[str, FileRecord]:
+        """Each indexed file, as recorded when it was read, with its number of live articles."""
+        reader = self.searcher().reader()
+        files = {}
+        with self.guard():
+            for term in reader.lexicon("filesig"):
+                live = sum(1 for _ in reader.postings("filesig", term).all_ids())  # deleted ones are skipped
+                if live:
+                    key, size, digest = parse_filesig(term.decode("utf-8"))
+                    files[key] = FileRecord(size, digest, live)
+        return files
+
+    def id_owner(self, article_id: str) -> tuple[bool, str | None]:
+        """Whether an article with this id is in the index, and the file it came from."""
+        searcher = self.searcher()
+        with self.guard():
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                return False, None
+            return True, searcher.stored_fields(docnum).get("path")
+
+    def load_cache(self) -> dict[str, CacheEntry]:
+        try:
+            cache = json.loads((self.path / FILES_CACHE).read_text())
+            return cache if isinstance(cache, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def save_cache(self, cache: dict[str, CacheEntry]) -> None:
+        with contextlib.suppress(OSError):
+            tmp = self.path / f"{FILES_CACHE}.tmp"
+            tmp.write_text(json.dumps(cache))
+            os.replace(tmp, self.path / FILES_CACHE)
+
+    # -- writing -------------------------------------------------------------------------------------------
+
+    def writer(self) -> SegmentWriter:
+        """A Whoosh writer; this object holds the write lock (Whoosh's own locking is off) until commit or cancel."""
+        self._take_lock()
+        try:
+            with self.guard():
+                writer = self._ix.writer(limitmb=256, _lk=False)
+        except BaseException:
+            self._drop_lock()
+            raise
+        # Holding the lock: clear half-written TOC files that killed writers left behind.
+        for name in os.listdir(self.path):
+            if _LEFTOVERS.match(name):
+                with contextlib.suppress(OSError):
+                    (self.path / name).unlink()
+        return writer
+
+    def commit(self, writer: SegmentWriter, *, rebuild: bool = False) -> None:
+        """Commit, or cancel on any failure. An interrupt says whether the commit had reached the disk."""
+        generation = self.generation()
+        try:
+            writer.commit(mergetype=CLEAR if rebuild else _merge_deletions)
+            if not self._complete:
+                self._write_meta(complete=True)
+        except KeyboardInterrupt:
+            committed = self.generation() > generation
+            if not committed:
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+            raise IndexInterrupted(committed) from None
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.cancel()
+            raise
+        finally:
+            self._drop_lock()
+
+    def cancel(self, writer: SegmentWriter, exc: BaseException) -> BaseException:
+        """Cancel the writer after ``exc``; returns the exception to raise (an interrupt says nothing was
+        committed)."""
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        self._drop_lock()
+        if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, IndexInterrupted):
+            return IndexInterrupted(False)
+        return exc
+
+    # -- checking ------------------------------------------------------------------------------------------
+
+    def check(self) -> CheckReport:
+        """Read every stored article and every posting list; report what cannot be read."""
+        report = CheckReport()
+        with self.guard():
+            searcher = self.searcher()
+            readers = [r for r, _ in searcher.reader().leaf_readers()] or [searcher.reader()]
+        for reader in readers:
+            for docnum in range(reader.doc_count_all()):
+                if reader.is_deleted(docnum):
+                    continue
+                try:
+                    reader.stored_fields(docnum)
+                    report.documents += 1
+                except Exception as exc:
+                    report.problems.append(f"stored article {docnum}: {type(exc).__name__}: {exc}"[:300])
+            for fieldname in reader.indexed_field_names():
+                try:
+                    for term in reader.lexicon(fieldname):
+                        try:
+                            matcher = reader.postings(fieldname, term)
+                            while matcher.is_active():
+                                matcher.weight()
+                                matcher.next()
+                            report.terms += 1
+                        except Exception as exc:
+                            report.problems.append(
+                                f"postings of {fieldname}:{term!r}: {type(exc).__name__}: {exc}"[:300]
+                            )
+                except Exception as exc:
+                    report.problems.append(
+                        f"word list of field {fieldname}: {type(exc).__name__}: {exc}"[:300]
+                    )
+        return report

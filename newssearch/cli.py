@@ -51,6 +51,7 @@ BUILD_WAIT_SECONDS = 300
 #: How to fix what an error says, by its class (the first that matches).
 HINTS: list[tuple[type[NewsSearchError], str]] = [
     (NotAnIndexError, "choose another --index folder"),
+    (IndexNotFoundError, "build one with `newssearch index PATH…`"),
     (IndexUnfinishedError, "run `newssearch index PATH…` to build it"),
     (IndexIncompatibleError, "run `newssearch index PATH… --rebuild`"),
     (IndexDamagedError, "rebuild it with `newssearch index PATH… --rebuild`"),
@@ -79,11 +80,8 @@ def _error(message: str) -> None:
 
 
 def _with_hint(exc: NewsSearchError) -> str:
-    message = str(exc)
-    if "`newssearch" in message:  # the CLI's own messages already say what to run
-        return message
     hint = next((hint for kind, hint in HINTS if isinstance(exc, kind)), None)
-    return f"{message}; {hint}" if hint else message
+    return f"{exc}; {hint}" if hint else str(exc)
 
 
 @contextmanager
@@ -94,16 +92,14 @@ def _errors() -> Iterator[None]:
     except NewsSearchError as exc:
         _error(_with_hint(exc))
         raise typer.Exit(exc.exit_code) from None
-    except IndexInterrupted as exc:
-        if exc.committed:
-            message = "the work was committed: the index holds this run's changes."
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, IndexInterrupted):
+            what = "the work was committed: the index holds this run's changes." if exc.committed else None
+            stderr().print(
+                f"[red]Interrupted:[/red] {what or 'nothing was committed; the index is as it was.'}"
+            )
         else:
-            message = "nothing was committed; the index is as it was."
-        stderr().print(f"[red]Interrupted:[/red] {message}")
-        _interrupt["reported"] = True
-        raise typer.Exit(143 if _interrupt["terminated"] else 130) from None
-    except KeyboardInterrupt:
-        stderr().print("[red]Interrupted.[/red]")
+            stderr().print("[red]Interrupted.[/red]")
         _interrupt["reported"] = True
         raise typer.Exit(143 if _interrupt["terminated"] else 130) from None
     except OSError as exc:
@@ -288,17 +284,15 @@ def _open_or_build(location: Path) -> NewsIndex:
                     NewsIndex.open(location)  # says that it was never finished
                 if not corpus.is_dir():
                     raise IndexNotFoundError(
-                        f"no index at {location}; build one with `newssearch index PATH…` "
-                        f"(no {corpus}/ folder to index here)"
+                        f"no index at {location} (and no {corpus}/ folder to build it from)"
                     )
                 return _build(location, corpus)
             ix = NewsIndex.open(location)
             if state == "building":  # not locked, so a first build was interrupted: finish it, or say so
                 ix.close()
                 if not corpus.is_dir():
-                    raise IndexDamagedError(
-                        f"the index at {location} was never finished (its first build was interrupted); "
-                        "run `newssearch index PATH…` to finish it"
+                    raise IndexUnfinishedError(
+                        f"the index at {location} was never finished (its first build was interrupted)"
                     )
                 return _build(location, corpus)
             return ix

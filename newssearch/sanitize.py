@@ -7,6 +7,7 @@ valid UTF-8 text.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 
@@ -46,24 +47,27 @@ def _optional(s: str | None) -> str | None:
 
 
 def clean_article(article: Article) -> Article:
-    """Clean every text field of an article in place (``clean_text``) and return it.
+    """A copy of the article with every text field cleaned (``clean_text``); the article given is not changed.
 
     Single-line fields (id, headline, source, place, url, author, entity names) also have their line breaks and
     tabs turned into spaces.
     """
-    article.id = _one_line(article.id)
-    article.headline = _one_line(article.headline)
-    article.body = clean_text(article.body)
-    article.source = _optional(article.source)
-    article.place = _optional(article.place)
-    article.url = _optional(article.url)
-    article.author = _optional(article.author)
-    for name in ("people", "organizations", "places"):
-        setattr(article, name, [n for n in map(_one_line, getattr(article, name)) if n])
-    article.metadata = {
-        _one_line(key): [clean_text(v) for v in values] for key, values in article.metadata.items()
-    }
-    return article
+    return dataclasses.replace(
+        article,
+        id=_one_line(article.id),
+        headline=_one_line(article.headline),
+        body=clean_text(article.body),
+        source=_optional(article.source),
+        place=_optional(article.place),
+        url=_optional(article.url),
+        author=_optional(article.author),
+        people=[n for n in map(_one_line, article.people) if n],
+        organizations=[n for n in map(_one_line, article.organizations) if n],
+        places=[n for n in map(_one_line, article.places) if n],
+        metadata={
+            _one_line(key): [clean_text(v) for v in values] for key, values in article.metadata.items()
+        },
+    )
 
 
 def _visible(match: re.Match[str]) -> str:

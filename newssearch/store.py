@@ -44,6 +44,7 @@ from newssearch.schema import SCHEMA_VERSION, StableBM25F, build_schema
 META_FILE = "newssearch.json"
 #: A cache of each file's (mtime, size) when its content hash was last confirmed: spares hashing unchanged files.
 FILES_CACHE = "newssearch-files.json"
+#: Seconds a writer waits for another's write lock before IndexBusyError ($NEWSSEARCH_LOCK_TIMEOUT overrides it).
 WRITE_LOCK_TIMEOUT = 2.0
 INDEX_NAME = "MAIN"
 _LEFTOVERS = re.compile(rf"^_{INDEX_NAME}_\d+\.toc\..+$")  # a TOC whose writer was killed mid-write
@@ -88,6 +89,14 @@ def index_state(path: str | os.PathLike[str]) -> str:
     except (OSError, ValueError):
         return "ready"  # the version check says it is damaged
     return "building" if isinstance(meta, dict) and meta.get("complete") is False else "ready"
+
+
+def lock_timeout() -> float:
+    """How long a writer waits for the write lock: $NEWSSEARCH_LOCK_TIMEOUT seconds, else ``WRITE_LOCK_TIMEOUT``."""
+    try:
+        return max(0.0, float(os.environ.get("NEWSSEARCH_LOCK_TIMEOUT") or WRITE_LOCK_TIMEOUT))
+    except ValueError:
+        return WRITE_LOCK_TIMEOUT
 
 
 def _merge_deletions(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
@@ -194,7 +203,7 @@ class Store:
         if self._lock is not None:
             return
         lock = self._lock_file()
-        deadline = time.monotonic() + WRITE_LOCK_TIMEOUT
+        deadline = time.monotonic() + lock_timeout()
         while not lock.acquire(blocking=False):
             if time.monotonic() > deadline:
                 raise IndexBusyError(

@@ -48,8 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newssearch import NewsIndex
-from newssearch.errors import IndexDamagedError, NewsSearchError
 from newssearch.documents import to_article
+from newssearch.errors import IndexDamagedError, NewsSearchError
 from newssearch.index import index_state
 
 MODES = ("build", "update", "rebuild")

@@ -1,12 +1,57 @@
 """Paths and markers the test files share (conftest.py holds only fixtures)."""
 
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from newssearch import NewsIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "000_fef9c184b96aac0a.txt"
 DATA = Path(__file__).resolve().parent / "data"
 CORPORA = ROOT.parent / "shared" / "corpora"
 
-needs_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not here")
+
+
+def needs_corpora(test):
+    """Mark a test that reads ../shared/corpora: slow (``-m "not slow"`` leaves it out), skipped without them."""
+    skip = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not here")
+    return pytest.mark.slow(skip(test))
+
+
+def touch(path: Path, seconds: int = 5) -> None:
+    """Move a file's time stamp forward, as a later edit would."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + seconds * 1_000_000_000))
+
+
+def edit(path: Path, text: str) -> None:
+    """Rewrite a file and move its time stamp forward, so an update sees it as changed."""
+    path.write_text(text)
+    touch(path)
+
+
+@contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging for good."""
+
+    def fail(signum, frame):
+        raise AssertionError(f"still running after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def scores(index_path: Path, query: str = "NATO Iraq") -> dict[str, float]:
+    """id -> score of a query's top 50 hits."""
+    with NewsIndex.open(index_path) as index:
+        return {h.id: h.score for h in index.search(query, limit=50).hits}

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-import newssearch.index as index_module
+import newssearch.store as store
 from newssearch import NewsIndex, NewsSearchError
 from newssearch.errors import IndexBusyError
 from newssearch.index import index_state
@@ -35,8 +35,8 @@ pytestmark = pytest.mark.skipif(
 #: them (at least one) a random moment into the commit (watched for), the others at random moments from start-up
 #: to the end. Two keep the file within a minute on two cores.
 KILLS = int(os.environ.get("FAULT_KILLS", "2"))
-#: How long the second writer waits for the lock (NewsIndex's WRITE_LOCK_TIMEOUT, 2 s when this was written).
-LOCK_WAIT = float(getattr(index_module, "WRITE_LOCK_TIMEOUT", 2.0))
+#: How long the second writer waits for the lock here ($NEWSSEARCH_LOCK_TIMEOUT; 2 s by default).
+LOCK_WAIT = 0.5
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def _popen(sc: fi.Scenario, args: list[str]) -> subprocess.Popen:
     return subprocess.Popen(
         args,
         cwd=sc.workdir,
-        env=fi.environment(sc.workdir),
+        env={**fi.environment(sc.workdir), "NEWSSEARCH_LOCK_TIMEOUT": str(LOCK_WAIT)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -402,11 +402,12 @@ def test_a_folder_that_appears_while_its_state_is_read_is_not_foreign(tmp_path, 
 # --- a second writer ------------------------------------------------------------------------------------
 
 
-def test_a_second_writer_waits_then_says_busy_and_the_first_writer_finishes(sc, tmp_path):
+def test_a_second_writer_waits_then_says_busy_and_the_first_writer_finishes(sc, tmp_path, monkeypatch):
     """With a --rebuild holding the write lock (paused with SIGSTOP so that it certainly holds it), a second
     `index` waits for the lock's timeout, then says in one line that another process is writing and exits 1;
     the API's update raises IndexBusyError; queries still see the whole old index. The first writer then
     finishes and its result equals a clean build."""
+    monkeypatch.setenv("NEWSSEARCH_LOCK_TIMEOUT", str(LOCK_WAIT))  # for the API's update
     index = tmp_path / "index"
     sc.prepare("rebuild", index)
     first = _popen(sc, sc.args("rebuild", index))
@@ -439,6 +440,7 @@ def test_a_second_writer_waits_then_says_busy_and_the_first_writer_finishes(sc, 
     assert second_out == ""
     assert second_wait >= LOCK_WAIT * 0.9, "it gave up without waiting"
     assert api_wait >= LOCK_WAIT * 0.9
+    assert api_wait < store.WRITE_LOCK_TIMEOUT, "it waited for the default, not $NEWSSEARCH_LOCK_TIMEOUT"
     assert query.returncode == 0 and json.loads(query.stdout)["total"] == sc.query_totals["before"]
     assert while_paused == sc.before
     assert first.returncode == 0 and "Traceback" not in err, err

@@ -1,3 +1,4 @@
+import copy
 import os
 from datetime import datetime, timezone
 
@@ -8,10 +9,10 @@ from newssearch import (
     IndexIncompatibleError,
     IndexNotFoundError,
     NewsIndex,
-    QueryError,
-    SearchResults,
 )
 from newssearch.index import META_FILE
+
+from .helpers import touch
 
 
 @pytest.fixture
@@ -42,34 +43,6 @@ def test_first_update_adds_every_article(built):
         "json": (1, 2),
     }
     assert built.total == 9 and not built.skipped
-
-
-def test_nato_iraq_puts_the_example_article_first(built, index_path):
-    with NewsIndex.open(index_path) as index:
-        results = index.search("NATO Iraq")
-    assert isinstance(results, SearchResults)
-    top = results.hits[0]
-    assert top.id == "corpus/000_fef9c184b96aac0a.txt"
-    assert top.rank == 1 and top.score > 0
-    assert (top.source, top.place) == ("Reuters", "Baghdad")
-    assert "NATO" in top.organizations and "Iraq" in top.places
-    highlighted = {top.snippet.text[a:b].lower() for a, b in top.snippet.highlights}
-    assert {"nato", "iraq"} <= highlighted
-
-
-def test_more_matching_words_rank_higher(built, index_path):
-    with NewsIndex.open(index_path) as index:
-        results = index.search("Reuters oil OPEC")
-    assert results.hits[0].id == "corpus/oil_prices.txt"
-    assert results.total > 1  # OR semantics: the other Reuters stories match too
-
-
-def test_snippet_falls_back_to_lead_when_only_headline_matches(built, index_path):
-    with NewsIndex.open(index_path) as index:
-        hit = index.search("headline:typhoon").hits[0]
-    assert hit.snippet.text.startswith("MANILA (AP) — Tens of thousands")
-    assert hit.snippet.highlights == []
-    assert hit.headline[slice(*hit.headline_highlights[0])] == "Typhoon"
 
 
 def test_unchanged_corpus_is_skipped(built, corpus, index_path):
@@ -174,43 +147,6 @@ def test_add_get_and_delete_articles(index_path):
         assert index.search("budget").total == 0
 
 
-def test_date_filters_and_sort(built, index_path):
-    with NewsIndex.open(index_path) as index:
-        every = index.search("said", limit=50)
-        dated = [h for h in every.hits if h.date]
-        assert len(dated) >= 5
-        since = datetime(2021, 1, 1, tzinfo=timezone.utc)
-        recent = index.search("said", limit=50, since=since)
-        assert recent.hits and all(h.date and h.date >= since for h in recent.hits)
-        until = datetime(2019, 12, 31, tzinfo=timezone.utc)
-        old = index.search("said", limit=50, until=until)
-        assert old.hits and all(h.date and h.date <= until for h in old.hits)
-        newest = index.search("said", limit=50, sort="date")
-        dates = [h.date for h in newest.hits if h.date]
-        assert dates == sorted(dates, reverse=True)
-
-
-def test_paging(built, index_path):
-    with NewsIndex.open(index_path) as index:
-        everything = index.search("said OR the", limit=50)
-        first = index.search("said OR the", limit=3, page=1)
-        second = index.search("said OR the", limit=3, page=2)
-        beyond = index.search("said OR the", limit=3, page=99)
-    assert first.total == everything.total > 3
-    assert [h.id for h in first.hits + second.hits] == [h.id for h in everything.hits[:6]]
-    assert [h.rank for h in second.hits] == [4, 5, 6]
-    assert beyond.hits == [] and beyond.total == everything.total
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [({"sort": "popularity"}, "unknown sort"), ({"limit": 0}, "limit"), ({"page": 0}, "page")],
-)
-def test_bad_search_options(built, index_path, kwargs, message):
-    with NewsIndex.open(index_path) as index, pytest.raises(QueryError, match=message):
-        index.search("Iraq", **kwargs)
-
-
 def test_add_extracts_entities_unless_told_not_to(index_path):
     story = "PARIS (Reuters) - President Emmanuel Macron met NATO officials in Brussels on Monday."
     with NewsIndex.create(index_path) as index:
@@ -220,13 +156,6 @@ def test_add_extracts_entities_unless_told_not_to(index_path):
     assert (a.place, a.source) == ("Paris", "Reuters")
     assert "Emmanuel Macron" in a.people and "NATO" in a.organizations and "Brussels" in a.places
     assert (b.place, b.people, b.organizations, b.places) == (None, [], [], [])
-
-
-def test_searcher_sees_writes_made_through_the_same_object(index_path):
-    with NewsIndex.create(index_path) as index:
-        assert index.search("glacier").total == 0
-        index.add([Article(id="g", headline="Glacier", body="Ice.")])
-        assert index.search("glacier").total == 1
 
 
 def test_reader_crash_on_one_file_skips_only_that_file(corpus, index_path, monkeypatch):
@@ -246,3 +175,81 @@ def test_reader_crash_on_one_file_skips_only_that_file(corpus, index_path, monke
         ("storm.txt", "unexpected RuntimeError: reader bug")
     ]
     assert report.total == 8
+
+
+def test_same_names_in_two_folders_get_distinct_ids(tmp_path, index_path):
+    for folder, word in (("tech", "processor"), ("sport", "football")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "001.txt").write_text(f"A {word} story\n\nThe {word} news of the day is here.")
+    with NewsIndex.create(index_path) as index:
+        report = index.update([tmp_path / "tech", tmp_path / "sport"])
+        assert report.added == 2 and len(index) == 2 and not report.notes
+        assert index.search("processor").hits[0].id == "tech/001.txt"
+        assert index.search("football").hits[0].id == "sport/001.txt"
+
+
+def test_indexing_one_file_then_another_of_the_same_name_keeps_both(tmp_path, index_path):
+    for folder in ("tech", "business"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "001.txt").write_text(f"The {folder} story\n\nA story about {folder} matters.")
+    with NewsIndex.create(index_path) as index:
+        index.update([tmp_path / "tech" / "001.txt"])
+        report = index.update([tmp_path / "business" / "001.txt"])
+        assert report.added == 1 and len(index) == 2
+        assert index.get("tech/001.txt").headline == "The tech story"
+        assert index.get("business/001.txt").headline == "The business story"
+        # Stable: running both again changes nothing.
+        assert not index.update([tmp_path / "tech" / "001.txt"]).changed
+
+
+def test_a_real_id_clash_is_reported_never_overwritten(tmp_path, index_path):
+    (tmp_path / "wires").mkdir()
+    (tmp_path / "wires" / "a.jsonl").write_text(
+        '{"id": "story-1", "title": "Alpha", "text": "Alpha text."}\n'
+    )
+    (tmp_path / "wires" / "b.jsonl").write_text('{"id": "story-1", "title": "Beta", "text": "Beta text."}\n')
+    with NewsIndex.create(index_path) as index:
+        report = index.update([tmp_path / "wires"])
+        assert len(index) == 2 and report.added == 2
+        assert [note for _, note in report.notes if "story-1" in note and "already used" in note]
+        assert index.get("story-1").headline == "Alpha"
+        assert index.search("beta").hits[0].id != "story-1"
+        # The newcomer's id is stable across runs.
+        beta_id = index.search("beta").hits[0].id
+        touch(tmp_path / "wires" / "b.jsonl")
+        (tmp_path / "wires" / "b.jsonl").write_text(
+            '{"id": "story-1", "title": "Beta", "text": "Beta text!"}\n'
+        )
+        touch(tmp_path / "wires" / "b.jsonl")
+        index.update([tmp_path / "wires"])
+        assert index.search("beta").hits[0].id == beta_id and len(index) == 2
+
+
+def test_add_leaves_the_callers_articles_unchanged(index_path):
+    story = "PARIS (Reuters) - President Emmanuel Macron met NATO officials in Brussels on Monday.\x1b[2J"
+    given = [Article(id="a\tb", headline="Macron\nmeets NATO", body=story, metadata={"k": ["v\x07"]})]
+    before = copy.deepcopy(given)
+    with NewsIndex.create(index_path) as index:
+        index.add(given)
+        stored = index.get("a b")
+    assert given == before
+    assert stored.place == "Paris" and "Emmanuel Macron" in stored.people and "\x1b" not in stored.body
+
+
+def test_rebuild_replaces_an_index_from_another_version_from_python(built, corpus, index_path):
+    (index_path / META_FILE).write_text('{"schema_version": -1}')
+    with pytest.raises(IndexIncompatibleError):
+        NewsIndex.open(index_path)
+    report = NewsIndex.rebuild(index_path, [corpus])
+    assert report.rebuilt and report.added == 9 and report.total == 9
+    with NewsIndex.open(index_path) as index:
+        assert index.search("NATO Iraq").hits[0].id == "corpus/000_fef9c184b96aac0a.txt"
+
+
+def test_rebuild_of_a_usable_index_empties_it_and_reads_everything(built, corpus, index_path):
+    with NewsIndex.open(index_path) as index:
+        index.add([Article(id="extra", headline="Extra", body="Added through the API.")])
+    report = NewsIndex.rebuild(index_path, [corpus])
+    assert (report.rebuilt, report.files_read, report.total) == (True, 6, 9)
+    with NewsIndex.open(index_path) as index:
+        assert index.get("extra") is None

@@ -1,13 +1,25 @@
-"""Damaged, unfinished and foreign index folders: one clear error, and `index --rebuild` recovers."""
+"""The index on disk: damaged, unfinished and foreign folders give one clear error and `index --rebuild`
+recovers; scores do not depend on update history; the write lock."""
 
 import json
+import time
 
 import pytest
 from typer.testing import CliRunner
 
-from newssearch import IndexDamagedError, IndexNotFoundError, NewsIndex
-from newssearch.cli import app
+from newssearch import (
+    Article,
+    IndexBusyError,
+    IndexDamagedError,
+    IndexIncompatibleError,
+    IndexNotFoundError,
+    NewsIndex,
+)
+from newssearch.cli import HINTS, app
+from newssearch.errors import IndexUnfinishedError, NotAnIndexError
 from newssearch.index import META_FILE
+
+from .helpers import edit, scores
 
 runner = CliRunner()
 
@@ -126,3 +138,80 @@ def test_failed_first_index_leaves_no_index_behind(tmp_path):
     target = tmp_path / "new-index"
     result = run("index", tmp_path / "missing", "--index", target)
     assert result.exit_code == 1 and not target.exists()
+
+
+def test_scores_do_not_depend_on_update_history(corpus, tmp_path):
+    history, clean = tmp_path / "history", tmp_path / "clean"
+    with NewsIndex.create(history) as index:
+        index.update([corpus])
+        for n in range(3):  # edit other stories (deleting and re-adding them) several times
+            edit(corpus / "storm.txt", f"Storm version {n}\n\nThe storm moved north on day {n} of the week.")
+            edit(corpus / "election.txt", f"Election {n}\n\nVoters in Iraq went to the polls, round {n}.")
+            index.update([corpus])
+    with NewsIndex.create(clean) as index:
+        index.update([corpus], rebuild=True)
+    before, after = scores(clean), scores(history)
+    assert before.keys() == after.keys() and len(before) >= 2
+    assert all(after[key] == pytest.approx(before[key], rel=1e-9) for key in before)
+
+
+def _situations(tmp_path, corpus):
+    """Each way an index folder can be unusable, and the error opening it raises."""
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("not an index")
+    incompatible = tmp_path / "incompatible"
+    with NewsIndex.create(incompatible) as index:
+        index.update([corpus])
+    (incompatible / META_FILE).write_text('{"schema_version": -1}')
+    damaged = tmp_path / "damaged"
+    with NewsIndex.create(damaged) as index:
+        index.update([corpus])
+    _garble_meta(damaged)
+    unfinished = tmp_path / "unfinished"
+    with NewsIndex.create(damaged.parent / "unfinished"):
+        pass
+    (unfinished / META_FILE).unlink()
+    return [
+        (tmp_path / "missing", IndexNotFoundError),
+        (foreign, NotAnIndexError),
+        (incompatible, IndexIncompatibleError),
+        (damaged, IndexDamagedError),
+        (unfinished, IndexUnfinishedError),
+    ]
+
+
+def test_library_errors_say_what_is_wrong_and_the_cli_says_how_to_fix_it(tmp_path, corpus):
+    for path, error in _situations(tmp_path, corpus):
+        with pytest.raises(error) as info:
+            NewsIndex.open(path)
+        message = str(info.value)
+        assert type(info.value) is error, path.name
+        assert str(path) in message and "--" not in message and "`newssearch" not in message, message
+        result = run("check", "--index", path)
+        assert (result.exit_code == 1 and result.exception is None) or isinstance(
+            result.exception, SystemExit
+        )
+        (line,) = result.stderr.strip().splitlines()
+        assert line == f"Error: {message}; {dict(HINTS)[error]}", line
+
+
+def test_writers_wait_for_the_lock_as_long_as_newssearch_lock_timeout_says(built, monkeypatch):
+    from newssearch.store import Store
+
+    monkeypatch.setenv("NEWSSEARCH_LOCK_TIMEOUT", "0.3")
+    holder = Store(built)
+    holder.writer()  # holds the lock
+    try:
+        started = time.monotonic()
+        with (
+            pytest.raises(IndexBusyError, match="another process is writing"),
+            NewsIndex.open(built) as index,
+        ):
+            index.add([Article(id="x", headline="X", body="Y")])
+        waited = time.monotonic() - started
+    finally:
+        holder.close()
+    assert 0.3 <= waited < 1.5
+    with NewsIndex.open(built) as index:  # the lock is free again
+        assert index.add([Article(id="x", headline="X", body="Y")]) == 1

@@ -1,68 +1,97 @@
-"""Incremental updates: stable scores, content hashes, unique ids, honest counts, odd files and folders."""
+"""What an update reads, skips and removes: ``plan`` on its own (no index), then through ``NewsIndex.update``."""
 
+import hashlib
 import os
 import shutil
-import signal
-from contextlib import contextmanager
+import subprocess
+import sys
 
 import pytest
 
 from newssearch import NewsIndex
+from newssearch import plan as plan_module
+from newssearch.plan import FileRecord, plan
 
-from .helpers import CORPORA, SEED, needs_corpora
-
-
-def _touch(path, seconds=5):
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + seconds * 1_000_000_000))
+from .helpers import CORPORA, SEED, deadline, edit, needs_corpora, touch
 
 
-def _edit(path, text):
-    path.write_text(text)
-    _touch(path)
+def _record(path, count=1):
+    return FileRecord(path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest(), count)
 
 
-@contextmanager
-def _deadline(seconds):
-    """Fail instead of hanging for good."""
-
-    def fail(signum, frame):
-        raise AssertionError(f"still running after {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, fail)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
+def _keys(works):
+    return sorted(os.path.basename(w.key) for w in works)
 
 
-def _scores(index_path, query="NATO Iraq"):
-    with NewsIndex.open(index_path) as index:
-        return {h.id: h.score for h in index.search(query, limit=50).hits}
+def test_plan_imports_no_whoosh():
+    code = "import sys, newssearch.plan; print(any(m.split('.')[0] == 'whoosh' for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
 
 
-def test_scores_do_not_depend_on_update_history(corpus, tmp_path):
-    history, clean = tmp_path / "history", tmp_path / "clean"
-    with NewsIndex.create(history) as index:
-        index.update([corpus])
-        for n in range(3):  # edit other stories (deleting and re-adding them) several times
-            _edit(corpus / "storm.txt", f"Storm version {n}\n\nThe storm moved north on day {n} of the week.")
-            _edit(corpus / "election.txt", f"Election {n}\n\nVoters in Iraq went to the polls, round {n}.")
-            index.update([corpus])
-    with NewsIndex.create(clean) as index:
-        index.update([corpus], rebuild=True)
-    before, after = _scores(clean), _scores(history)
-    assert before.keys() == after.keys() and len(before) >= 2
-    assert all(after[key] == pytest.approx(before[key], rel=1e-9) for key in before)
+def test_plan_of_a_new_folder_reads_every_article_file(corpus):
+    todo = plan([corpus], {})
+    assert _keys(todo.read) == sorted(os.listdir(corpus))
+    assert todo.unchanged == {} and todo.remove == [] and todo.skipped == []
+    assert todo.bytes_to_read == sum(f.stat().st_size for f in corpus.iterdir())
+    assert all(w.root == corpus and w.key == str(w.file) for w in todo.read)
+
+
+def test_plan_skips_files_whose_content_matches_and_reads_the_edited_one(corpus):
+    indexed = {str(f): _record(f) for f in corpus.iterdir()}
+    touch(corpus / "storm.txt")  # a new time stamp, the same content
+    (corpus / "oil_prices.txt").write_text((corpus / "oil_prices.txt").read_text().upper())  # same size, new words
+    todo = plan([corpus], indexed)
+    assert _keys(todo.read) == ["oil_prices.txt"]
+    assert len(todo.unchanged) == len(indexed) - 1
+    entry = todo.unchanged[str(corpus / "storm.txt")]
+    assert entry[1:] == [indexed[str(corpus / "storm.txt")].size, indexed[str(corpus / "storm.txt")].digest]
+
+
+def test_plan_trusts_the_cache_and_hashes_nothing_when_time_stamp_and_size_match(corpus, monkeypatch):
+    indexed = {str(f): _record(f) for f in corpus.iterdir()}
+    cache = plan([corpus], indexed).unchanged
+
+    def no_hashing(path):
+        raise AssertionError(f"hashed {path}")
+
+    monkeypatch.setattr(plan_module, "sha256", no_hashing)
+    assert plan([corpus], indexed, cache).unchanged == cache
+
+
+def test_plan_removes_files_gone_from_a_folder_given_and_keeps_the_rest(corpus, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "kept.txt").write_text("Kept\n\nA story in a folder this run does not name.")
+    indexed = {str(f): _record(f) for f in [*corpus.iterdir(), other / "kept.txt"]}
+    (corpus / "storm.txt").unlink()
+    todo = plan([corpus], indexed)
+    assert todo.remove == [str(corpus / "storm.txt")]
+    assert str(other / "kept.txt") not in todo.unchanged and not todo.read
+
+
+def test_plan_never_removes_what_an_unreadable_folder_held(corpus, monkeypatch):
+    sub = corpus / "sub"
+    sub.mkdir()
+    (sub / "a.txt").write_text("Headline\n\nBody text of a story.")
+    indexed = {str(sub / "a.txt"): _record(sub / "a.txt")}
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if os.fspath(path) == str(sub):
+            raise PermissionError(13, "Permission denied", str(sub))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    todo = plan([corpus], indexed)
+    assert todo.remove == []
+    assert (str(sub), "cannot read folder: Permission denied") in todo.skipped
 
 
 def test_touched_file_with_the_same_content_is_unchanged_and_keeps_its_score(corpus, index_path):
     with NewsIndex.create(index_path) as index:
         index.update([corpus])
         score = index.search("NATO Iraq").hits[0].score
-        _touch(corpus / SEED.name)
+        touch(corpus / SEED.name)
         report = index.update([corpus])
         assert (report.added, report.updated, report.removed, report.files_read) == (0, 0, 0, 0)
         assert report.files_unchanged == 6
@@ -75,7 +104,7 @@ def test_same_size_edit_is_seen(corpus, index_path):
     with NewsIndex.create(index_path) as index:
         index.update([corpus])
         text = (corpus / "storm.txt").read_text()
-        _edit(corpus / "storm.txt", text.replace("Typhoon", "Tornado", 1))
+        edit(corpus / "storm.txt", text.replace("Typhoon", "Tornado", 1))
         report = index.update([corpus])
         assert (report.updated, report.files_read) == (1, 1)
         assert index.search("tornado").total == 1
@@ -85,7 +114,7 @@ def test_editing_a_file_twice_counts_honestly(corpus, index_path):
     with NewsIndex.create(index_path) as index:
         first = index.update([corpus])
         for n in range(2):
-            _edit(
+            edit(
                 corpus / "wires.jsonl",
                 f'{{"id": "w{n}", "title": "Wire {n}", "text": "Markets rose {n}."}}\n',
             )
@@ -101,54 +130,6 @@ def test_a_deleted_file_is_gone_once(corpus, index_path):
         assert index.update([corpus]).files_removed == 1
         later = index.update([corpus])
         assert (later.files_removed, later.removed, later.files_unchanged) == (0, 0, 5)
-
-
-def test_same_names_in_two_folders_get_distinct_ids(tmp_path, index_path):
-    for folder, word in (("tech", "processor"), ("sport", "football")):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "001.txt").write_text(f"A {word} story\n\nThe {word} news of the day is here.")
-    with NewsIndex.create(index_path) as index:
-        report = index.update([tmp_path / "tech", tmp_path / "sport"])
-        assert report.added == 2 and len(index) == 2 and not report.notes
-        assert index.search("processor").hits[0].id == "tech/001.txt"
-        assert index.search("football").hits[0].id == "sport/001.txt"
-
-
-def test_indexing_one_file_then_another_of_the_same_name_keeps_both(tmp_path, index_path):
-    for folder in ("tech", "business"):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "001.txt").write_text(f"The {folder} story\n\nA story about {folder} matters.")
-    with NewsIndex.create(index_path) as index:
-        index.update([tmp_path / "tech" / "001.txt"])
-        report = index.update([tmp_path / "business" / "001.txt"])
-        assert report.added == 1 and len(index) == 2
-        assert index.get("tech/001.txt").headline == "The tech story"
-        assert index.get("business/001.txt").headline == "The business story"
-        # Stable: running both again changes nothing.
-        assert not index.update([tmp_path / "tech" / "001.txt"]).changed
-
-
-def test_a_real_id_clash_is_reported_never_overwritten(tmp_path, index_path):
-    (tmp_path / "wires").mkdir()
-    (tmp_path / "wires" / "a.jsonl").write_text(
-        '{"id": "story-1", "title": "Alpha", "text": "Alpha text."}\n'
-    )
-    (tmp_path / "wires" / "b.jsonl").write_text('{"id": "story-1", "title": "Beta", "text": "Beta text."}\n')
-    with NewsIndex.create(index_path) as index:
-        report = index.update([tmp_path / "wires"])
-        assert len(index) == 2 and report.added == 2
-        assert [note for _, note in report.notes if "story-1" in note and "already used" in note]
-        assert index.get("story-1").headline == "Alpha"
-        assert index.search("beta").hits[0].id != "story-1"
-        # The newcomer's id is stable across runs.
-        beta_id = index.search("beta").hits[0].id
-        _touch(tmp_path / "wires" / "b.jsonl")
-        (tmp_path / "wires" / "b.jsonl").write_text(
-            '{"id": "story-1", "title": "Beta", "text": "Beta text!"}\n'
-        )
-        _touch(tmp_path / "wires" / "b.jsonl")
-        index.update([tmp_path / "wires"])
-        assert index.search("beta").hits[0].id == beta_id and len(index) == 2
 
 
 def test_unreadable_folder_keeps_what_was_indexed_from_it(corpus, index_path, monkeypatch):
@@ -198,7 +179,7 @@ def test_tab_in_a_file_name_is_not_reread(tmp_path, index_path):
 def test_special_files_are_never_opened(corpus, index_path):
     os.mkfifo(corpus / "pipe.txt")
     os.symlink("/dev/zero", corpus / "zero.txt")
-    with _deadline(60), NewsIndex.create(index_path) as index:
+    with deadline(60), NewsIndex.create(index_path) as index:
         report = index.update([corpus])
     skipped = {os.path.basename(p): why for p, why in report.skipped}
     assert "not a regular file" in skipped["pipe.txt"] and "not a regular file" in skipped["zero.txt"]

@@ -1,12 +1,19 @@
-"""Date filters, totals and page counts, date sorting, and the API's date bounds."""
+"""The search path: ranking, snippets, paging, option checks, date filters, totals and date sorting."""
 
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from newssearch import Article, NewsIndex, QueryError
+from newssearch import Article, NewsIndex, QueryError, SearchResults
 
 from .helpers import CORPORA, needs_corpora
+
+
+@pytest.fixture
+def built(corpus, index_path):
+    with NewsIndex.create(index_path) as index:
+        return index.update([corpus])
+
 
 START = datetime(1987, 3, 1, 9, tzinfo=timezone.utc)
 
@@ -89,8 +96,9 @@ def test_api_bad_date_bound_is_a_query_error(dated_index, bad):
 
 
 def test_since_after_until_is_a_query_error(dated_index):
-    with pytest.raises(QueryError, match="after"):
+    with pytest.raises(QueryError) as info:
         dated_index.search("oil", since="1988", until="1987")
+    assert str(info.value) == "the since date (1988-01-01) is after the until date (1987-12-31)"
 
 
 @needs_corpora
@@ -113,3 +121,83 @@ def test_reuters_day_filter_total_matches_the_hits(tmp_path):
             results = index.search("oil", limit=1000, sort=sort, **day)
             assert results.total == len(results.hits) >= expected > 0
             assert all(h.date.date() == date(1987, 3, 2) for h in results.hits)
+
+
+def test_nato_iraq_puts_the_example_article_first(built, index_path):
+    with NewsIndex.open(index_path) as index:
+        results = index.search("NATO Iraq")
+    assert isinstance(results, SearchResults)
+    top = results.hits[0]
+    assert top.id == "corpus/000_fef9c184b96aac0a.txt"
+    assert top.rank == 1 and top.score > 0
+    assert (top.source, top.place) == ("Reuters", "Baghdad")
+    assert "NATO" in top.organizations and "Iraq" in top.places
+    highlighted = {top.snippet.text[a:b].lower() for a, b in top.snippet.highlights}
+    assert {"nato", "iraq"} <= highlighted
+
+
+def test_more_matching_words_rank_higher(built, index_path):
+    with NewsIndex.open(index_path) as index:
+        results = index.search("Reuters oil OPEC")
+    assert results.hits[0].id == "corpus/oil_prices.txt"
+    assert results.total > 1  # OR semantics: the other Reuters stories match too
+
+
+def test_snippet_falls_back_to_lead_when_only_headline_matches(built, index_path):
+    with NewsIndex.open(index_path) as index:
+        hit = index.search("headline:typhoon").hits[0]
+    assert hit.snippet.text.startswith("MANILA (AP) — Tens of thousands")
+    assert hit.snippet.highlights == []
+    assert hit.headline[slice(*hit.headline_highlights[0])] == "Typhoon"
+
+
+def test_date_filters_and_sort(built, index_path):
+    with NewsIndex.open(index_path) as index:
+        every = index.search("said", limit=50)
+        dated = [h for h in every.hits if h.date]
+        assert len(dated) >= 5
+        since = datetime(2021, 1, 1, tzinfo=timezone.utc)
+        recent = index.search("said", limit=50, since=since)
+        assert recent.hits and all(h.date and h.date >= since for h in recent.hits)
+        until = datetime(2019, 12, 31, tzinfo=timezone.utc)
+        old = index.search("said", limit=50, until=until)
+        assert old.hits and all(h.date and h.date <= until for h in old.hits)
+        newest = index.search("said", limit=50, sort="date")
+        dates = [h.date for h in newest.hits if h.date]
+        assert dates == sorted(dates, reverse=True)
+
+
+def test_paging(built, index_path):
+    with NewsIndex.open(index_path) as index:
+        everything = index.search("said OR the", limit=50)
+        first = index.search("said OR the", limit=3, page=1)
+        second = index.search("said OR the", limit=3, page=2)
+        beyond = index.search("said OR the", limit=3, page=99)
+    assert first.total == everything.total > 3
+    assert [h.id for h in first.hits + second.hits] == [h.id for h in everything.hits[:6]]
+    assert [h.rank for h in second.hits] == [4, 5, 6]
+    assert beyond.hits == [] and beyond.total == everything.total
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"sort": "popularity"}, "unknown sort"), ({"limit": 0}, "limit"), ({"page": 0}, "page")],
+)
+def test_bad_search_options(built, index_path, kwargs, message):
+    with NewsIndex.open(index_path) as index, pytest.raises(QueryError, match=message):
+        index.search("Iraq", **kwargs)
+
+
+def test_searcher_sees_writes_made_through_the_same_object(index_path):
+    with NewsIndex.create(index_path) as index:
+        assert index.search("glacier").total == 0
+        index.add([Article(id="g", headline="Glacier", body="Ice.")])
+        assert index.search("glacier").total == 1
+
+
+def test_a_hit_holds_the_stored_article(built, index_path):
+    with NewsIndex.open(index_path) as index:
+        hit = index.search("NATO Iraq").hits[0]
+        assert hit.article == index.get(hit.id)
+    assert hit.headline == hit.article.headline and hit.people == hit.article.people
+    assert [hit.snippet.text[a:b].lower() for a, b in hit.snippet.highlights][:2] != []

@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     from newssearch.models import Article, CheckReport, Entities, Hit, IndexReport, SearchResults, Snippet
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
         globals()[name] = value

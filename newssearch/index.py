@@ -18,7 +18,7 @@ from newssearch.documents import filesig, to_article, to_document
 from newssearch.enrich import enrich
 from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted, ReadError
 from newssearch.models import Article, CheckReport, FormatCount, IndexReport, SearchResults
-from newssearch.plan import FileToRead, plan
+from newssearch.plan import CacheEntry, FileToRead, plan
 from newssearch.readers import read_articles
 from newssearch.sanitize import clean_article, path_text
 from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, search
@@ -186,7 +186,7 @@ class NewsIndex:
         todo = plan(roots, indexed, cache)
         report.skipped.extend(todo.skipped)
         report.files_unchanged = len(todo.unchanged)
-        new_cache: dict[str, list | None] = dict(todo.unchanged)
+        new_cache: dict[str, CacheEntry | None] = dict(todo.unchanged)
         # Ids of articles whose files are read again or gone: they are deleted in this run, so free to reuse.
         leaving = {work.key for work in todo.read} | set(todo.remove)
         claimed: dict[str, str] = {}

@@ -15,7 +15,7 @@ from newssearch.readers import discover
 from newssearch.sanitize import path_text
 
 #: The cache entry of a file: [mtime_ns, size, sha256] when its hash was last confirmed.
-CacheEntry = list
+CacheEntry = list[int | str]
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ The body is stored, not indexed on its own (``content`` holds its words). The ex
 
 from __future__ import annotations
 
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang import stopwords_for_language
-from whoosh.scoring import BM25F
+from whoosh.scoring import BM25F, BaseScorer
+from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 from whoosh.util.numeric import byte_to_length
 
@@ -40,12 +41,12 @@ FIELD_ALIASES = {
 STOP_WORDS = stopwords_for_language("en")
 
 
-def text_analyzer():
+def text_analyzer() -> Analyzer:
     """Words, lower-cased, stop words out, accents folded, English stems: for headline and body."""
     return StemmingAnalyzer(stoplist=STOP_WORDS) | CharsetFilter(accent_map)
 
 
-def name_analyzer():
+def name_analyzer() -> Analyzer:
     """Entity names: every word of every name, lower-cased and accent-folded, not stemmed."""
     return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
@@ -76,7 +77,7 @@ def build_schema() -> Schema:
     )
 
 
-def _stored_lengths_average(searcher, fieldname: str) -> float:
+def _stored_lengths_average(searcher: Searcher, fieldname: str) -> float:
     """The mean of the per-article lengths the index stores (rounded to one byte each), over live articles."""
     cache = searcher.__dict__.setdefault("_newssearch_avgfl", {})
     if fieldname not in cache:
@@ -103,7 +104,7 @@ class StableBM25F(BM25F):
     history of updates. Computed from the stored lengths, it depends only on the articles in the index.
     """
 
-    def scorer(self, searcher, fieldname, text, qf=1):
+    def scorer(self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1) -> BaseScorer:
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         if hasattr(scorer, "avgfl"):
             scorer.avgfl = _stored_lengths_average(searcher.get_parent(), fieldname) or 1

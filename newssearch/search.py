@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import time
 from datetime import date, datetime
-from typing import Any
 
-from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.highlight import ContextFragmenter, Highlighter, WholeFragmenter
 from whoosh.searching import Results, Searcher
@@ -78,9 +76,10 @@ def search(
     with store.guard():
         prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
         q = prepared.query
-        if start or end:  # matched by both, scored by the words alone
-            q = wq.Require(q, wq.DateRange("date", start, end))
-        results, total = _collect(searcher, q, sort, page * limit, snippets, deadline)
+        filtered = bool(start or end)
+        if filtered:  # matched by both, scored by the words alone
+            q = query_mod.require(q, query_mod.date_range(start, end))
+        results, total = _collect(searcher, q, sort, page * limit, snippets, deadline, filtered)
     out = SearchResults(query=text, total=total, page=page, limit=limit, notes=list(prepared.notes))
     offset = (page - 1) * limit
     if offset >= total:
@@ -116,7 +115,13 @@ def _too_slow() -> QueryError:
 
 
 def _collect(
-    searcher: Searcher, q: wq.Query, sort: str, depth: int, terms: bool, deadline: float
+    searcher: Searcher,
+    q: query_mod.Query,
+    sort: str,
+    depth: int,
+    terms: bool,
+    deadline: float,
+    filtered: bool,
 ) -> tuple[Results, int]:
     """Run the query: the scored results (sorted as asked) and the exact number of matching articles."""
     timeout = deadline - time.monotonic()
@@ -124,7 +129,6 @@ def _collect(
         raise _too_slow()
     by_date = sort != "relevance"
     # optimize=False: Whoosh's block-quality skipping trips an assertion inside Require (the date filter).
-    filtered = isinstance(q, wq.Require)
     collector = searcher.collector(limit=None if by_date else depth, terms=terms, optimize=not filtered)
     if timeout != float("inf"):
         collector = TimeLimitCollector(collector, timeout, use_alarm=False)
@@ -153,7 +157,7 @@ def _collect(
     return results, _count(searcher, q, deadline)
 
 
-def _count(searcher: Searcher, q: Any, deadline: float) -> int:
+def _count(searcher: Searcher, q: query_mod.Query, deadline: float) -> int:
     count = 0
     for count, _ in enumerate(searcher.docs_for_query(q), 1):
         if not count % 4096 and time.monotonic() > deadline:

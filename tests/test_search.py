@@ -201,3 +201,11 @@ def test_a_hit_holds_the_stored_article(built, index_path):
         assert hit.article == index.get(hit.id)
     assert hit.headline == hit.article.headline and hit.people == hit.article.people
     assert [hit.snippet.text[a:b].lower() for a, b in hit.snippet.highlights][:2] != []
+
+
+def test_snippets_can_be_skipped(built, index_path):
+    with NewsIndex.open(index_path) as index:
+        fast, full = index.search("NATO Iraq", snippets=False).hits[0], index.search("NATO Iraq").hits[0]
+    assert fast.id == full.id and fast.score == pytest.approx(full.score, rel=1e-12)
+    assert fast.snippet.highlights == [] and fast.snippet.text.startswith("Baghdad (Reuters)")
+    assert full.snippet.highlights

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 
-from newssearch.extract import extract_entities, parse_dateline
+from newssearch.extract import body_dateline, extract_after_dateline
 from newssearch.models import Article
 
 
 def enrich(article: Article) -> Article:
     """A copy of ``article`` with the dateline place and source and the named entities filled in where it does
-    not carry them. The article given is not changed."""
-    dateline = parse_dateline(article.body)
+    not carry them. The article given is not changed. The dateline is parsed once, for both."""
+    dateline = body_dateline(article.body)
     place = article.place or dateline.place
     source = article.source or dateline.source
     if article.people or article.organizations or article.places:
         return dataclasses.replace(article, place=place, source=source)
-    entities = extract_entities(article.headline, article.body, place)
+    entities = extract_after_dateline(article.headline, dateline, place)
     return dataclasses.replace(
         article,
         place=place,

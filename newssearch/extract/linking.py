@@ -1,0 +1,133 @@
+"""Linking: later short mentions joined to the full names ("Trump", "Chrysler"), then one list per kind."""
+
+from __future__ import annotations
+
+import re
+
+from newssearch.extract.english import is_pure_common
+from newssearch.extract.gazetteer import Gazetteer
+from newssearch.extract.mentions import Kind, Mention
+from newssearch.extract.tokens import is_acronym
+from newssearch.extract.words import (
+    ARABIC_ARTICLES,
+    CORP_SUFFIXES,
+    MONTHS,
+    NON_PERSON_LAST,
+    ORG_SUFFIXES,
+    WEAK_TITLES,
+)
+from newssearch.models import Entities
+
+_ARABIC_PREFIX_RE = re.compile(rf"^(?:{'|'.join(ARABIC_ARTICLES)})-", re.IGNORECASE)
+
+
+def _name_key(word: str) -> str:
+    """A name word compared without case or Arabic article: "al-Sistani" and "Sistani" are one."""
+    return _ARABIC_PREFIX_RE.sub("", word.lower())
+
+
+def _note(bucket: dict[str, int], name: str, pos: int) -> None:
+    if name not in bucket or pos < bucket[name]:
+        bucket[name] = pos
+
+
+def _ordered(bucket: dict[str, int]) -> list[str]:
+    """Names by first mention, without case-only duplicates."""
+    seen: set[str] = set()
+    out = []
+    for name in sorted(bucket, key=bucket.__getitem__):
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            out.append(name)
+    return out
+
+
+def _org_aliases(mentions: list[Mention]) -> dict[str, str]:
+    """Short forms (lower-cased) -> organisation: "chrysler" -> "Chrysler Corp", "eu" -> "European Union"."""
+    org_alias: dict[str, str] = {}
+    for m in mentions:
+        if m.kind == Kind.ORG and " " in m.name:
+            words = m.name.split()
+            if words[-1].rstrip(".") in CORP_SUFFIXES:
+                stem = words[:-1]
+                while len(stem) > 1 and stem[-1].rstrip(".") in ORG_SUFFIXES:
+                    stem.pop()
+                if "and" in stem[1:]:  # "Morgan Stanley and Co Inc" -> "Morgan Stanley"
+                    stem = stem[: stem.index("and")]
+                for n in range(len(stem), 1 if len(stem) > 1 else 0, -1):
+                    org_alias.setdefault(" ".join(stem[:n]).lower(), m.name)
+            initials = "".join(w[0] for w in words if w[0].isupper())
+            if len(initials) >= 2:
+                org_alias.setdefault(initials.lower(), m.name)
+    return org_alias
+
+
+def _titled_single_ok(m: Mention, gaz: Gazetteer, lower_words: set[str]) -> bool:
+    """ "President Trump" is a person; "General Election" and "Mr P." are not."""
+    name = m.name
+    if len(name.rstrip(".")) < 2 or name in MONTHS or name in gaz.demonyms or is_acronym(name):
+        return False
+    if name in ORG_SUFFIXES or name in NON_PERSON_LAST:  # "the executive Commission"
+        return False
+    if is_pure_common(name):
+        return m.title not in WEAK_TITLES and name.lower() not in lower_words
+    return True
+
+
+def link(mentions: list[Mention], gaz: Gazetteer, lower_words: set[str]) -> Entities:
+    """People, organizations and places: short mentions linked to full names, in order of first mention."""
+    people: dict[str, int] = {}
+    orgs: dict[str, int] = {}
+    places: dict[str, int] = {}
+    org_alias = _org_aliases(mentions)
+
+    # People, longest names first, so that "Abdul Mahdi" and "Trump" link to the full name.
+    full = sorted((m for m in mentions if m.kind == Kind.PERSON), key=lambda m: (-m.name.count(" "), m.pos))
+    canon: list[tuple[list[str], str]] = []
+    alias: dict[str, str] = {}  # surname (or last two names) -> full name
+    first_names: dict[str, str] = {}  # for "Sir Digby"
+    for m in full:
+        if m.name.lower() in org_alias:  # "Hughes Tool" after "Hughes Tool Co"
+            _note(orgs, org_alias[m.name.lower()], m.pos)
+            continue
+        keys = [_name_key(w) for w in m.name.split()]
+        target = next(
+            (
+                name
+                for ckeys, name in canon
+                if (len(keys) < len(ckeys) and ckeys[-len(keys) :] == keys)
+                or (keys[0] == ckeys[0] and keys[-1] == ckeys[-1])
+            ),
+            None,
+        )
+        if target is None:
+            canon.append((keys, m.name))
+            target = m.name
+            alias.setdefault(keys[-1], target)
+            if len(keys) > 2:
+                alias.setdefault(" ".join(keys[-2:]), target)
+            first_names.setdefault(keys[0], target)
+        _note(people, target, m.pos)
+
+    for m in mentions:
+        key = " ".join(_name_key(w) for w in m.name.split())
+        if m.kind == Kind.PLACE:
+            if key in alias and " " not in m.name and m.name not in gaz.big:
+                _note(people, alias[key], m.pos)  # "Kennedy" near "Charles Kennedy" is no town
+            else:
+                _note(places, m.name, m.pos)
+        elif m.kind == Kind.ORG:
+            _note(orgs, m.name if " " in m.name else org_alias.get(key, m.name), m.pos)
+        elif m.kind == Kind.TITLED:
+            if key in alias:
+                _note(people, alias[key], m.pos)
+            elif m.title in ("Sir", "Dame") and key in first_names:
+                _note(people, first_names[key], m.pos)
+            elif _titled_single_ok(m, gaz, lower_words):
+                _note(people, m.name, m.pos)
+        elif m.kind == Kind.CANDIDATE:
+            if key in alias and m.name not in MONTHS:
+                _note(people, alias[key], m.pos)
+            elif key in org_alias:
+                _note(orgs, org_alias[key], m.pos)
+    return Entities(people=_ordered(people), organizations=_ordered(orgs), places=_ordered(places))

@@ -1,0 +1,338 @@
+"""Mention finding: each run of capitalised words classified as a place, organisation, person or candidate name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from newssearch.extract.datelines import title_case
+from newssearch.extract.english import is_common, is_pure_common
+from newssearch.extract.gazetteer import Gazetteer
+from newssearch.extract.spans import spans
+from newssearch.extract.tokens import Tok, is_acronym, is_date_word, join
+from newssearch.extract.words import (
+    ABBREVIATIONS,
+    COMPASS,
+    CONNECTORS,
+    DOCUMENT_FIRST,
+    FUNCTION_WORDS,
+    GEO_HEADS_OF,
+    GEO_SUFFIXES,
+    GOV_WORDS,
+    KNOWN_ORGS,
+    LOCATIVES,
+    MONTHS,
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
+    NON_ORG_ACRONYMS,
+    NON_PERSON_LAST,
+    ORG_FIRST,
+    ORG_HEADS_OF,
+    ORG_SUFFIXES,
+    PERSON_CUES,
+    SPEECH_VERBS,
+    TITLE_CASE_LOWER,
+    TITLE_MODIFIERS,
+    TITLES,
+    WEEKDAYS,
+)
+
+_ROMAN_RE = re.compile(r"[IVXLC]+")
+_PLURAL_ACRONYM_RE = re.compile(r"[A-Z]{2,}s")
+
+
+class Kind(Enum):
+    PLACE = "place"
+    ORG = "org"
+    PERSON = "person"
+    TITLED = "titled"  # one name after a title ("President Trump"): a person unless it links to a full name
+    CANDIDATE = "candidate"  # a name that only counts if it links to a person or organisation found elsewhere
+
+
+@dataclass(slots=True)
+class Mention:
+    kind: Kind
+    name: str
+    pos: int
+    title: str = ""  # the title before a titled single name ("President" Trump)
+
+
+class MentionFinder:
+    """Classifies the capitalised runs of each paragraph into ``mentions``, in order of appearance."""
+
+    def __init__(self, gaz: Gazetteer, lower_words: set[str]) -> None:
+        self.gaz = gaz
+        self.lower_words = lower_words  # words the whole story writes in lower case
+        self.mentions: list[Mention] = []
+
+    def emit(self, kind: Kind, name: str, pos: int, title: str = "") -> None:
+        self.mentions.append(Mention(kind, name, pos, title))
+
+    def emit_place(self, name: str, pos: int) -> None:
+        self.emit(Kind.PLACE, self.gaz.places.get(name) or name, pos)
+
+    def _acronym(self, tok: Tok) -> None:
+        """An all-caps word in mixed-case text is an organisation, unless "CEO", "IV" or "NOTE"."""
+        bare = tok.text.replace(".", "")
+        if not (bare in NON_ORG_ACRONYMS or _ROMAN_RE.fullmatch(bare) or (len(bare) > 2 and is_common(bare))):
+            self.emit(Kind.ORG, bare, tok.pos)
+
+    def _single(self, tok: Tok) -> None:
+        t = tok.text
+        bare = t.rstrip(".")
+        if len(bare) < 2 or bare in MONTHS or t in WEEKDAYS or bare in TITLES or t in TITLE_MODIFIERS:
+            return
+        if t in self.gaz.demonyms:
+            return
+        if is_acronym(t):
+            self._acronym(tok)
+        else:  # a lone word is a name only if it links to one found elsewhere ("official Kent house")
+            self.emit(Kind.CANDIDATE, t, tok.pos)
+
+    def _place_prefix(self, texts: list[str], i: int) -> int:
+        """Length of the longest known place name starting at ``texts[i]`` (0 if none)."""
+        for n in (3, 2, 1):
+            if i + n <= len(texts) and " ".join(texts[i : i + n]) in self.gaz.places:
+                return n
+        return 0
+
+    def _name_tokens_ok(self, span: list[Tok]) -> bool:
+        """Every word could be part of a personal name ("Ali al-Sistani", "George W. Bush", "King Jr.")."""
+        first, last = span[0].text, span[-1].text
+        if len(first.rstrip(".")) < 2 or first in NAME_SUFFIXES or last in NON_PERSON_LAST:
+            return False
+        return all(
+            t.text in NAME_PARTICLES
+            or t.text in NAME_SUFFIXES
+            or (len(t.text) == 2 and t.text[0].isupper() and t.text[1] == ".")
+            or (
+                t.cap
+                and t.text.replace("-", "").replace("'", "").isalpha()  # not "Airbus A321"
+                and not is_acronym(t.text)
+                and not _PLURAL_ACRONYM_RE.fullmatch(t.text)
+            )
+            for t in span
+        )
+
+    def _looks_like_person(self, span: list[Tok]) -> bool:
+        """An untitled run of two to five name-like words whose first word is a plausible first name."""
+        if len(span) > 5 or not self._name_tokens_ok(span):
+            return False
+        first = span[0].text
+        if (
+            first in self.gaz.big
+            or first in self.gaz.demonyms
+            or first in TITLE_MODIFIERS
+            or first in COMPASS
+        ):
+            return False
+        if first in MONTHS or first in WEEKDAYS or first in FUNCTION_WORDS or is_pure_common(first):
+            return False
+        if first.lower() in self.lower_words:  # "Women MPs": the text itself writes it in lower case
+            return False
+        return not any(t.text in self.gaz.demonyms or t.text in ORG_SUFFIXES for t in span)
+
+    def _scan_places(self, span: list[Tok]) -> None:
+        """Major places inside an unclassified run ("Beijing Olympics"); else it may be a known name."""
+        texts = [t.text for t in span]
+        i = 0
+        found = False
+        while i < len(span):
+            n = self._place_prefix(texts, i)
+            if n and (n > 1 or texts[i] in self.gaz.big):
+                self.emit_place(" ".join(texts[i : i + n]), span[i].pos)
+                i += n
+                found = True
+            else:
+                i += 1
+        if not found:
+            self.emit(Kind.CANDIDATE, " ".join(texts), span[0].pos)
+
+    def _org(self, span: list[Tok]) -> bool:
+        """An organisation ("Bank of England", "Chrysler Corp") or a feature ("Red Sea") by its head word."""
+        texts = [t.text for t in span]
+        if len(span) == 1 or texts[0] in DOCUMENT_FIRST:
+            return False
+        last = texts[-1].rstrip(".")
+        pairs = range(len(texts) - 1)
+        if last not in ORG_SUFFIXES and texts[0] not in ORG_FIRST:
+            if last in GEO_SUFFIXES or any(texts[i] in GEO_HEADS_OF and texts[i + 1] == "of" for i in pairs):
+                self.emit(Kind.PLACE, join(span), span[0].pos)
+                return True
+            if not any(texts[i] in ORG_HEADS_OF and texts[i + 1] in ("of", "for") for i in pairs):
+                return False
+        # "U.S. State Department": the country is a separate mention; the office keeps its own name.
+        i = 0
+        while (
+            i < len(span) - 1
+            and self.gaz.places.get(texts[i]) in self.gaz.countries
+            and texts[i + 1] in GOV_WORDS
+        ):
+            self.emit_place(texts[i], span[i].pos)
+            i += 1
+        name = join(span[i:])
+        if name.endswith(".") and span[-1].text[:-1] in ABBREVIATIONS:
+            name = name[:-1]  # "Larsen Co." and "Larsen Co" are one company
+        self.emit(Kind.ORG, name, span[i].pos)
+        return True
+
+    def _titled(self, span: list[Tok], prev: Tok | None) -> bool:
+        """A person after a title ("U.S. Secretary of State Mike Pompeo"); places before the title count."""
+        texts = [t.text for t in span]
+        i, title, places = 0, "", []
+        if prev is not None and prev.word and prev.text.lower() in PERSON_CUES:
+            title = prev.text  # "spokeswoman Morgan Ortagus"
+        while i < len(span):
+            t = texts[i]
+            bare = t.rstrip(".")
+            if t in ("of", "the", "and") and i:
+                pass
+            elif t == "for" and title:
+                return True  # "Secretary of State for the Family": the rest is the portfolio
+            elif bare in TITLES:
+                title = bare
+            elif not (bare in TITLE_MODIFIERS or t in self.gaz.demonyms or t in COMPASS):
+                n = 0 if title else self._place_prefix(texts, i)  # "Sen. David Boren": no town of David
+                if not n:
+                    break
+                places.append((" ".join(texts[i : i + n]), span[i].pos))
+                i += n
+                continue
+            i += 1
+        rest = span[i:]
+        # Without a title only demonyms, major places and party words may be peeled off ("Iraqi Kurds",
+        # "Liberal Democrat Sarah Teather").
+        if not title and (
+            i == 0
+            or not all(t in self.gaz.demonyms or t in self.gaz.big or t in TITLE_MODIFIERS for t in texts[:i])
+        ):
+            return False
+        for name, pos in places:
+            self.emit_place(name, pos)
+        for k in range(min(i, 3), 0, -1):
+            party = " ".join(texts[:k])
+            if party in KNOWN_ORGS:  # "Labour MP Diane Abbott", "Liberal Democrat Sarah Teather"
+                self.emit(Kind.ORG, KNOWN_ORGS[party], span[0].pos)
+                break
+        if not rest:
+            return True
+        if not title:
+            self.classify(rest, None, None)
+        elif len(rest) == 1:
+            self.emit(Kind.TITLED, rest[0].text, rest[0].pos, title)
+        elif self._name_tokens_ok(rest):
+            self.emit(Kind.PERSON, join(rest), rest[0].pos)
+        else:
+            self.classify(rest, None, None)
+        return True
+
+    def classify(self, span: list[Tok], prev: Tok | None, nxt: Tok | None) -> None:
+        """Emit the mentions in one run of capitalised words (``prev`` and ``nxt``: the tokens around it)."""
+        whole = join(span)
+        pos = span[0].pos
+        if whole in KNOWN_ORGS:
+            self.emit(Kind.ORG, KNOWN_ORGS[whole], pos)
+            return
+        if whole in self.gaz.places and not (
+            len(span) == 1 and whole not in self.gaz.big and nxt is not None and nxt.text in SPEECH_VERBS
+        ):
+            self.emit_place(whole, pos)  # but "Jackson said" is a person, "Washington said" a government
+            return
+        if (
+            len(span) == 1
+            and whole in self.gaz.guarded
+            and prev is not None
+            and prev.text in LOCATIVES
+            and whole.lower() not in self.lower_words
+        ):
+            # "in Nice", "the mayor of Reading": a city named like a common word needs a preposition, and
+            # the text must not use the word in lower case; "Reading the report", "Nice work" do not count.
+            self.emit(Kind.PLACE, whole, pos)
+            return
+        # Leading "The", "But", weekdays; a trailing weekday or date ("on Friday", "Jan. 3").
+        size = len(span)
+        while span and (span[0].text in FUNCTION_WORDS or span[0].text in WEEKDAYS or is_date_word(span, 0)):
+            span = span[1:]
+        while span and (span[-1].text in WEEKDAYS or is_date_word(span, len(span) - 1, nxt)):
+            span = span[:-1]
+        while span and span[-1].text in CONNECTORS:
+            span = span[:-1]
+        if not span:
+            return
+        if len(span) < size:
+            self.classify(span, None, nxt)
+            return
+
+        if self._org(span):
+            return
+        if len(span) == 1:
+            self._single(span[0])
+            return
+        if self._titled(span, prev):
+            return
+        first = span[0]
+        if first.initial and is_pure_common(first.text) and first.text not in TITLES:
+            # "Seeking ...", "Reading ...": a sentence-initial ordinary word is no part of the name.
+            self.classify(span[1:], None, nxt)
+            return
+        if self._looks_like_person(span):
+            self.emit(Kind.PERSON, whole, pos)
+            return
+        self._scan_places(span)
+
+    def _restricted_match(self, run: list[Tok], i: int, caps: bool) -> int:
+        """Emit the known organisation or place of up to three words at ``run[i]``; their number (0 if none)."""
+        for n in (3, 2, 1):
+            if i + n > len(run):
+                continue
+            name = " ".join(t.text for t in run[i : i + n])
+            org = KNOWN_ORGS.get(name) or (KNOWN_ORGS.get(name.title()) if caps else None)
+            if org:
+                self.emit(Kind.ORG, org, run[i].pos)
+                return n
+            place = (
+                self.gaz.caps.get(name.upper())
+                if caps
+                else self.gaz.places.get(name) or (name if name in self.gaz.places else None)
+            )
+            if place:
+                self.emit(Kind.PLACE, place, run[i].pos)
+                return n
+        return 0
+
+    def _restricted(self, toks: list[Tok], caps: bool) -> None:
+        """ALL-CAPS or Title Case text: known places and organisations, acronyms (not in all-caps text)
+        and names already found elsewhere; nothing else, or every word would be a name."""
+        run: list[Tok] = []
+        for tok in [*toks, None]:
+            if tok is not None and tok.word:
+                run.append(tok)
+                if not tok.possessive:
+                    continue
+            i = 0
+            while i < len(run):
+                n = self._restricted_match(run, i, caps)
+                if n:
+                    i += n
+                    continue
+                t = run[i].text
+                if not caps and is_acronym(t):
+                    self._acronym(run[i])
+                elif len(t) > 2 and t not in FUNCTION_WORDS:
+                    self.emit(Kind.CANDIDATE, title_case(t) if caps else t, run[i].pos)
+                i += 1
+            run = []
+
+    def paragraph(self, toks: list[Tok]) -> None:
+        """Find the mentions in one paragraph."""
+        words = [t for t in toks if t.word and len(t.text) > 1]
+        if len(words) >= 3 and sum(t.text.replace(".", "").isupper() for t in words) >= 0.6 * len(words):
+            self._restricted(toks, caps=True)
+            return
+        long_words = [t for t in words[1:] if len(t.text) > 3]
+        if len(long_words) >= 3 and all(t.cap or t.text in TITLE_CASE_LOWER for t in long_words):
+            self._restricted(toks, caps=False)  # A Title Case Headline: no long word in lower case
+            return
+        for span, prev, nxt in spans(toks, self.gaz):
+            self.classify(span, prev, nxt)

@@ -26,7 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from benchmarks import HERE
-from benchmarks.corpora import Doc
+from newssearch.enrich import enrich
+from newssearch.models import Article
 
 CODES_FILE = HERE / "entity_codes.tsv"
 #: Reuters label field -> newssearch ``Entities`` attribute
@@ -155,32 +156,29 @@ def resolve_places(names: Iterable[str], aliases: Aliases) -> list[str]:
     return [name if match("places", name, aliases) else table.get(normalize(name), name) for name in names]
 
 
-def extract(doc: Doc):
-    """newssearch's extraction as its readers run it: dateline place first, then entities."""
-    from newssearch.extract import extract_entities, parse_dateline
-
-    place = parse_dateline(f"{doc.dateline} {doc.body}" if doc.dateline else doc.body).place
-    return extract_entities(doc.headline, doc.body, place)
+def extract(doc: Article) -> Article:
+    """newssearch's extraction as the index runs it on a story its reader gave: ``newssearch.enrich``."""
+    return enrich(doc)
 
 
-def evaluate(docs: list[Doc], aliases: Aliases | None = None) -> dict:
+def evaluate(docs: list[Article], aliases: Aliases | None = None) -> dict:
     """Micro P/R/F1 per type over the documents that carry at least one label of that type."""
     aliases = aliases or load_aliases()
     totals = {kind: Counts() for kind in [*TYPES, "places_resolved"]}
     seconds = 0.0
     for doc in docs:
-        if not any(doc.labels.get(kind) for kind in TYPES):
+        if not any(doc.metadata.get(kind) for kind in TYPES):
             continue
         start = time.perf_counter()
         entities = extract(doc)
         seconds += time.perf_counter() - start
         for kind, attr in TYPES.items():
-            if doc.labels.get(kind):
-                totals[kind].add(score_doc(kind, getattr(entities, attr), doc.labels[kind], aliases))
-        if doc.labels.get("places"):
+            if doc.metadata.get(kind):
+                totals[kind].add(score_doc(kind, getattr(entities, attr), doc.metadata[kind], aliases))
+        if doc.metadata.get("places"):
             resolved = resolve_places(entities.places, aliases)
-            totals["places_resolved"].add(score_doc("places", resolved, doc.labels["places"], aliases))
-    labelled = sum(1 for d in docs if any(d.labels.get(kind) for kind in TYPES))
+            totals["places_resolved"].add(score_doc("places", resolved, doc.metadata["places"], aliases))
+    labelled = sum(1 for d in docs if any(d.metadata.get(kind) for kind in TYPES))
     return {
         "docs": len(docs),
         "labelled_docs": labelled,

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks import DEFAULT_CORPORA, HERE
-from benchmarks.corpora import load_reuters
+from benchmarks.corpora import load_reuters, read_text
 
 OUT = HERE / "entity_codes.tsv"
 TYPES = ("places", "people", "orgs")
@@ -166,8 +166,8 @@ def place_names(code: str) -> list[str]:
 
 def generate(corpora: Path) -> dict[str, dict[str, list[str]]]:
     docs = load_reuters(corpora)
-    used = {t: Counter(code for d in docs for code in d.labels[t]) for t in TYPES}
-    text = (corpora / "reuters21578" / "cat-descriptions_120396.txt").read_text(encoding="latin-1")
+    used = {t: Counter(code for d in docs for code in d.metadata.get(t, [])) for t in TYPES}
+    text = read_text(corpora / "reuters21578" / "cat-descriptions_120396.txt")
     people = _described(text, "People Codes")
     orgs = _described(text, "Organization Codes", "@end[format]")
     table: dict[str, dict[str, list[str]]] = {t: {} for t in TYPES}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from benchmarks import corpora, entities, metrics
 from benchmarks.corpora import Corpus, TestCollection
-from benchmarks.systems import PEERS, System, make_system, newssearch_reads
+from benchmarks.systems import PEERS, System, make_system
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Config:
     workdir: Path
     quick: bool = False
     systems: list[str] = field(default_factory=lambda: ["newssearch", "newssearch-add", *PEERS])
-    reuters_limit: int | None = None  #: stories in the Reuters speed run (None: all 21,578)
+    reuters_limit: int | None = None  #: stories in the Reuters speed run (None: all 21,577 the reader gives)
     latency_topics: int | None = None  #: topic-name queries for latency (None: all 135)
     latency_headlines: int = 100  #: held-out AG News titles added to the latency queries
     latency_reps: int = 3
@@ -127,7 +127,7 @@ def build_all(cfg: Config, keys: list[str], corpus: Corpus, turn: int) -> tuple[
     files = corpus.files()
     for key in rotated(keys, turn):
         path = cfg.workdir / corpus.label / key
-        use_files = key == "newssearch" and files is not None and newssearch_reads(files)
+        use_files = key == "newssearch" and files is not None
         try:
             builds[key] = build_isolated(key, corpus, path, use_files)
             paths[key] = path
@@ -184,8 +184,7 @@ def time_queries(systems: dict[str, System], queries: list[str], reps: int, k: i
 
 def latency_queries(cfg: Config, limit: int | None = None) -> list[str]:
     """Reuters topic names, then held-out AG News titles: the same text for every system."""
-    text = (cfg.corpora / "reuters21578" / "cat-descriptions_120396.txt").read_text(encoding="latin-1")
-    topics = list(corpora.parse_topic_names(text).values())[: cfg.latency_topics]
+    topics = list(corpora.topic_names(cfg.corpora).values())[: cfg.latency_topics]
     queries = topics + corpora.ag_news_titles(cfg.corpora, cfg.latency_headlines)
     return queries[:limit] if limit else queries
 

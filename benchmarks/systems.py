@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.corpora import Doc
+from newssearch.models import Article
 
-#: Query-time weight of the headline relative to the body, as in newssearch's schema (FIELD_BOOSTS).
+#: Query-time weight of the headline relative to the body in the peers that weigh fields (SQLite FTS5, tantivy,
+#: plain Whoosh). newssearch has its own weights (``newssearch.schema.FIELD_BOOSTS``).
 HEADLINE_WEIGHT = 3.0
 _WORD = re.compile(r"[^\W_]+")
 
@@ -50,7 +51,7 @@ class System:
     def __init__(self) -> None:
         self.path: Path | None = None
 
-    def build(self, docs: Iterable[Doc], path: Path) -> int:
+    def build(self, docs: Iterable[Article], path: Path) -> int:
         """Index ``docs`` into ``path``; returns the number of documents written."""
         raise NotImplementedError
 
@@ -84,18 +85,13 @@ class NewsSearch(System):
         self.label = "newssearch" if extract else "newssearch (add, no extraction)"
         self.ix = None
 
-    def _article(self, doc: Doc):
-        from newssearch import Article
+    def _article(self, doc: Article) -> Article:
+        """The text every system indexes; with ``extract``, also the place the reader took from the dateline."""
+        return Article(
+            id=doc.id, headline=doc.headline, body=doc.body, place=doc.place if self.extract else None
+        )
 
-        if not (self.extract and doc.dateline):
-            return Article(id=doc.id, headline=doc.headline, body=doc.body)
-        from newssearch.extract import parse_dateline
-
-        # The body stays the text every system indexes; the dateline only gives the place.
-        place = parse_dateline(f"{doc.dateline} -").place
-        return Article(id=doc.id, headline=doc.headline, body=doc.body, place=place)
-
-    def build(self, docs: Iterable[Doc], path: Path) -> int:
+    def build(self, docs: Iterable[Article], path: Path) -> int:
         from newssearch import NewsIndex
 
         with NewsIndex.create(path, overwrite=True) as ix:
@@ -133,15 +129,6 @@ class NewsSearch(System):
             self.ix = None
 
 
-def newssearch_reads(files: list[Path]) -> bool:
-    """Whether ``NewsIndex.update`` takes these files as articles (folders: always; files: by format)."""
-    try:
-        from newssearch.readers import detect_format
-    except ImportError:
-        return False
-    return all(f.is_dir() or detect_format(f) is not None for f in files)
-
-
 class SqliteFts5(System):
     """SQLite FTS5, porter + unicode61 tokenizer, bm25 with column weights (id 0, headline 3, body 1)."""
 
@@ -152,7 +139,7 @@ class SqliteFts5(System):
         super().__init__()
         self.con: sqlite3.Connection | None = None
 
-    def build(self, docs: Iterable[Doc], path: Path) -> int:
+    def build(self, docs: Iterable[Article], path: Path) -> int:
         Path(path).mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(Path(path) / "fts.sqlite3")
         try:
@@ -207,7 +194,7 @@ class Tantivy(System):
         self.tantivy = tantivy
         self.index = self.searcher = None
 
-    def build(self, docs: Iterable[Doc], path: Path) -> int:
+    def build(self, docs: Iterable[Article], path: Path) -> int:
         tv = self.tantivy
         builder = tv.SchemaBuilder()
         builder.add_text_field("id", stored=True, tokenizer_name="raw")
@@ -277,7 +264,7 @@ class Bm25s(System):
     def _tokenize(self, texts: list[str]):
         return self.bm25s.tokenize(texts, stopwords="en", stemmer=self.stemmer, show_progress=False)
 
-    def build(self, docs: Iterable[Doc], path: Path) -> int:
+    def build(self, docs: Iterable[Article], path: Path) -> int:
         docs = list(docs)
         retriever = self.bm25s.BM25()
         retriever.index(self._tokenize([f"{d.headline}\n{d.body}" for d in docs]), show_progress=False)
@@ -318,7 +305,7 @@ class PlainWhoosh(System):
 
         self.ix = self.searcher = self.parser = None
 
-    def build(self, docs: Iterable[Doc], path: Path) -> int:
+    def build(self, docs: Iterable[Article], path: Path) -> int:
         from whoosh import index
         from whoosh.analysis import StemmingAnalyzer
         from whoosh.fields import ID, TEXT, Schema

@@ -16,7 +16,6 @@ DATA = Path(__file__).resolve().parent / "data"
 CORPORA = ROOT.parent / "shared" / "corpora"
 
 
-
 def needs_corpora(test):
     """Mark a test that reads ../shared/corpora: slow (``-m "not slow"`` leaves it out), skipped without them."""
     skip = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not here")

@@ -1,33 +1,28 @@
-"""The benchmark harness (``benchmarks/``): parsers, metrics, the entity scorer and a tiny end-to-end run.
+"""The benchmark harness (``benchmarks/``): corpora loading, queries and judgments, metrics, the entity scorer and
+a tiny end-to-end run.
 
 No benchmark number is asserted here: only that the harness runs and computes its measures right.
 """
 
 import json
 import math
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from newssearch.models import Article
+from newssearch.readers import read_articles
+
+from .helpers import CORPORA, DATA, ROOT, needs_corpora
+
 if str(ROOT) not in sys.path:  # benchmarks/ is not an installed package: import it from the checkout
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import DEFAULT_CORPORA, corpora, entities, metrics, runner, systems  # noqa: E402
+from benchmarks import corpora, entities, metrics, runner, systems
 
-needs_corpora = pytest.mark.skipif(not DEFAULT_CORPORA.is_dir(), reason="../shared/corpora is not here")
-
-
-def _newssearch_importable() -> bool:
-    try:
-        import newssearch.extract  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_newssearch = pytest.mark.skipif(not _newssearch_importable(), reason="newssearch cannot be imported")
+FORMATS = DATA / "formats"
 
 # --- metrics -------------------------------------------------------------------------------------------
 
@@ -70,56 +65,20 @@ def test_percentile_interpolates_like_numpy():
 
 # --- SMART (Cranfield, CISI) ---------------------------------------------------------------------------
 
-CRAN_DOCS = """.I 1
-.T
-flow past a wing .
-.A
-someone
-.B
-j. ae. 1958
-.W
-flow past a wing .
-  the lift of a wing
-.A
-in a slipstream .
-.I 2
-.T
-.A
-.B
-.W
-.I 3
-.T
-heat transfer .
-.W
-heat transfer in slabs .
-"""
-
-CRAN_QUERIES = """.I 001
-.W
-what is the lift
-of a wing .
-.I 004
-.W
-heat conduction in slabs .
-.I 009
-.W
-nothing judged .
-"""
-
-CRAN_QRELS = """1 1 2
-1 3 -1
-2 3 1
-2 1 4
-3 2 -1
-"""
+CRAN_QUERIES = ".I 001\n.W\nwhat is the lift\nof a wing .\n.I 004\n.W\nheat conduction in slabs .\n.I 009\n.W\nnothing judged .\n"
+CRAN_QRELS = "1 1 2\n1 3 -1\n2 3 1\n2 1 4\n3 2 -1\n"
 
 
-def test_smart_parser_keeps_repeated_markers_as_text():
-    docs = corpora.smart_docs(CRAN_DOCS)
+def test_smart_docs_keep_every_record_with_the_readers_text():
+    docs = corpora.smart_docs(FORMATS / "papers.all")
     assert [d.id for d in docs] == ["1", "2", "3"]
-    assert docs[0].headline == "flow past a wing ."
-    assert docs[0].body == "flow past a wing . the lift of a wing in a slipstream ."
-    assert docs[1].headline == "" and docs[1].body == ""  # like Cranfield 471 and 995
+    assert docs[1].headline == "" and docs[1].body == ""  # like Cranfield 471 and 995: kept, unlike the index
+    for path in (FORMATS / "papers.all", FORMATS / "repeats.all"):
+        docs = corpora.smart_docs(path)
+        read = read_articles(path, FORMATS).articles
+        assert {a.id.rpartition("#")[2]: (a.headline, a.body) for a in read} == {
+            d.id: (d.headline, d.body) for d in docs if d.headline or d.body
+        }
 
 
 def test_cranfield_queries_are_numbered_by_position_and_minus_one_is_dropped():
@@ -129,76 +88,18 @@ def test_cranfield_queries_are_numbered_by_position_and_minus_one_is_dropped():
         ("2", "heat conduction in slabs ."),
         ("3", "nothing judged ."),
     ]
+    assert [q.id for q in corpora.smart_queries(CRAN_QUERIES)] == ["001", "004", "009"]
     qrels = corpora.cranfield_qrels(CRAN_QRELS)
     # gain = 5 - grade: grade 1 -> 4, 2 -> 3, 4 -> 1; -1 dropped, so query 3 has no judgments at all
     assert qrels == {"1": {"1": 3}, "2": {"3": 4, "1": 1}}
 
 
-def test_cisi_fields_and_relevance_file():
-    text = """.I 1
-.T
-Dewey Decimal
-.A
-Comaromi, J.P.
-.W
-   The present study
-is a history.
-.X
-1	5	1
-92	1	1
-"""
-    (doc,) = corpora.smart_docs(text)
-    assert (doc.id, doc.headline, doc.body) == ("1", "Dewey Decimal", "The present study is a history.")
+def test_cisi_relevance_file():
     rel = "     1     28\t0\t0.000000\n     1     35\t0\t0.000000\n     3     1\t0\t0.000000\n"
     assert corpora.cisi_qrels(rel) == {"1": {"28": 1, "35": 1}, "3": {"1": 1}}
 
 
 # --- Reuters-21578 -------------------------------------------------------------------------------------
-
-SGML = """<!DOCTYPE lewis SYSTEM "lewis.dtd">
-<REUTERS TOPICS="YES" LEWISSPLIT="TEST" CGISPLIT="TRAINING-SET" OLDID="1" NEWID="10">
-<DATE> 26-FEB-1987 15:01:01.79</DATE>
-<TOPICS><D>grain</D><D>wheat</D></TOPICS>
-<PLACES><D>usa</D><D>west-germany</D></PLACES>
-<PEOPLE><D>reagan</D></PEOPLE>
-<ORGS><D>ec</D></ORGS>
-<EXCHANGES></EXCHANGES>
-<COMPANIES></COMPANIES>
-<UNKNOWN>&#5;&#5;C T</UNKNOWN>
-<TEXT>&#2;
-<TITLE>U.S. WHEAT SALES TO &lt;BONN> RISE</TITLE>
-<DATELINE>    WASHINGTON, March 2 - </DATELINE><BODY>President Reagan said wheat sales to
-West Germany rose, the European Community said.
- Reuter
-&#3;</BODY></TEXT>
-</REUTERS>
-<REUTERS TOPICS="YES" LEWISSPLIT="TRAIN" CGISPLIT="TRAINING-SET" OLDID="2" NEWID="11">
-<DATE>26-FEB-1987 15:02:20.00</DATE>
-<TOPICS><D>crude</D></TOPICS>
-<PLACES><D>usa</D></PLACES>
-<PEOPLE></PEOPLE><ORGS></ORGS><EXCHANGES></EXCHANGES><COMPANIES></COMPANIES>
-<TEXT TYPE="BRIEF">&#2;
-<TITLE>OIL PRICES FALL</TITLE>
-<BODY>Blah blah blah.
-&#3;</BODY></TEXT>
-</REUTERS>
-<REUTERS TOPICS="YES" LEWISSPLIT="TEST" CGISPLIT="TRAINING-SET" OLDID="3" NEWID="12">
-<DATE>26-FEB-1987 15:03:00.00</DATE>
-<TOPICS></TOPICS><PLACES></PLACES><PEOPLE></PEOPLE><ORGS></ORGS><EXCHANGES></EXCHANGES><COMPANIES></COMPANIES>
-<TEXT TYPE="UNPROC">&#2;
-FEDERAL RESERVE WEEKLY REPORT
- Net free reserves 644 vs 1,337
-&#3;</TEXT>
-</REUTERS>
-<REUTERS TOPICS="NO" LEWISSPLIT="TEST" CGISPLIT="TRAINING-SET" OLDID="4" NEWID="13">
-<DATE>26-FEB-1987 15:04:00.00</DATE>
-<TOPICS></TOPICS><PLACES></PLACES><PEOPLE></PEOPLE><ORGS></ORGS><EXCHANGES></EXCHANGES><COMPANIES></COMPANIES>
-<TEXT>&#2;
-<TITLE>WHEAT TALK</TITLE>
-<BODY>Wheat, not judged.
-&#3;</BODY></TEXT>
-</REUTERS>
-"""
 
 CATEGORIES = """Some notes on the Reuters Categories
 
@@ -210,6 +111,7 @@ Money/Foreign Exchange (MONEY-FX)
 
 GRAIN
 WHEAT
+COFFEE
 CASTOR-OIL
 
 **Energy Codes (9)
@@ -223,23 +125,28 @@ European Community (EC)@*
 """
 
 
-def test_reuters_parser_is_tolerant():
-    docs = list(corpora.parse_reuters(SGML))
-    assert [d.id for d in docs] == ["reuters-10", "reuters-11", "reuters-12", "reuters-13"]
-    first, brief, unproc, _ = docs
-    assert first.headline == "U.S. WHEAT SALES TO <BONN> RISE"
-    assert (
-        first.body == "President Reagan said wheat sales to\nWest Germany rose, the European Community said."
-    )
-    assert first.dateline == "WASHINGTON, March 2 -"
-    assert first.date == "26-FEB-1987 15:01:01.79"
-    assert first.labels["topics"] == ["grain", "wheat"]
-    assert first.labels["places"] == ["usa", "west-germany"] and first.labels["orgs"] == ["ec"]
-    assert first.labels["lewissplit"] == ["TEST"]
-    assert brief.headline == "OIL PRICES FALL" and brief.body == ""  # the filler body is dropped
-    assert unproc.headline == "" and unproc.body.startswith("FEDERAL RESERVE WEEKLY REPORT")
-    assert "&#" not in unproc.body
-    assert [corpora.is_modapte_test(d) for d in docs] == [True, False, True, False]
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    return _mini_corpora(tmp_path / "corpora")
+
+
+def test_reuters_stories_come_from_the_reader_with_labels_and_splits(mini):
+    docs = corpora.load_reuters(mini)
+    read = read_articles(FORMATS / "sample.sgm", FORMATS).articles
+    assert [(d.id, d.headline, d.body, d.place, d.metadata) for d in docs] == [
+        (a.id, a.headline, a.body, a.place, a.metadata) for a in read
+    ]
+    assert [d.id for d in docs] == ["reuters-7", "reuters-8", "reuters-9", "reuters-11"]
+    assert [d.id for d in corpora.load_reuters(mini, 2)] == ["reuters-7", "reuters-8"]
+
+
+def test_modapte_test_split_is_lewissplit_test_and_topics_yes():
+    def story(split: str, topics: str) -> Article:
+        return Article(id="x", headline="x", metadata={"lewissplit": [split], "topics_attribute": [topics]})
+
+    assert corpora.is_modapte_test(story("TEST", "YES"))
+    assert not corpora.is_modapte_test(story("TEST", "NO"))
+    assert not corpora.is_modapte_test(story("TRAIN", "YES"))
 
 
 def test_topic_names_from_category_descriptions():
@@ -247,29 +154,33 @@ def test_topic_names_from_category_descriptions():
         "money-fx": "money foreign exchange",
         "grain": "grain",
         "wheat": "wheat",
+        "coffee": "coffee",
         "castor-oil": "castor oil",
         "crude": "crude oil",
     }
 
 
-def test_topic_queries_judge_only_the_given_docs_and_skip_empty_topics():
-    test_docs = [d for d in corpora.parse_reuters(SGML) if corpora.is_modapte_test(d)]
-    queries, qrels = corpora.topic_queries(corpora.parse_topic_names(CATEGORIES), test_docs)
-    # crude is only on a TRAIN story, money-fx and castor-oil on none: skipped
-    assert [(q.id, q.text) for q in queries] == [("grain", "grain"), ("wheat", "wheat")]
-    assert qrels == {"grain": {"reuters-10": 1}, "wheat": {"reuters-10": 1}}
+def test_topic_queries_judge_only_the_given_docs_and_skip_empty_topics(mini):
+    tc = corpora.load_reuters_topics(mini)
+    assert [d.id for d in tc.docs] == ["reuters-7"]
+    # coffee is only on a TRAIN story, money-fx, castor-oil and crude on none: skipped
+    assert [(q.id, q.text) for q in tc.queries] == [("grain", "grain"), ("wheat", "wheat")]
+    assert tc.qrels == {"grain": {"reuters-7": 1}, "wheat": {"reuters-7": 1}}
 
 
-def test_reuters_decoding_falls_back_to_latin1():
-    assert corpora.decode("Zürich".encode("latin-1")) == "Zürich"
-    assert corpora.decode("Zürich".encode()) == "Zürich"
-
-
-def test_synthetic_docs_are_deterministic():
-    base = list(corpora.parse_reuters(SGML))
+def test_synthetic_docs_are_deterministic(mini):
+    base = corpora.load_reuters(mini)
     a, b = corpora.synthetic_docs(base, 5, seed=1), corpora.synthetic_docs(base, 5, seed=1)
     assert [(d.headline, d.body) for d in a] == [(d.headline, d.body) for d in b]
     assert len({d.id for d in a}) == 5 and all(d.headline for d in a)
+
+
+def test_bbc_and_ag_news_come_from_the_readers(mini):
+    assert [(d.id, d.headline, d.body) for d in corpora.load_bbc(mini)] == [
+        ("bbc/business/001.txt", *BBC[0]),
+        ("bbc/sport/002.txt", *BBC[1]),
+    ]
+    assert sorted(corpora.ag_news_titles(mini, 5)) == ["Cup win", "Wheat prices climb"]
 
 
 # --- entities ------------------------------------------------------------------------------------------
@@ -339,9 +250,9 @@ def test_shipped_code_table_covers_names(aliases):
 # --- systems -------------------------------------------------------------------------------------------
 
 DOCS = [
-    corpora.Doc("a", "Wheat exports rise", "Wheat exports to Egypt rose sharply, traders said."),
-    corpora.Doc("b", "Oil prices fall", "Crude oil prices fell as OPEC output rose."),
-    corpora.Doc("c", "Central bank", "The central bank cut interest rates by half a point."),
+    Article(id="a", headline="Wheat exports rise", body="Wheat exports to Egypt rose sharply, traders said."),
+    Article(id="b", headline="Oil prices fall", body="Crude oil prices fell as OPEC output rose."),
+    Article(id="c", headline="Central bank", body="The central bank cut interest rates by half a point."),
 ]
 HOSTILE = 'wheat AND "oil OR NOT) headline: * ~ -crude +bank ^2 NEAR(x)'
 
@@ -382,19 +293,23 @@ def test_every_adapter_builds_and_answers_any_text(tmp_path, key):
 # --- end to end ----------------------------------------------------------------------------------------
 
 
+BBC = [
+    ("Pound gains", "Sterling rose against the dollar on Monday."),
+    ("Cup final", "A late goal settled the cup final."),
+]
+
+
 def _mini_corpora(root: Path) -> Path:
     """A few generated documents laid out like ../shared/corpora."""
     (root / "reuters21578").mkdir(parents=True)
-    (root / "reuters21578" / "reut2-000.sgm").write_text(SGML)
+    shutil.copy(FORMATS / "sample.sgm", root / "reuters21578" / "reut2-000.sgm")
     (root / "reuters21578" / "cat-descriptions_120396.txt").write_text(CATEGORIES)
-    for n, (headline, body) in enumerate(
-        [("Pound gains", "Sterling rose."), ("Cup final", "A late goal.")], 1
-    ):
+    for n, (headline, body) in enumerate(BBC, 1):
         folder = root / "bbc" / ("business" if n == 1 else "sport")
         folder.mkdir(parents=True)
         (folder / f"{n:03}.txt").write_text(f"{headline}\n\n{body}\n")
     (root / "cranfield").mkdir()
-    (root / "cranfield" / "cran.all.1400").write_text(CRAN_DOCS)
+    shutil.copy(FORMATS / "papers.all", root / "cranfield" / "cran.all.1400")
     (root / "cranfield" / "cran.qry").write_text(CRAN_QUERIES)
     (root / "cranfield" / "cranqrel").write_text(CRAN_QRELS)
     (root / "ag-news").mkdir()
@@ -404,13 +319,12 @@ def _mini_corpora(root: Path) -> Path:
     return root
 
 
-def test_end_to_end_on_a_tiny_corpus(tmp_path):
+def test_end_to_end_on_a_tiny_corpus(mini, tmp_path):
+    pytest.importorskip("ir_measures")
     from benchmarks.__main__ import main
 
-    corpora_dir = _mini_corpora(tmp_path / "corpora")
-    wanted = "sqlite,newssearch-add" if _newssearch_importable() else "sqlite"
     out = tmp_path / "out"
-    args = ["--quick", "--corpora", str(corpora_dir), "--out", str(out), "--systems", wanted]
+    args = ["--quick", "--corpora", str(mini), "--out", str(out), "--systems", "sqlite,newssearch-add"]
     results = main([*args, "--only", "speed,relevance"])
     report = (out / "RESULTS.md").read_text()
     assert "## Speed" in report and "## Relevance" in report and "SQLite FTS5" in report
@@ -418,15 +332,15 @@ def test_end_to_end_on_a_tiny_corpus(tmp_path):
     saved = json.loads((out / "results.json").read_text())
     assert saved["speed"][0]["builds"]["sqlite"]["docs"] == 4
     assert saved["speed"][1]["builds"]["sqlite"]["docs"] == 2
-    assert set(results["relevance"][0]["scores"]["sqlite"]) >= {"nDCG@10", "AP@100", "P@10"} or (
-        "error" in results["relevance"][0]["scores"]["sqlite"]  # ir-measures not installed
-    )
+    cranfield = results["relevance"][0]
+    assert (cranfield["docs"], cranfield["queries"]) == (3, 2)
+    for key in ("sqlite", "newssearch-add"):
+        assert set(cranfield["scores"][key]) >= {"nDCG@10", "AP@100", "P@10"}
 
 
-def test_growth_runs_on_small_sizes(tmp_path):
-    corpora_dir = _mini_corpora(tmp_path / "corpora")
+def test_growth_runs_on_small_sizes(mini, tmp_path):
     cfg = runner.Config(
-        corpora=corpora_dir,
+        corpora=mini,
         workdir=tmp_path / "work",
         systems=["sqlite"],
         growth_systems=["sqlite"],
@@ -444,22 +358,35 @@ def test_growth_runs_on_small_sizes(tmp_path):
     assert all(p["builds"]["sqlite"]["docs"] == p["docs"] for p in result["points"])
 
 
-@needs_newssearch
-def test_entity_benchmark_runs_on_the_sample():
-    docs = list(corpora.parse_reuters(SGML))
-    result = entities.evaluate(docs)
+def test_entity_benchmark_runs_on_the_sample(mini):
+    result = entities.evaluate(corpora.load_reuters(mini))
     assert result["labelled_docs"] == 2
     assert set(result["types"]) == {"places", "people", "orgs", "places_resolved"}
     assert result["types"]["places"]["docs"] == 2
+    assert result["types"]["people"]["tp"] == 1  # "Richard Lyng" in reuters-7 is lyng
 
 
 @needs_corpora
 def test_real_collections_load_as_documented():
-    cran = corpora.load_cranfield(DEFAULT_CORPORA)
+    cran = corpora.load_cranfield(CORPORA)
     assert len(cran.docs) == 1400 and len(cran.queries) == 225
-    cisi = corpora.load_cisi(DEFAULT_CORPORA)
+    cisi = corpora.load_cisi(CORPORA)
     assert len(cisi.docs) == 1460 and len(cisi.queries) == 76
-    assert len(corpora.load_reuters(DEFAULT_CORPORA, 1000)) == 1000
+    assert len(corpora.load_reuters(CORPORA, 1000)) == 1000
+
+
+@needs_corpora
+def test_real_smart_docs_are_what_newssearch_reads():
+    for path in (CORPORA / "cranfield" / "cran.all.1400", CORPORA / "cisi" / "CISI.ALL"):
+        docs = {d.id: (d.headline, d.body) for d in corpora.smart_docs(path) if d.headline or d.body}
+        read = read_articles(path, path.parent).articles
+        assert {a.id.rpartition("#")[2]: (a.headline, a.body) for a in read} == docs
+
+
+@needs_corpora
+def test_real_modapte_test_split():
+    tc = corpora.load_reuters_topics(CORPORA)
+    assert (len(tc.docs), len(tc.queries)) == (3299, 93)
 
 
 def test_cities_resolve_to_their_country_for_the_secondary_places_score():

@@ -36,7 +36,10 @@ def test_a_document_gives_back_the_article_with_its_date_in_utc():
 
 def test_content_holds_headline_and_body_and_place_text_the_dateline_place_first():
     doc = to_document(_article())
-    assert doc["content"] == "Iraq asks NATO to stay\nBAGHDAD (Reuters) - Iraq asked NATO on Tuesday to keep its trainers."
+    assert (
+        doc["content"]
+        == "Iraq asks NATO to stay\nBAGHDAD (Reuters) - Iraq asked NATO on Tuesday to keep its trainers."
+    )
     assert doc["place_text"].split("\n") == ["Baghdad", "Iraq", "Baghdad"]
     assert doc["topics"] == "politics,defence"
     assert doc["date"] == datetime(2020, 1, 7, 7, 30)  # Whoosh stores naive UTC
@@ -66,4 +69,6 @@ def test_filesig_round_trips_a_file_name_with_tabs():
 
 def test_documents_import_no_whoosh():
     code = "import sys, newssearch.documents; print(any(m.split('.')[0] == 'whoosh' for m in sys.modules))"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    )

@@ -63,5 +63,7 @@ def test_no_fragments_is_no_snippet():
 def test_lead_is_the_opening_cut_at_a_word():
     assert lead("Short story.") == Snippet("Short story.", [])
     long = lead("word " * 100, maxchars=30)
-    assert long.text == "word word word word word word " [:29].rstrip() + f" {ELLIPSIS}" and long.highlights == []
+    assert (
+        long.text == "word word word word word word "[:29].rstrip() + f" {ELLIPSIS}" and long.highlights == []
+    )
     assert len(long.text) <= 32

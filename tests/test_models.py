@@ -27,7 +27,12 @@ HIT = Hit(rank=3, score=1.234567, article=ARTICLE, snippet=Snippet("Iraq asked N
 
 
 def test_a_hit_reads_its_articles_fields():
-    assert (HIT.id, HIT.headline, HIT.place, HIT.people) == (ARTICLE.id, ARTICLE.headline, "Baghdad", ["Adel Abdul Mahdi"])
+    assert (HIT.id, HIT.headline, HIT.place, HIT.people) == (
+        ARTICLE.id,
+        ARTICLE.headline,
+        "Baghdad",
+        ["Adel Abdul Mahdi"],
+    )
     assert HIT.article is ARTICLE
 
 

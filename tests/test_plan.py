@@ -25,7 +25,9 @@ def _keys(works):
 
 def test_plan_imports_no_whoosh():
     code = "import sys, newssearch.plan; print(any(m.split('.')[0] == 'whoosh' for m in sys.modules))"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    )
 
 
 def test_plan_of_a_new_folder_reads_every_article_file(corpus):
@@ -39,7 +41,9 @@ def test_plan_of_a_new_folder_reads_every_article_file(corpus):
 def test_plan_skips_files_whose_content_matches_and_reads_the_edited_one(corpus):
     indexed = {str(f): _record(f) for f in corpus.iterdir()}
     touch(corpus / "storm.txt")  # a new time stamp, the same content
-    (corpus / "oil_prices.txt").write_text((corpus / "oil_prices.txt").read_text().upper())  # same size, new words
+    (corpus / "oil_prices.txt").write_text(
+        (corpus / "oil_prices.txt").read_text().upper()
+    )  # same size, new words
     todo = plan([corpus], indexed)
     assert _keys(todo.read) == ["oil_prices.txt"]
     assert len(todo.unchanged) == len(indexed) - 1

@@ -1,161 +1,70 @@
+"""``newssearch.readers`` (the package): discover, format detection, read_articles (ids, cleaning, limits, notes),
+and every format in one run."""
+
+import hashlib
 import json
-from datetime import datetime, timezone
+import os
+import shutil
+import signal
+import socket
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from newssearch import NewsIndex
+from newssearch.cli import app
+from newssearch.enrich import enrich
 from newssearch.errors import ReadError
-from newssearch.readers import decode, detect_format, discover, parse_text, read_articles
-
-from .helpers import DATA, SEED
-
-
-@pytest.fixture(scope="module")
-def seed():
-    return read_articles(SEED, SEED.parent).articles[0]
-
-
-def test_seed_headline_and_empty_date(seed):
-    assert seed.headline == "Washington turns down Iraqi call to remove troops"
-    assert seed.date is None
-    assert seed.id == f"corpus/{SEED.name}"  # ids start with the name of the folder given
-
-
-def test_seed_body_keeps_story_and_drops_furniture(seed):
-    assert seed.body.startswith("Baghdad (Reuters) – Washington on Friday spurned")
-    assert seed.body.endswith("no foreign powers should be allowed to decide Iraq’s fate.")
-    for furniture in (
-        "Share post",
-        "Popular",
-        "Recent",
-        "Related",
-        "Kuwait’s new emir",
-        "Pope Francis",
-        "Hezbollah",
-    ):
-        assert furniture not in seed.body
-
-
-def test_seed_dateline_place_and_source(seed):
-    assert seed.place == "Baghdad"
-    assert seed.source == "Reuters"
-
-
-def test_seed_entities(seed):
-    for person in (
-        "Donald Trump",
-        "Mike Pompeo",
-        "Qassem Soleimani",
-        "Adel Abdul Mahdi",
-        "Ali al-Sistani",
-        "Morgan Ortagus",
-    ):
-        assert person in seed.people
-    assert "NATO" in seed.organizations
-    assert "State Department" in seed.organizations
-    for place in ("Iraq", "Iran", "Baghdad", "Washington", "Kerbala"):
-        assert place in seed.places
-    everything = seed.people + seed.organizations + seed.places
-    # Teaser headlines after "Share post:" are not part of the story.
-    assert "Kuwait" not in everything and "Gaza" not in everything
-
-
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        ("Date: 2020-01-10", datetime(2020, 1, 10, tzinfo=timezone.utc)),
-        ("Date: January 10, 2020", datetime(2020, 1, 10, tzinfo=timezone.utc)),
-        ("Date: 10 Jan 2020 14:30", datetime(2020, 1, 10, 14, 30, tzinfo=timezone.utc)),
-        ("Published: 2020-01-10T09:00:00+03:00", datetime(2020, 1, 10, 6, 0, tzinfo=timezone.utc)),
-        ("Date:", None),
-        ("Date: not a date at all", None),
-    ],
+from newssearch.readers import (
+    MAX_ARTICLE_CHARS,
+    MAX_FILE_BYTES,
+    MAX_HEADLINE_CHARS,
+    detect_format,
+    discover,
+    read_articles,
 )
-def test_date_line_formats(line, expected):
-    article = parse_text(f"A headline\n\n{line}\n\nThe story.", "x")
-    assert article.date == expected
-    assert article.body == "The story."
-    if expected:
-        assert article.date.tzinfo is not None
+from newssearch.sanitize import path_text
 
+from .helpers import CORPORA, DATA, needs_corpora
 
-def test_header_lines_give_source_author_url():
-    article = parse_text(
-        "Headline\nSource: BBC\nAuthor: Jane Doe\nURL: https://example.com/a\n\nBody text.", "x"
-    )
-    assert (article.source, article.author, article.url) == ("BBC", "Jane Doe", "https://example.com/a")
-    assert article.body == "Body text."
-
-
-def test_teaser_block_without_share_line_is_cut():
-    text = "Headline\n\nFirst paragraph of the story.\n\nSecond paragraph.\n\nRelated\n\nOther story\n\nTeaser...\n"
-    assert parse_text(text, "x").body == "First paragraph of the story.\n\nSecond paragraph."
-
-
-def test_word_related_inside_story_is_kept():
-    text = "Headline\n\nRelated\n\n" + "A long paragraph of the actual story that goes on. " * 10
-    assert "actual story" in parse_text(text, "x").body
-
-
-def test_jsonl_maps_usual_keys():
-    result = read_articles(DATA / "mixed" / "wires.jsonl", DATA / "mixed")
-    assert result.format == "jsonl"
-    first, second, third = result.articles
-    assert first.id == "wire-1" and second.id == "wire-2"
-    assert third.id == "mixed/wires.jsonl#3"  # no own id: folder, path and record number
-    assert first.headline == "Central bank holds rates steady"
-    assert first.date == datetime(2021, 1, 21, 13, 45, tzinfo=timezone.utc)
-    assert first.url == "https://example.com/ecb"
-    assert third.source == "AP" and third.author == "Staff"
-    assert third.date == datetime(2020, 1, 3, 22, 0, tzinfo=timezone.utc)
-    assert first.place == "Frankfurt"
-
-
-def test_json_array_and_body_key_variants():
-    result = read_articles(DATA / "mixed" / "features.json", DATA / "mixed")
-    assert result.format == "json"
-    museum, chess = result.articles
-    assert museum.id == "mixed/features.json#1" and chess.id == "mixed/features.json#2"
-    assert chess.body.startswith("OSLO (Reuters)") and chess.author == "Desk"
-    assert museum.place == "London"
-
-
-def test_json_single_object_and_wrapped_list(tmp_path):
-    (tmp_path / "one.json").write_text(json.dumps({"title": "Solo", "content": "Only story."}))
-    (tmp_path / "feed.json").write_text(
-        json.dumps({"status": "ok", "articles": [{"title": "A", "description": "a"}, {"title": "B"}]})
-    )
-    assert [a.id for a in read_articles(tmp_path / "one.json", tmp_path).articles] == [
-        f"{tmp_path.name}/one.json"
-    ]
-    assert [a.headline for a in read_articles(tmp_path / "feed.json", tmp_path).articles] == ["A", "B"]
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        ("bad.json", "{not json", "invalid JSON"),
-        (
-            "bad.jsonl",
-            '{broken\n\n{"url": "x"}\n',
-            "no articles found: line 1: invalid JSON.*; line 3: record has no",
-        ),
-        ("empty.txt", "   \n\n", "empty"),
-        ("nums.json", "[1, 2]", "expected a JSON object"),
-        ("blank.json", '{"url": "x"}', "no headline or body"),
-    ],
+FORMATS = DATA / "formats"
+STORY = (
+    "LONDON (Reuters) - Shares in London rose on Monday as investors welcomed the rate decision of the bank."
 )
-def test_bad_files_raise_read_error(tmp_path, name, content, message):
-    (tmp_path / name).write_text(content)
-    with pytest.raises(ReadError, match=message):
-        read_articles(tmp_path / name, tmp_path)
 
 
-def test_latin1_file_is_read_with_a_note(tmp_path):
-    (tmp_path / "old.txt").write_bytes("Prices in £\n\nThe pound (£) fell.".encode("latin-1"))
-    result = read_articles(tmp_path / "old.txt", tmp_path)
-    assert result.articles[0].body == "The pound (£) fell."
-    assert result.notes == ["not UTF-8, read as cp1252"]
-    assert decode("é".encode()).fallback is False
+def read(path: Path, **kwargs):
+    return read_articles(path, path.parent, **kwargs)
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
+    return path
+
+
+@pytest.fixture
+def no_hang():
+    """Fail, rather than hang, when a test opens a FIFO for reading."""
+    if not hasattr(signal, "SIGALRM"):
+        pytest.skip("needs SIGALRM")
+
+    def fail(signum, frame):
+        raise TimeoutError("blocked opening a special file")
+
+    previous = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+# --- discover and detect_format -----------------------------------------------------------------------------
 
 
 def test_discover_is_sorted_recursive_and_skips_non_articles(tmp_path):
@@ -168,6 +77,46 @@ def test_discover_is_sorted_recursive_and_skips_non_articles(tmp_path):
     found = [f.relative_to(tmp_path).as_posix() for _, f in discover([tmp_path])]
     assert found == ["a.txt", "b/z.txt"]
     assert detect_format(tmp_path / "README.md") is None
+    with pytest.raises(ReadError, match="not an article file"):
+        read(tmp_path / "README.md")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fmt"),
+    [
+        ("story", "Markets rally\n\nShares rose on Monday in London.", "text"),
+        ("feed", '{"title": "A"}\n{"title": "B"}\n', "jsonl"),
+        ("one", '{"title": "A"}', "json"),
+        ("list", '[{"title": "A"}]', "json"),
+        ("papers.all", ".I 1\n.T\nA title\n.W\nText.\n", "smart"),
+        ("data.bin", "no known ending and not JSON", None),
+    ],
+)
+def test_files_without_a_known_ending_are_sniffed(tmp_path, name, content, fmt):
+    path = write(tmp_path, name, content)
+    assert detect_format(path) == fmt
+    if fmt is None:
+        with pytest.raises(ReadError, match="not an article file"):
+            read(path)
+    else:
+        assert read(path).format == fmt
+
+
+def test_the_format_is_detected_once_from_the_bytes_read(tmp_path, monkeypatch):
+    path = write(tmp_path, "story", f"Headline\n\n{STORY}")
+    opened = []
+    real_open = os.open
+
+    def counting_open(file, *args, **kwargs):
+        opened.append(file)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", counting_open)
+    assert read(path).format == "text"
+    assert opened == [path]
+
+
+# --- ids -------------------------------------------------------------------------------------------------------
 
 
 def test_ids_are_stable_across_reads(tmp_path):
@@ -175,3 +124,249 @@ def test_ids_are_stable_across_reads(tmp_path):
     (tmp_path / "sub" / "story.txt").write_text("Head\n\nThe body text.")
     ids = [read_articles(tmp_path / "sub" / "story.txt", tmp_path).articles[0].id for _ in range(2)]
     assert ids == [f"{tmp_path.name}/sub/story.txt"] * 2
+
+
+def test_ids_start_with_the_folder_given_so_two_folders_cannot_clash(tmp_path):
+    for topic in ("tech", "sport"):
+        write(tmp_path / "bbc" / topic, "001.txt", f"A {topic} story\n\n{STORY}")
+    roots = [tmp_path / "bbc" / "tech", tmp_path / "bbc" / "sport"]
+    ids = [read_articles(file, root).articles[0].id for root, file in discover(roots)]
+    assert ids == ["tech/001.txt", "sport/001.txt"]
+    # a file given alone: its root is its folder
+    (root, file), *_ = discover([tmp_path / "bbc" / "tech" / "001.txt"])
+    assert read_articles(file, root).articles[0].id == "tech/001.txt"
+    # a folder of folders; records of a multi-record file get their number
+    write(tmp_path / "bbc" / "feeds", "wire.jsonl", '{"title": "One"}\n{"title": "Two"}\n')
+    found = {
+        file.relative_to(root).as_posix(): [a.id for a in read_articles(file, root).articles]
+        for root, file in discover([tmp_path / "bbc"])
+    }
+    assert found == {
+        "feeds/wire.jsonl": ["bbc/feeds/wire.jsonl#1", "bbc/feeds/wire.jsonl#2"],
+        "sport/001.txt": ["bbc/sport/001.txt"],
+        "tech/001.txt": ["bbc/tech/001.txt"],
+    }
+
+
+def test_a_file_name_that_is_not_utf8_gives_a_utf8_id(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    path = Path(os.fsdecode(bytes(folder) + b"/caf\xe9.txt"))
+    try:
+        path.write_text(f"Cafe opens\n\n{STORY}")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("the file system does not take names that are not UTF-8")
+    article = read_articles(path, folder).articles[0]
+    assert article.id == "corpus/caf\\xe9.txt"
+    assert article.path == path_text(path) and article.path.encode("utf-8")
+
+
+def test_file_result_has_digest_and_size(tmp_path):
+    content = f"Headline\n\n{STORY}".encode()
+    result = read(write(tmp_path, "a.txt", content))
+    assert result.size == len(content)
+    assert result.digest == hashlib.sha256(content).hexdigest()
+
+
+# --- cleaning --------------------------------------------------------------------------------------------------
+
+
+def test_escape_sequences_are_removed_before_entities_are_extracted(tmp_path):
+    path = write(
+        tmp_path,
+        "story.txt",
+        f"Shares rally\033]0;PWNED Holdings\007 in London\r\n\r\n{STORY}\033[2J\033[H\r\n\r\n"
+        "Analysts at \033]2;Evil Corp Inc\033\\Barclays said the move was expected.\n",
+    )
+    article = enrich(read(path).articles[0])
+    assert article.headline == "Shares rally in London"
+    assert article.body == f"{STORY}\n\nAnalysts at Barclays said the move was expected."
+    everything = " ".join(
+        [article.headline, article.body, *article.people, *article.organizations, *article.places]
+    )
+    assert "PWNED" not in everything and "Evil" not in everything and "\033" not in everything
+    assert article.place == "London" and article.source == "Reuters"
+
+
+def test_json_fields_are_cleaned(tmp_path):
+    record = {
+        "title": "Vote\u001b]0;PWNED\u0007 count begins",
+        "body": "Counting began.\u001b[31m",
+        "source": "Wire\nService",
+        "people": ["Jane\u0000 Doe"],
+    }
+    article = read(write(tmp_path, "a.json", json.dumps(record))).articles[0]
+    assert (article.headline, article.body, article.source) == (
+        "Vote count begins",
+        "Counting began.",
+        "Wire Service",
+    )
+    assert article.people == ["Jane Doe"]
+
+
+def test_a_record_of_nothing_but_escape_sequences_is_left_out(tmp_path):
+    lines = [
+        json.dumps({"title": "\u001b]0;PWNED\u0007", "body": "\u001b[2J"}),
+        json.dumps({"title": "Real"}),
+    ]
+    result = read(write(tmp_path, "feed.jsonl", "\n".join(lines)))
+    assert [a.headline for a in result.articles] == ["Real"]
+    assert result.notes == [
+        f"{tmp_path.name}/feed.jsonl#1: no headline or text once control characters are removed"
+    ]
+
+
+# --- what cannot be read ---------------------------------------------------------------------------------------
+
+
+def test_empty_file_is_an_error(tmp_path):
+    with pytest.raises(ReadError, match="empty file"):
+        read(write(tmp_path, "empty.txt", "   \n\n"))
+
+
+def test_a_file_without_a_good_record_is_an_error(tmp_path):
+    with pytest.raises(
+        ReadError, match=r"no articles found: line 1: invalid JSON.*; line 2: record has no headline"
+    ):
+        read(write(tmp_path, "bad.jsonl", '{broken\n{"url": "x"}\n'))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and symlinks")
+def test_special_files_are_never_opened(tmp_path, no_hang):
+    folder = tmp_path / "corpus"
+    write(folder, "good.txt", f"Good\n\n{STORY}")
+    os.mkfifo(folder / "pipe.txt")
+    os.mkfifo(folder / "pipe")  # no ending: would be sniffed
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "gone.txt").symlink_to(folder / "missing.txt")
+    (folder / "link.txt").symlink_to(folder / "good.txt")  # a symlink to a regular file is read
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(folder / "sock.txt"))
+    except OSError:
+        (folder / "sock.txt").symlink_to("/dev/null")  # a path too long for a socket: another special file
+    problems = []
+    found = [file.name for _, file in discover([folder], problems)]
+    sock.close()
+    assert found == ["good.txt", "link.txt"]
+    assert sorted((path.name, reason) for path, reason in problems) == [
+        (name, "not a regular file") for name in ("gone.txt", "pipe", "pipe.txt", "sock.txt", "zero.txt")
+    ]
+    assert detect_format(folder / "pipe") is None
+    for name in ("pipe.txt", "pipe", "zero.txt", "gone.txt"):
+        with pytest.raises(ReadError, match="not a regular file"):
+            read_articles(folder / name, folder)
+    problems = []
+    assert list(discover([folder / "pipe.txt", folder / "zero.txt"], problems)) == []
+    assert [reason for _, reason in problems] == ["not a regular file"] * 2
+
+
+def test_a_folder_that_cannot_be_listed_is_a_problem(tmp_path, monkeypatch):
+    write(tmp_path / "corpus" / "open", "a.txt", f"A\n\n{STORY}")
+    locked = tmp_path / "corpus" / "locked"
+    write(locked, "b.txt", f"B\n\n{STORY}")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    problems = []
+    assert [file.name for _, file in discover([tmp_path / "corpus"], problems)] == ["a.txt"]
+    assert problems == [(locked, "cannot read folder: Permission denied")]
+
+
+# --- limits ----------------------------------------------------------------------------------------------------
+
+
+def test_files_over_the_size_limit_are_not_read(tmp_path):
+    assert MAX_FILE_BYTES == 100_000_000
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.write(b"Huge\n\n")
+        handle.truncate(101_000_000)  # sparse: no disk space used
+    with pytest.raises(ReadError, match=r"too large \(101 MB; the limit is 100 MB\)"):
+        read(path)
+
+
+def test_articles_over_the_length_limit_are_left_out(tmp_path):
+    long_body = "word " * (MAX_ARTICLE_CHARS // 5 + 1000)
+    lines = [
+        {"title": "Short one", "body": "Fine."},
+        {"title": "Huge", "body": long_body},
+        {"title": "Also fine"},
+    ]
+    result = read(write(tmp_path, "feed.jsonl", "\n".join(json.dumps(r) for r in lines)))
+    assert [a.headline for a in result.articles] == ["Short one", "Also fine"]
+    assert result.notes == [
+        f"{tmp_path.name}/feed.jsonl#2: too long for one article (505,003 characters; the limit is 500,000)"
+    ]
+    with pytest.raises(
+        ReadError, match=r"too long for one article \(505,\d+ characters; the limit is 500,000\)"
+    ):
+        read(write(tmp_path, "book.txt", f"A book\n\n{long_body}"))
+
+
+def test_a_long_first_line_is_text_and_gives_a_short_headline(tmp_path):
+    first = (
+        "The city council voted on Tuesday to close the old bridge over the river for repairs that are expected "
+        "to take at least two years. "
+    ) + "Traffic will be diverted through the northern ring road while engineers work on the structure. " * 4
+    assert len(first) > MAX_HEADLINE_CHARS
+    article = read(write(tmp_path, "bridge.txt", f"{first}\n\nA second paragraph.")).articles[0]
+    assert article.headline == (
+        "The city council voted on Tuesday to close the old bridge over the river for repairs that are expected "
+        "to take at least two years."
+    )
+    assert article.body == f"{first.strip()}\n\nA second paragraph."
+
+
+def test_a_long_headline_is_cut_at_a_word_boundary(tmp_path):
+    title = "Breaking news from the committee hearing on budget allocations " * 8
+    record = {"title": title, "body": "The body."}
+    article = read(write(tmp_path, "one.json", json.dumps(record))).articles[0]
+    assert len(article.headline) <= 200 and article.headline.endswith("…")
+    assert title.startswith(article.headline[:-1]) and title[len(article.headline) - 1] == " "
+    assert article.body == f"{title.strip()}\n\nThe body."  # the text is kept, in the body
+
+
+# --- every format in one run -----------------------------------------------------------------------------------
+
+
+def test_index_reports_per_format(tmp_path):
+    folder = tmp_path / "mixed"
+    shutil.copytree(FORMATS, folder)
+    result = CliRunner().invoke(
+        app, ["index", str(folder), "--index", str(tmp_path / "ix"), "--columns", "class,title,description"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "reuters-sgml with 4 articles" in result.stdout
+    assert "2 csv with 5 articles" in result.stdout
+    assert "1 html" in result.stdout and "1 tsv with 2" in result.stdout
+    assert "2 smart with 6 articles" in result.stdout
+    assert "not UTF-8, read as cp1251" in result.stderr
+    query = CliRunner().invoke(app, ["query", "comet", "--index", str(tmp_path / "ix"), "--json"])
+    assert json.loads(query.stdout)["hits"][0]["id"] == "mixed/agstyle.csv#3"
+
+
+@needs_corpora
+def test_real_corpora_in_one_run(tmp_path):
+    """Several real collections in one command, each format reported: Reuters (one file), CISI, AG News, BBC tech."""
+    paths = [
+        CORPORA / "reuters21578" / "reut2-000.sgm",
+        CORPORA / "cisi",
+        CORPORA / "ag-news",
+        CORPORA / "bbc" / "tech",
+    ]
+    with NewsIndex.create(tmp_path / "ix") as index:
+        report = index.update(paths, columns=["class", "title", "description"])
+        counts = {fmt: (c.files, c.articles) for fmt, c in report.formats.items()}
+        assert counts["reuters-sgml"] == (1, 1000)
+        assert counts["smart"] == (1, 1460)
+        assert counts["csv"] == (1, 7600)
+        assert counts["text"] == (401, 401)
+        assert [p.rsplit("/", 1)[-1] for p, _ in report.skipped] == ["classes.txt"]
+        assert report.total == 1000 + 1460 + 7600 + 401
+        assert index.search("cocoa Bahia").hits[0].id == "reuters-1"

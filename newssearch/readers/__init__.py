@@ -2,8 +2,9 @@
 
 ``read_articles(path, root)`` is the single entry point: it detects the format, decodes the bytes, runs the
 reader and cleans each record (no control characters or terminal escapes); ``newssearch.enrich`` completes the
-records afterwards (dateline place and source, named entities). A reader raises ``ReadError`` for a file it cannot use at all, and leaves out bad records
-with a note in its ``ReadContext``. Only regular files are opened, and only up to ``MAX_FILE_BYTES``.
+records afterwards (dateline place and source, named entities). A reader raises ``ReadError`` for a file it cannot
+use at all, and leaves out bad records with a note in its ``ReadContext``. Only regular files are opened, and only
+up to ``MAX_FILE_BYTES``.
 """
 
 from __future__ import annotations
@@ -112,20 +113,13 @@ def _open_regular(path: Path) -> BinaryIO:
         raise
 
 
-def detect_format(path: Path) -> str | None:
-    """The format name for a file, or None when it is not an article file (or not a regular file)."""
-    if path.name.startswith(".") or IGNORED_NAMES.match(path.name):
-        return None
-    fmt = EXTENSIONS.get(path.suffix.lower())
-    if fmt:
-        return fmt
-    if _not_regular(path):
-        return None
-    try:
-        with _open_regular(path) as handle:
-            raw = handle.read(_SNIFF_BYTES)
-    except (OSError, ReadError):
-        return None
+def _skipped_name(path: Path) -> bool:
+    """Hidden files and a corpus's README, LICENSE and the like: never articles."""
+    return path.name.startswith(".") or IGNORED_NAMES.match(path.name) is not None
+
+
+def _sniff(path: Path, raw: bytes) -> str | None:
+    """The format of a file without a known ending, from its first bytes; None when it is not an article file."""
     bom = bom_encoding(raw)
     if bom:
         head = raw[bom[1] :].decode(bom[0], "replace")
@@ -146,6 +140,21 @@ def detect_format(path: Path) -> str | None:
     return None
 
 
+def detect_format(path: Path) -> str | None:
+    """The format name for a file, or None when it is not an article file (or not a regular file)."""
+    if _skipped_name(path):
+        return None
+    fmt = EXTENSIONS.get(path.suffix.lower())
+    if fmt or _not_regular(path):
+        return fmt
+    try:
+        with _open_regular(path) as handle:
+            raw = handle.read(_SNIFF_BYTES)
+    except (OSError, ReadError):
+        return None
+    return _sniff(path, raw)
+
+
 def _walk(folder: Path, problems: list[tuple[Path, str]]) -> list[Path]:
     """The article files under a folder, sorted; special files and unreadable folders go to ``problems``."""
 
@@ -157,7 +166,7 @@ def _walk(folder: Path, problems: list[tuple[Path, str]]) -> list[Path]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             file = Path(dirpath) / name
-            if name.startswith(".") or IGNORED_NAMES.match(name):
+            if _skipped_name(file):
                 continue
             reason = _not_regular(file)
             if reason:
@@ -225,6 +234,7 @@ class FileResult:
 
 
 def _read_bytes(path: Path) -> bytes:
+    """A regular file's bytes; ReadError when it cannot be read or is larger than ``MAX_FILE_BYTES``."""
     try:
         with _open_regular(path) as handle:
             size = os.fstat(handle.fileno()).st_size
@@ -260,10 +270,13 @@ def read_articles(
     reason = _not_regular(path)
     if reason:
         raise ReadError(reason)
-    fmt = detect_format(path)
-    if fmt is None:
+    if _skipped_name(path):
         raise ReadError("not an article file")
     raw = _read_bytes(path)
+    # The format is detected once, from the bytes read: the file is opened once.
+    fmt = EXTENSIONS.get(path.suffix.lower()) or _sniff(path, raw[:_SNIFF_BYTES])
+    if fmt is None:
+        raise ReadError("not an article file")
     decoded = decode_text(raw)
     if not decoded.text.strip():
         raise ReadError("empty file")

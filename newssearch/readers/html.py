@@ -13,14 +13,18 @@ MIN_WORDS = 10
 
 
 def read_html(data: str, ctx: ReadContext) -> Iterator[Article]:
-    import trafilatura  # imported here: it costs a noticeable fraction of a second
+    """The page's main text as one article; ReadError when it holds no article text."""
+    # Imported here: trafilatura costs a noticeable fraction of a second.
+    from trafilatura import bare_extraction
+    from trafilatura.settings import Document
 
-    doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False, include_tables=False)
+    doc = bare_extraction(data, with_metadata=True, include_comments=False, include_tables=False)
     # On a page with no article, the extractor falls back to menus and forms: a few words at most.
-    if doc is None or len((doc.text or "").split()) < MIN_WORDS:
+    if not isinstance(doc, Document) or len((doc.text or "").split()) < MIN_WORDS:
         raise ReadError("no article text found in the HTML")
+    text = doc.text or ""
     headline = (doc.title or "").strip()
-    lines = [line.strip() for line in doc.text.splitlines() if line.strip()]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     if lines and headline and lines[0] == headline:
         lines = lines[1:]  # the extracted text repeats the headline
     yield Article(

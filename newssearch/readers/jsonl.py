@@ -51,6 +51,7 @@ def scalar(value: Any) -> str | None:
 
 
 def _strings(value: Any) -> list[str]:
+    """A list of names: a JSON list, or text separated by commas."""
     if isinstance(value, list):
         return [s for s in (scalar(v) for v in value) if s]
     text = scalar(value)
@@ -58,6 +59,7 @@ def _strings(value: Any) -> list[str]:
 
 
 def _date(value: Any) -> datetime | None:
+    """A date from epoch seconds or milliseconds, or from text."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = value / 1000 if value > 1e11 else value  # epoch milliseconds or seconds
         try:
@@ -98,17 +100,21 @@ def record_to_article(record: Any, default_id: str) -> Article:
 
 
 def _records(value: Any) -> list[Any]:
+    """The records of a JSON document: an array, an object's list of articles (``{"articles": [...]}``), or the
+    object itself."""
     if isinstance(value, list):
         return value
     if isinstance(value, dict):
         for key in _LIST_KEYS:
-            if isinstance(value.get(key), list):
-                return value[key]
+            records = value.get(key)
+            if isinstance(records, list):
+                return records
         return [value]
     raise ReadError(f"expected a JSON object or array, found {type(value).__name__}")
 
 
 def read_json(data: str, ctx: ReadContext) -> Iterator[Article]:
+    """A JSON object or array of records; a bad item of an array is left out with a note."""
     try:
         value = json.loads(data)
     except json.JSONDecodeError as exc:
@@ -127,6 +133,7 @@ def read_json(data: str, ctx: ReadContext) -> Iterator[Article]:
 
 
 def read_jsonl(data: str, ctx: ReadContext) -> Iterator[Article]:
+    """One record a line; a bad line is left out with a note."""
     for n, line in enumerate(data.split("\n"), 1):  # not splitlines(): U+2028 may sit inside a string
         if not line.strip():
             continue

@@ -3,7 +3,8 @@
 The files are not well-formed XML (``&lt;`` is escaped, ``>`` never is; control-character references such as
 ``&#3;`` abound), so each story is cut out with regular expressions, not an XML parser. The hand-assigned
 ``TOPICS``, ``PLACES``, ``PEOPLE``, ``ORGS``, ``EXCHANGES`` and ``COMPANIES`` codes are kept as metadata, apart
-from the entities the extractor finds in the text.
+from the entities the extractor finds in the text, with the ``LEWISSPLIT``, ``CGISPLIT``, ``OLDID`` and ``TOPICS``
+attributes (``topics_attribute``).
 """
 
 from __future__ import annotations
@@ -78,6 +79,10 @@ def parse_story(attributes: str, content: str) -> Article | None:
     for key in ("LEWISSPLIT", "CGISPLIT", "OLDID"):
         if attrs.get(key):
             metadata[key.lower()] = [attrs[key]]
+    if attrs.get(
+        "TOPICS"
+    ):  # YES, NO or BYPASS: whether the story was meant to carry topics (the ModApte split)
+        metadata["topics_attribute"] = [attrs["TOPICS"]]
     text_match = _TEXT.search(content)
     text_type = dict(_ATTR.findall(text_match.group(1))).get("TYPE", "NORM") if text_match else "NORM"
     text = text_match.group(2) if text_match else ""
@@ -110,6 +115,7 @@ def parse_story(attributes: str, content: str) -> Article | None:
 
 
 def read_reuters(data: str, ctx: ReadContext) -> Iterator[Article]:
+    """Every story of a file; one with neither headline nor text is left out with a note."""
     line, pos, found = 1, 0, False
     for match in _STORY.finditer(data):
         found = True

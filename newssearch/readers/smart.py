@@ -1,16 +1,37 @@
-"""SMART-format test collections (Cranfield ``cran.all.1400``, CISI ``CISI.ALL``): ``.I n`` then dot-fields."""
+"""SMART-format test collections (Cranfield ``cran.all.1400``, CISI ``CISI.ALL``): ``.I n`` then dot-fields.
+
+Each record starts with a ``.I id`` line; a line holding only ``.X`` (a capital letter) starts field X. Fields
+come in any order. A field that follows itself adds a value (CISI gives each author a ``.A`` of its own; two
+Cranfield records have two ``.W``). A marker of a field that ended earlier in the record is a stray line inside
+the current field (Cranfield record 240 has ``.A`` and ``.B`` lines inside its ``.W``): it is dropped, and the
+lines after it stay in the current field.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from newssearch.errors import ReadError
 from newssearch.models import Article
 from newssearch.readers.context import ReadContext
 
-_RECORD = re.compile(r"^\.I\s+(\S+)[^\n]*\n", re.MULTILINE)
-_FIELD = re.compile(r"^\.([A-Z])\s*$", re.MULTILINE)
+_RECORD = re.compile(r"^\.I\s+(\S+)[^\n]*\n?", re.MULTILINE)
+_MARKER = re.compile(r"^\.([A-Z])\s*$")
+
+
+@dataclass(frozen=True)
+class SmartRecord:
+    """One ``.I`` record: its id, the line it starts on, and each field's values in file order."""
+
+    id: str
+    line: int
+    fields: dict[str, list[str]]
+
+    def text(self, letter: str, sep: str = " ") -> str:
+        """A field's values joined by ``sep`` (empty values left out); "" when the record lacks the field."""
+        return sep.join(value for value in self.fields.get(letter, []) if value)
 
 
 def looks_like_smart(head: str) -> bool:
@@ -18,27 +39,49 @@ def looks_like_smart(head: str) -> bool:
     return head.lstrip().startswith(".I ") and "\n.T" in head
 
 
-def _fields(record: str) -> dict[str, str]:
-    parts = _FIELD.split(record)
-    return {parts[i]: " ".join(parts[i + 1].split()) for i in range(1, len(parts) - 1, 2)}
+def parse_fields(record: str) -> dict[str, list[str]]:
+    """The fields of one record's text (after its ``.I`` line), whitespace collapsed (see the module docstring)."""
+    fields: dict[str, list[list[str]]] = {}
+    letter: str | None = None
+    for line in record.splitlines():
+        marker = _MARKER.match(line)
+        if marker and (marker.group(1) not in fields or marker.group(1) == letter):
+            letter = marker.group(1)
+            fields.setdefault(letter, []).append([])
+        elif letter is not None and not marker:
+            fields[letter][-1].append(line)
+    return {key: [" ".join(" ".join(lines).split()) for lines in values] for key, values in fields.items()}
 
 
-def read_smart(data: str, ctx: ReadContext) -> Iterator[Article]:
+def smart_records(data: str) -> Iterator[SmartRecord]:
+    """Every ``.I`` record of a SMART file (documents or queries), in file order."""
     starts = list(_RECORD.finditer(data))
-    if not starts:
-        raise ReadError("no .I records found")
     line, pos = 1, 0
     for i, start in enumerate(starts):
         line, pos = line + data.count("\n", pos, start.start()), start.start()
         end = starts[i + 1].start() if i + 1 < len(starts) else len(data)
-        fields = _fields(data[start.end() : end])
-        headline, body = fields.get("T", ""), fields.get("W", "")
-        if not headline and not body:
-            ctx.leave_out(f"line {line} (.I {start.group(1)})", "no title or text")
+        yield SmartRecord(start.group(1), line, parse_fields(data[start.end() : end]))
+
+
+def to_article(record: SmartRecord, article_id: str) -> Article:
+    """A document record as an article: ``.T`` is the headline, ``.W`` the body, the ``.A`` values the author."""
+    return Article(
+        id=article_id,
+        headline=record.text("T"),
+        body=record.text("W"),
+        author=record.text("A", "; ") or None,
+    )
+
+
+def read_smart(data: str, ctx: ReadContext) -> Iterator[Article]:
+    """Every document record with a title or text; an empty one is left out with a note."""
+    found = False
+    for record in smart_records(data):
+        found = True
+        article = to_article(record, f"{ctx.rel}#{record.id}")
+        if not article.headline and not article.body:
+            ctx.leave_out(f"line {record.line} (.I {record.id})", "no title or text")
             continue
-        yield Article(
-            id=f"{ctx.rel}#{start.group(1)}",
-            headline=headline,
-            body=body,
-            author=fields.get("A") or None,
-        )
+        yield article
+    if not found:
+        raise ReadError("no .I records found")

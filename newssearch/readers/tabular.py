@@ -76,6 +76,7 @@ def _rows(reader: Any, ctx: ReadContext) -> Iterator[tuple[int, list[str]]]:
 
 
 def read_table(data: str, ctx: ReadContext, delimiter: str | None = None) -> Iterator[Article]:
+    """One article a row; the delimiter is sniffed when not given. Unknown columns become metadata."""
     if delimiter is None:
         try:
             delimiter = csv.Sniffer().sniff(data[:8192], delimiters=",;\t|").delimiter

@@ -101,6 +101,7 @@ def looks_like_links(text: str) -> bool:
 
 
 def read_text(data: str, ctx: ReadContext) -> Iterator[Article]:
+    """The file as one article; ReadError for a word list or a page of links."""
     article = parse_text(data, ctx.rel)
     text = f"{article.headline}\n{article.body}"
     if not _PROSE_LINE.search(text):

@@ -97,7 +97,7 @@ def topic_queries(names: dict[str, str], docs: Iterable[Article]) -> tuple[list[
 
 def load_bbc(root: Path, limit: int | None = None) -> list[Article]:
     """The first ``limit`` articles (all by default), files sorted by path."""
-    files = [file for _, file in discover([root / "bbc"])][:limit]
+    files = [file for _, file, _ in discover([root / "bbc"])][:limit]
     return [article for file in files for article in read_articles(file, root / "bbc").articles]
 
 

@@ -208,7 +208,7 @@ class NewsIndex:
 
                 file_progress(0, 1)
                 try:
-                    result = read_articles(work.file, work.root, columns)
+                    result = read_articles(work.file, work.root, columns, work.format)
                     articles = []
                     for article in result.articles:  # entity extraction is the slow part of reading
                         articles.append(enrich(article))

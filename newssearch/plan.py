@@ -37,6 +37,7 @@ class FileToRead:
     key: str
     mtime_ns: int
     size: int
+    format: str | None = None  # as ``discover`` found it (None for a file given alone)
 
 
 @dataclass
@@ -82,7 +83,7 @@ def plan(
         if path.is_dir():
             unreadable.append(path_text(path))
     seen = set()
-    for root, file in found:
+    for root, file, fmt in found:
         key = path_text(file)
         seen.add(key)
         try:
@@ -99,7 +100,7 @@ def plan(
         except OSError as exc:
             out.skipped.append((key, exc.strerror or str(exc)))
             continue
-        out.read.append(FileToRead(root, file, key, stat.st_mtime_ns, stat.st_size))
+        out.read.append(FileToRead(root, file, key, stat.st_mtime_ns, stat.st_size, fmt))
     folders = [path_text(root) for root in roots if root.is_dir()]
     out.remove = [k for k in indexed if k not in seen and _under(k, folders) and not _under(k, unreadable)]
     return out

@@ -163,10 +163,10 @@ def test_reader_crash_on_one_file_skips_only_that_file(corpus, index_path, monke
 
     real = index_module.read_articles
 
-    def flaky(path, root, columns=None):
+    def flaky(path, root, columns=None, fmt=None):
         if path.name == "storm.txt":
             raise RuntimeError("reader bug")
-        return real(path, root, columns)
+        return real(path, root, columns, fmt)
 
     monkeypatch.setattr(index_module, "read_articles", flaky)
     with NewsIndex.create(index_path) as index:
@@ -253,3 +253,19 @@ def test_rebuild_of_a_usable_index_empties_it_and_reads_everything(built, corpus
     assert (report.rebuilt, report.files_read, report.total) == (True, 6, 9)
     with NewsIndex.open(index_path) as index:
         assert index.get("extra") is None
+
+
+def test_an_update_detects_each_files_format_once(tmp_path, index_path, monkeypatch):
+    from newssearch import readers
+
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    (folder / "story").write_text(
+        "Storm hits coast\n\nA storm hit the coast on Monday, cutting power to thousands."
+    )
+    calls = []
+    real = readers._sniff
+    monkeypatch.setattr(readers, "_sniff", lambda path, raw: calls.append(path.name) or real(path, raw))
+    with NewsIndex.create(index_path) as index:
+        report = index.update([folder])
+    assert report.formats["text"].files == 1 and calls == ["story"]

@@ -74,7 +74,7 @@ def test_discover_is_sorted_recursive_and_skips_non_articles(tmp_path):
     (tmp_path / "README.md").write_text("# corpus")
     (tmp_path / ".hidden.txt").write_text("H\n\nh")
     (tmp_path / "image.png").write_bytes(b"\x89PNG\0\0")
-    found = [f.relative_to(tmp_path).as_posix() for _, f in discover([tmp_path])]
+    found = [f.relative_to(tmp_path).as_posix() for _, f, _ in discover([tmp_path])]
     assert found == ["a.txt", "b/z.txt"]
     assert detect_format(tmp_path / "README.md") is None
     with pytest.raises(ReadError, match="not an article file"):
@@ -130,16 +130,16 @@ def test_ids_start_with_the_folder_given_so_two_folders_cannot_clash(tmp_path):
     for topic in ("tech", "sport"):
         write(tmp_path / "bbc" / topic, "001.txt", f"A {topic} story\n\n{STORY}")
     roots = [tmp_path / "bbc" / "tech", tmp_path / "bbc" / "sport"]
-    ids = [read_articles(file, root).articles[0].id for root, file in discover(roots)]
+    ids = [read_articles(file, root).articles[0].id for root, file, _ in discover(roots)]
     assert ids == ["tech/001.txt", "sport/001.txt"]
     # a file given alone: its root is its folder
-    (root, file), *_ = discover([tmp_path / "bbc" / "tech" / "001.txt"])
+    (root, file, _), *_ = discover([tmp_path / "bbc" / "tech" / "001.txt"])
     assert read_articles(file, root).articles[0].id == "tech/001.txt"
     # a folder of folders; records of a multi-record file get their number
     write(tmp_path / "bbc" / "feeds", "wire.jsonl", '{"title": "One"}\n{"title": "Two"}\n')
     found = {
         file.relative_to(root).as_posix(): [a.id for a in read_articles(file, root).articles]
-        for root, file in discover([tmp_path / "bbc"])
+        for root, file, _ in discover([tmp_path / "bbc"])
     }
     assert found == {
         "feeds/wire.jsonl": ["bbc/feeds/wire.jsonl#1", "bbc/feeds/wire.jsonl#2"],
@@ -246,7 +246,7 @@ def test_special_files_are_never_opened(tmp_path, no_hang):
     except OSError:
         (folder / "sock.txt").symlink_to("/dev/null")  # a path too long for a socket: another special file
     problems = []
-    found = [file.name for _, file in discover([folder], problems)]
+    found = [file.name for _, file, _ in discover([folder], problems)]
     sock.close()
     assert found == ["good.txt", "link.txt"]
     assert sorted((path.name, reason) for path, reason in problems) == [
@@ -274,7 +274,7 @@ def test_a_folder_that_cannot_be_listed_is_a_problem(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "scandir", scandir)
     problems = []
-    assert [file.name for _, file in discover([tmp_path / "corpus"], problems)] == ["a.txt"]
+    assert [file.name for _, file, _ in discover([tmp_path / "corpus"], problems)] == ["a.txt"]
     assert problems == [(locked, "cannot read folder: Permission denied")]
 
 

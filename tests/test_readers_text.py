@@ -112,7 +112,7 @@ def test_a_page_of_links_is_not_an_article():
 def test_every_bbc_article_and_the_seed_are_still_read():
     folder = CORPORA / "bbc"
     problems = []
-    results = [read_articles(file, root) for root, file in discover([folder], problems)]
+    results = [read_articles(file, root) for root, file, _ in discover([folder], problems)]
     assert not problems
     assert sum(len(r.articles) for r in results) == 2225
     assert {r.articles[0].id.split("/")[1] for r in results} == {

@@ -155,8 +155,9 @@ def detect_format(path: Path) -> str | None:
     return _sniff(path, raw)
 
 
-def _walk(folder: Path, problems: list[tuple[Path, str]]) -> list[Path]:
-    """The article files under a folder, sorted; special files and unreadable folders go to ``problems``."""
+def _walk(folder: Path, problems: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """The article files under a folder with their formats, sorted; special files and unreadable folders go to
+    ``problems``."""
 
     def unreadable(exc: OSError) -> None:
         problems.append((Path(exc.filename or folder), f"cannot read folder: {exc.strerror or exc}"))
@@ -169,32 +170,34 @@ def _walk(folder: Path, problems: list[tuple[Path, str]]) -> list[Path]:
             if _skipped_name(file):
                 continue
             reason = _not_regular(file)
+            fmt = None if reason else detect_format(file)
             if reason:
                 problems.append((file, reason))
-            elif detect_format(file):
-                files.append(file)
+            elif fmt:
+                files.append((file, fmt))
     return sorted(files)
 
 
 def discover(
     paths: Iterable[Path], problems: list[tuple[Path, str]] | None = None
-) -> Iterator[tuple[Path, Path]]:
-    """Yield ``(root, file)`` for every article file under the given files and folders, sorted.
+) -> Iterator[tuple[Path, Path, str | None]]:
+    """Yield ``(root, file, format)`` for every article file under the given files and folders, sorted.
 
-    A given file's root is its folder. Only regular files are yielded (symlinks followed); special files, broken
+    A file found in a folder comes with its format (files of no article format are left out); a file given alone
+    comes with None, and ``read_articles`` says what it is. A given file's root is its folder. Only regular files are yielded (symlinks followed); special files, broken
     symlinks and folders that cannot be listed are appended to ``problems`` as ``(path, reason)``.
     """
     problems = [] if problems is None else problems
     for given in map(Path, paths):
         if given.is_dir():
-            for file in _walk(given, problems):
-                yield given, file
+            for file, fmt in _walk(given, problems):
+                yield given, file, fmt
         else:
             reason = _not_regular(given)
             if reason:
                 problems.append((given, reason))
             else:
-                yield given.parent, given
+                yield given.parent, given, None
 
 
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9%)][.!?])[\"'”’]?(?=\s|$)")
@@ -260,11 +263,13 @@ def read_articles(
     path: Path,
     root: Path,
     columns: list[str] | None = None,
+    fmt: str | None = None,
 ) -> FileResult:
     """Read every article in one corpus file. Raises ReadError when the file cannot be used at all.
 
     ``root`` is the folder given to index (for a file given alone, its folder): ids start with its name.
-    ``columns`` names the columns of a CSV/TSV file that has no header row. The articles are as the file gives
+    ``columns`` names the columns of a CSV/TSV file that has no header row. ``fmt`` is the format ``discover``
+    found, if any; otherwise it is detected here. The articles are as the file gives
     them: ``newssearch.enrich`` completes them.
     """
     reason = _not_regular(path)
@@ -273,8 +278,8 @@ def read_articles(
     if _skipped_name(path):
         raise ReadError("not an article file")
     raw = _read_bytes(path)
-    # The format is detected once, from the bytes read: the file is opened once.
-    fmt = EXTENSIONS.get(path.suffix.lower()) or _sniff(path, raw[:_SNIFF_BYTES])
+    # Detected at most once per file (by ``discover`` or here, from the bytes read): the file is opened once here.
+    fmt = fmt or EXTENSIONS.get(path.suffix.lower()) or _sniff(path, raw[:_SNIFF_BYTES])
     if fmt is None:
         raise ReadError("not an article file")
     decoded = decode_text(raw)

@@ -61,6 +61,10 @@ def print_report(report: IndexReport, console: Console) -> None:
         err.print(f"[yellow]Skipped[/yellow] {safe(path)}: {safe(reason)}")
     for path, note in report.notes:
         err.print(f"[yellow]Note[/yellow] {safe(path)}: {safe(note)}")
+    if any(note.startswith("no header row") for _, note in report.notes):
+        err.print(
+            "Name the columns of CSV/TSV files without a header row with --columns, e.g. class,title,description."
+        )
 
 
 def hit_renderable(hit: Hit, piped: bool) -> Group | Text:

@@ -12,7 +12,7 @@ from newssearch import NewsIndex
 from newssearch import cli as cli_module
 from newssearch.cli import app
 
-from .helpers import SEED
+from .helpers import DATA, SEED
 
 runner = CliRunner()
 SEED_ID = f"corpus/{SEED.name}"
@@ -398,3 +398,15 @@ def test_query_while_another_process_builds_the_index_waits_or_says_so(corpus, i
         store.close()
     assert result.exit_code == 1
     assert "being built" in result.stderr and "No results" not in result.stdout
+
+
+def test_a_headerless_csv_gets_a_note_and_the_columns_hint(tmp_path, index_path):
+    folder = tmp_path / "ag"
+    folder.mkdir()
+    shutil.copy(DATA / "formats" / "agstyle.csv", folder)
+    result = run("index", folder, "--index", index_path)
+    assert result.exit_code == 0
+    assert "no header row: read columns as" in result.stderr
+    assert "with --columns" in result.stderr
+    named = run("index", folder, "--index", index_path, "--rebuild", "--columns", "class,title,description")
+    assert named.exit_code == 0 and "no header row" not in named.stderr and "--columns" not in named.stderr

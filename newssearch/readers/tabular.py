@@ -1,4 +1,4 @@
-"""CSV and TSV files: one article a row, columns named by a header row or by the user (``--columns``).
+"""CSV and TSV files: one article a row, columns named by a header row or by the caller (``columns``).
 
 Without either, the columns are guessed from the data (the longest text column is the body, a shorter one the
 headline) and the guess is reported.
@@ -93,11 +93,11 @@ def read_table(data: str, ctx: ReadContext, delimiter: str | None = None) -> Ite
         width = widths.most_common(1)[0][0] if widths else 0
         if ctx.columns:
             if len(ctx.columns) != width:
-                raise ReadError(f"has {width} columns but --columns names {len(ctx.columns)}")
+                raise ReadError(f"has {width} columns but {len(ctx.columns)} column names were given")
             names = ctx.columns
         else:
             names = _guess_columns([row for _, row in sample])
-            ctx.notes.append(f"no header row: read columns as {','.join(names)} (name them with --columns)")
+            ctx.notes.append(f"no header row: read columns as {','.join(names)}")
     for n, (line, row) in enumerate(itertools.chain(sample, rows), 1):
         if not any(cell.strip() for cell in row):
             continue

@@ -125,10 +125,10 @@ class _Bounder:
         elif isinstance(q, wq.TermRange):
             low = f"{q.start} " if q.start else ""
             high = f" {q.end}" if q.end else ""
-            typed = f"{'{' if q.startexcl else '['}{low}TO{high}{'}' if q.endexcl else ']'}"
+            typed = shorten(f"{'{' if q.startexcl else '['}{low}TO{high}{'}' if q.endexcl else ']'}", 40)
             found = self._range(q, fieldobj)
         else:  # another expanding term (Variations): its own expansion, counted against the same limits
-            typed = str(q)
+            typed = shorten(str(q), 40)
             found = []
             for b in q._btexts(self.reader):
                 self._count_scanned()
@@ -164,13 +164,13 @@ class _Bounder:
         """The term as typed (``Economy~9``, ``pr*``), for messages: the parser keeps only where the word is."""
         start, end, source = getattr(q, "startchar", None), getattr(q, "endchar", None), self.source
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(source)):
-            return fallback
+            return shorten(fallback, 40)  # the parser's text of the term can hold line breaks
         while start > 0 and not source[start - 1].isspace():
             start -= 1
         while end < len(source) and not source[end].isspace():
             end += 1
         typed = source[start:end].rsplit(":", 1)[-1].strip("()+-\"'")
-        return shorten(typed, 40) if typed else fallback
+        return shorten(typed or fallback, 40)
 
     def _count_scanned(self) -> None:
         self.scanned += 1

@@ -16,7 +16,7 @@ class NotAnIndexError(IndexNotFoundError):
 
 
 class IndexIncompatibleError(NewsSearchError):
-    """The index exists but was built by an incompatible version, or is damaged."""
+    """The index exists but was built by a version of newssearch with another schema."""
 
 
 class IndexBusyError(NewsSearchError):

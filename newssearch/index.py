@@ -1,28 +1,27 @@
 """``NewsIndex``: create, update, check and search a newssearch index on disk.
 
-A short facade: ``store.py`` keeps the index's files, ``plan.py`` decides what an update reads, ``readers`` and
-``enrich.py`` turn files into articles, ``documents.py`` maps them to stored documents, ``search.py`` answers
-queries.
+A short facade: ``store.py`` keeps the index's files; ``update.py`` runs an update (``plan.py`` decides what it
+reads, ``readers`` and ``enrich.py`` turn files into articles, ``documents.py`` maps them to stored documents);
+``search.py`` answers queries.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 
-from newssearch.documents import filesig, to_article, to_document
+from newssearch.documents import to_article, to_document
 from newssearch.enrich import enrich
-from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted, ReadError
-from newssearch.models import Article, CheckReport, FormatCount, IndexReport, SearchResults
-from newssearch.plan import CacheEntry, FileToRead, plan
-from newssearch.readers import read_articles
-from newssearch.sanitize import clean_article, path_text
+from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted
+from newssearch.models import Article, CheckReport, IndexReport, SearchResults
+from newssearch.sanitize import clean_article
 from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, search
 from newssearch.store import FILES_CACHE, META_FILE, WRITE_LOCK_TIMEOUT, Store, index_state
+from newssearch.update import Progress, check_paths
+from newssearch.update import update as run_update
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -35,9 +34,6 @@ __all__ = [
     "Progress",
     "index_state",
 ]
-
-#: Called as ``progress(done, total, path)`` while files are read; ``done`` and ``total`` count bytes.
-Progress = Callable[[int, int, str], None]
 
 
 class NewsIndex:
@@ -77,7 +73,7 @@ class NewsIndex:
         """Build the index at ``path`` afresh from ``paths``. An index that cannot be used as it is (built by
         another version of newssearch, or damaged) is replaced; a usable one is emptied and refilled in one commit,
         so an interrupted rebuild leaves it as it was."""
-        paths = list(paths)
+        paths = check_paths(paths)  # before anything is created or emptied
         try:
             index = cls.create(path)
         except (IndexIncompatibleError, IndexDamagedError):
@@ -161,13 +157,10 @@ class NewsIndex:
         CSV/TSV files that have no header row. An id already taken by another file's article is never
         overwritten: the newcomer gets a longer id, and a note says so.
         """
-        roots = [Path(p).resolve() for p in paths]
-        for root in roots:
-            if not root.exists():
-                raise ReadError(f"no such file or folder: {path_text(root)}")
+        roots = check_paths(paths)
         generation = self._store.generation()
         try:
-            report = self._update(roots, rebuild, columns, progress)
+            report = run_update(self._store, roots, rebuild, columns, progress)
             report.total = len(self)
             return report
         except IndexInterrupted:
@@ -175,115 +168,6 @@ class NewsIndex:
         except KeyboardInterrupt:
             # After the commit (or during it): say truthfully whether the work reached the index.
             raise IndexInterrupted(self._store.generation() > generation) from None
-
-    def _update(
-        self, roots: list[Path], rebuild: bool, columns: list[str] | None, progress: Progress | None
-    ) -> IndexReport:
-        store = self._store
-        report = IndexReport(rebuilt=rebuild)
-        indexed = {} if rebuild else store.indexed_files()
-        cache = {} if rebuild else store.load_cache()
-        todo = plan(roots, indexed, cache)
-        report.skipped.extend(todo.skipped)
-        report.files_unchanged = len(todo.unchanged)
-        new_cache: dict[str, CacheEntry | None] = dict(todo.unchanged)
-        # Ids of articles whose files are read again or gone: they are deleted in this run, so free to reuse.
-        leaving = {work.key for work in todo.read} | set(todo.remove)
-        claimed: dict[str, str] = {}
-        total_bytes = todo.bytes_to_read or 1
-        done_bytes = 0
-        writer = store.writer()
-        try:
-            for key in todo.remove:
-                writer.delete_by_term("path", key)
-                report.removed += indexed[key].count
-                report.files_removed += 1
-            for work in todo.read:
-
-                def file_progress(
-                    done: int, total: int, work: FileToRead = work, base: int = done_bytes
-                ) -> None:
-                    if progress:
-                        progress(base + max(work.size, 1) * done // max(total, 1), total_bytes, work.key)
-
-                file_progress(0, 1)
-                try:
-                    result = read_articles(work.file, work.root, columns, work.format)
-                    articles = []
-                    for article in result.articles:  # entity extraction is the slow part of reading
-                        articles.append(enrich(article))
-                        file_progress(len(articles), len(result.articles))
-                except ReadError as exc:
-                    report.skipped.append((work.key, str(exc)))
-                    continue
-                except (KeyboardInterrupt, MemoryError):
-                    raise
-                except Exception as exc:  # a reader bug on odd input: report the file, keep going
-                    report.skipped.append((work.key, f"unexpected {type(exc).__name__}: {exc}"))
-                    continue
-                finally:
-                    done_bytes += work.size
-                report.files_read += 1
-                counts = report.formats.setdefault(result.format, FormatCount())
-                counts.files += 1
-                counts.articles += len(articles)
-                report.notes.extend((work.key, note) for note in result.notes)
-                before = indexed[work.key].count if work.key in indexed else 0
-                if before:
-                    writer.delete_by_term("path", work.key)
-                sig = filesig(work.key, result.size, result.digest)
-                for article in articles:
-                    article = self._claim_id(article, work.key, claimed, leaving, report, check=not rebuild)
-                    writer.add_document(**to_document(article, sig))
-                # A file that changed while it was read is hashed again next time.
-                new_cache[work.key] = (
-                    [work.mtime_ns, work.size, result.digest] if work.size == result.size else None
-                )
-                report.updated += min(before, len(articles))
-                report.added += max(0, len(articles) - before)
-                report.removed += max(0, before - len(articles))
-        except BaseException as exc:
-            raise store.cancel(writer, exc) from None
-        store.commit(writer, rebuild=rebuild)
-        if not rebuild:
-            kept = {k: v for k, v in cache.items() if k in indexed and k not in todo.remove}
-            new_cache = {**kept, **new_cache}
-        store.save_cache({k: v for k, v in new_cache.items() if v})
-        return report
-
-    def _claim_id(
-        self,
-        article: Article,
-        key: str,
-        claimed: dict[str, str],
-        leaving: set[str],
-        report: IndexReport,
-        *,
-        check: bool,
-    ) -> Article:
-        """The article from file ``key``, with its path, under an id no other article holds (``check``: look in the
-        index too); a note says when its own id was taken."""
-        wanted = article.id
-        candidate = wanted
-        owner: str | None = None
-        for attempt in range(1, 1000):
-            owner = claimed.get(candidate)
-            if owner is None and check:
-                exists, path = self._store.id_owner(candidate)
-                if exists and path not in leaving:
-                    owner = path or "an article added through the API"
-            if owner is None:
-                break
-            candidate = (
-                f"{key}#{wanted}" if attempt == 1 and not wanted.startswith(key) else f"{wanted}~{attempt}"
-            )
-        if candidate != wanted:
-            where = (
-                "another article of this file" if claimed.get(wanted) == key else claimed.get(wanted) or owner
-            )
-            report.notes.append((key, f"id {wanted!r} is already used by {where}: indexed as {candidate!r}"))
-        claimed[candidate] = key
-        return dataclasses.replace(article, id=candidate, path=key)
 
     # -- reading -------------------------------------------------------------------------------------------
 

@@ -72,10 +72,51 @@ class Hit:
     snippet: Snippet
     headline_highlights: list[tuple[int, int]] = field(default_factory=list)
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name == "article":  # not set yet (copying, unpickling)
-            raise AttributeError(name)
-        return getattr(self.article, name)
+    # The article's fields, read through the hit (read-only: the article is their one source).
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+    @property
+    def headline(self) -> str:
+        return self.article.headline
+
+    @property
+    def date(self) -> datetime | None:
+        return self.article.date
+
+    @property
+    def source(self) -> str | None:
+        return self.article.source
+
+    @property
+    def place(self) -> str | None:
+        return self.article.place
+
+    @property
+    def url(self) -> str | None:
+        return self.article.url
+
+    @property
+    def author(self) -> str | None:
+        return self.article.author
+
+    @property
+    def path(self) -> str | None:
+        return self.article.path
+
+    @property
+    def people(self) -> list[str]:
+        return self.article.people
+
+    @property
+    def organizations(self) -> list[str]:
+        return self.article.organizations
+
+    @property
+    def places(self) -> list[str]:
+        return self.article.places
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: the article's fields, rank, score, snippet and the highlight spans."""

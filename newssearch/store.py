@@ -155,10 +155,8 @@ class Store:
             raise IndexDamagedError(f"the index at {self.path} is damaged ({detail})") from None
 
     def _check_version(self) -> None:
-        try:
+        try:  # an OSError (no permission, say) is no damage: it goes up as it is
             meta = json.loads((self.path / META_FILE).read_text())
-        except OSError as exc:
-            raise IndexDamagedError(f"cannot read {self.path / META_FILE}: {exc.strerror}") from None
         except ValueError:
             raise IndexDamagedError(
                 f"the index at {self.path} is damaged ({META_FILE} is not valid JSON)"

@@ -1,4 +1,5 @@
 import copy
+import json
 import os
 from datetime import datetime, timezone
 
@@ -7,8 +8,10 @@ import pytest
 from newssearch import (
     Article,
     IndexIncompatibleError,
+    IndexInterrupted,
     IndexNotFoundError,
     NewsIndex,
+    ReadError,
 )
 from newssearch.index import META_FILE
 
@@ -111,8 +114,9 @@ def test_interrupted_update_leaves_the_index_as_it_was(built, corpus, index_path
         if "storm" in path:  # progress counts bytes: stop at the second file read
             raise KeyboardInterrupt
 
-    with NewsIndex.open(index_path) as index, pytest.raises(KeyboardInterrupt):
+    with NewsIndex.open(index_path) as index, pytest.raises(IndexInterrupted) as info:
         index.update([corpus], rebuild=True, progress=interrupt)
+    assert info.value.committed is False
     with NewsIndex.open(index_path) as index:
         assert len(index) == 9
         assert index.search("typhoon").hits[0].id == "corpus/storm.txt"
@@ -159,16 +163,16 @@ def test_add_extracts_entities_unless_told_not_to(index_path):
 
 
 def test_reader_crash_on_one_file_skips_only_that_file(corpus, index_path, monkeypatch):
-    from newssearch import index as index_module
+    from newssearch import update as update_module
 
-    real = index_module.read_articles
+    real = update_module.read_articles
 
     def flaky(path, root, columns=None, fmt=None):
         if path.name == "storm.txt":
             raise RuntimeError("reader bug")
         return real(path, root, columns, fmt)
 
-    monkeypatch.setattr(index_module, "read_articles", flaky)
+    monkeypatch.setattr(update_module, "read_articles", flaky)
     with NewsIndex.create(index_path) as index:
         report = index.update([corpus])
     assert [(os.path.basename(p), why) for p, why in report.skipped] == [
@@ -269,3 +273,26 @@ def test_an_update_detects_each_files_format_once(tmp_path, index_path, monkeypa
     with NewsIndex.create(index_path) as index:
         report = index.update([folder])
     assert report.formats["text"].files == 1 and calls == ["story"]
+
+
+def test_rebuild_from_a_missing_path_creates_and_empties_nothing(built, tmp_path, index_path):
+    fresh = tmp_path / "fresh-index"
+    with pytest.raises(ReadError, match="no such file or folder"):
+        NewsIndex.rebuild(fresh, [tmp_path / "missing"])
+    assert not fresh.exists()
+    (index_path / META_FILE).write_text('{"schema_version": -1}')  # even an unusable index is left alone
+    before = sorted(p.name for p in index_path.iterdir())
+    with pytest.raises(ReadError, match="no such file or folder"):
+        NewsIndex.rebuild(index_path, [tmp_path / "missing"])
+    assert sorted(p.name for p in index_path.iterdir()) == before
+    assert json.loads((index_path / META_FILE).read_text()) == {"schema_version": -1}
+
+
+def test_a_rebuild_that_reads_no_file_keeps_the_index(built, tmp_path, index_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.bin").write_bytes(b"\x00\x01binary")
+    with pytest.raises(ReadError, match="no article file could be read"):
+        NewsIndex.rebuild(index_path, [empty])
+    with NewsIndex.open(index_path) as index:
+        assert len(index) == 9

@@ -68,7 +68,7 @@ def parse_bound(text: str, *, end: bool = False) -> datetime:
         return start
     try:
         return start + step - timedelta(microseconds=1)
-    except OverflowError:  # the end of year 9999
+    except (OverflowError, ValueError):  # the end of year 9999
         return datetime.max.replace(tzinfo=timezone.utc)
 
 

@@ -79,3 +79,21 @@ def test_dateline_is_parsed_once(
     enriched = enrich(dataclasses.replace(seed_article, people=people))
     assert enriched.place == "Baghdad"
     assert counting.calls == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        ("LONDON\u00a0(Reuters) - Shares fell on Monday in London trading.", "London"),
+        ("N\u2019DJAMENA (Reuters) - Chad said on Monday it would hold talks.", "N'Djamena"),
+        ("TOKYO <T.N> (Reuters) - Toyota said on Monday its profit rose.", "Tokyo"),
+    ],
+    ids=["no-break-space", "curly-apostrophe", "ticker"],
+)
+def test_the_dateline_is_read_from_the_cleaned_text_for_place_source_and_entities_alike(body, place):
+    """The one parse is of the text entity extraction reads (quotes made plain, stock codes out), so the stored
+    place and the place among the entities agree. Before, the raw text was parsed for the stored place: these
+    gave none, or kept the curly apostrophe."""
+    enriched = enrich(Article(id="x", headline="Markets", body=body))
+    assert (enriched.place, enriched.source) == (place, "Reuters")
+    assert enriched.places[0] == place

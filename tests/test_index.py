@@ -15,8 +15,6 @@ from newssearch import (
 )
 from newssearch.index import META_FILE
 
-from .helpers import touch
-
 
 @pytest.fixture
 def built(corpus, index_path):
@@ -162,73 +160,6 @@ def test_add_extracts_entities_unless_told_not_to(index_path):
     assert (b.place, b.people, b.organizations, b.places) == (None, [], [], [])
 
 
-def test_reader_crash_on_one_file_skips_only_that_file(corpus, index_path, monkeypatch):
-    from newssearch import update as update_module
-
-    real = update_module.read_articles
-
-    def flaky(path, root, columns=None, fmt=None):
-        if path.name == "storm.txt":
-            raise RuntimeError("reader bug")
-        return real(path, root, columns, fmt)
-
-    monkeypatch.setattr(update_module, "read_articles", flaky)
-    with NewsIndex.create(index_path) as index:
-        report = index.update([corpus])
-    assert [(os.path.basename(p), why) for p, why in report.skipped] == [
-        ("storm.txt", "unexpected RuntimeError: reader bug")
-    ]
-    assert report.total == 8
-
-
-def test_same_names_in_two_folders_get_distinct_ids(tmp_path, index_path):
-    for folder, word in (("tech", "processor"), ("sport", "football")):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "001.txt").write_text(f"A {word} story\n\nThe {word} news of the day is here.")
-    with NewsIndex.create(index_path) as index:
-        report = index.update([tmp_path / "tech", tmp_path / "sport"])
-        assert report.added == 2 and len(index) == 2 and not report.notes
-        assert index.search("processor").hits[0].id == "tech/001.txt"
-        assert index.search("football").hits[0].id == "sport/001.txt"
-
-
-def test_indexing_one_file_then_another_of_the_same_name_keeps_both(tmp_path, index_path):
-    for folder in ("tech", "business"):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "001.txt").write_text(f"The {folder} story\n\nA story about {folder} matters.")
-    with NewsIndex.create(index_path) as index:
-        index.update([tmp_path / "tech" / "001.txt"])
-        report = index.update([tmp_path / "business" / "001.txt"])
-        assert report.added == 1 and len(index) == 2
-        assert index.get("tech/001.txt").headline == "The tech story"
-        assert index.get("business/001.txt").headline == "The business story"
-        # Stable: running both again changes nothing.
-        assert not index.update([tmp_path / "tech" / "001.txt"]).changed
-
-
-def test_a_real_id_clash_is_reported_never_overwritten(tmp_path, index_path):
-    (tmp_path / "wires").mkdir()
-    (tmp_path / "wires" / "a.jsonl").write_text(
-        '{"id": "story-1", "title": "Alpha", "text": "Alpha text."}\n'
-    )
-    (tmp_path / "wires" / "b.jsonl").write_text('{"id": "story-1", "title": "Beta", "text": "Beta text."}\n')
-    with NewsIndex.create(index_path) as index:
-        report = index.update([tmp_path / "wires"])
-        assert len(index) == 2 and report.added == 2
-        assert [note for _, note in report.notes if "story-1" in note and "already used" in note]
-        assert index.get("story-1").headline == "Alpha"
-        assert index.search("beta").hits[0].id != "story-1"
-        # The newcomer's id is stable across runs.
-        beta_id = index.search("beta").hits[0].id
-        touch(tmp_path / "wires" / "b.jsonl")
-        (tmp_path / "wires" / "b.jsonl").write_text(
-            '{"id": "story-1", "title": "Beta", "text": "Beta text!"}\n'
-        )
-        touch(tmp_path / "wires" / "b.jsonl")
-        index.update([tmp_path / "wires"])
-        assert index.search("beta").hits[0].id == beta_id and len(index) == 2
-
-
 def test_add_leaves_the_callers_articles_unchanged(index_path):
     story = "PARIS (Reuters) - President Emmanuel Macron met NATO officials in Brussels on Monday.\x1b[2J"
     given = [Article(id="a\tb", headline="Macron\nmeets NATO", body=story, metadata={"k": ["v\x07"]})]
@@ -257,22 +188,6 @@ def test_rebuild_of_a_usable_index_empties_it_and_reads_everything(built, corpus
     assert (report.rebuilt, report.files_read, report.total) == (True, 6, 9)
     with NewsIndex.open(index_path) as index:
         assert index.get("extra") is None
-
-
-def test_an_update_detects_each_files_format_once(tmp_path, index_path, monkeypatch):
-    from newssearch import readers
-
-    folder = tmp_path / "wire"
-    folder.mkdir()
-    (folder / "story").write_text(
-        "Storm hits coast\n\nA storm hit the coast on Monday, cutting power to thousands."
-    )
-    calls = []
-    real = readers._sniff
-    monkeypatch.setattr(readers, "_sniff", lambda path, raw: calls.append(path.name) or real(path, raw))
-    with NewsIndex.create(index_path) as index:
-        report = index.update([folder])
-    assert report.formats["text"].files == 1 and calls == ["story"]
 
 
 def test_rebuild_from_a_missing_path_creates_and_empties_nothing(built, tmp_path, index_path):

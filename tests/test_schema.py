@@ -1,0 +1,48 @@
+"""The Whoosh schema: analyzers, the default fields and their boosts, and scores that ignore update history."""
+
+from newssearch import Article, NewsIndex
+from newssearch.schema import DEFAULT_FIELDS, FIELD_BOOSTS, build_schema, name_analyzer, text_analyzer
+
+
+def _tokens(analyzer, text):
+    return [t.text for t in analyzer(text)]
+
+
+def test_text_is_stemmed_accent_folded_and_stop_words_go():
+    assert _tokens(text_analyzer(), "The Ministers of Zürich were meeting about prices") == [
+        "minist",
+        "zurich",
+        "meet",
+        "price",
+    ]
+
+
+def test_names_keep_every_word_unstemmed():
+    assert _tokens(name_analyzer(), "Abdul-Mahdi of the Ministries") == [
+        "abdul",
+        "mahdi",
+        "of",
+        "the",
+        "ministries",
+    ]
+
+
+def test_default_fields_are_the_boosted_ones_and_exist_in_the_schema():
+    schema = build_schema()
+    assert list(FIELD_BOOSTS) == DEFAULT_FIELDS and FIELD_BOOSTS["content"] == 1.0
+    assert all(name in schema.names() for name in DEFAULT_FIELDS)
+    assert schema["body"].stored and not schema["body"].indexed  # its words are in "content"
+
+
+def test_bm25_average_length_comes_from_the_stored_lengths(index_path):
+    """Merging segments sums rounded lengths; the scorer's average must not depend on it."""
+    with NewsIndex.create(index_path) as index:
+        # Lengths of several hundred words: the index stores them rounded to one byte each.
+        body = "oil price crude barrel market {} "
+        index.add(
+            [Article(id=f"a{n}", headline="Oil", body=body.format(n) * (97 + 31 * n)) for n in range(5)]
+        )
+        first = {h.id: h.score for h in index.search("oil", limit=5).hits}
+        index.add([Article(id="a0", headline="Oil", body=body.format(0) * 97)])  # the same again: a merge
+        second = {h.id: h.score for h in index.search("oil", limit=5).hits}
+    assert first == second

@@ -1,6 +1,7 @@
 """Paths and markers the test files share (conftest.py holds only fixtures)."""
 
 import os
+import shutil
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,3 +55,17 @@ def scores(index_path: Path, query: str = "NATO Iraq") -> dict[str, float]:
     """id -> score of a query's top 50 hits."""
     with NewsIndex.open(index_path) as index:
         return {h.id: h.score for h in index.search(query, limit=50).hits}
+
+
+@contextmanager
+def sample_searcher(folder: Path) -> Iterator:
+    """A raw Whoosh searcher over the sample corpus (the fixture articles and the seed), built in ``folder``: for
+    tests of the query modules, which work on Whoosh's own objects."""
+    from whoosh import index as whoosh_index
+
+    shutil.copytree(DATA / "mixed", folder / "corpus")
+    shutil.copy(SEED, folder / "corpus")
+    with NewsIndex.create(folder / "index") as ix:
+        ix.update([folder / "corpus"])
+    with whoosh_index.open_dir(str(folder / "index"), indexname="MAIN").searcher() as searcher:
+        yield searcher

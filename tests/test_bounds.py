@@ -2,31 +2,24 @@
 fuzzy and range expansions, and long ORs cut to their rarest words, with a note or a one-line QueryError."""
 
 import re
-import shutil
 
 import pytest
-from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from newssearch import NewsIndex, QueryError, bounds
+from newssearch import QueryError, bounds
 from newssearch import query as query_mod
 from newssearch.matchers import Expanded, FastOr
 from newssearch.query import make_parser, parse, prepare
 
-from .helpers import DATA, SEED
+from .helpers import SEED, sample_searcher
 
 SEED_NAME = SEED.name
 
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("limits")
-    shutil.copytree(DATA / "mixed", folder / "corpus")
-    shutil.copy(SEED, folder / "corpus")
-    with NewsIndex.create(folder / "index") as ix:
-        ix.update([folder / "corpus"])
-    with whoosh_index.open_dir(str(folder / "index"), indexname="MAIN").searcher() as s:
+    with sample_searcher(tmp_path_factory.mktemp("limits")) as s:
         yield s
 
 

@@ -1,14 +1,10 @@
 """``newssearch.matchers``: the safe AndNot/Require, ``Expanded`` and ``FastOr`` match and score as Whoosh's own
 queries do; ``PreloadedMatcher`` behaves as a Whoosh matcher."""
 
-import shutil
-
 import pytest
-from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.matching import AndNotMatcher, ListMatcher, ReadTooFar, RequireMatcher
 
-from newssearch import NewsIndex
 from newssearch.matchers import (
     Expanded,
     FastOr,
@@ -20,19 +16,14 @@ from newssearch.matchers import (
 )
 from newssearch.query import make_parser, parse
 
-from .helpers import DATA, SEED
+from .helpers import sample_searcher
 
 WORDS = "Iraq NATO Kerbala embassy storm election price oil Reuters Bolsonaro police troops rain bank"
 
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("matchers")
-    shutil.copytree(DATA / "mixed", folder / "corpus")
-    shutil.copy(SEED, folder / "corpus")
-    with NewsIndex.create(folder / "index") as ix:
-        ix.update([folder / "corpus"])
-    with whoosh_index.open_dir(str(folder / "index"), indexname="MAIN").searcher() as s:
+    with sample_searcher(tmp_path_factory.mktemp("matchers")) as s:
         yield s
 
 

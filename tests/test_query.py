@@ -2,23 +2,21 @@
 finds what was asked, with one-line notes, or a one-line QueryError, nothing else. The cost limits are in
 test_query_limits.py."""
 
-import shutil
 from datetime import datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.qparser import QueryParser
 
-from newssearch import NewsIndex, QueryError, bounds
+from newssearch import QueryError, bounds
 from newssearch import query as query_mod
 from newssearch.matchers import SafeAndNot, SafeRequire
 from newssearch.query import date_range, make_parser, parse, plain_words, prepare, require, stop_words_only
 from newssearch.schema import DEFAULT_FIELDS, FIELD_BOOSTS, build_schema
 
-from .helpers import DATA, SEED
+from .helpers import SEED, sample_searcher
 
 PARSER = make_parser(build_schema())
 SEED_NAME = SEED.name
@@ -26,12 +24,7 @@ SEED_NAME = SEED.name
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("query")
-    shutil.copytree(DATA / "mixed", folder / "corpus")
-    shutil.copy(SEED, folder / "corpus")
-    with NewsIndex.create(folder / "index") as ix:
-        ix.update([folder / "corpus"])
-    with whoosh_index.open_dir(str(folder / "index"), indexname="MAIN").searcher() as s:
+    with sample_searcher(tmp_path_factory.mktemp("query")) as s:
         yield s
 
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from dateutil import parser as dateutil_parser
-from dateutil.relativedelta import relativedelta
-
 _YEAR = re.compile(r"^\d{4}$")
 _YEAR_MONTH = re.compile(r"^\d{4}-\d{1,2}$")
 _DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -31,6 +28,8 @@ def parse_date(text: str | None) -> datetime | None:
         return _aware(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         pass
+    from dateutil import parser as dateutil_parser  # loaded for the formats ISO 8601 does not cover
+
     try:
         return _aware(dateutil_parser.parse(text, fuzzy=False))
     except (ValueError, OverflowError):
@@ -44,21 +43,22 @@ def parse_bound(text: str, *, end: bool = False) -> datetime:
     Raises ValueError with a readable message.
     """
     value = text.strip()
+    # start: the first moment of the period; following: (year, month, day) of the next period's first day
     if _YEAR.match(value):
         start = datetime(int(value), 1, 1, tzinfo=timezone.utc)
-        step: timedelta | relativedelta = relativedelta(years=1)
+        following = (start.year + 1, 1, 1)
     elif _YEAR_MONTH.match(value):
         year, month = (int(p) for p in value.split("-"))
         if not 1 <= month <= 12:
             raise ValueError(f"not a valid month: {text!r}")
         start = datetime(year, month, 1, tzinfo=timezone.utc)
-        step = relativedelta(months=1)
+        following = (year + month // 12, month % 12 + 1, 1)
     elif _DAY.match(value):
         try:
             start = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=timezone.utc)
         except ValueError:
             raise ValueError(f"not a valid date: {text!r}") from None
-        step = timedelta(days=1)
+        following = (0, 0, 0)  # the next day: below
     else:
         parsed = parse_date(value)
         if parsed is None:
@@ -67,7 +67,10 @@ def parse_bound(text: str, *, end: bool = False) -> datetime:
     if not end:
         return start
     try:
-        return start + step - timedelta(microseconds=1)
+        nxt = (
+            start + timedelta(days=1) if following == (0, 0, 0) else datetime(*following, tzinfo=timezone.utc)
+        )
+        return nxt - timedelta(microseconds=1)
     except (OverflowError, ValueError):  # the end of year 9999
         return datetime.max.replace(tzinfo=timezone.utc)
 

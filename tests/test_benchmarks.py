@@ -397,3 +397,12 @@ def test_cities_resolve_to_their_country_for_the_secondary_places_score():
 
 def test_peak_rss_is_measured():
     assert runner.peak_rss_mb() > 1
+
+
+def test_a_quick_run_writes_beside_the_committed_full_run_not_over_it(mini, tmp_path, monkeypatch):
+    from benchmarks import __main__ as bench_main
+
+    monkeypatch.setattr(bench_main, "HERE", tmp_path)  # stands for benchmarks/
+    bench_main.main(["--quick", "--corpora", str(mini), "--systems", "sqlite", "--only", "speed"])
+    assert (tmp_path / "results" / "quick" / "RESULTS.md").is_file()
+    assert not (tmp_path / "RESULTS.md").exists()

@@ -12,12 +12,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from benchmarks import DEFAULT_CORPORA, HERE
+from benchmarks.cli import cli_speed
 from benchmarks.corpora import Corpus
 from benchmarks.report import machine, render
-from benchmarks.runner import Config, entity_quality, growth, relevance, speed
+from benchmarks.runner import Config, entity_quality, growth, latency_queries, relevance, speed
 from benchmarks.systems import PEERS, available
 
-PARTS = ("speed", "relevance", "growth", "entities")
+PARTS = ("speed", "relevance", "growth", "entities", "cli")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> dict:
             results["relevance"] = [relevance(cfg, name) for name in cfg.relevance]
         if "growth" in parts:
             results["growth"] = growth(cfg, (results.get("speed") or [None])[0])
+        if "cli" in parts:
+            results["cli"] = cli_speed(cfg, reuters, latency_queries(cfg, 20 if cfg.quick else 60))
         if "entities" in parts and {"newssearch", "newssearch-add"} & set(systems):
             results["entities"] = entity_quality(cfg)
     finally:

@@ -297,6 +297,23 @@ def entity_section(ent: dict) -> list[str]:
     ]
 
 
+def cli_section(cli: dict) -> list[str]:
+    if "skipped" in cli:
+        return [f"Not run: {cli['skipped']}.", ""]
+    best = min(s["median_s"] for s in cli["systems"].values())
+    rows = [
+        [name, f"{s['median_s']:.3f} ({s['median_s'] / best:.1f}×)", f"{s['p95_s']:.3f}", str(s["failures"])]
+        for name, s in cli["systems"].items()
+    ]
+    return [
+        f"`newssearch query Q --limit 10` and `sqlite-utils search DB docs Q --limit 10 --quote` over "
+        f"{cli['corpus']} ({cli['docs']:,} stories), {cli['queries']} queries, wall time per process:",
+        "",
+        *_table(["command", "median s", "p95 s", "failed"], rows),
+        "",
+    ]
+
+
 def render(results: dict) -> str:
     m = results["machine"]
     lines = [
@@ -329,6 +346,8 @@ def render(results: dict) -> str:
         lines += relevance_section(results["relevance"])
     if results.get("growth"):
         lines += ["## Growth", "", *growth_section(results["growth"])]
+    if results.get("cli"):
+        lines += ["## CLI, as a whole process", "", *cli_section(results["cli"])]
     if results.get("entities"):
         lines += ["## Entity extraction (newssearch vs Reuters-21578 labels)", ""]
         lines += entity_section(results["entities"])

@@ -17,7 +17,6 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.exceptions import TyperException
 
 from newssearch import __version__
@@ -160,6 +159,8 @@ def _run_update(
     """Update an open index, or rebuild the one at a location, with a progress bar on stderr (in bytes, so that
     long files move it too)."""
     console = stderr()
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn  # index only
+
     bar = Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),

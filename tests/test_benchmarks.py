@@ -406,3 +406,16 @@ def test_a_quick_run_writes_beside_the_committed_full_run_not_over_it(mini, tmp_
     bench_main.main(["--quick", "--corpora", str(mini), "--systems", "sqlite", "--only", "speed"])
     assert (tmp_path / "results" / "quick" / "RESULTS.md").is_file()
     assert not (tmp_path / "RESULTS.md").exists()
+
+
+def test_the_cli_benchmark_times_both_commands_over_the_same_stories(mini, tmp_path):
+    from benchmarks.cli import cli_speed
+    from benchmarks.corpora import Corpus
+    from benchmarks.runner import Config
+
+    cfg = Config(corpora=mini, workdir=tmp_path / "work", log=False)
+    result = cli_speed(cfg, Corpus("reuters", str(mini)), ["wheat", "grain prices"])
+    assert (result["docs"], result["queries"]) == (4, 2)
+    for name in ("newssearch", "sqlite-utils"):
+        timing = result["systems"][name]
+        assert timing["failures"] == 0 and 0 < timing["median_s"] <= timing["p95_s"]

@@ -1,0 +1,88 @@
+"""The CLI as a whole process: ``newssearch query`` against ``sqlite-utils search`` over the same stories.
+
+Both answer from an index built beforehand (newssearch: ``NewsIndex.add`` without extraction; SQLite: an FTS5
+table made by sqlite-utils over headline and body). Each query runs once per system, alternating which goes first,
+after one untimed warm-up of each (so the OS file cache is warm for both). Wall time of the whole process: Python
+start-up, imports, opening the index, the search and printing the top 10.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.corpora import Corpus
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _build(cfg, corpus: Corpus, folder: Path) -> tuple[Path, Path, int]:
+    import sqlite_utils
+
+    from newssearch import NewsIndex
+
+    docs = corpus.load()
+    index = folder / "newssearch-index"
+    with NewsIndex.create(index) as ix:
+        ix.add(docs, extract=False)
+    db_path = folder / "fts5.db"
+    db = sqlite_utils.Database(db_path)
+    db["docs"].insert_all(({"id": d.id, "headline": d.headline, "body": d.body} for d in docs), pk="id")
+    db["docs"].enable_fts(["headline", "body"])
+    db.conn.close()
+    return index, db_path, len(docs)
+
+
+def cli_speed(cfg, corpus: Corpus, queries: list[str]) -> dict:
+    """Median and p95 wall time of each CLI over ``queries``; ``skipped`` says why when a tool is missing."""
+    cfg.say(f"cli: {corpus.label}, {len(queries)} queries")
+    tool = Path(sys.executable).with_name("sqlite-utils")
+    ours = Path(sys.executable).with_name("newssearch")
+    if not tool.exists() or not ours.exists():
+        return {"skipped": "sqlite-utils or newssearch is not installed in this environment"}
+    if (
+        "fts5"
+        not in " ".join(r[0] for r in sqlite3.connect(":memory:").execute("pragma compile_options")).lower()
+    ):
+        return {"skipped": "this SQLite has no FTS5"}
+    folder = cfg.workdir / "cli"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    index, db, docs = _build(cfg, corpus, folder)
+    commands = {
+        "newssearch": lambda q: [str(ours), "query", q, "--index", str(index), "--limit", "10"],
+        "sqlite-utils": lambda q: [str(tool), "search", str(db), "docs", q, "--limit", "10", "--quote"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    failures: dict[str, int] = {name: 0 for name in commands}
+    for command in commands.values():  # warm-up
+        subprocess.run(command(queries[0]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    for n, query in enumerate(queries):
+        order = list(commands) if n % 2 == 0 else list(reversed(commands))
+        for name in order:
+            started = time.perf_counter()
+            done = subprocess.run(commands[name](query), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[name].append(time.perf_counter() - started)
+            failures[name] += done.returncode != 0
+    cfg.say("  " + ", ".join(f"{k} median {statistics.median(v):.3f} s" for k, v in times.items()))
+    return {
+        "corpus": corpus.label,
+        "docs": docs,
+        "queries": len(queries),
+        "systems": {
+            name: {
+                "median_s": statistics.median(values),
+                "p95_s": _percentile(values, 0.95),
+                "failures": failures[name],
+            }
+            for name, values in times.items()
+        },
+    }

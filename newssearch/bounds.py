@@ -45,7 +45,9 @@ MAX_OR_WORDS = 100
 MAX_OR_POSTINGS = 200_000
 #: An OR of this many distinct words or more is run by ``matchers.FastOr`` (same scores as Whoosh's, summed in
 #: another order): Whoosh's cost grows with words x matching documents, FastOr's with the documents each word is in.
-FAST_OR_WORDS = 12
+#: Every OR, even one word searched in the default fields: FastOr was faster on every query of ``benchmarks/``, and
+#: it visits every match, so the top-k pass also gives the exact total (``search.py``).
+FAST_OR_WORDS = 1
 
 #: Words found for a term, best first once sorted: (closeness (fuzzy) or 0, -document frequency, the word).
 _Found = list[tuple[int, int, bytes]]

@@ -1,7 +1,7 @@
 """Whoosh queries and matchers that change how a query runs, not what it matches or how it scores.
 
 ``SafeAndNot`` and ``SafeRequire`` fix a crash in Whoosh's own matchers. ``Expanded`` (a wildcard, fuzzy or range
-term expanded to a fixed list of words) and ``FastOr`` (an OR of many words) score exactly as the Whoosh queries
+term expanded to a fixed list of words) and ``FastOr`` (every OR of words) score exactly as the Whoosh queries
 they replace, but read each word's postings once into a ``PreloadedMatcher`` instead of stepping a tree of unions.
 """
 
@@ -13,7 +13,10 @@ from typing import Any
 
 from whoosh import matching
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import ReadTooFar
+from whoosh.scoring import BM25FScorer
+from whoosh.util.numeric import byte_to_length
 
 #: A matched term as Whoosh records it: (field name, the word's bytes).
 MatchedTerm = tuple[str, bytes]
@@ -134,11 +137,12 @@ class Expanded(wq.MultiTerm):
 
 
 class FastOr(wq.Or):
-    """An OR of many words, scored exactly as Whoosh scores an OR (the matching subqueries' scores added up, times
+    """An OR of words, scored exactly as Whoosh scores an OR (the matching subqueries' scores added up, times
     the boost, then the coordination bonus for matching more words), but reading each subquery's matches once.
 
     Whoosh steps a binary tree of unions and, for the bonus, walks every term of the tree for every matching
-    document: seconds for a pasted article even when its words are rare.
+    document: seconds for a pasted article even when its words are rare. Every match is read, so the total comes
+    with the top N (``search._CountingTop``); plain terms are scored without Whoosh's calls per document.
     """
 
     def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
@@ -153,6 +157,8 @@ class FastOr(wq.Or):
             single = m.term()
             if single is None and type(m) is matching.WrappingMatcher:  # a boosted term
                 single = m.child.term()
+            if single is not None and not boolean and _add_bm25_term(m, searcher, single, scores, terms):
+                continue
             is_active, current, score, advance = m.is_active, m.id, m.score, m.next
             while is_active():
                 docnum = current()
@@ -180,6 +186,67 @@ class FastOr(wq.Or):
                     total = (total + (matched - 1) / (termcount - scale) ** 2) * ((termcount - 1) / termcount)
             final.append(total)
         return PreloadedMatcher(ids, final, [terms[d] for d in ids])
+
+
+def _add_bm25_term(
+    m: matching.Matcher,
+    searcher: Any,
+    term: MatchedTerm,
+    scores: dict[int, float],
+    terms: dict[int, list[MatchedTerm]],
+) -> bool:
+    """Add the matches of a (boosted) term scored by BM25F to ``scores`` and ``terms``: Whoosh's arithmetic
+    (``whoosh.scoring.bm25``, times the boost), without its chain of calls for each document. False, and nothing
+    added, for any other matcher."""
+    boost, leaf = (m.boost, m.child) if type(m) is matching.WrappingMatcher else (1.0, m)
+    scorer: Any = getattr(leaf, "scorer", None)
+    if type(scorer) is not BM25FScorer or not searcher.is_atomic():
+        return False
+    lengths = _field_lengths(searcher, term[0])
+    if lengths is None:
+        return False
+    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    get = scores.get
+    for docnum, tf in _postings(leaf):
+        score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[docnum] / avgfl))) * boost
+        old = get(docnum)
+        if old is None:
+            scores[docnum] = score
+            terms[docnum] = [term]
+        else:
+            scores[docnum] = old + score
+            terms[docnum].append(term)
+    return True
+
+
+def _postings(leaf: Any) -> Iterator[tuple[int, float]]:
+    """(document, weight) of a term's postings from the current one on: a block at a time from Whoosh's own
+    posting reader (``W3LeafMatcher`` of the pinned whoosh-reloaded 2.7.5), one by one from another matcher."""
+    if type(leaf) is not W3LeafMatcher:
+        while leaf.is_active():
+            yield leaf.id(), leaf.weight()
+            leaf.next()
+        return
+    while leaf.is_active():
+        leaf.id(), leaf.weight()  # load the block's documents and weights
+        start = leaf._i
+        yield from zip(leaf._ids[start:], leaf._weights[start:], strict=True)
+        leaf._i = leaf._blocklength - 1
+        leaf.next()  # to the next block
+
+
+def _field_lengths(searcher: Any, fieldname: str) -> list[int] | None:
+    """Each document's length in a field, as ``doc_field_length`` gives it, for a searcher on one segment."""
+    cache = searcher.__dict__.setdefault("_newssearch_lengths", {})
+    if fieldname not in cache:
+        perdoc = getattr(searcher.reader(), "_perdoc", None)
+        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc else None
+        cache[fieldname] = None if column is None else [_BYTE_LENGTHS[byte] for byte in column]
+    lengths: list[int] | None = cache[fieldname]
+    return lengths
+
+
+_BYTE_LENGTHS = [byte_to_length(byte) if byte else None for byte in range(256)]
 
 
 class PreloadedMatcher(matching.Matcher):
@@ -213,6 +280,14 @@ class PreloadedMatcher(matching.Matcher):
 
     def is_active(self) -> bool:
         return self._i < len(self._ids)
+
+    def remaining_scores(self) -> Iterator[tuple[int, float]]:
+        """(document, score) from the current document on."""
+        return zip(self._ids[self._i :], self._scores[self._i :], strict=True)
+
+    def remaining_terms(self) -> Iterator[tuple[int, Sequence[MatchedTerm]]]:
+        """(document, its matched terms) from the current document on."""
+        return zip(self._ids[self._i :], self._terms[self._i :], strict=True)
 
     def reset(self) -> None:
         self._i = 0

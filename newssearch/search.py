@@ -5,11 +5,15 @@ Everything here reads a Whoosh searcher; results leave as the plain dataclasses 
 
 from __future__ import annotations
 
+import heapq
 import time
+from collections.abc import Iterator
 from datetime import date, datetime
+from typing import Any
 
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import Collector, TermsCollector, TimeLimit, TimeLimitCollector, TopCollector
 from whoosh.highlight import ContextFragmenter, Highlighter, WholeFragmenter
+from whoosh.matching import NullMatcherClass
 from whoosh.searching import Results, Searcher
 
 from newssearch import query as query_mod
@@ -17,6 +21,7 @@ from newssearch.dates import coerce_bound, to_utc_naive
 from newssearch.documents import to_article
 from newssearch.errors import QueryError
 from newssearch.highlight import SpanFormatter, lead
+from newssearch.matchers import PreloadedMatcher
 from newssearch.models import Hit, SearchResults, Snippet
 from newssearch.store import Store
 
@@ -128,8 +133,13 @@ def _collect(
     if timeout <= 0:
         raise _too_slow()
     by_date = sort != "relevance"
-    # optimize=False: Whoosh's block-quality skipping trips an assertion inside Require (the date filter).
-    collector = searcher.collector(limit=None if by_date else depth, terms=terms, optimize=not filtered)
+    top: Collector
+    if by_date or depth >= searcher.doc_count():
+        top = searcher.collector(limit=None)
+    else:
+        # optimize=False: Whoosh's block-quality skipping trips an assertion inside Require (the date filter).
+        top = _CountingTop(depth, usequality=not filtered)
+    collector = _MatchedTerms(top) if terms else top
     if timeout != float("inf"):
         collector = TimeLimitCollector(collector, timeout, use_alarm=False)
     try:
@@ -154,7 +164,60 @@ def _collect(
 
         results.top_n = sorted(results.top_n, key=key)
         return results, len(results.top_n)
-    return results, _count(searcher, q, deadline)
+    if not isinstance(top, _CountingTop):  # it kept every match
+        return results, len(results.top_n)
+    return results, top.total if top.exact else _count(searcher, q, deadline)
+
+
+class _CountingTop(TopCollector):
+    """Whoosh's top-N collector, which also says whether it saw every match, so that its count is the total.
+
+    It did if every segment's matcher was preloaded (``matchers.FastOr``), which has no blocks to skip, and is
+    not replaced (a later segment's would be dropped when its best score cannot reach the top N). Whoosh's own
+    matchers may skip blocks or drop subtrees that cannot reach the top N: the total is then counted apart.
+    """
+
+    exact = True
+
+    def set_subsearcher(self, subsearcher: Searcher, offset: int) -> None:
+        super().set_subsearcher(subsearcher, offset)
+        preloaded = isinstance(self.matcher, (PreloadedMatcher, NullMatcherClass))
+        self.exact = self.exact and preloaded
+        self.replace = 0 if preloaded else 10  # Whoosh's default
+
+    def matches(self) -> Iterator[int]:
+        """Whoosh's loop over the matches, but a preloaded matcher's top N are taken at once (nothing is yielded:
+        the wrapping collectors have nothing to do for it, see ``_MatchedTerms``)."""
+        matcher = self.matcher
+        if not isinstance(matcher, PreloadedMatcher) or self.final_fn:
+            yield from super().matches()
+            return
+        # The heap of TopCollector._collect: (score, -docnum), the smallest first; ties keep the lower docnum.
+        items, offset = self.items, self.offset
+        matches = [(score, -(offset + docnum)) for docnum, score in matcher.remaining_scores()]
+        self.total += len(matches)
+        top = heapq.nlargest(self.limit, items + matches)
+        heapq.heapify(top)
+        self.items[:] = top
+        if len(top) == self.limit:
+            self.minscore = top[0][0]
+
+
+class _MatchedTerms(TermsCollector):
+    """Whoosh's TermsCollector (the words each match matched, for highlighting), reading a preloaded matcher's
+    words all at once instead of asking each of its term matchers at each document (all its documents are
+    collected: see ``_CountingTop``)."""
+
+    def set_subsearcher(self, subsearcher: Searcher, offset: int) -> None:
+        super().set_subsearcher(subsearcher, offset)
+        matcher = self.child.matcher
+        if isinstance(matcher, PreloadedMatcher):
+            self.termmatchers: list[Any] = []
+            for docnum, terms in matcher.remaining_terms():
+                docnum += offset
+                self.docterms[docnum].extend(terms)
+                for term in terms:
+                    self.termdocs[term].append(docnum)
 
 
 def _count(searcher: Searcher, q: query_mod.Query, deadline: float) -> int:

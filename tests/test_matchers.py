@@ -225,3 +225,12 @@ def test_preloaded_matcher_shows_one_term_matcher_per_matched_term():
         ("content", b"b"),
     ]
     assert faces[1].id() == 5 and faces[1].score() == 0.0
+
+
+def test_fastor_scores_a_word_exactly_as_whoosh_does(searcher):
+    """FastOr computes BM25F scores of plain terms itself (no chain of calls per document): the very same floats."""
+    for word in ["oil", "iraq", "nato"]:
+        for boost in (1.0, 0.3):
+            term = wq.Term("content", word, boost=boost)
+            ours, theirs = scored(searcher, FastOr([term])), scored(searcher, term)
+            assert ours and ours == theirs

@@ -209,3 +209,42 @@ def test_snippets_can_be_skipped(built, index_path):
     assert fast.id == full.id and fast.score == pytest.approx(full.score, rel=1e-12)
     assert fast.snippet.highlights == [] and fast.snippet.text.startswith("Baghdad (Reuters)")
     assert full.snippet.highlights
+
+
+def test_total_is_exact_when_later_segments_cannot_reach_the_top(index_path):
+    """The total comes from the top-N pass: no segment's matches may be skipped, even when none of them could
+    enter the top N (each ``add`` here writes a segment whose stories score lower than the last one's)."""
+    with NewsIndex.create(index_path) as index:
+        for batch in range(3):
+            index.add(
+                [
+                    Article(
+                        id=f"b{batch}-{n}",
+                        headline=f"Story {n}",
+                        body="oil " * (3 - batch) + "word " * (10 - 2 * n + 20 * batch),
+                    )
+                    for n in range(5)
+                ],
+                extract=False,
+            )
+        assert len(index._store.searcher().reader().leaf_readers()) == 3
+        for limit in (1, 3, 20):
+            results = index.search("oil", limit=limit)
+            assert results.total == 15 and results.hits[0].id == "b0-4"
+        assert index.search("oil OR nothing", limit=1).total == 15
+        assert index.search("oil -b0", limit=2).total == 15  # not a plain OR: counted apart
+        assert index.search("oil AND story", limit=2).total == 15
+
+
+def test_scores_after_an_add_are_those_of_a_fresh_index(index_path):
+    """What is kept for a searcher (field lengths, average lengths) is renewed after a commit."""
+    with NewsIndex.create(index_path) as index:
+        index.add([_story(n) for n in range(5)], extract=False)
+        before = index.search("crude OPEC")
+        index.add([_story(n) for n in range(5, 12)], extract=False)
+        after = index.search("crude OPEC")
+        assert after.total == 12 and before.total == 5
+    with NewsIndex.open(index_path) as fresh:
+        again = fresh.search("crude OPEC")
+    assert [(h.id, h.score) for h in after.hits] == [(h.id, h.score) for h in again.hits]
+    assert [h.snippet for h in after.hits] == [h.snippet for h in again.hits]

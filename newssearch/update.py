@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from newssearch.documents import filesig, to_document
@@ -12,12 +19,22 @@ from newssearch.enrich import enrich
 from newssearch.errors import ReadError
 from newssearch.models import Article, FormatCount, IndexReport
 from newssearch.plan import CacheEntry, FileToRead, plan
-from newssearch.readers import read_articles
+from newssearch.readers import FileResult, read_articles
 from newssearch.sanitize import path_text
 from newssearch.store import Store
 
 #: Called as ``progress(done, total, path)`` while files are read; ``done`` and ``total`` count bytes.
 Progress = Callable[[int, int, str], None]
+#: Files are read and enriched in worker processes when there are at least two and this many bytes to read
+#: (fewer are done here: starting workers would cost more than it saves).
+PARALLEL_MIN_BYTES = 2_000_000
+#: Files go to a worker in batches of about this many bytes: one round trip per batch, not per file.
+BATCH_BYTES = 256_000
+#: At most about this many bytes read ahead of the writer, so that results waiting to be written stay small.
+READ_AHEAD_BYTES = 16_000_000
+#: One worker keeps up with the writer (Whoosh's analysis and writing is the larger part); more only compete
+#: with it for the cores (measured on 2 cores: BBC 6.1 s with one worker, 6.6 s with two, 8.8 s with none).
+MAX_WORKERS = 1
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -44,37 +61,25 @@ def update(
     # Ids of articles whose files are read again or gone: they are deleted in this run, so free to reuse.
     leaving = {work.key for work in todo.read} | set(todo.remove)
     claimed: dict[str, str] = {}
+    check = not rebuild and store.searcher().doc_count() > 0  # an empty index holds no id to look up
     total_bytes = todo.bytes_to_read or 1
-    done_bytes = 0
+
+    def file_progress(done: int, key: str) -> None:
+        if progress:
+            progress(done, total_bytes, key)
+
     writer = store.writer()
+    results = _read_all(todo.read, columns, file_progress)
     try:
         for key in todo.remove:
             writer.delete_by_term("path", key)
             report.removed += indexed[key].count
             report.files_removed += 1
-        for work in todo.read:
-
-            def file_progress(done: int, total: int, work: FileToRead = work, base: int = done_bytes) -> None:
-                if progress:
-                    progress(base + max(work.size, 1) * done // max(total, 1), total_bytes, work.key)
-
-            file_progress(0, 1)
-            try:
-                result = read_articles(work.file, work.root, columns, work.format)
-                articles = []
-                for article in result.articles:  # entity extraction is the slow part of reading
-                    articles.append(enrich(article))
-                    file_progress(len(articles), len(result.articles))
-            except ReadError as exc:
-                report.skipped.append((work.key, str(exc)))
+        for work, result in results:
+            if isinstance(result, str):
+                report.skipped.append((work.key, result))
                 continue
-            except (KeyboardInterrupt, MemoryError):
-                raise
-            except Exception as exc:  # a reader bug on odd input: report the file, keep going
-                report.skipped.append((work.key, f"unexpected {type(exc).__name__}: {exc}"))
-                continue
-            finally:
-                done_bytes += work.size
+            articles = result.articles
             report.files_read += 1
             counts = report.formats.setdefault(result.format, FormatCount())
             counts.files += 1
@@ -85,7 +90,7 @@ def update(
                 writer.delete_by_term("path", work.key)
             sig = filesig(work.key, result.size, result.digest)
             for article in articles:
-                article = _claim_id(store, article, work.key, claimed, leaving, report, check=not rebuild)
+                article = _claim_id(store, article, work.key, claimed, leaving, report, check=check)
                 writer.add_document(**to_document(article, sig))
             # A file that changed while it was read is hashed again next time.
             new_cache[work.key] = (
@@ -98,6 +103,7 @@ def update(
             where = ", ".join(path_text(root) for root in roots)
             raise ReadError(f"no article file could be read in {where}: the index is as it was")
     except BaseException as exc:
+        results.close()  # stops the workers, if any
         raise store.cancel(writer, exc) from None
     store.commit(writer, rebuild=rebuild)
     if not rebuild:
@@ -138,3 +144,120 @@ def _claim_id(
         report.notes.append((key, f"id {wanted!r} is already used by {where}: indexed as {candidate!r}"))
     claimed[candidate] = key
     return dataclasses.replace(article, id=candidate, path=key)
+
+
+def _read(
+    work: FileToRead, columns: list[str] | None, progress: Callable[[int, int], None] | None = None
+) -> FileResult | str:
+    """The file read, its articles enriched; or why it was skipped."""
+    try:
+        result = read_articles(work.file, work.root, columns, work.format)
+        articles = []
+        for article in result.articles:  # entity extraction is the slow part of reading
+            articles.append(enrich(article))
+            if progress:
+                progress(len(articles), len(result.articles))
+    except ReadError as exc:
+        return str(exc)
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:  # a reader bug on odd input: report the file, keep going
+        return f"unexpected {type(exc).__name__}: {exc}"
+    return dataclasses.replace(result, articles=articles)
+
+
+def _workers(works: list[FileToRead]) -> int:
+    """How many worker processes read and enrich ``works`` (0: this process does)."""
+    if len(works) < 2 or sum(w.size for w in works) < PARALLEL_MIN_BYTES or sys.platform != "linux":
+        return 0
+    return MAX_WORKERS if (os.cpu_count() or 1) > 1 else 0
+
+
+def _read_all(
+    works: list[FileToRead], columns: list[str] | None, progress: Callable[[int, str], None]
+) -> Generator[tuple[FileToRead, FileResult | str], None, None]:
+    """Each file with what reading it gave, in order; ``progress(bytes done, key)`` as it goes."""
+    done = 0
+    workers = _workers(works)
+    if not workers:
+        for work in works:
+
+            def file_progress(n: int, total: int, work: FileToRead = work, base: int = done) -> None:
+                progress(base + max(work.size, 1) * n // max(total, 1), work.key)
+
+            file_progress(0, 1)
+            yield work, _read(work, columns, file_progress)
+            done += work.size
+        return
+    with contextlib.closing(_read_in_workers(works, columns, workers)) as results:
+        for work, result in results:
+            done += work.size
+            progress(done, work.key)
+            yield work, result
+
+
+def _read_in_workers(
+    works: list[FileToRead], columns: list[str] | None, workers: int
+) -> Generator[tuple[FileToRead, FileResult | str], None, None]:
+    """``_read`` of each file in forked worker processes, a bounded number ahead; the results in file order.
+    The workers are stopped when the generator is closed (an interrupt or an error of the writer)."""
+    for stream in (sys.stdout, sys.stderr):  # a child must not write out a copy of what is buffered
+        with contextlib.suppress(Exception):
+            stream.flush()
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+    )
+    finished = False
+    try:
+        queue: deque[tuple[list[FileToRead], Future[list[FileResult | str]]]] = deque()
+        ahead = 0
+        for batch in [*_batches(works), None]:
+            while queue and (batch is None or ahead + sum(w.size for w in batch) > READ_AHEAD_BYTES):
+                done, future = queue.popleft()
+                ahead -= sum(w.size for w in done)
+                yield from zip(done, future.result(), strict=True)
+            if batch is not None:
+                queue.append((batch, pool.submit(_read_batch, batch, columns)))
+                ahead += sum(w.size for w in batch)
+        finished = True
+    except BrokenProcessPool:  # a worker was killed (out of memory, say)
+        raise ReadError(
+            "a worker process reading the files stopped unexpectedly: nothing was written"
+        ) from None
+    finally:
+        if not finished:  # stop at once: no public way before Python 3.14
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                with contextlib.suppress(Exception):
+                    process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _batches(works: list[FileToRead]) -> Iterator[list[FileToRead]]:
+    """The files in batches of about ``BATCH_BYTES``, in order."""
+    batch: list[FileToRead] = []
+    size = 0
+    for work in works:
+        batch.append(work)
+        size += work.size
+        if size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _read_batch(works: list[FileToRead], columns: list[str] | None) -> list[FileResult | str]:
+    return [_read(work, columns) for work in works]
+
+
+def _worker_start(parent: int) -> None:
+    """In a worker: Ctrl-C (sent to the whole process group) is the parent's to handle; die with the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(Exception):  # PR_SET_PDEATHSIG: killed when the parent dies, even by SIGKILL
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before that was set
+        os._exit(1)

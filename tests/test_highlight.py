@@ -1,8 +1,17 @@
 """Snippets as data: fragments to text plus highlight spans, and the lead when nothing in the body matched."""
 
+import random
 from dataclasses import dataclass, field
 
-from newssearch.highlight import ELLIPSIS, SpanFormatter, lead
+from newssearch.highlight import (
+    ELLIPSIS,
+    SpanFormatter,
+    Tokens,
+    context_fragments,
+    lead,
+    top_fragments,
+    whole_fragment,
+)
 from newssearch.models import Snippet
 
 TEXT = "Iraq's parliament voted on Sunday to expel US troops, and NATO paused its   training mission in Iraq."
@@ -67,3 +76,62 @@ def test_lead_is_the_opening_cut_at_a_word():
         long.text == "word word word word word word "[:29].rstrip() + f" {ELLIPSIS}" and long.highlights == []
     )
     assert len(long.text) <= 32
+
+
+def _whoosh_fragments(text, matched, maxchars, surround, charlimit, whole=False):
+    from whoosh.analysis import RegexTokenizer
+    from whoosh.highlight import ContextFragmenter, Highlighter, WholeFragmenter, set_matched_filter
+
+    tokens = RegexTokenizer()(text, positions=True, chars=True, mode="index", removestops=False)
+    tokens = Highlighter._merge_matched_tokens(set_matched_filter(tokens, matched))
+    if whole:
+        return list(WholeFragmenter(charlimit=charlimit).fragment_tokens(text, tokens))
+    return list(ContextFragmenter(maxchars, surround, charlimit).fragment_tokens(text, tokens))
+
+
+def _ours(text, matched):
+    from whoosh.analysis.tokenizers import default_pattern
+
+    spans = list(default_pattern.finditer(text))
+    words = [m.group() for m in spans]
+    return Tokens(spans, words, {w: w for w in words if w in matched})
+
+
+def _shape(fragments):
+    return [
+        (f.startchar, f.endchar, [(m.startchar, m.endchar, m.text) for m in f.matches]) for f in fragments
+    ]
+
+
+def test_fragments_are_whoosh_context_and_whole_fragmenters_own():
+    """Our fragmenters skip the words between fragments: the fragments, their scores and their order must be the
+    ones Whoosh's ContextFragmenter (and WholeFragmenter, top_fragments) make, on texts built to reach its edges
+    (words longer than a fragment, matches close together, the character limit cutting a fragment)."""
+    from whoosh.highlight import FIRST, BasicFragmentScorer
+    from whoosh.highlight import top_fragments as whoosh_top
+
+    rng = random.Random(7)
+    vocab = ["oil", "Oil", "prices", "a", "U.S.", "x" * 40, "y" * 130, "z" * 300, "opec", "rose", "3.5", "**"]
+    checked = 0
+    for _ in range(400):
+        text = "".join(
+            rng.choice(vocab) + rng.choice([" ", "  ", ", ", ".\n", " - "]) for _ in range(rng.randint(0, 60))
+        )
+        matched = set(rng.sample(vocab, rng.randint(0, 4)))
+        maxchars, surround = rng.choice([20, 50, 220]), rng.choice([0, 5, 60])
+        charlimit = rng.choice([None, 80, 400, 2**15])
+        tokens = _ours(text, matched)
+        expected = _whoosh_fragments(text, matched, maxchars, surround, charlimit)
+        got = context_fragments(text, tokens, maxchars, surround, charlimit)
+        if not tokens.matched:
+            assert not any(f.matches for f in expected) and got == []
+            continue
+        assert _shape(got) == _shape(expected), (text, matched, maxchars, surround, charlimit)
+        for top in (1, 2, 3):
+            assert _shape(top_fragments(got, top)) == _shape(
+                whoosh_top(expected, top, BasicFragmentScorer(), FIRST)
+            )
+        whole = _whoosh_fragments(text, matched, maxchars, surround, charlimit, whole=True)
+        assert _shape(whole_fragment(text, tokens, charlimit)) == _shape(whole)
+        checked += 1
+    assert checked > 200

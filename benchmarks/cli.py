@@ -24,7 +24,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _build(cfg, corpus: Corpus, folder: Path) -> tuple[Path, Path, int]:
+def _build(corpus: Corpus, folder: Path) -> tuple[Path, Path, int]:
     import sqlite_utils
 
     from newssearch import NewsIndex
@@ -56,7 +56,7 @@ def cli_speed(cfg, corpus: Corpus, queries: list[str]) -> dict:
     folder = cfg.workdir / "cli"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    index, db, docs = _build(cfg, corpus, folder)
+    index, db, docs = _build(corpus, folder)
     commands = {
         "newssearch": lambda q: [str(ours), "query", q, "--index", str(index), "--limit", "10"],
         "sqlite-utils": lambda q: [str(tool), "search", str(db), "docs", q, "--limit", "10", "--quote"],

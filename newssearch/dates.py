@@ -43,10 +43,11 @@ def parse_bound(text: str, *, end: bool = False) -> datetime:
     Raises ValueError with a readable message.
     """
     value = text.strip()
-    # start: the first moment of the period; following: (year, month, day) of the next period's first day
+    # start: the first moment of the period; following: (year, month, day) of the next period's first day, or
+    # None for a day (the next day is a day later)
     if _YEAR.match(value):
         start = datetime(int(value), 1, 1, tzinfo=timezone.utc)
-        following = (start.year + 1, 1, 1)
+        following: tuple[int, int, int] | None = (start.year + 1, 1, 1)
     elif _YEAR_MONTH.match(value):
         year, month = (int(p) for p in value.split("-"))
         if not 1 <= month <= 12:
@@ -58,7 +59,7 @@ def parse_bound(text: str, *, end: bool = False) -> datetime:
             start = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=timezone.utc)
         except ValueError:
             raise ValueError(f"not a valid date: {text!r}") from None
-        following = (0, 0, 0)  # the next day: below
+        following = None
     else:
         parsed = parse_date(value)
         if parsed is None:
@@ -67,9 +68,7 @@ def parse_bound(text: str, *, end: bool = False) -> datetime:
     if not end:
         return start
     try:
-        nxt = (
-            start + timedelta(days=1) if following == (0, 0, 0) else datetime(*following, tzinfo=timezone.utc)
-        )
+        nxt = datetime(*following, tzinfo=timezone.utc) if following else start + timedelta(days=1)
         return nxt - timedelta(microseconds=1)
     except (OverflowError, ValueError):  # the end of year 9999
         return datetime.max.replace(tzinfo=timezone.utc)

@@ -69,3 +69,37 @@ def sample_searcher(folder: Path) -> Iterator:
         ix.update([folder / "corpus"])
     with whoosh_index.open_dir(str(folder / "index"), indexname="MAIN").searcher() as searcher:
         yield searcher
+
+
+def run_query(searcher, text: str, **kwargs):
+    """``prepare`` then search, as the search module does: (prepared, top 10 results with matched terms)."""
+    from newssearch.query import prepare
+
+    prepared = prepare(searcher.schema, text, searcher.reader(), **kwargs)
+    return prepared, searcher.search(prepared.query, limit=10, terms=True)
+
+
+def found(results) -> set[str]:
+    """File names (or ids within a file) of the hits."""
+    return {hit["id"].rsplit("/", 1)[-1] for hit in results}
+
+
+def refused(searcher, text: str, **kwargs) -> str:
+    """The one-line QueryError ``prepare`` raises for ``text``."""
+    from newssearch.errors import QueryError
+    from newssearch.query import prepare
+
+    with pytest.raises(QueryError) as info:
+        prepare(searcher.schema, text, searcher.reader(), **kwargs)
+    message = str(info.value)
+    assert message and "\n" not in message
+    return message
+
+
+def invoke(*args):
+    """The CLI run in-process (typer's CliRunner), every argument as text."""
+    from typer.testing import CliRunner
+
+    from newssearch.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])

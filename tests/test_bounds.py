@@ -7,12 +7,13 @@ import pytest
 from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from newssearch import QueryError, bounds
+from newssearch import bounds
 from newssearch import query as query_mod
 from newssearch.matchers import Expanded, FastOr
 from newssearch.query import make_parser, parse, prepare
 
-from .helpers import SEED, sample_searcher
+from .helpers import SEED, found, refused, sample_searcher
+from .helpers import run_query as run
 
 SEED_NAME = SEED.name
 
@@ -23,26 +24,8 @@ def searcher(tmp_path_factory):
         yield s
 
 
-def run(searcher, text, **kwargs):
-    """prepare + search, as the search module does: (prepared, results)."""
-    prepared = prepare(searcher.schema, text, searcher.reader(), **kwargs)
-    return prepared, searcher.search(prepared.query, limit=10, terms=True)
-
-
-def found(results) -> set[str]:
-    return {hit["id"].rsplit("/", 1)[-1] for hit in results}
-
-
 def expanded(q) -> list[Expanded]:
     return [leaf for leaf in q.leaves() if isinstance(leaf, Expanded)]
-
-
-def refused(searcher, text, **kwargs) -> str:
-    with pytest.raises(QueryError) as info:
-        prepare(searcher.schema, text, searcher.reader(), **kwargs)
-    message = str(info.value)
-    assert message and "\n" not in message
-    return message
 
 
 # --- wildcards and prefixes -------------------------------------------------------------------------------------

@@ -6,21 +6,15 @@ import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
 
 from newssearch import NewsIndex
 from newssearch import cli as cli_module
-from newssearch.cli import app
 
 from .helpers import DATA, SEED
+from .helpers import invoke as run
 
-runner = CliRunner()
 SEED_ID = f"corpus/{SEED.name}"
 ESC = "\x1b"
-
-
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture

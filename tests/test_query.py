@@ -17,7 +17,8 @@ from newssearch.matchers import FastOr, SafeAndNot, SafeRequire
 from newssearch.query import date_range, make_parser, parse, plain_words, prepare, require, stop_words_only
 from newssearch.schema import DEFAULT_FIELDS, FIELD_BOOSTS, build_schema
 
-from .helpers import SEED, sample_searcher
+from .helpers import SEED, found, refused, sample_searcher
+from .helpers import run_query as run
 
 PARSER = make_parser(build_schema())
 SEED_NAME = SEED.name
@@ -27,25 +28,6 @@ SEED_NAME = SEED.name
 def searcher(tmp_path_factory):
     with sample_searcher(tmp_path_factory.mktemp("query")) as s:
         yield s
-
-
-def found(results) -> set[str]:
-    """File names (or ids within a file) of the hits."""
-    return {hit["id"].rsplit("/", 1)[-1] for hit in results}
-
-
-def run(searcher, text, **kwargs):
-    """prepare + search, as the search module does: (prepared, results)."""
-    prepared = prepare(searcher.schema, text, searcher.reader(), **kwargs)
-    return prepared, searcher.search(prepared.query, limit=10, terms=True)
-
-
-def refused(searcher, text, **kwargs) -> str:
-    with pytest.raises(QueryError) as info:
-        prepare(searcher.schema, text, searcher.reader(), **kwargs)
-    message = str(info.value)
-    assert message and "\n" not in message
-    return message
 
 
 def every_field(q, cls, **attributes) -> None:

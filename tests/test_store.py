@@ -5,7 +5,6 @@ import json
 import time
 
 import pytest
-from typer.testing import CliRunner
 
 from newssearch import (
     Article,
@@ -16,17 +15,12 @@ from newssearch import (
     IndexNotFoundError,
     NewsIndex,
 )
-from newssearch.cli import HINTS, app
+from newssearch.cli import HINTS
 from newssearch.errors import IndexUnfinishedError, NotAnIndexError
 from newssearch.index import META_FILE
 
 from .helpers import edit, scores
-
-runner = CliRunner()
-
-
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
+from .helpers import invoke as run
 
 
 @pytest.fixture

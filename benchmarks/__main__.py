@@ -14,11 +14,12 @@ from pathlib import Path
 from benchmarks import DEFAULT_CORPORA, HERE
 from benchmarks.cli import cli_speed
 from benchmarks.corpora import Corpus
+from benchmarks.incremental import incremental
 from benchmarks.report import machine, render
 from benchmarks.runner import Config, entity_quality, growth, latency_queries, relevance, speed
 from benchmarks.systems import PEERS, available
 
-PARTS = ("speed", "relevance", "growth", "entities", "cli")
+PARTS = ("speed", "relevance", "growth", "entities", "cli", "incremental")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> dict:
             results["growth"] = growth(cfg, (results.get("speed") or [None])[0])
         if "cli" in parts:
             results["cli"] = cli_speed(cfg, reuters, latency_queries(cfg, 20 if cfg.quick else 60))
+        if "incremental" in parts and "newssearch" in systems:
+            results["incremental"] = incremental(cfg, rounds=3 if cfg.quick else 5)
         if "entities" in parts and {"newssearch", "newssearch-add"} & set(systems):
             results["entities"] = entity_quality(cfg)
     finally:

@@ -314,6 +314,19 @@ def cli_section(cli: dict) -> list[str]:
     ]
 
 
+def incremental_section(inc: dict) -> list[str]:
+    if "skipped" in inc:
+        return [f"Not run: {inc['skipped']}.", ""]
+    rounds = ", ".join(f"{t:.2f}" for t in inc["rounds_s"])
+    return [
+        f"`newssearch index` on a copy of BBC ({inc['files']:,} files), wall time per process: full build "
+        f"{inc['full_s']:.2f} s; after {inc['changed']} files (1%) changed, median {inc['median_s']:.2f} s "
+        f"(**{inc['median_s'] / inc['full_s']:.0%}** of the full build; rounds: {rounds}); "
+        f"nothing changed {inc['unchanged_s']:.2f} s.",
+        "",
+    ]
+
+
 def render(results: dict) -> str:
     m = results["machine"]
     lines = [
@@ -348,6 +361,8 @@ def render(results: dict) -> str:
         lines += ["## Growth", "", *growth_section(results["growth"])]
     if results.get("cli"):
         lines += ["## CLI, as a whole process", "", *cli_section(results["cli"])]
+    if results.get("incremental"):
+        lines += ["## Incremental re-indexing", "", *incremental_section(results["incremental"])]
     if results.get("entities"):
         lines += ["## Entity extraction (newssearch vs Reuters-21578 labels)", ""]
         lines += entity_section(results["entities"])

@@ -15,6 +15,7 @@ from whoosh import matching
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import ReadTooFar
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
@@ -154,9 +155,7 @@ class FastOr(wq.Or):
         scores: dict[int, float] = {}
         terms: dict[int, list[MatchedTerm]] = {}
         for m in subms:
-            single = m.term()
-            if single is None and type(m) is matching.WrappingMatcher:  # a boosted term
-                single = m.child.term()
+            single = _term_of(m)
             if single is not None and not boolean and _add_bm25_term(m, searcher, single, scores, terms):
                 continue
             is_active, current, score, advance = m.is_active, m.id, m.score, m.next
@@ -188,6 +187,15 @@ class FastOr(wq.Or):
         return PreloadedMatcher(ids, final, [terms[d] for d in ids])
 
 
+def _term_of(m: matching.Matcher) -> MatchedTerm | None:
+    """The term of a term matcher, boosted (WrappingMatcher) or not, in a segment with deletions (FilterMatcher)
+    or not; None for any other matcher."""
+    while type(m) in (matching.WrappingMatcher, FilterMatcher):
+        m = m.child
+    term: MatchedTerm | None = m.term()
+    return term
+
+
 def _add_bm25_term(
     m: matching.Matcher,
     searcher: Any,
@@ -199,6 +207,11 @@ def _add_bm25_term(
     (``whoosh.scoring.bm25``, times the boost), without its chain of calls for each document. False, and nothing
     added, for any other matcher."""
     boost, leaf = (m.boost, m.child) if type(m) is matching.WrappingMatcher else (1.0, m)
+    deleted: frozenset[int] | set[int] = frozenset()
+    if type(leaf) is FilterMatcher:  # a segment's deleted documents, left out (SegmentReader.postings)
+        if not leaf._exclude or leaf.boost != 1.0:
+            return False
+        deleted, leaf = leaf._ids, leaf.child
     scorer: Any = getattr(leaf, "scorer", None)
     if type(scorer) is not BM25FScorer or not searcher.is_atomic():
         return False
@@ -208,6 +221,8 @@ def _add_bm25_term(
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     get = scores.get
     for docnum, tf in _postings(leaf):
+        if deleted and docnum in deleted:
+            continue
         score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[docnum] / avgfl))) * boost
         old = get(docnum)
         if old is None:

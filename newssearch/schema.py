@@ -11,6 +11,9 @@ The body is stored, not indexed on its own (``content`` holds its words). The ex
 
 from __future__ import annotations
 
+from math import log
+from typing import Any
+
 from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
@@ -84,25 +87,54 @@ def _stored_lengths_average(searcher: Searcher, fieldname: str) -> float:
         total, count = 0, 0
         for reader, _ in searcher.reader().leaf_readers():
             perdoc = getattr(reader, "_perdoc", None)
+            count += reader.doc_count()
             column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc else None
-            if column is None:
+            if column is None:  # no article of this segment has the field
                 continue
-            lengths = list(column)
-            for docnum, byte in enumerate(lengths):
+            for docnum, byte in enumerate(column):
                 if byte and not reader.is_deleted(docnum):
                     total += byte_to_length(byte)
-            count += reader.doc_count()
         cache[fieldname] = total / count if count else 0.0
     return cache[fieldname]
 
 
-class StableBM25F(BM25F):
-    """Whoosh's BM25F with the average field length taken from the stored per-article lengths.
+def _deleted_frequency(searcher: Searcher, fieldname: str, text: Any) -> int:
+    """How many deleted (not yet merged away) documents hold a term: skips from one deleted document to the
+    next in the term's postings, so it reads only the blocks that hold them."""
+    count = 0
+    for reader, _ in searcher.reader().leaf_readers():
+        deleted = sorted(reader.deleted_docs_set) if reader.has_deletions() else None  # a SegmentReader
+        if not deleted:
+            continue
+        btext = reader._text_to_bytes(fieldname, text)
+        if (fieldname, btext) not in reader:
+            continue
+        postings = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)  # deletions kept
+        for docnum in deleted:
+            if not postings.is_active():
+                break
+            if postings.id() < docnum:
+                postings.skip_to(docnum)
+            if postings.is_active() and postings.id() == docnum:
+                count += 1
+    return count
 
-    Whoosh keeps a segment's total field length exactly when it writes the segment, but as the sum of the rounded
-    per-article lengths when segments are merged; the average, and so every score, would then depend on the
-    history of updates. Computed from the stored lengths, it depends only on the articles in the index.
+
+class StableBM25F(BM25F):
+    """Whoosh's BM25F with statistics taken over the live articles only, so that every score depends on the
+    articles in the index and not on the history of updates that put them there.
+
+    - The average field length comes from the stored per-article lengths: Whoosh keeps a segment's total exactly
+      when it writes the segment, but as the sum of the rounded per-article lengths when segments are merged.
+    - The idf leaves out deleted articles that a segment still holds until it is merged; Whoosh counts them.
     """
+
+    def idf(self, searcher: Searcher, fieldname: str, text: Any) -> float:
+        parent = searcher.get_parent()
+        n = parent.doc_frequency(fieldname, text)
+        if parent.doc_count() != parent.doc_count_all():
+            n -= _deleted_frequency(parent, fieldname, text)
+        return log(parent.doc_count() / (n + 1)) + 1
 
     def scorer(self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1) -> BaseScorer:
         scorer = super().scorer(searcher, fieldname, text, qf=qf)

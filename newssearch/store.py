@@ -2,8 +2,9 @@
 
 An index is a Whoosh index directory plus ``newssearch.json`` (schema version, and whether the first build
 finished). Every write happens in one Whoosh writer and becomes visible in one commit, so an interrupted or failed
-run leaves the index as it was. Segments holding deleted documents are merged away at each commit, so that scores
-depend on the articles in the index, not on the history of updates that put them there.
+run leaves the index as it was. A segment is merged away once a quarter of it is deleted; until then scores leave
+its deleted documents out (``schema.StableBM25F``), so they depend on the articles in the index, not on the history
+of updates that put them there.
 """
 
 from __future__ import annotations
@@ -99,12 +100,19 @@ def lock_timeout() -> float:
         return WRITE_LOCK_TIMEOUT
 
 
-def _merge_deletions(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-    """Merge policy: rewrite every segment that holds deleted documents (so no statistic counts them), then
-    Whoosh's usual merging of small segments."""
+#: A segment is rewritten without its deleted documents once they make up this share of it (Lucene's
+#: TieredMergePolicy allows a third). Below it they only cost space: scores leave them out (StableBM25F).
+MERGE_DELETED_SHARE = 0.25
+
+
+def _merge_policy(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """Merge policy: rewrite each segment whose deleted documents reach ``MERGE_DELETED_SHARE`` of it, then
+    Whoosh's usual merging of small segments. A small change to a large index so writes only a small segment."""
     kept = []
     for segment in segments:
-        if segment.has_deletions():
+        if segment.deleted_count() == segment.doc_count_all():
+            continue  # nothing live: dropped
+        if segment.deleted_count() >= MERGE_DELETED_SHARE * segment.doc_count_all():
             reader = SegmentReader(writer.storage, writer.schema, segment)
             writer.add_reader(reader)
             reader.close()
@@ -255,14 +263,25 @@ class Store:
 
     def indexed_files(self) -> dict[str, FileRecord]:
         """Each indexed file, as recorded when it was read, with its number of live articles."""
-        reader = self.searcher().reader()
-        files = {}
+        counts: dict[bytes, int] = {}
         with self.guard():
-            for term in reader.lexicon("filesig"):
-                live = sum(1 for _ in reader.postings("filesig", term).all_ids())  # deleted ones are skipped
-                if live:
-                    key, size, digest = parse_filesig(term.decode("utf-8"))
-                    files[key] = FileRecord(size, digest, live)
+            for reader, _ in self.searcher().reader().leaf_readers():
+                # The files of the segment's deleted articles (their stored path is the file's key): only their
+                # terms may count deleted articles, so only theirs are counted one posting at a time.
+                deleted = [d for d in range(reader.doc_count_all()) if reader.is_deleted(d)]
+                changed = {reader.stored_fields(d).get("path") for d in deleted}
+                for term, info in reader.iter_field("filesig"):
+                    live = info.doc_frequency()
+                    if changed and (None in changed or parse_filesig(term.decode("utf-8"))[0] in changed):
+                        live = sum(
+                            1 for _ in reader.postings("filesig", term).all_ids()
+                        )  # skips deleted ones
+                    counts[term] = counts.get(term, 0) + live
+        files = {}
+        for term, live in counts.items():
+            if live:
+                key, size, digest = parse_filesig(term.decode("utf-8"))
+                files[key] = FileRecord(size, digest, live)
         return files
 
     def id_owner(self, article_id: str) -> tuple[bool, str | None]:
@@ -309,7 +328,7 @@ class Store:
         """Commit, or cancel on any failure. An interrupt says whether the commit had reached the disk."""
         generation = self.generation()
         try:
-            writer.commit(mergetype=CLEAR if rebuild else _merge_deletions)
+            writer.commit(mergetype=CLEAR if rebuild else _merge_policy)
             if not self._complete:
                 self._write_meta(complete=True)
         except KeyboardInterrupt:

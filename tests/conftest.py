@@ -1,5 +1,6 @@
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,11 @@ from .helpers import DATA, SEED
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+# The extractor's tables are cached on disk (newssearch.extract.cache): the tests keep theirs out of the user's cache,
+# in one folder shared by every test and CLI subprocess so that each builds them at most once.
+os.environ.setdefault("NEWSSEARCH_CACHE", os.path.join(tempfile.gettempdir(), "newssearch-test-cache"))
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from newssearch import NewsIndex
 from newssearch.models import Article
 from newssearch.readers import read_articles
 
@@ -419,3 +420,18 @@ def test_the_cli_benchmark_times_both_commands_over_the_same_stories(mini, tmp_p
     for name in ("newssearch", "sqlite-utils"):
         timing = result["systems"][name]
         assert timing["failures"] == 0 and 0 < timing["median_s"] <= timing["p95_s"]
+
+
+def test_the_incremental_benchmark_reindexes_changed_files_and_reports_the_share(mini, tmp_path):
+    from benchmarks.incremental import incremental
+    from benchmarks.report import incremental_section
+    from benchmarks.runner import Config
+
+    cfg = Config(corpora=mini, workdir=tmp_path / "work", log=False)
+    result = incremental(cfg, rounds=2)
+    assert (result["files"], result["changed"], len(result["rounds_s"])) == (2, 1, 2)
+    assert all(t > 0 for t in [result["full_s"], result["unchanged_s"], *result["rounds_s"]])
+    with NewsIndex.open(tmp_path / "work" / "incremental" / "index") as index:
+        assert index.search("Updated round").total == 2  # each round changed a file, and both were re-read
+    line = incremental_section(result)[0]
+    assert f"{result['median_s'] / result['full_s']:.0%}" in line and "2 files" in line

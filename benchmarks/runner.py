@@ -182,6 +182,30 @@ def time_queries(systems: dict[str, System], queries: list[str], reps: int, k: i
     return out
 
 
+def time_match_sets(systems: dict[str, System], queries: list[str], docs: int) -> dict:
+    """Every matching id (and date) per query, for the systems with such a path: p50/p95 ms over all queries,
+    and over the queries matching at least 5% of the ``docs`` stories (the whole-result-set work of analysis)."""
+    keyed = {key: s for key, s in systems.items() if s.match_all(queries[0]) is not None} if queries else {}
+    times: dict[str, list[tuple[float, int]]] = {key: [] for key in keyed}
+    for n, text in enumerate(queries):
+        for key in rotated(list(keyed), n):
+            start = time.perf_counter()
+            found = keyed[key].match_all(text) or 0
+            times[key].append(((time.perf_counter() - start) * 1000, found))
+    out = {}
+    for key, values in times.items():
+        big = [ms for ms, found in values if found >= 0.05 * docs]
+        out[key] = {
+            "p50_ms": metrics.percentile([ms for ms, _ in values], 50),
+            "p95_ms": metrics.percentile([ms for ms, _ in values], 95),
+            "big_queries": len(big),
+            "big_p50_ms": metrics.percentile(big, 50) if big else None,
+            "big_max_ms": max(big) if big else None,
+            "mean_matches": sum(found for _, found in values) / len(values) if values else 0,
+        }
+    return out
+
+
 def latency_queries(cfg: Config, limit: int | None = None) -> list[str]:
     """Reuters topic names, then held-out AG News titles: the same text for every system."""
     topics = list(corpora.topic_names(cfg.corpora).values())[: cfg.latency_topics]
@@ -199,11 +223,19 @@ def speed(cfg: Config, corpus: Corpus, turn: int) -> dict:
     systems = open_systems(paths, builds)
     try:
         latency = time_queries(systems, queries, cfg.latency_reps)
+        docs = max((b.get("docs") or 0 for b in builds.values()), default=0)
+        match_sets = time_match_sets(systems, queries, docs)
     finally:
         for system in systems.values():
             system.close()
     cfg.say(f"  timed {len(queries)} queries x {cfg.latency_reps} on {len(systems)} systems")
-    return {"corpus": corpus.label, "builds": builds, "latency": latency, "queries": len(queries)}
+    return {
+        "corpus": corpus.label,
+        "builds": builds,
+        "latency": latency,
+        "match_sets": match_sets,
+        "queries": len(queries),
+    }
 
 
 def relevance_systems(cfg: Config, name: str) -> list[str]:

@@ -61,6 +61,11 @@ class System:
     def search(self, text: str, k: int = 10, snippets: bool = False) -> list[Result]:
         raise NotImplementedError
 
+    def match_all(self, text: str) -> int | None:
+        """How many documents match (each one's id read, and its date where the system keeps one); None if the
+        adapter has no such path."""
+        return None
+
     def size(self) -> int:
         assert self.path is not None
         return dir_size(self.path)
@@ -123,6 +128,10 @@ class NewsSearch(System):
             return []
         return [Result(h.id, h.score, h.snippet.text if snippets else None) for h in found.hits]
 
+    def match_all(self, text: str) -> int | None:
+        words = query_words(text)
+        return len(self.ix.matches(" ".join(words), syntax=False)) if words else 0
+
     def close(self) -> None:
         if self.ix is not None:
             self.ix.close()
@@ -174,6 +183,14 @@ class SqliteFts5(System):
         assert self.con is not None
         rows = self.con.execute(sql, (match, k)).fetchall()
         return [Result(row[0], -row[1], row[2] if snippets else None) for row in rows]
+
+    def match_all(self, text: str) -> int | None:
+        words = query_words(text)
+        if not words:
+            return 0
+        assert self.con is not None
+        match = " OR ".join(f'"{w}"' for w in words)
+        return len(self.con.execute("SELECT id FROM docs WHERE docs MATCH ?", (match,)).fetchall())
 
     def close(self) -> None:
         if self.con is not None:

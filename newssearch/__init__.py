@@ -17,6 +17,7 @@ _EXPORTS = {
     "Entities": "newssearch.models",
     "Hit": "newssearch.models",
     "IndexReport": "newssearch.models",
+    "Matches": "newssearch.models",
     "SearchResults": "newssearch.models",
     "Snippet": "newssearch.models",
     "IndexBusyError": "newssearch.errors",
@@ -40,6 +41,7 @@ __all__ = [
     "IndexInterrupted",
     "IndexNotFoundError",
     "IndexReport",
+    "Matches",
     "NewsIndex",
     "NewsSearchError",
     "QueryError",
@@ -60,7 +62,16 @@ if TYPE_CHECKING:
         ReadError,
     )
     from newssearch.index import NewsIndex
-    from newssearch.models import Article, CheckReport, Entities, Hit, IndexReport, SearchResults, Snippet
+    from newssearch.models import (
+        Article,
+        CheckReport,
+        Entities,
+        Hit,
+        IndexReport,
+        Matches,
+        SearchResults,
+        Snippet,
+    )
 
 
 def __getattr__(name: str) -> object:

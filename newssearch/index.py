@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from newssearch.documents import to_article, to_document
 from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted
-from newssearch.models import Article, CheckReport, IndexReport, SearchResults
+from newssearch.models import Article, CheckReport, IndexReport, Matches, SearchResults
 from newssearch.sanitize import clean_article
-from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, search
+from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, matches, search
 from newssearch.store import FILES_CACHE, META_FILE, WRITE_LOCK_TIMEOUT, Store, index_state
 
 if TYPE_CHECKING:
@@ -225,3 +225,16 @@ class NewsIndex:
             snippets=snippets,
             timeout=timeout,
         )
+
+    def matches(
+        self,
+        text: str,
+        since: datetime | date | str | None = None,
+        until: datetime | date | str | None = None,
+        *,
+        syntax: bool = True,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> Matches:
+        """Every article the query matches (with ``since``/``until`` as in ``search``), as ids and dates in index
+        order, unranked: the fast path for work over a whole result set. ``len(...)`` is the exact count."""
+        return matches(self._store, text, since, until, syntax=syntax, timeout=timeout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -159,6 +160,36 @@ class SearchResults:
             "limit": self.limit,
             "notes": list(self.notes),
             "hits": [hit.to_dict() for hit in self.hits],
+        }
+
+
+@dataclass
+class Matches:
+    """Every article a query matches, in index order, without ranking: the ids and dates the analysis of a whole
+    result set needs (timelines, counts by source, export). ``dates[i]`` is the date of ``ids[i]``, or None."""
+
+    query: str
+    ids: list[str] = field(default_factory=list)
+    dates: list[datetime | None] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[tuple[str, datetime | None]]:
+        return zip(self.ids, self.dates, strict=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (dates as ISO 8601 text)."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "notes": list(self.notes),
+            "matches": [{"id": i, "date": d.isoformat() if d else None} for i, d in self],
         }
 
 

@@ -24,7 +24,7 @@ from whoosh.support.charset import accent_map
 from whoosh.util.numeric import byte_to_length
 
 #: Bump when the schema or the meaning of a field changes: older indexes must then be rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Query-time weights of the fields searched by default (chosen on the benchmarks' judged collections).
 FIELD_BOOSTS = {"content": 1.0, "headline": 0.3, "person_text": 0.3, "org_text": 0.3, "place_text": 0.3}
@@ -56,7 +56,7 @@ def name_analyzer() -> Analyzer:
 
 def build_schema() -> Schema:
     return Schema(
-        id=ID(unique=True, stored=True),
+        id=ID(unique=True, stored=True, sortable=True),  # sortable: a column, read fast for whole match sets
         path=ID(stored=True),
         # "<path>\t<size>\t<sha256>": one term per file, read back to decide what changed since the last run.
         filesig=ID(),

@@ -25,14 +25,15 @@ from whoosh.collectors import Collector, TermsCollector, TimeLimit, TimeLimitCol
 from whoosh.highlight import ContextFragmenter, Highlighter, WholeFragmenter
 from whoosh.matching import NullMatcherClass
 from whoosh.searching import Results, Searcher
+from whoosh.util.times import datetime_to_long, long_to_datetime
 
 from newssearch import query as query_mod
-from newssearch.dates import coerce_bound, to_utc_naive
+from newssearch.dates import coerce_bound, from_utc_naive, to_utc_naive
 from newssearch.documents import to_article
 from newssearch.errors import QueryError
 from newssearch.highlight import SpanFormatter, Tokens, context_fragments, lead, top_fragments, whole_fragment
 from newssearch.matchers import PreloadedMatcher
-from newssearch.models import Hit, SearchResults, Snippet
+from newssearch.models import Hit, Matches, SearchResults, Snippet
 from newssearch.store import Store
 
 SORTS = ("relevance", "date", "oldest")
@@ -115,6 +116,46 @@ def search(
                 headline_highlights=titled.highlights if isinstance(titled, Snippet) else [],
             )
         )
+    return out
+
+
+def matches(
+    store: Store,
+    text: str,
+    since: Bound = None,
+    until: Bound = None,
+    *,
+    syntax: bool = True,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Matches:
+    """Every matching article's id and date (see ``NewsIndex.matches``): no scores, read from the id and date
+    columns, not from the stored articles."""
+    _check(text, 1, 1, "relevance")
+    start, end = _bounds(since, until)
+    deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+    searcher = store.searcher()
+    with store.guard():
+        prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
+        reader = searcher.reader()
+        ids, dates = reader.column_reader("id"), reader.column_reader("date", translate=False)
+        # Dates are filtered on the column: cheaper than the range query's many terms.
+        low = datetime_to_long(start) if start else 0
+        high = datetime_to_long(end) if end else _MISSING_DATE
+        out = Matches(query=text, notes=list(prepared.notes))
+        for count, docnum in enumerate(searcher.docs_for_query(prepared.query), 1):
+            if not count % 4096 and time.monotonic() > deadline:
+                raise _too_slow()
+            value = dates[docnum]
+            if value >= _MISSING_DATE:  # undated: kept unless dates are bounded
+                if start or end:
+                    continue
+                day = None
+            elif low <= value <= high:
+                day = from_utc_naive(long_to_datetime(value))
+            else:
+                continue
+            out.ids.append(ids[docnum])
+            out.dates.append(day)
     return out
 
 

@@ -333,6 +333,9 @@ def test_end_to_end_on_a_tiny_corpus(mini, tmp_path):
     saved = json.loads((out / "results.json").read_text())
     assert saved["speed"][0]["builds"]["sqlite"]["docs"] == 4
     assert saved["speed"][1]["builds"]["sqlite"]["docs"] == 2
+    sets = saved["speed"][0]["match_sets"]
+    assert set(sets) == {"sqlite", "newssearch-add"} and "Match sets" in report
+    assert sets["sqlite"]["mean_matches"] > 0 and sets["newssearch-add"]["mean_matches"] > 0
     cranfield = results["relevance"][0]
     assert (cranfield["docs"], cranfield["queries"]) == (3, 2)
     for key in ("sqlite", "newssearch-add"):

@@ -121,6 +121,7 @@ def test_reuters_day_filter_total_matches_the_hits(tmp_path):
             results = index.search("oil", limit=1000, sort=sort, **day)
             assert results.total == len(results.hits) >= expected > 0
             assert all(h.date.date() == date(1987, 3, 2) for h in results.hits)
+        assert sorted(index.matches("oil", **day)) == sorted((h.id, h.date) for h in results.hits)
 
 
 def test_nato_iraq_puts_the_example_article_first(built, index_path):
@@ -278,3 +279,58 @@ def test_words_are_found_as_whoosh_tokenizer_finds_them():
     text = "U.S. a..b x.*y *** 3.5.6. é.ü a_b.c_ ..a. foo.bar.baz. *.* a. b Oil-prices, 1,000.50 İstanbul"
     assert default_pattern.pattern == _WHOOSH_WORD
     assert [m.span() for m in _WORD.finditer(text)] == [m.span() for m in default_pattern.finditer(text)]
+
+
+# --- match sets ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, window",
+    [
+        ("oil", {}),
+        ("OPEC", {}),
+        ("OPEC OR traders", {}),
+        ('"crude oil" -OPEC', {}),
+        ("oil", {"since": "1987-03-06", "until": "1987-03-10"}),
+        ("OPEC", {"since": "1987-03-20"}),
+        ("oil", {"until": date(1987, 3, 1)}),
+        ("nothing-like-this", {}),
+    ],
+)
+def test_matches_are_every_hit_of_the_search_with_its_date(dated_index, text, window):
+    found = dated_index.matches(text, **window)
+    every = dated_index.search(text, limit=1000, **window)
+    assert len(found) == found.total == every.total
+    assert sorted(found) == sorted((h.id, h.date) for h in every.hits)
+    assert len(set(found.ids)) == len(found.ids)
+
+
+def test_matches_keep_undated_stories_unless_dates_are_bounded(dated_index):
+    undated = {f"s{n}" for n in range(30, 35)}
+    assert undated <= set(dated_index.matches("oil").ids)
+    assert not undated & set(dated_index.matches("oil", since="1900").ids)
+    assert dict(dated_index.matches("oil"))["s31"] is None
+    assert dict(dated_index.matches("oil"))["s02"] == START + timedelta(days=2)
+
+
+def test_matches_after_updates_leave_deleted_stories_out(index_path):
+    with NewsIndex.create(index_path) as index:
+        index.add([_story(n) for n in range(10)], extract=False)
+        index.add([_story(n) for n in range(10, 12)], extract=False)  # a second segment
+        index.delete(["s03", "s11"])
+        found = index.matches("oil")
+    assert sorted(found.ids) == sorted(f"s{n:02d}" for n in range(12) if n not in (3, 11))
+
+
+def test_matches_check_their_input_and_are_json(dated_index):
+    with pytest.raises(QueryError, match="after the until date"):
+        dated_index.matches("oil", since="1988", until="1987")
+    with pytest.raises(QueryError):
+        dated_index.matches(None)  # type: ignore[arg-type]
+    data = dated_index.matches("oil", since="1987-03-30").to_dict()
+    assert data == {
+        "query": "oil",
+        "total": 1,
+        "notes": [],
+        "matches": [{"id": "s29", "date": "1987-03-30T09:00:00+00:00"}],
+    }

@@ -8,12 +8,12 @@ from whoosh.matching import AndNotMatcher, ListMatcher, ReadTooFar, RequireMatch
 from newssearch.matchers import (
     Expanded,
     FastOr,
-    PreloadedMatcher,
     SafeAndNot,
     SafeAndNotMatcher,
     SafeRequire,
     SafeRequireMatcher,
 )
+from newssearch.postings import PreloadedMatcher
 from newssearch.query import make_parser, parse
 
 from .helpers import sample_searcher

@@ -256,16 +256,16 @@ def test_scores_after_an_add_are_those_of_a_fresh_index(index_path):
     ["NATO Iraq", "oil prices", '"prime minister"', "headline:oil", "people:Blair", "gover*", "typhoon"],
 )
 def test_snippets_and_headline_highlights_are_whoosh_highlighters_own(built, index_path, monkeypatch, text):
-    """Snippets are found without Whoosh's highlighter (see search._Highlights): they must be exactly its own."""
-    from newssearch import search as search_mod
+    """Snippets are found without Whoosh's highlighter (see snippets.Highlights): they must be exactly its own."""
+    from newssearch import snippets
 
     def shown(results):
         return [(h.id, h.snippet, h.headline_highlights) for h in results.hits]
 
     with NewsIndex.open(index_path) as index:
         ours = shown(index.search(text, limit=20))
-        monkeypatch.setattr(search_mod, "_TERMS", {})
-        monkeypatch.setattr(search_mod, "_per_word", lambda analyzer: False)  # every text left to Whoosh
+        monkeypatch.setattr(snippets, "_TERMS", {})
+        monkeypatch.setattr(snippets, "_per_word", lambda analyzer: False)  # every text left to Whoosh
         whoosh = shown(index.search(text, limit=20))
     assert ours == whoosh
     assert any(snippet.highlights for _, snippet, _ in ours) or text in ("headline:oil", "people:Blair")
@@ -274,7 +274,7 @@ def test_snippets_and_headline_highlights_are_whoosh_highlighters_own(built, ind
 def test_words_are_found_as_whoosh_tokenizer_finds_them():
     from whoosh.analysis.tokenizers import default_pattern
 
-    from newssearch.search import _WHOOSH_WORD, _WORD
+    from newssearch.snippets import _WHOOSH_WORD, _WORD
 
     text = "U.S. a..b x.*y *** 3.5.6. é.ü a_b.c_ ..a. foo.bar.baz. *.* a. b Oil-prices, 1,000.50 İstanbul"
     assert default_pattern.pattern == _WHOOSH_WORD

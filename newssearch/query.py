@@ -75,7 +75,7 @@ MAX_TERMS = 1_000
 MAX_NESTING = 40
 
 #: Query-syntax words that are operators, not words to search for, when typed in capitals.
-OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"})
 _SCHEMA = build_schema()
 _FIELD_NAMES = frozenset(
     [name.lower() for name in _SCHEMA.names()]
@@ -101,6 +101,7 @@ _WHOLE_WORD_FIELDS = frozenset(
 _FIELD_VALUE = re.compile(r"(\w+):(\"[^\"]*\"?|\([^)]*\)?|[^\s()]+)")
 _WILDCARD_CHARS = "*?\u055e\u061f\u1367"
 _WORD = re.compile(r"\w+")
+_PLAIN_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass
@@ -155,7 +156,9 @@ def parse(parser: MultifieldParser, text: str) -> Query:
     Wildcard, fuzzy and range terms are left for Whoosh to expand, without limit: search with ``prepare``.
     """
     _check_text(text)
-    q = _exclusions_to_andnot(_parse_or_words(parser, text))
+    q = _plain_or(parser.schema, text)
+    if q is None:
+        q = _exclusions_to_andnot(_parse_or_words(parser, text))
     if len({getattr(leaf, "text", None) for leaf in q.leaves()}) > MAX_TERMS:
         raise QueryError(f"query has too many distinct words (the limit is {MAX_TERMS:,})")
     return _safe(q, parser.schema)
@@ -218,6 +221,21 @@ def _parse_or_words(parser: MultifieldParser, text: str) -> Query:
         return parser.parse(words)
     except Exception as exc:
         raise QueryError(f"cannot parse query: {one_line(str(exc)) or type(exc).__name__}") from None
+
+
+def _plain_or(schema: Any, text: str) -> Query | None:
+    """The parser's own query for text of plain words (letters and digits, one space apart, no operator), built
+    without the parser (four times faster); None for any other text."""
+    words = text.split(" ")
+    if len(words) > MAX_TERMS or not all(_PLAIN_WORD.fullmatch(w) and w not in OPERATORS for w in words):
+        return None
+    terms = [
+        wq.Term(fieldname, token, boost=FIELD_BOOSTS[fieldname])
+        for word in words
+        for fieldname in DEFAULT_FIELDS
+        for token in schema[fieldname].process_text(word, mode="query")
+    ]
+    return wq.Or(terms).normalize()
 
 
 def _depth(q: Query) -> int:

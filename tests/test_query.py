@@ -185,7 +185,7 @@ def test_parser_failure_falls_back_to_plain_words(monkeypatch):
     assert calls == ['Kerbala "unbalanced', "kerbala unbalanced"]
     monkeypatch.setattr(QueryParser, "parse", broken)
     with pytest.raises(QueryError, match=r"^cannot parse query: list index out of range$"):
-        parse(PARSER, "Kerbala")
+        parse(PARSER, "Kerbala AND Basra")  # not plain words: the parser is asked
 
 
 @pytest.mark.parametrize(
@@ -483,3 +483,43 @@ def _results_or_query_error(searcher, text: str, syntax: bool) -> None:
 @given(text=query_texts, syntax=st.booleans())
 def test_any_text_gives_results_or_a_query_error(searcher, text, syntax):
     _results_or_query_error(searcher, text, syntax=syntax)
+
+
+# --- plain words, parsed without the parser -------------------------------------------------------------------
+
+_VOCABULARY = [
+    "oil", "Oil", "OIL", "prices", "the", "of", "NATO", "Iraq", "1987", "u2", "café", "Ölpreis", "naïve", "x",
+    "AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO", "and", "or", "running", "São", "Paulo", "Köln",
+]  # fmt: skip
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(_VOCABULARY), min_size=1, max_size=8), st.sampled_from([" ", "  ", " + ", "-"])
+)
+def test_plain_words_give_exactly_the_parsers_query(words, separator):
+    schema = query_mod.build_schema()
+    parser = query_mod.make_parser(schema)
+    text = separator.join(words)
+    fast = query_mod._plain_or(schema, text)
+    if fast is not None:
+        assert fast == parser.parse(text)
+    assert query_mod.parse(parser, text) == query_mod._safe(
+        query_mod._exclusions_to_andnot(query_mod._parse_or_words(parser, text)), schema
+    )
+
+
+def test_plain_words_are_the_fast_path_and_operators_are_not():
+    schema = query_mod.build_schema()
+    assert query_mod._plain_or(schema, "NATO Iraq oil prices 1987") is not None
+    for text in (
+        "oil AND gas",
+        "oil REQUIRE gas",
+        "NOT oil",
+        "oil  gas",
+        "oil-gas",
+        '"oil gas"',
+        "oil*",
+        "a:b",
+    ):
+        assert query_mod._plain_or(schema, text) is None, text

@@ -17,12 +17,13 @@ from contextvars import ContextVar
 from typing import Any, overload
 
 from whoosh import matching
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import TimeLimit
 from whoosh.matching import ReadTooFar
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25FScorer
-from whoosh.util.numeric import byte_to_length
+
+from newssearch.schema import BYTE_LENGTHS, length_bytes
 
 #: A matched term as Whoosh records it: (field name, the word's bytes).
 MatchedTerm = tuple[str, bytes]
@@ -110,17 +111,17 @@ def add_bm25_term(m: matching.Matcher, searcher: Any, scores: dict[int, float]) 
     scorer: Any = getattr(leaf, "scorer", None)
     if type(scorer) is not BM25FScorer or not searcher.is_atomic():
         return None
-    lengths = _field_lengths(searcher, leaf.term()[0])
-    if lengths is None:
-        return None
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    norms = _field_norms(searcher, leaf.term()[0], B, K1, avgfl)
+    if norms is None:
+        return None
     get = scores.get
     docs = []
     for docnum, tf in _postings(leaf):
         if deleted and docnum in deleted:
             continue
         docs.append(docnum)
-        score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[docnum] / avgfl))) * boost
+        score = idf * ((tf * (K1 + 1)) / (tf + norms[docnum])) * boost
         old = get(docnum)
         scores[docnum] = score if old is None else old + score
     return docs
@@ -146,18 +147,17 @@ def _postings(leaf: Any) -> Iterator[tuple[int, float]]:
         leaf.next()  # to the next block
 
 
-def _field_lengths(searcher: Any, fieldname: str) -> list[int] | None:
-    """Each document's length in a field, as ``doc_field_length`` gives it, for a searcher on one segment."""
-    cache = searcher.__dict__.setdefault("_newssearch_lengths", {})
-    if fieldname not in cache:
-        perdoc = getattr(searcher.reader(), "_perdoc", None)
-        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc else None
-        cache[fieldname] = None if column is None else [_BYTE_LENGTHS[byte] for byte in column]
-    lengths: list[int] | None = cache[fieldname]
-    return lengths
-
-
-_BYTE_LENGTHS = [byte_to_length(byte) if byte else None for byte in range(256)]
+def _field_norms(searcher: Any, fieldname: str, B: float, K1: float, avgfl: float) -> list[float] | None:
+    """BM25's length normalisation of each document of a one-segment searcher, ``K1 * ((1 - B) + B * fl /
+    avgfl)`` computed as Whoosh computes it, for each of the 256 stored lengths once."""
+    cache = searcher.__dict__.setdefault("_newssearch_norms", {})
+    key = (fieldname, B, K1, avgfl)
+    if key not in cache:
+        lengths = length_bytes(searcher.reader(), fieldname)
+        table = [K1 * ((1 - B) + B * length / avgfl) for length in BYTE_LENGTHS]
+        cache[key] = None if lengths is None else list(map(table.__getitem__, lengths))
+    norms: list[float] | None = cache[key]
+    return norms
 
 
 class PreloadedMatcher(matching.Matcher):

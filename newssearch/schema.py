@@ -11,6 +11,7 @@ The body is stored, not indexed on its own (``content`` holds its words). The ex
 
 from __future__ import annotations
 
+from collections import Counter
 from math import log
 from typing import Any
 
@@ -80,20 +81,37 @@ def build_schema() -> Schema:
     )
 
 
+def length_bytes(reader: Any, fieldname: str) -> bytes | None:
+    """Each document's length in a field as one segment stores it (a byte each, ``byte_to_length`` decodes it),
+    read in one piece; None if no document of the segment has the field."""
+    perdoc = getattr(reader, "_perdoc", None)
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc else None
+    if column is None:
+        return None
+    doccount = reader.doc_count_all()
+    if getattr(column, "_typecode", None) == "B" and not column._reverse:  # Whoosh 2.7's lengths column
+        raw: bytes = column._dbfile.get(column._basepos, column._count)
+        return raw[:doccount] + bytes([column._default]) * (doccount - len(raw))
+    return bytes(column[docnum] for docnum in range(doccount))
+
+
+#: byte -> the field length it stands for (0 for no length)
+BYTE_LENGTHS = [byte_to_length(byte) if byte else 0 for byte in range(256)]
+
+
 def _stored_lengths_average(searcher: Searcher, fieldname: str) -> float:
     """The mean of the per-article lengths the index stores (rounded to one byte each), over live articles."""
     cache = searcher.__dict__.setdefault("_newssearch_avgfl", {})
     if fieldname not in cache:
         total, count = 0, 0
         for reader, _ in searcher.reader().leaf_readers():
-            perdoc = getattr(reader, "_perdoc", None)
             count += reader.doc_count()
-            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc else None
-            if column is None:  # no article of this segment has the field
+            lengths = length_bytes(reader, fieldname)
+            if lengths is None:  # no article of this segment has the field
                 continue
-            for docnum, byte in enumerate(column):
-                if byte and not reader.is_deleted(docnum):
-                    total += byte_to_length(byte)
+            total += sum(BYTE_LENGTHS[byte] * n for byte, n in Counter(lengths).items())
+            if reader.has_deletions():
+                total -= sum(BYTE_LENGTHS[lengths[d]] for d in reader.deleted_docs_set)
         cache[fieldname] = total / count if count else 0.0
     return cache[fieldname]
 

@@ -23,9 +23,8 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
-from whoosh.writing import CLEAR, MERGE_SMALL, SegmentWriter
+from whoosh.writing import CLEAR, SegmentWriter
 
 from newssearch.documents import parse_filesig
 from newssearch.errors import (
@@ -41,6 +40,7 @@ from newssearch.errors import (
 from newssearch.models import CheckReport
 from newssearch.plan import CacheEntry, FileRecord
 from newssearch.schema import SCHEMA_VERSION, StableBM25F, build_schema
+from newssearch.segments import merge_policy
 
 META_FILE = "newssearch.json"
 #: A cache of each file's (mtime, size) when its content hash was last confirmed: spares hashing unchanged files.
@@ -98,28 +98,6 @@ def lock_timeout() -> float:
         return max(0.0, float(os.environ.get("NEWSSEARCH_LOCK_TIMEOUT") or WRITE_LOCK_TIMEOUT))
     except ValueError:
         return WRITE_LOCK_TIMEOUT
-
-
-#: A segment is rewritten without its deleted documents once they make up this share of it (Lucene's
-#: TieredMergePolicy allows a third). Below it they only cost space: scores leave them out (StableBM25F).
-MERGE_DELETED_SHARE = 0.25
-
-
-def _merge_policy(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-    """Merge policy: rewrite each segment whose deleted documents reach ``MERGE_DELETED_SHARE`` of it, then
-    Whoosh's usual merging of small segments. A small change to a large index so writes only a small segment."""
-    kept = []
-    for segment in segments:
-        if segment.deleted_count() == segment.doc_count_all():
-            continue  # nothing live: dropped
-        if segment.deleted_count() >= MERGE_DELETED_SHARE * segment.doc_count_all():
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            writer.add_reader(reader)
-            reader.close()
-        else:
-            kept.append(segment)
-    result: list[Any] = MERGE_SMALL(writer, kept)
-    return result
 
 
 class Store:
@@ -328,7 +306,7 @@ class Store:
         """Commit, or cancel on any failure. An interrupt says whether the commit had reached the disk."""
         generation = self.generation()
         try:
-            writer.commit(mergetype=CLEAR if rebuild else _merge_policy)
+            writer.commit(mergetype=CLEAR if rebuild else merge_policy)
             if not self._complete:
                 self._write_meta(complete=True)
         except KeyboardInterrupt:

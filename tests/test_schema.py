@@ -45,3 +45,19 @@ def test_bm25_average_length_comes_from_the_stored_lengths(index_path):
         index.add([Article(id="a0", headline="Oil", body=body.format(0) * 97)])  # the same again: a merge
         second = {h.id: h.score for h in index.search("oil", limit=5).hits}
     assert first == second
+
+
+def test_lengths_are_read_in_one_piece_as_the_column_gives_them_one_by_one(index_path):
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    from newssearch.schema import length_bytes
+
+    with NewsIndex.create(index_path) as index:
+        index.add([Article(id=f"a{n}", headline="Oil " * n, body="crude " * (3 * n + 1)) for n in range(6)])
+        index.add([Article(id="b", headline="", body="no headline here", people=["Ann Lee"])])
+        for reader, _ in index._store.searcher().reader().leaf_readers():
+            for field in ("content", "headline", "person_text", "org_text"):
+                column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+                expected = None if column is None else bytes(column[d] for d in range(reader.doc_count_all()))
+                assert length_bytes(reader, field) == expected
+                assert expected is None or len(expected) == reader.doc_count_all()

@@ -1,0 +1,56 @@
+"""``newssearch.segments``: segment files read in place (no copy), and the merge rule (see also test_store)."""
+
+import io
+import pickle
+
+from hypothesis import given
+from hypothesis import strategies as st
+from whoosh.filedb.structfile import BufferFile
+
+from newssearch import NewsIndex
+from newssearch.segments import _ViewFile
+
+OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("read"), st.integers(-1, 40)),
+        st.tuples(st.just("readline"), st.integers(-1, 40)),
+        st.tuples(st.just("seek"), st.integers(0, 60), st.integers(0, 2)),
+        st.tuples(st.just("readinto"), st.integers(0, 20)),
+    ),
+    max_size=20,
+)
+
+
+@given(st.binary(max_size=50), OPS)
+def test_a_view_file_reads_as_bytesio_does(data, ops):
+    ours, theirs = _ViewFile(memoryview(data)), io.BytesIO(data)
+    for op, *args in ops:
+        if op == "seek":
+            offset, whence = args
+            offset = offset if whence == 0 else offset - 30
+            if (0, theirs.tell(), len(data))[whence] + offset >= 0:  # BytesIO refuses a negative position
+                assert ours.seek(offset, whence) == theirs.seek(offset, whence)
+        elif op == "readinto":
+            a, b = bytearray(args[0]), bytearray(args[0])
+            assert ours.readinto(a) == theirs.readinto(b) and a == b
+        else:
+            assert getattr(ours, op)(args[0]) == getattr(theirs, op)(args[0])
+        assert ours.tell() == theirs.tell()
+
+
+def test_a_buffer_file_reads_the_buffer_in_place_and_unpickles():
+    data = bytearray(pickle.dumps({"a": [1, 2, 3]}) + b"rest")
+    f = BufferFile(memoryview(data))
+    assert not isinstance(f.file, io.BytesIO)
+    assert f.read_pickle() == {"a": [1, 2, 3]} and f.read(4) == b"rest"
+    data[-4:] = b"REST"  # the file shows the buffer itself, not a copy of it
+    f.seek(-4, 2)
+    assert f.read(4) == b"REST" and f.get(len(data) - 4, 2) == b"RE"
+
+
+def test_an_index_opened_through_the_view_answers(corpus, index_path):
+    with NewsIndex.create(index_path) as index:
+        index.update([corpus])
+    with NewsIndex.open(index_path) as index:
+        assert index.search("NATO Iraq").hits[0].id.endswith("000_fef9c184b96aac0a.txt")
+        assert index.check().ok

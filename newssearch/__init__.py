@@ -8,6 +8,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from newssearch import startup  # noqa: F401  (first: Whoosh's imports made lean)
+
 __version__ = "0.1.0"
 
 _EXPORTS = {

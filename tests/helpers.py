@@ -1,8 +1,11 @@
 """Paths and markers the test files share (conftest.py holds only fixtures)."""
 
+import ast
 import os
 import shutil
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,3 +106,11 @@ def invoke(*args):
     from newssearch.cli import app
 
     return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def whoosh_modules_after_importing(module: str) -> list[str]:
+    """The Whoosh modules a fresh interpreter holds after importing ``module``. Importing the package always loads
+    ``whoosh.compat`` (newssearch.startup, which keeps its imports lean); nothing that reads or writes an index."""
+    code = f"import sys, {module}; print(sorted(m for m in sys.modules if m.split('.')[0] == 'whoosh'))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    return ast.literal_eval(done.stdout.strip())

@@ -291,7 +291,7 @@ class Store:
         self._take_lock()
         try:
             with self.guard():
-                writer = self._ix.writer(limitmb=256, _lk=False)
+                writer = self._ix.writer(limitmb=128, _lk=False)
         except BaseException:
             self._drop_lock()
             raise

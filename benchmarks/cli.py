@@ -4,7 +4,7 @@ Both answer from an index built beforehand (newssearch: ``NewsIndex.add`` withou
 table made by sqlite-utils over headline and body). Each query runs once per system, alternating which goes first,
 after one untimed warm-up of each (so the OS file cache is warm for both). Wall time of the whole process: Python
 start-up, imports, opening the index, the search and printing the top 10. Both run as a plain ``pip install``
-would run them (see ``_installed``).
+would run them (see ``installed``).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _build(corpus: Corpus, folder: Path) -> tuple[Path, Path, int]:
     return index, db_path, len(docs)
 
 
-def _installed(module: str, function: str, name: str) -> list[str]:
+def installed(module: str, function: str, name: str) -> list[str]:
     """The command that runs a console script as a plain ``pip install`` would, for both tools alike: the
     development environment installs newssearch editable, whose import hook (a ``.pth`` file run at start-up)
     costs some 30 ms a process that users never pay. So site-packages is put on the path by hand (``-S``: no
@@ -74,11 +74,11 @@ def cli_speed(cfg, corpus: Corpus, queries: list[str]) -> dict:
     index, db, docs = _build(corpus, folder)
     commands = {
         "newssearch": lambda q: [
-            *_installed("newssearch.__main__", "main", "newssearch"),
+            *installed("newssearch.__main__", "main", "newssearch"),
             *["query", q, "--index", str(index), "--limit", "10"],
         ],
         "sqlite-utils": lambda q: [
-            *_installed("sqlite_utils.cli", "cli", "sqlite-utils"),
+            *installed("sqlite_utils.cli", "cli", "sqlite-utils"),
             *["search", str(db), "docs", q, "--limit", "10", "--quote"],
         ],
     }

@@ -129,6 +129,8 @@ class NewsSearch(System):
         return [Result(h.id, h.score, h.snippet.text if snippets else None) for h in found.hits]
 
     def match_all(self, text: str) -> int | None:
+        if not hasattr(self.ix, "matches"):  # a newssearch from before match sets (a before-and-after run)
+            return None
         words = query_words(text)
         return len(self.ix.matches(" ".join(words), syntax=False)) if words else 0
 

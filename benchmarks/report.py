@@ -296,6 +296,38 @@ def growth_section(growth: dict) -> list[str]:
     ]
 
 
+def growth_newssearch_section(growth: dict, base: int = 10_000) -> list[str]:
+    """newssearch alone as the collection grows: docs/s against the ``base``-story build, peak RSS, p95 with
+    and without snippets."""
+    points = [p for p in growth["points"] if "error" not in p["builds"].get("newssearch-add", {"error": 1})]
+    if not points:
+        return []
+    ref = next((p for p in points if p["docs"] == base), points[0])["builds"]["newssearch-add"]["docs_per_s"]
+    rows = []
+    for p in points:
+        b = p["builds"]["newssearch-add"]
+        rows.append(
+            [
+                f"{p['docs']:,}",
+                p["source"],
+                _num(b["build_s"]),
+                f"{_num(b['docs_per_s'], 0)} ({b['docs_per_s'] / ref:.2f}×)",
+                f"{_num(b['peak_rss_mb'], 0)} ({_num(b['build_rss_mb'], 0)})",
+                _num(_lat(p["latency"], "newssearch-add", "plain", "p95_ms"), 2),
+                _num(_lat(p["latency"], "newssearch-add", "snippets", "p95_ms"), 2),
+            ]
+        )
+    return [
+        f"newssearch (add, no extraction) alone; docs/s relative to the {base:,}-story build; peak RSS of the build "
+        "process, which holds the stories it adds (in brackets: the growth while building):",
+        "",
+        *_table(
+            ["docs", "source", "build s", "docs/s", "peak RSS MB (growth)", "p95 ms", "p95 ms +snip"], rows
+        ),
+        "",
+    ]
+
+
 def entity_section(ent: dict) -> list[str]:
     rows = []
     names = {"places_resolved": "places, cities → country (see README)"}
@@ -387,7 +419,12 @@ def render(results: dict) -> str:
         ]
         lines += relevance_section(results["relevance"])
     if results.get("growth"):
-        lines += ["## Growth", "", *growth_section(results["growth"])]
+        lines += [
+            "## Growth",
+            "",
+            *growth_section(results["growth"]),
+            *growth_newssearch_section(results["growth"]),
+        ]
     if results.get("cli"):
         lines += ["## CLI, as a whole process", "", *cli_section(results["cli"])]
     if results.get("incremental"):

@@ -438,3 +438,18 @@ def test_the_incremental_benchmark_reindexes_changed_files_and_reports_the_share
         assert index.search("Updated round").total == 2  # each round changed a file, and both were re-read
     line = incremental_section(result)[0]
     assert f"{result['median_s'] / result['full_s']:.0%}" in line and "2 files" in line
+
+
+def test_the_growth_table_of_newssearch_alone_gives_docs_per_second_against_the_10k_build():
+    from benchmarks.report import growth_newssearch_section
+
+    def point(docs, rate):
+        build = {"build_s": docs / rate, "docs_per_s": rate, "peak_rss_mb": 100.0, "build_rss_mb": 40.0}
+        latency = {"newssearch-add": {m: {"p95_ms": 5.0} for m in ("plain", "snippets")}}
+        return {"docs": docs, "source": "reuters", "builds": {"newssearch-add": build}, "latency": latency}
+
+    lines = growth_newssearch_section({"points": [point(10_000, 1000.0), point(100_000, 750.0)]})
+    table = "\n".join(lines)
+    assert "| 10,000 | reuters | 10.0 | 1,000 (1.00×) | 100 (40) | 5.00 | 5.00 |" in table
+    assert "750 (0.75×)" in table
+    assert growth_newssearch_section({"points": []}) == []

@@ -192,9 +192,11 @@ class PreloadedMatcher(matching.Matcher):
     def is_active(self) -> bool:
         return self._i < len(self._ids)
 
-    def remaining_scores(self) -> Iterator[tuple[int, float]]:
-        """(document, score) from the current document on."""
-        return zip(self._ids[self._i :], self._scores[self._i :], strict=True)
+    def remaining(self) -> tuple[list[int], list[float]]:
+        """The documents from the current one on, and their scores."""
+        if not self._i:
+            return self._ids, self._scores
+        return self._ids[self._i :], self._scores[self._i :]
 
     def matched_terms(self) -> set[MatchedTerm]:
         """Every term that matched one of the documents from the current one on."""

@@ -238,9 +238,12 @@ class _CountingTop(TopCollector):
             return
         # The heap of TopCollector._collect: (score, -docnum), the smallest first; ties keep the lower docnum.
         items, offset = self.items, self.offset
-        matches = [(score, -(offset + docnum)) for docnum, score in matcher.remaining_scores()]
-        self.total += len(matches)
-        top = heapq.nlargest(self.limit, items + matches)
+        ids, scores = matcher.remaining()
+        self.total += len(ids)
+        # The best of this segment first, without a tuple for every match: nlargest keeps the order of equal
+        # scores, so the lower docnum wins a tie, as in the heap.
+        best = heapq.nlargest(self.limit, range(len(ids)), key=scores.__getitem__)
+        top = heapq.nlargest(self.limit, items + [(scores[i], -(offset + ids[i])) for i in best])
         heapq.heapify(top)
         self.items[:] = top
         if len(top) == self.limit:

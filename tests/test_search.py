@@ -334,3 +334,13 @@ def test_matches_check_their_input_and_are_json(dated_index):
         "notes": [],
         "matches": [{"id": "s29", "date": "1987-03-30T09:00:00+00:00"}],
     }
+
+
+def test_equal_scores_keep_index_order_across_the_page_cut_and_segments(index_path):
+    same = [Article(id=f"t{n:02d}", headline="Grain exports", body="Wheat grain exports rose.") for n in range(12)]
+    with NewsIndex.create(index_path) as index:
+        index.add(same[:7], extract=False)
+        index.add(same[7:], extract=False)  # a second segment
+        pages = [index.search("grain exports", limit=5, page=p) for p in (1, 2, 3)]
+    assert len({h.score for page in pages for h in page.hits}) == 1
+    assert [h.id for page in pages for h in page.hits] == [a.id for a in same]

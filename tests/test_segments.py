@@ -16,6 +16,7 @@ OPS = st.lists(
         st.tuples(st.just("readline"), st.integers(-1, 40)),
         st.tuples(st.just("seek"), st.integers(0, 60), st.integers(0, 2)),
         st.tuples(st.just("readinto"), st.integers(0, 20)),
+        st.tuples(st.just("peek"), st.integers(0, 40)),
     ),
     max_size=20,
 )
@@ -30,6 +31,10 @@ def test_a_view_file_reads_as_bytesio_does(data, ops):
             offset = offset if whence == 0 else offset - 30
             if (0, theirs.tell(), len(data))[whence] + offset >= 0:  # BytesIO refuses a negative position
                 assert ours.seek(offset, whence) == theirs.seek(offset, whence)
+        elif op == "peek":  # BytesIO has no peek: the next bytes, at least one unless at the end, none consumed
+            position = theirs.tell()
+            peeked = ours.peek(args[0])
+            assert data[position:].startswith(peeked) and (peeked or position >= len(data))
         elif op == "readinto":
             a, b = bytearray(args[0]), bytearray(args[0])
             assert ours.readinto(a) == theirs.readinto(b) and a == b

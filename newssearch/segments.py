@@ -53,7 +53,9 @@ class _ViewFile:
 
     def peek(self, size: int = 1) -> bytes:
         """The next bytes without moving (``pickle.load`` then reads ahead instead of a few bytes at a time)."""
-        return bytes(self._buf[self._pos : self._pos + min(max(size, 1), 512)])  # posting block headers are short
+        return bytes(
+            self._buf[self._pos : self._pos + min(max(size, 1), 512)]
+        )  # posting block headers are short
 
     def readinto(self, target: Any) -> int:
         data = self.read(len(target))

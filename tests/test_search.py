@@ -337,7 +337,9 @@ def test_matches_check_their_input_and_are_json(dated_index):
 
 
 def test_equal_scores_keep_index_order_across_the_page_cut_and_segments(index_path):
-    same = [Article(id=f"t{n:02d}", headline="Grain exports", body="Wheat grain exports rose.") for n in range(12)]
+    same = [
+        Article(id=f"t{n:02d}", headline="Grain exports", body="Wheat grain exports rose.") for n in range(12)
+    ]
     with NewsIndex.create(index_path) as index:
         index.add(same[:7], extract=False)
         index.add(same[7:], extract=False)  # a second segment

@@ -31,7 +31,9 @@ def test_a_view_file_reads_as_bytesio_does(data, ops):
             offset = offset if whence == 0 else offset - 30
             if (0, theirs.tell(), len(data))[whence] + offset >= 0:  # BytesIO refuses a negative position
                 assert ours.seek(offset, whence) == theirs.seek(offset, whence)
-        elif op == "peek":  # BytesIO has no peek: the next bytes, at least one unless at the end, none consumed
+        elif (
+            op == "peek"
+        ):  # BytesIO has no peek: the next bytes, at least one unless at the end, none consumed
             position = theirs.tell()
             peeked = ours.peek(args[0])
             assert data[position:].startswith(peeked) and (peeked or position >= len(data))

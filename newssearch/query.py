@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from whoosh import query as wq
-from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup, PlusMinusPlugin
 
 from newssearch.bounds import (
     FAST_OR_WORDS,
@@ -38,6 +38,9 @@ from newssearch.bounds import (
 from newssearch.errors import QueryError
 from newssearch.matchers import SafeAndNot, SafeRequire
 from newssearch.schema import DEFAULT_FIELDS, FIELD_ALIASES, FIELD_BOOSTS, STOP_WORDS, build_schema
+
+if TYPE_CHECKING:
+    from whoosh.qparser import MultifieldParser
 
 __all__ = [
     "FAST_OR_WORDS",
@@ -119,6 +122,9 @@ def plain_words(text: str) -> str:
 
 def make_parser(schema: Any) -> MultifieldParser:
     """The query parser: default fields with their boosts, words ORed, fuzzy terms, field aliases, +/-."""
+    # Imported here: plain words, what most people type, are parsed without it (``_plain_or``).
+    from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup, PlusMinusPlugin
+
     parser = MultifieldParser(DEFAULT_FIELDS, schema, fieldboosts=FIELD_BOOSTS, group=OrGroup.factory(0.9))
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
@@ -155,13 +161,18 @@ def parse(parser: MultifieldParser, text: str) -> Query:
 
     Wildcard, fuzzy and range terms are left for Whoosh to expand, without limit: search with ``prepare``.
     """
+    return _parse(parser.schema, text, lambda: parser)
+
+
+def _parse(schema: Any, text: str, parser: Callable[[], MultifieldParser]) -> Query:
+    """``parse``, with the parser made only for text that is not plain words."""
     _check_text(text)
-    q = _plain_or(parser.schema, text)
+    q = _plain_or(schema, text)
     if q is None:
-        q = _exclusions_to_andnot(_parse_or_words(parser, text))
+        q = _exclusions_to_andnot(_parse_or_words(parser(), text))
     if len({getattr(leaf, "text", None) for leaf in q.leaves()}) > MAX_TERMS:
         raise QueryError(f"query has too many distinct words (the limit is {MAX_TERMS:,})")
-    return _safe(q, parser.schema)
+    return _safe(q, schema)
 
 
 def prepare(schema: Any, text: str, reader: Any, *, syntax: bool = True) -> Prepared:
@@ -182,7 +193,9 @@ def prepare(schema: Any, text: str, reader: Any, *, syntax: bool = True) -> Prep
         )
     notes: list[str] = []
     try:
-        return Prepared(bound(parse(make_parser(schema), source), reader, notes, source), notes)
+        return Prepared(
+            bound(_parse(schema, source, lambda: make_parser(schema)), reader, notes, source), notes
+        )
     except QueryError:
         raise
     except Exception as exc:

@@ -19,7 +19,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -38,9 +38,11 @@ from newssearch.errors import (
     NotAnIndexError,
 )
 from newssearch.models import CheckReport
-from newssearch.plan import CacheEntry, FileRecord
 from newssearch.schema import SCHEMA_VERSION, StableBM25F, build_schema
 from newssearch.segments import merge_policy
+
+if TYPE_CHECKING:
+    from newssearch.plan import CacheEntry, FileRecord
 
 META_FILE = "newssearch.json"
 #: A cache of each file's (mtime, size) when its content hash was last confirmed: spares hashing unchanged files.
@@ -241,6 +243,8 @@ class Store:
 
     def indexed_files(self) -> dict[str, FileRecord]:
         """Each indexed file, as recorded when it was read, with its number of live articles."""
+        from newssearch.plan import FileRecord  # only an update asks (plan.py is not needed for a query)
+
         counts: dict[bytes, int] = {}
         with self.guard():
             for reader, _ in self.searcher().reader().leaf_readers():

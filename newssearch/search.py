@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import heapq
 import time
+from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
@@ -126,8 +127,7 @@ def matches(
     searcher = store.searcher()
     with store.guard():
         prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
-        reader = searcher.reader()
-        ids, dates = reader.column_reader("id"), reader.column_reader("date", translate=False)
+        ids, dates = _Column(searcher, "id", None, translate=True), _Column(searcher, "date", _NO_DATE)
         # Dates are filtered on the column: cheaper than the range query's many terms.
         low = datetime_to_long(start) if start else 0
         high = datetime_to_long(end) if end else _MISSING_DATE
@@ -145,6 +145,27 @@ def matches(
             out.ids.append(ids[docnum])
             out.dates.append(day)
     return out
+
+
+_NO_DATE = 2**64 - 1
+
+
+class _Column:
+    """A column of the whole index, read segment by segment. Whoosh's own multi-segment column reader
+    leaves out segments that lack the column (one whose articles are all undated has no date column) and so
+    reads the others' documents at the wrong places; here such a segment gives ``default``."""
+
+    def __init__(self, searcher: Searcher, fieldname: str, default: Any, translate: bool = False):
+        self.default = default
+        self.parts: list[tuple[int, Any]] = []
+        for leaf, offset in searcher.reader().leaf_readers():
+            has = leaf.has_column(fieldname)
+            self.parts.append((offset, leaf.column_reader(fieldname, translate=translate) if has else None))
+        self.offsets = [offset for offset, _ in self.parts]
+
+    def __getitem__(self, docnum: int) -> Any:
+        offset, column = self.parts[bisect_right(self.offsets, docnum) - 1]
+        return self.default if column is None else column[docnum - offset]
 
 
 def _too_slow() -> QueryError:
@@ -180,7 +201,7 @@ def _collect(
         DEADLINE.reset(token)
     results: Results = collector.results()
     if by_date:
-        dates = searcher.reader().column_reader("date", translate=False)
+        dates = _Column(searcher, "date", _NO_DATE)
         newest = sort == "date"
 
         def key(item: tuple[float, int]) -> tuple[int, int, float]:

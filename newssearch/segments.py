@@ -69,8 +69,11 @@ class _ViewFile:
         return self.read(limit if end < 0 else end + 1)
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        base = (0, self._pos, len(self._buf))[whence]
-        self._pos = max(0, base + offset)
+        if whence not in (0, 1, 2):
+            raise ValueError(f"invalid whence ({whence}, should be 0, 1 or 2)")
+        if whence == 0 and offset < 0:
+            raise ValueError(f"negative seek value {offset}")
+        self._pos = max(0, (0, self._pos, len(self._buf))[whence] + offset)
         return self._pos
 
     def tell(self) -> int:

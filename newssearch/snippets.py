@@ -27,6 +27,8 @@ from whoosh.searching import Results
 from newssearch.highlight import SpanFormatter, Tokens, context_fragments, top_fragments, whole_fragment
 from newssearch.models import Snippet
 
+#: The fields whose matched words are highlighted: a hit's body and headline are found in these.
+_HIGHLIGHTED = frozenset({"content", "headline"})
 _BODY = ContextFragmenter(maxchars=220, surround=60)
 _HEADLINE = WholeFragmenter()
 _PER_WORD_FILTERS = (LowercaseFilter, StopFilter, StemFilter, CharsetFilter)
@@ -56,7 +58,8 @@ class Highlights:
         if results.has_matched_terms():
             self.words = {}
             for fieldname, btext in results.matched_terms():
-                self.words.setdefault(fieldname, set()).add(self.schema[fieldname].from_bytes(btext))
+                if fieldname in _HIGHLIGHTED:  # not the date filter's terms (some are no date at all)
+                    self.words.setdefault(fieldname, set()).add(self.schema[fieldname].from_bytes(btext))
         self.body_hl = Highlighter(fragmenter=_BODY, formatter=SpanFormatter())
         self.headline_hl = Highlighter(fragmenter=_HEADLINE, formatter=SpanFormatter(elide=False))
         self._scanned: tuple[str, list[re.Match[str]], list[str], set[str]] | None = None

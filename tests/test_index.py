@@ -211,3 +211,46 @@ def test_a_rebuild_that_reads_no_file_keeps_the_index(built, tmp_path, index_pat
         NewsIndex.rebuild(index_path, [empty])
     with NewsIndex.open(index_path) as index:
         assert len(index) == 9
+
+
+def test_threads_sharing_one_index_take_turns(index_path, monkeypatch):
+    """Whoosh's readers keep file positions, so two threads must never read through one index at once (the
+    review saw garbled blocks without the lock): searches, match sets and reads run one at a time."""
+    import threading
+    import time
+
+    from newssearch import index as index_mod
+
+    inside, overlaps = [0], []
+    real_search, real_matches = index_mod.search, index_mod.matches
+
+    def slow(real):
+        def run(*args, **kwargs):
+            inside[0] += 1
+            overlaps.append(inside[0])
+            time.sleep(0.02)
+            try:
+                return real(*args, **kwargs)
+            finally:
+                inside[0] -= 1
+
+        return run
+
+    monkeypatch.setattr(index_mod, "search", slow(real_search))
+    monkeypatch.setattr(index_mod, "matches", slow(real_matches))
+    with NewsIndex.create(index_path) as index:
+        index.add(
+            [Article(id=f"a{n}", headline="Oil", body=f"oil story {n}") for n in range(20)], extract=False
+        )
+        results: list = []
+
+        def worker() -> None:
+            for _ in range(3):
+                results.append((index.search("oil", limit=5).total, len(index.matches("oil"))))
+
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert results == [(20, 20)] * 12 and max(overlaps) == 1

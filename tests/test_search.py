@@ -390,3 +390,11 @@ def test_an_excluded_word_excludes_even_when_its_first_article_comes_before_the_
         assert sorted(h.id for h in index.search("sigma tau -pi").hits) == ["d2", "d3"]
         assert index.search("sigma -pi", since="1900").total == 0  # no dated article: nothing, and no error
         assert sorted(index.matches("sigma tau -pi").ids) == ["d2", "d3"]
+
+
+@pytest.mark.parametrize("since", ["0001", "0001-01-01", "9999"])
+def test_extreme_date_bounds_with_snippets_give_results_not_an_error(dated_index, since):
+    """The date filter's terms are matched terms too; some are not dates at all and cannot be read back."""
+    results = dated_index.search("oil", since=since, limit=3)
+    assert results.total == (30 if since.startswith("0001") else 0)
+    assert all(h.snippet.text for h in results.hits)

@@ -7,7 +7,9 @@ reads, ``readers`` and ``enrich.py`` turn files into articles, ``documents.py`` 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -17,7 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from newssearch.documents import to_article, to_document
-from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted
+from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted, ReadError
 from newssearch.models import Article, CheckReport, IndexReport, Matches, SearchResults
 from newssearch.sanitize import clean_article
 from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, matches, search
@@ -94,6 +96,8 @@ class NewsIndex:
         from newssearch.update import check_paths  # the readers and extraction load only when used
 
         paths = check_paths(paths)  # before anything is created or emptied
+        location = Path(path)
+        existed, fresh = location.exists(), index_state(location) == "missing"
         try:
             index = cls.create(path)
         except (IndexIncompatibleError, IndexDamagedError):
@@ -104,6 +108,10 @@ class NewsIndex:
         except IndexDamagedError:  # damage found only while reading it: start afresh
             with cls.create(path, overwrite=True) as index:
                 return index.update(paths, rebuild=True, columns=columns, progress=progress)
+        except ReadError:  # nothing could be read: a location that held no index is left as it was
+            if fresh:
+                _remove_created(location, existed)
+            raise
 
     @staticmethod
     def exists(path: str | os.PathLike[str]) -> bool:
@@ -265,3 +273,14 @@ class NewsIndex:
         """Every article the query matches (with ``since``/``until`` as in ``search``), as ids and dates in index
         order, unranked: the fast path for work over a whole result set. ``len(...)`` is the exact count."""
         return matches(self._store, text, since, until, syntax=syntax, timeout=timeout)
+
+
+def _remove_created(location: Path, existed: bool) -> None:
+    """Remove the index files a refused first build created (and the folder, if it made that too)."""
+    if not existed:
+        shutil.rmtree(location, ignore_errors=True)
+        return
+    for entry in location.iterdir():
+        if not entry.name.startswith("."):  # it held none but hidden files before
+            with contextlib.suppress(OSError):
+                entry.unlink()

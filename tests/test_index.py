@@ -254,3 +254,15 @@ def test_threads_sharing_one_index_take_turns(index_path, monkeypatch):
         for t in threads:
             t.join()
     assert results == [(20, 20)] * 12 and max(overlaps) == 1
+
+
+def test_a_refused_rebuild_leaves_a_location_that_held_no_index_as_it_was(tmp_path):
+    empty = tmp_path / "no-articles"
+    empty.mkdir()
+    (empty / "notes.bin").write_bytes(b"\\x00\\x01")  # nothing an article can be read from
+    new, bare = tmp_path / "new-index", tmp_path / "bare"
+    bare.mkdir()
+    for target in (new, bare):
+        with pytest.raises(ReadError, match="no article file could be read"):
+            NewsIndex.rebuild(target, [empty])
+    assert not new.exists() and list(bare.iterdir()) == []

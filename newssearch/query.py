@@ -105,6 +105,7 @@ _FIELD_VALUE = re.compile(r"(\w+):(\"[^\"]*\"?|\([^)]*\)?|[^\s()]+)")
 _WILDCARD_CHARS = "*?\u055e\u061f\u1367"
 _WORD = re.compile(r"\w+")
 _PLAIN_WORD = re.compile(r"[^\W_]+")
+_MINUS = re.compile(r"(?<![^\s(])-(?=\S)")  # the parser's "-word" (PlusMinusPlugin's expression below)
 
 
 @dataclass
@@ -164,12 +165,14 @@ def parse(parser: MultifieldParser, text: str) -> Query:
     return _parse(parser.schema, text, lambda: parser)
 
 
-def _parse(schema: Any, text: str, parser: Callable[[], MultifieldParser]) -> Query:
+def _parse(
+    schema: Any, text: str, parser: Callable[[], MultifieldParser], notes: list[str] | None = None
+) -> Query:
     """``parse``, with the parser made only for text that is not plain words."""
     _check_text(text)
     q = _plain_or(schema, text)
     if q is None:
-        q = _exclusions_to_andnot(_parse_or_words(parser(), text))
+        q = _exclusions_to_andnot(_parse_or_words(parser(), text, notes))
     if len({getattr(leaf, "text", None) for leaf in q.leaves()}) > MAX_TERMS:
         raise QueryError(f"query has too many distinct words (the limit is {MAX_TERMS:,})")
     return _safe(q, schema)
@@ -194,7 +197,7 @@ def prepare(schema: Any, text: str, reader: Any, *, syntax: bool = True) -> Prep
     notes: list[str] = []
     try:
         return Prepared(
-            bound(_parse(schema, source, lambda: make_parser(schema)), reader, notes, source), notes
+            bound(_parse(schema, source, lambda: make_parser(schema), notes), reader, notes, source), notes
         )
     except QueryError:
         raise
@@ -219,14 +222,19 @@ def _check_text(text: str) -> None:
         raise QueryError("empty query: type some words to search for")
 
 
-def _parse_or_words(parser: MultifieldParser, text: str) -> Query:
-    """Parse ``text``; if the parser fails or nests too deeply, parse its plain words instead."""
-    try:
-        q = parser.parse(text)
-        if _depth(q) <= MAX_NESTING:
-            return q
-    except Exception:
-        pass
+def _parse_or_words(parser: MultifieldParser, text: str, notes: list[str] | None = None) -> Query:
+    """Parse ``text``; if the parser fails or nests too deeply, parse its plain words instead (and say so in
+    ``notes``)."""
+    # Whoosh's +/- plugin fails on a "-word" inside brackets joined by AND; "NOT word" means the same there.
+    for attempt in dict.fromkeys([text, _MINUS.sub("NOT ", text)]):
+        try:
+            q = parser.parse(attempt)
+            if _depth(q) <= MAX_NESTING:
+                return q
+        except Exception:
+            pass
+    if notes is not None:
+        notes.append("the query's operators could not be read together, so its words were searched instead")
     words = plain_words(text)
     if not words:
         raise QueryError("cannot parse query: it has no words to search for")

@@ -526,3 +526,23 @@ def test_plain_words_are_the_fast_path_and_operators_are_not():
         "a:b",
     ):
         assert query_mod._plain_or(schema, text) is None, text
+
+
+def test_an_exclusion_inside_brackets_joined_by_and_is_read_as_not(searcher):
+    minus = query_mod.prepare(searcher.schema, "(Iraq -NATO) AND oil", searcher.reader())
+    spelled = query_mod.prepare(searcher.schema, "(Iraq NOT NATO) AND oil", searcher.reader())
+    assert minus.query == spelled.query and minus.notes == []
+    assert "AndNot" in repr(minus.query)
+
+
+def test_a_query_read_as_plain_words_says_so():
+    deep = "".join(f"(w{i} {'AND' if i % 2 else 'OR'} " for i in range(query_mod.MAX_NESTING)) + "oil"
+    deep += ")" * query_mod.MAX_NESTING
+    schema = query_mod.build_schema()
+    notes: list[str] = []
+    q = query_mod._parse(schema, deep, lambda: query_mod.make_parser(schema), notes)
+    assert notes == ["the query's operators could not be read together, so its words were searched instead"]
+    assert {t for _, t in q.iter_all_terms()} >= {"oil", "w0"}
+    notes.clear()
+    query_mod._parse(schema, "Iraq AND (oil OR gas)", lambda: query_mod.make_parser(schema), notes)
+    assert notes == []

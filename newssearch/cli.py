@@ -33,7 +33,7 @@ from newssearch.errors import (
     QueryError,
     ReadError,
 )
-from newssearch.index import NewsIndex, index_state
+from newssearch.index import NewsIndex, commit_count, index_state
 from newssearch.models import IndexReport
 from newssearch.render import json_text, print_report, render, safe, stderr, stdout
 from newssearch.sanitize import path_text, terminal_safe
@@ -108,14 +108,17 @@ def _errors() -> Iterator[None]:
 
 
 @contextmanager
-def _committed() -> Iterator[None]:
-    """After an update returned: an interrupt now must still say that its work reached the index."""
+def _committed(made: int = -1) -> Iterator[None]:
+    """An interrupt once this process has made more than ``made`` commits (by default: at once) must still say
+    that the work reached the index."""
     try:
         yield
     except IndexInterrupted:
         raise
     except KeyboardInterrupt as exc:
-        raise IndexInterrupted(True) from exc
+        if commit_count() > made:
+            raise IndexInterrupted(True) from exc
+        raise
 
 
 IndexOption = Annotated[
@@ -222,12 +225,12 @@ def index_command(
             if not path.exists():  # before anything is created: a failed run leaves no empty index behind
                 raise ReadError(f"no such file or folder: {path_text(path)}")
         names = [c.strip() for c in columns.split(",")] if columns else None
-        if rebuild:
-            report = _run_update(location, paths, True, names)
-        else:
-            with NewsIndex.create(location) as ix:
-                report = _run_update(ix, paths, False, names)
-        with _committed():
+        with _committed(commit_count()):  # an interrupt on the way back from the commit, or while printing
+            if rebuild:
+                report = _run_update(location, paths, True, names)
+            else:
+                with NewsIndex.create(location) as ix:
+                    report = _run_update(ix, paths, False, names)
             print_report(report, stdout())
         if not (report.files_read or report.files_unchanged or report.files_removed):
             what = "no file could be indexed" if report.skipped else "no article files found"

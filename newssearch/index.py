@@ -23,7 +23,7 @@ from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexIn
 from newssearch.models import Article, CheckReport, IndexReport, Matches, SearchResults
 from newssearch.sanitize import clean_article
 from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, matches, search
-from newssearch.store import FILES_CACHE, META_FILE, WRITE_LOCK_TIMEOUT, Store, index_state
+from newssearch.store import FILES_CACHE, META_FILE, WRITE_LOCK_TIMEOUT, Store, commit_count, index_state
 
 if TYPE_CHECKING:
     from newssearch.update import Progress
@@ -36,6 +36,7 @@ __all__ = [
     "SORTS",
     "WRITE_LOCK_TIMEOUT",
     "NewsIndex",
+    "commit_count",
     "index_state",
 ]
 

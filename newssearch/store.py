@@ -94,6 +94,15 @@ def index_state(path: str | os.PathLike[str]) -> str:
     return "building" if isinstance(meta, dict) and meta.get("complete") is False else "ready"
 
 
+_COMMITS = [0]
+
+
+def commit_count() -> int:
+    """How many commits this process has made: an interrupt that comes after a run's commit (while it closes
+    the index, say) can tell from it that the work reached the index."""
+    return _COMMITS[0]
+
+
 def lock_timeout() -> float:
     """How long a writer waits for the write lock: $NEWSSEARCH_LOCK_TIMEOUT seconds, else ``WRITE_LOCK_TIMEOUT``."""
     try:
@@ -313,6 +322,7 @@ class Store:
             writer.commit(mergetype=CLEAR if rebuild else merge_policy)
             if not self._complete:
                 self._write_meta(complete=True)
+            _COMMITS[0] += 1
         except KeyboardInterrupt:
             committed = self.generation() > generation
             if not committed:

@@ -404,3 +404,26 @@ def test_a_headerless_csv_gets_a_note_and_the_columns_hint(tmp_path, index_path)
     assert "with --columns" in result.stderr
     named = run("index", folder, "--index", index_path, "--rebuild", "--columns", "class,title,description")
     assert named.exit_code == 0 and "no header row" not in named.stderr and "--columns" not in named.stderr
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_an_interrupt_after_the_commit_says_the_work_reached_the_index(
+    corpus, index_path, monkeypatch, rebuild
+):
+    """Ctrl-C while the index closes after its commit (or while the report prints) must not say only
+    "Interrupted.": the articles are in the index."""
+    from newssearch.index import NewsIndex as Index
+
+    real_close = Index.close
+
+    def close_then_interrupt(self):
+        real_close(self)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Index, "close", close_then_interrupt)
+    result = run("index", corpus, "--index", index_path, *(["--rebuild"] if rebuild else []))
+    assert result.exit_code == 130
+    assert "the work was committed" in result.output
+    monkeypatch.setattr(Index, "close", real_close)
+    with Index.open(index_path) as index:
+        assert len(index) > 0

@@ -286,21 +286,19 @@ class _MatchedTerms(TermsCollector):
                 self.termdocs[term]
 
 
-def _matching(searcher: Searcher, q: query_mod.Query, deadline: float) -> list[int]:
-    """Every matching document, unscored; QueryError once past the deadline."""
+def _matching(searcher: Searcher, q: query_mod.Query, deadline: float) -> Iterator[int]:
+    """Every matching document, unscored, one at a time; QueryError once past the deadline. Consume it whole."""
     token = DEADLINE.set(deadline)
-    found: list[int] = []
     try:
-        for docnum in searcher.docs_for_query(q):
-            found.append(docnum)
-            if not len(found) & 4095 and time.monotonic() > deadline:
+        for count, docnum in enumerate(searcher.docs_for_query(q), 1):
+            if not count & 4095 and time.monotonic() > deadline:
                 raise _too_slow()
+            yield docnum
     except TimeLimit:
         raise _too_slow() from None
     finally:
         DEADLINE.reset(token)
-    return found
 
 
 def _count(searcher: Searcher, q: query_mod.Query, deadline: float) -> int:
-    return len(_matching(searcher, q, deadline))
+    return sum(1 for _ in _matching(searcher, q, deadline))

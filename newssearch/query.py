@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -228,7 +229,7 @@ def _parse_or_words(parser: MultifieldParser, text: str, notes: list[str] | None
     # Whoosh's +/- plugin fails on a "-word" inside brackets joined by AND; "NOT word" means the same there.
     for attempt in dict.fromkeys([text, _MINUS.sub("NOT ", text)]):
         try:
-            q = parser.parse(attempt)
+            q = _parse_counted(parser, attempt)
             if _depth(q) <= MAX_NESTING:
                 return q
         except Exception:
@@ -239,9 +240,13 @@ def _parse_or_words(parser: MultifieldParser, text: str, notes: list[str] | None
     if not words:
         raise QueryError("cannot parse query: it has no words to search for")
     try:
-        return parser.parse(words)
+        return _parse_counted(parser, words)
     except Exception as exc:
         raise QueryError(f"cannot parse query: {one_line(str(exc)) or type(exc).__name__}") from None
+
+
+def _parse_counted(parser: MultifieldParser, text: str) -> Query:
+    return _count_repeats(parser.parse(text, normalize=False)).normalize()
 
 
 def _plain_or(schema: Any, text: str) -> Query | None:
@@ -250,13 +255,34 @@ def _plain_or(schema: Any, text: str) -> Query | None:
     words = text.split(" ")
     if len(words) > MAX_TERMS or not all(_PLAIN_WORD.fullmatch(w) and w not in OPERATORS for w in words):
         return None
-    terms = [
-        wq.Term(fieldname, token, boost=FIELD_BOOSTS[fieldname])
+    counts = Counter(
+        (fieldname, token)
         for word in words
         for fieldname in DEFAULT_FIELDS
         for token in schema[fieldname].process_text(word, mode="query")
-    ]
+    )
+    terms = [wq.Term(f, token, boost=FIELD_BOOSTS[f] * n) for (f, token), n in counts.items()]
     return wq.Or(terms).normalize()
+
+
+def _count_repeats(q: Query) -> Query:
+    """A word typed more than once counts that many times (its boost multiplied), as in Lucene's and bm25s's
+    queries: long questions repeat their key words. Whoosh would keep it once. Words ORed together are counted,
+    through nested ORs (which Whoosh merges into one); a repeat inside a phrase or an AND is left alone."""
+    if type(q) is not wq.Or:
+        return q.apply(_count_repeats) if isinstance(q, wq.CompoundQuery) else q
+    flat: list[Query] = []
+    for sub in q.subqueries:
+        sub = _count_repeats(sub)
+        if type(sub) is wq.Or:  # merged as normalize() merges it
+            flat.extend(s.with_boost(s.boost * sub.boost) for s in sub.subqueries)
+        else:
+            flat.append(sub)
+    counts = Counter(flat)  # Whoosh's == compares terms with their boosts
+    subs = [
+        sub.with_boost(sub.boost * n) if type(sub) is wq.Term and n > 1 else sub for sub, n in counts.items()
+    ]
+    return q.__class__(subs, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
 
 
 def _depth(q: Query) -> int:

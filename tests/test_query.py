@@ -503,7 +503,7 @@ def test_plain_words_give_exactly_the_parsers_query(words, separator):
     text = separator.join(words)
     fast = query_mod._plain_or(schema, text)
     if fast is not None:
-        parsed = parser.parse(text)
+        parsed = query_mod._parse_counted(parser, text)
         assert fast == parsed and getattr(fast, "scale", None) == getattr(
             parsed, "scale", None
         )  # == ignores scale
@@ -546,3 +546,20 @@ def test_a_query_read_as_plain_words_says_so():
     notes.clear()
     query_mod._parse(schema, "Iraq AND (oil OR gas)", lambda: query_mod.make_parser(schema), notes)
     assert notes == []
+
+
+def test_a_repeated_word_counts_as_often_as_it_is_typed():
+    """Long questions repeat their key words: each repeat adds the word's weight again, in every default field,
+    with or without operators; the same word in a phrase is not a repeat."""
+    schema = query_mod.build_schema()
+    parser = query_mod.make_parser(schema)
+    for text in ("oil prices oil", "oil prices OR oil", "(oil prices) oil"):
+        boosts = {(t.fieldname, t.text): t.boost for t in parse(parser, text).leaves()}
+        assert boosts[("content", "oil")] == 2.0 and boosts[("content", "price")] == 1.0, text
+        assert boosts[("headline", "oil")] == 2 * query_mod.FIELD_BOOSTS["headline"], text
+    assert {t.boost for t in parse(parser, "oil prices").leaves() if t.fieldname == "content"} == {1.0}
+    phrase = parse(parser, '"oil oil" gas')
+    assert [q.words for q in phrase.leaves() if isinstance(q, wq.Phrase) and q.fieldname == "content"] == [
+        ["oil", "oil"]
+    ]
+    assert [t.boost for t in phrase.leaves() if isinstance(t, wq.Term) and t.fieldname == "content"] == [1.0]

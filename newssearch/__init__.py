@@ -16,6 +16,7 @@ _EXPORTS = {
     "NewsIndex": "newssearch.index",
     "Article": "newssearch.models",
     "CheckReport": "newssearch.models",
+    "Contribution": "newssearch.models",
     "Entities": "newssearch.models",
     "Hit": "newssearch.models",
     "IndexReport": "newssearch.models",
@@ -35,6 +36,7 @@ _EXPORTS = {
 __all__ = [
     "Article",
     "CheckReport",
+    "Contribution",
     "Entities",
     "Hit",
     "IndexBusyError",
@@ -67,6 +69,7 @@ if TYPE_CHECKING:
     from newssearch.models import (
         Article,
         CheckReport,
+        Contribution,
         Entities,
         Hit,
         IndexReport,

@@ -332,6 +332,7 @@ def query_command(
     plain: Annotated[
         bool, typer.Option("--plain", help="Search the words alone: no operators, phrases or fields.")
     ] = False,
+    explain: Annotated[bool, typer.Option(help="Show what each field and word added to each score.")] = False,
 ) -> None:
     """Search the index and print ranked results with highlighted snippets.
 
@@ -340,16 +341,14 @@ def query_command(
     """
     with _errors():
         try:
-            since_dt = parse_bound(since) if since else None
-            until_dt = parse_bound(until, end=True) if until else None
-            if since_dt and until_dt and since_dt > until_dt:
+            start = parse_bound(since) if since else None
+            end = parse_bound(until, end=True) if until else None
+            if start and end and start > end:
                 raise QueryError("--since is after --until")
         except (ValueError, OverflowError) as exc:
             raise QueryError(str(exc)) from None
         with _open_or_build(index or default_index()) as ix:
-            results = ix.search(
-                text, limit=limit, page=page, since=since_dt, until=until_dt, sort=sort, syntax=not plain
-            )
+            results = ix.search(text, limit, page, start, end, sort, syntax=not plain, explain=explain)
         for note in results.notes:
             stderr().print(f"[yellow]Note:[/yellow] {safe(note)}")
         if as_json:

@@ -236,6 +236,7 @@ class NewsIndex:
         syntax: bool = True,
         snippets: bool = True,
         timeout: float | None = DEFAULT_TIMEOUT,
+        explain: bool = False,
     ) -> SearchResults:
         """Ranked search (BM25 over headline and body, with a bonus for headline and entity matches).
 
@@ -245,7 +246,8 @@ class NewsIndex:
         ``since``/``until`` bound the article date (inclusive): a ``datetime`` (naive ones are UTC), a ``date`` or
         text (``2020``, ``2020-01``, ``2020-01-10``; a partial ``until`` covers its whole period). ``sort`` is
         ``"relevance"``, ``"date"`` (newest first) or ``"oldest"``; by date, undated articles come last and each
-        hit keeps its relevance score. A search that runs longer than ``timeout`` seconds is stopped. Raises
+        hit keeps its relevance score. A search that runs longer than ``timeout`` seconds is stopped. With
+        ``explain=True`` each hit's ``explanation`` lists what each field and word added to its score. Raises
         QueryError for text or options that cannot be searched.
         """
         return search(
@@ -259,6 +261,7 @@ class NewsIndex:
             syntax=syntax,
             snippets=snippets,
             timeout=timeout,
+            explain=explain,
         )
 
     @_locked

@@ -60,6 +60,20 @@ _HIT_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class Contribution:
+    """A part of a hit's score: what one word scored in one field (boost included). The word is as the index
+    holds it (stemmed in headline and body: ``price`` for "prices"). ``field`` is empty for the part no word
+    accounts for (a phrase's score)."""
+
+    field: str
+    word: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "word": self.word, "score": round(self.score, 4)}
+
+
 @dataclass
 class Hit:
     """One search result: the article, its rank and score, and where the query's words are in it.
@@ -72,6 +86,8 @@ class Hit:
     article: Article
     snippet: Snippet
     headline_highlights: list[tuple[int, int]] = field(default_factory=list)
+    #: With ``explain=True``: the parts of ``score``, largest first (else empty).
+    explanation: list[Contribution] = field(default_factory=list)
 
     # The article's fields, read through the hit (read-only: the article is their one source).
 
@@ -130,6 +146,8 @@ class Hit:
             snippet_highlights=[list(span) for span in self.snippet.highlights],
             headline_highlights=[list(span) for span in self.headline_highlights],
         )
+        if self.explanation:
+            out["explanation"] = [part.to_dict() for part in self.explanation]
         return out
 
 

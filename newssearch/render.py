@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
-from newssearch.models import Hit, IndexReport, SearchResults
+from newssearch.models import Contribution, Hit, IndexReport, SearchResults
 from newssearch.sanitize import terminal_safe
 
 HIGHLIGHT = "bold black on yellow"
@@ -88,10 +88,19 @@ def hit_renderable(hit: Hit, piped: bool) -> Group | Text:
             shown = ", ".join(terminal_safe(n) for n in names[:8]) + (" …" if len(names) > 8 else "")
             details.append(shown, style="green")
     details.append(f"\nid: {terminal_safe(hit.id)}", style="dim")
+    if hit.explanation:
+        details.append(f"\nscore {hit.score:.2f} = ", style="dim")
+        details.append(" + ".join(_part(part) for part in hit.explanation), style="dim")
     if piped:
         indented = Text("     ").join(details.split("\n", include_separator=True))
         return Text.assemble(title, "\n     ", indented)
     return Group(title, Padding(details, (0, 0, 0, 5), expand=False))
+
+
+def _part(part: Contribution) -> str:
+    """``headline:oil 1.20``; the part no word accounts for is ``other``."""
+    name = f"{part.field}:{terminal_safe(part.word)}" if part.field else "other"
+    return f"{name} {part.score:.2f}"
 
 
 def render(results: SearchResults, console: Console) -> None:

@@ -21,6 +21,7 @@ from newssearch import query as query_mod
 from newssearch.dates import coerce_bound, from_utc_naive, to_utc_naive
 from newssearch.documents import to_article
 from newssearch.errors import QueryError
+from newssearch.explain import explain as explain_score
 from newssearch.highlight import lead
 from newssearch.models import Hit, Matches, SearchResults, Snippet
 from newssearch.postings import DEADLINE, PreloadedMatcher
@@ -74,6 +75,7 @@ def search(
     syntax: bool = True,
     snippets: bool = True,
     timeout: float | None = DEFAULT_TIMEOUT,
+    explain: bool = False,
 ) -> SearchResults:
     """One page of ranked results (see ``NewsIndex.search``)."""
     _check(text, limit, page, sort)
@@ -95,6 +97,7 @@ def search(
     for number, hit in enumerate(results[offset : offset + limit], 1):
         with store.guard():
             article = to_article(hit.fields())
+            parts = explain_score(searcher, prepared.query, hit.docnum, hit.score or 0.0) if explain else []
         snippet, titled = None, None
         if highlights is not None and time.monotonic() < deadline:
             snippet, titled = highlights.hit(hit, article.body, article.headline)
@@ -105,6 +108,7 @@ def search(
                 article=article,
                 snippet=snippet if isinstance(snippet, Snippet) else lead(article.body),
                 headline_highlights=titled.highlights if isinstance(titled, Snippet) else [],
+                explanation=parts,
             )
         )
     return out

@@ -180,6 +180,33 @@ def load_reuters_topics(root: Path, limit: int | None = None) -> TestCollection:
     return TestCollection("Reuters topics", docs, queries, qrels)
 
 
+def _known_item(name: str, articles: list[Article], n: int, seed: int) -> TestCollection:
+    """Find a story from its headline: ``n`` headlines (drawn with a fixed seed) are the queries, and the
+    collection is every story without its headline, so the words must be found in the body. The story and any
+    copy with the same body are relevant (BBC holds byte-identical duplicates)."""
+    docs = [Article(id=a.id, headline="", body=a.body) for a in articles if a.headline and a.body.strip()]
+    copies: dict[str, list[str]] = {}
+    for doc in docs:
+        copies.setdefault(doc.body.strip(), []).append(doc.id)
+    picked = random.Random(seed).sample([a for a in articles if a.headline and a.body.strip()], n)
+    queries = [Query(f"{name}-{i}", a.headline) for i, a in enumerate(picked)]
+    qrels = {q.id: dict.fromkeys(copies[a.body.strip()], 1) for q, a in zip(queries, picked, strict=True)}
+    return TestCollection(f"{name} headlines (known item)", docs, queries, qrels)
+
+
+def load_bbc_headlines(root: Path) -> TestCollection:
+    """400 BBC headlines, each to find its story among the 2,225 bodies."""
+    return _known_item("BBC", load_bbc(root), 400, seed=3)
+
+
+def load_ag_headlines(root: Path) -> TestCollection:
+    """600 AG News titles, each to find its description among the 7,600."""
+    path = root / "ag-news" / "test.csv"
+    return _known_item(
+        "AG News", read_articles(path, path.parent, columns=AG_NEWS_COLUMNS).articles, 600, seed=5
+    )
+
+
 # --- synthetic growth corpus -----------------------------------------------------------------------------
 
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s{2,}\S)")

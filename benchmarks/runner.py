@@ -37,7 +37,9 @@ class Config:
     growth_queries: int = 100
     #: largest growth size per system, to keep the full run under 20 minutes (Whoosh needs ~3 min at 100k)
     growth_max: dict[str, int] = field(default_factory=lambda: {"whoosh": 25_000})
-    relevance: list[str] = field(default_factory=lambda: ["cranfield", "cisi", "reuters"])
+    relevance: list[str] = field(
+        default_factory=lambda: ["cranfield", "cisi", "reuters", "bbc-headlines", "ag-headlines"]
+    )
     relevance_queries: int | None = None  #: evaluate only the first N judged queries (None: all)
     entity_limit: int | None = None
     log: bool = True
@@ -238,9 +240,13 @@ def speed(cfg: Config, corpus: Corpus, turn: int) -> dict:
     }
 
 
+#: Judged collections of news stories: newssearch indexes them as it indexes news (entities extracted).
+NEWS_COLLECTIONS = ("reuters", "bbc-headlines", "ag-headlines")
+
+
 def relevance_systems(cfg: Config, name: str) -> list[str]:
     """newssearch with entity extraction on the news collection, plain ``add`` on the SMART ones."""
-    news = "newssearch" if name == "reuters" else "newssearch-add"
+    news = "newssearch" if name in NEWS_COLLECTIONS else "newssearch-add"
     keys = [k for k in cfg.systems if k not in ("newssearch", "newssearch-add")]
     return [news, *keys] if {"newssearch", "newssearch-add"} & set(cfg.systems) else keys
 
@@ -250,6 +256,8 @@ def relevance(cfg: Config, name: str) -> dict:
         "cranfield": lambda: corpora.load_cranfield(cfg.corpora),
         "cisi": lambda: corpora.load_cisi(cfg.corpora),
         "reuters": lambda: corpora.load_reuters_topics(cfg.corpora, cfg.reuters_limit),
+        "bbc-headlines": lambda: corpora.load_bbc_headlines(cfg.corpora),
+        "ag-headlines": lambda: corpora.load_ag_headlines(cfg.corpora),
     }
     tc: TestCollection = loaders[name]()
     if cfg.relevance_queries:

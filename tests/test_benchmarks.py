@@ -100,6 +100,38 @@ def test_cisi_relevance_file():
     assert corpora.cisi_qrels(rel) == {"1": {"28": 1, "35": 1}, "3": {"1": 1}}
 
 
+def test_headline_known_item_collections(tmp_path):
+    """Each sampled headline is a query whose relevant stories are its own body and any identical copy; the
+    indexed stories have no headline, and the sample is the same every time."""
+    for i, (headline, body) in enumerate(
+        [
+            (
+                "Ad sales boost Time Warner profit",
+                "Quarterly profits at US media giant TimeWarner jumped 76%.",
+            ),
+            ("Dollar gains on Greenspan speech", "The dollar has hit its highest level against the euro."),
+            ("Copy of the Time Warner story", "Quarterly profits at US media giant TimeWarner jumped 76%."),
+            (
+                "Yukos unit buyer faces loan claim",
+                "The owners of embattled Russian oil giant Yukos are to ask.",
+            ),
+        ]
+    ):
+        folder = tmp_path / "bbc" / "business"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{i:03}.txt").write_text(f"{headline}\n\n{body}\n")
+    real = corpora._known_item("BBC", corpora.load_bbc(tmp_path), 4, seed=1)
+    assert len(real.docs) == 4 and all(d.headline == "" and d.body for d in real.docs)
+    by_text = {q.text: real.qrels[q.id] for q in real.queries}
+    assert by_text["Ad sales boost Time Warner profit"] == {
+        "bbc/business/000.txt": 1,
+        "bbc/business/002.txt": 1,
+    }
+    assert by_text["Dollar gains on Greenspan speech"] == {"bbc/business/001.txt": 1}
+    again = corpora._known_item("BBC", corpora.load_bbc(tmp_path), 4, seed=1)
+    assert [q.text for q in again.queries] == [q.text for q in real.queries]
+
+
 # --- Reuters-21578 -------------------------------------------------------------------------------------
 
 CATEGORIES = """Some notes on the Reuters Categories

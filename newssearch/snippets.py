@@ -26,6 +26,7 @@ from whoosh.searching import Results
 
 from newssearch.highlight import SpanFormatter, Tokens, context_fragments, top_fragments, whole_fragment
 from newssearch.models import Snippet
+from newssearch.schema import TOKEN_PATTERN
 
 #: The fields whose matched words are highlighted: a hit's body and headline are found in these.
 _HIGHLIGHTED = frozenset({"content", "headline"})
@@ -35,9 +36,8 @@ _PER_WORD_FILTERS = (LowercaseFilter, StopFilter, StemFilter, CharsetFilter)
 _TERM_CACHE_SIZE = 100_000
 #: id(analyzer) -> (analyzer, the words whose terms are known, term -> the words that make it)
 _TERMS: dict[int, tuple[Any, set[str], dict[str, set[str]]]] = {}
-_WHOOSH_WORD = r"[\w\*]+(\.?[\w\*]+)*"  # Whoosh's default tokenizer expression
-#: The same words, found faster: its first run takes every word character, so the group only goes on after a dot.
-_WORD = re.compile(r"[\w*]+(?:\.[\w*]+)*")
+#: The words of headline and body, as the schema's analyzers find them.
+_WORD = re.compile(TOKEN_PATTERN)
 
 
 class Highlights:
@@ -129,7 +129,7 @@ def _per_word(analyzer: Any) -> bool:
     return (
         type(items[0]) is RegexTokenizer
         and not items[0].gaps
-        and items[0].expression.pattern == _WHOOSH_WORD
+        and items[0].expression.pattern == TOKEN_PATTERN
         and items[0].expression.flags == _WORD.flags
         and all(type(item) in _PER_WORD_FILTERS for item in items[1:])
     )

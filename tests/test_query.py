@@ -563,3 +563,15 @@ def test_a_repeated_word_counts_as_often_as_it_is_typed():
         ["oil", "oil"]
     ]
     assert [t.boost for t in phrase.leaves() if isinstance(t, wq.Term) and t.fieldname == "content"] == [1.0]
+
+
+def test_words_joined_by_dots_are_words_of_their_own():
+    """``Salesforce.com`` is indexed as two words, so ``salesforce`` finds it; abbreviations (``U.S.``) and
+    decimals (``3.5``) stay one word."""
+    analyzer = query_mod.build_schema()["content"].analyzer
+    assert [t.text for t in analyzer("Salesforce.com says U.S. growth hit 3.5 pct; see www.bbc.co.uk")] == [
+        "salesforc", "com", "sai", "u.", "growth", "hit", "3.5", "pct", "see", "www", "bbc", "co", "uk"
+    ]  # fmt: skip
+    assert {("content", "salesforc"), ("content", "com")} <= {
+        (t.fieldname, t.text) for t in parse(PARSER, "Salesforce.com").leaves()
+    }

@@ -271,14 +271,16 @@ def test_snippets_and_headline_highlights_are_whoosh_highlighters_own(built, ind
     assert any(snippet.highlights for _, snippet, _ in ours) or text in ("headline:oil", "people:Blair")
 
 
-def test_words_are_found_as_whoosh_tokenizer_finds_them():
-    from whoosh.analysis.tokenizers import default_pattern
+def test_words_are_found_as_the_schemas_tokenizer_finds_them():
+    from newssearch import snippets
+    from newssearch.schema import build_schema
 
-    from newssearch.snippets import _WHOOSH_WORD, _WORD
-
-    text = "U.S. a..b x.*y *** 3.5.6. é.ü a_b.c_ ..a. foo.bar.baz. *.* a. b Oil-prices, 1,000.50 İstanbul"
-    assert default_pattern.pattern == _WHOOSH_WORD
-    assert [m.span() for m in _WORD.finditer(text)] == [m.span() for m in default_pattern.finditer(text)]
+    text = "U.S. a..b x.*y *** 3.5.6. é.ü a_b.c_ ..a. foo.bar.baz. *.* a. b Oil-prices, 1,000.50 İstanbul U.S.A"
+    for name in ("content", "headline"):
+        analyzer = build_schema()[name].analyzer
+        assert snippets._per_word(analyzer)  # the fast path serves the schema's fields
+        tokens = analyzer.items[0](text, chars=True, mode="index")
+        assert [m.span() for m in snippets._WORD.finditer(text)] == [(t.startchar, t.endchar) for t in tokens]
 
 
 # --- match sets ------------------------------------------------------------------------------------------

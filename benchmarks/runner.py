@@ -12,6 +12,7 @@ import resource
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -251,15 +252,19 @@ def relevance_systems(cfg: Config, name: str) -> list[str]:
     return [news, *keys] if {"newssearch", "newssearch-add"} & set(cfg.systems) else keys
 
 
-def relevance(cfg: Config, name: str) -> dict:
-    loaders = {
+def relevance_loaders(cfg: Config) -> dict[str, Callable[[], TestCollection]]:
+    """Each judged collection's loader, by the name ``Config.relevance`` uses."""
+    return {
         "cranfield": lambda: corpora.load_cranfield(cfg.corpora),
         "cisi": lambda: corpora.load_cisi(cfg.corpora),
         "reuters": lambda: corpora.load_reuters_topics(cfg.corpora, cfg.reuters_limit),
         "bbc-headlines": lambda: corpora.load_bbc_headlines(cfg.corpora),
         "ag-headlines": lambda: corpora.load_ag_headlines(cfg.corpora),
     }
-    tc: TestCollection = loaders[name]()
+
+
+def relevance(cfg: Config, name: str) -> dict:
+    tc: TestCollection = relevance_loaders(cfg)[name]()
     if cfg.relevance_queries:
         tc.queries = tc.queries[: cfg.relevance_queries]
         tc.qrels = {q.id: tc.qrels[q.id] for q in tc.queries}

@@ -485,3 +485,29 @@ def test_the_growth_table_of_newssearch_alone_gives_docs_per_second_against_the_
     assert "| 10,000 | reuters | 10.0 | 1,000 (1.00×) | 100 (40) | 5.00 | 5.00 |" in table
     assert "750 (0.75×)" in table
     assert growth_newssearch_section({"points": []}) == []
+
+
+def test_the_levers_scorer_scores_as_newssearch_does(tmp_path):
+    """``benchmarks.levers`` tries ranking changes with a scorer of its own: as built, it must give the engine's
+    scores, repeated words and entity fields included."""
+    from benchmarks import levers
+
+    docs = [
+        Article(
+            id="a",
+            headline="Oil prices rise",
+            body="Baghdad (Reuters) - Oil prices rose as Iraq cut exports.",
+        ),
+        Article(id="b", headline="Wheat crop", body="Kansas farmers said oil costs cut their wheat profits."),
+        Article(id="c", headline="Iraq talks", body="Officials from Iraq and Iran met in Geneva on Monday."),
+    ]
+    queries = [corpora.Query("1", "oil Iraq oil"), corpora.Query("2", "Geneva talks")]
+    tc = corpora.TestCollection("tiny", docs, queries, {"1": {"a": 1}, "2": {"c": 1}})
+    c = levers.Collection("reuters", tc, tmp_path / "ix")  # a news collection: entities extracted
+    for _, words in c.queries:
+        ours = {c.ids[d]: s for d, s in levers.LEVERS["as built"](c, words).items()}
+        engine = {h.id: h.score for h in c.ix.search(" ".join(words), syntax=False, snippets=False).hits}
+        assert ours.keys() == engine.keys() and ours
+        assert all(math.isclose(ours[k], engine[k], rel_tol=1e-9) for k in ours)
+    assert c.evaluate(levers.LEVERS["as built"]) == c.engine()
+    c.ix.close()

@@ -1,0 +1,323 @@
+"""``python -m benchmarks.levers``: what each ranking lever does on every judged collection, in one table.
+
+The procedure for choosing newssearch's ranking (benchmarks/README.md, "Choosing the ranking"): a lever is kept
+only if it helps or leaves alone nDCG@10 and AP@100 on every collection, and none loses more than ``NOISE``.
+
+Each collection is indexed once by newssearch (as the relevance benchmark does). The levers are then scored by a
+small scorer of its own over the index's postings and stored lengths, so that trying one takes seconds and
+needs no change to newssearch; row ``newssearch`` is the engine itself, and row ``as built`` the scorer set up
+as newssearch ranks today, which must agree with it within ``NOISE`` (a difference is printed: on CISI newssearch
+searches only the 100 rarest words of its longest questions, ``bounds.MAX_OR_WORDS``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks import DEFAULT_CORPORA, metrics
+from benchmarks.corpora import TestCollection
+from benchmarks.runner import NEWS_COLLECTIONS, Config, relevance_loaders
+from benchmarks.systems import query_words
+from newssearch import NewsIndex, QueryError
+from newssearch.models import Article
+from newssearch.schema import BYTE_LENGTHS, FIELD_BOOSTS, length_bytes
+
+#: A difference in nDCG@10 or AP@100 smaller than this is taken as no difference.
+NOISE = 0.002
+ENTITY_FIELDS = ("person_text", "org_text", "place_text")
+
+Scores = dict[int, float]
+
+
+class Collection:
+    """A judged collection indexed by newssearch, with what the scorers need read out of the index once."""
+
+    def __init__(self, key: str, tc: TestCollection, path: Path) -> None:
+        extract = key in NEWS_COLLECTIONS
+        with NewsIndex.create(path, overwrite=True) as ix:
+            ix.add(
+                (
+                    Article(id=d.id, headline=d.headline, body=d.body, place=d.place if extract else None)
+                    for d in tc.docs
+                ),
+                extract=extract,
+            )
+        self.key, self.tc, self.path = key, tc, path
+        self.ix = NewsIndex.open(path)
+        self.reader = self.ix._store.searcher().reader()  # one segment: built in one commit
+        self.schema = self.reader.schema
+        self.n = self.reader.doc_count()
+        self.lengths = {
+            f: [BYTE_LENGTHS[b] for b in length_bytes(self.reader, f) or bytes(self.n)] for f in FIELD_BOOSTS
+        }
+        self.average = {f: (sum(v) / self.n) or 1.0 for f, v in self.lengths.items()}
+        self.ids = [self.reader.stored_fields(d)["id"] for d in range(self.n)]
+        self.queries = [(q.id, query_words(q.text)) for q in tc.queries]
+        self._postings: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        self._vectors: list[Counter[str]] | None = None
+
+    def tokens(self, fieldname: str, word: str) -> list[str]:
+        return list(self.schema[fieldname].process_text(word, mode="query"))
+
+    def postings(self, fieldname: str, token: str) -> list[tuple[int, float]]:
+        key = (fieldname, token)
+        if key not in self._postings:
+            found = key in self.reader
+            self._postings[key] = list(self.reader.postings(*key).items_as("weight")) if found else []
+        return self._postings[key]
+
+    def vectors(self) -> list[Counter[str]]:
+        """Each story's ``content`` words, counted (for feedback)."""
+        if self._vectors is None:
+            analyzer = self.schema["content"].analyzer
+            self._vectors = []
+            for d in range(self.n):
+                stored = self.reader.stored_fields(d)
+                text = f"{stored.get('headline') or ''}\n{stored.get('body') or ''}"
+                self._vectors.append(Counter(t.text for t in analyzer(text)))
+        return self._vectors
+
+    def evaluate(self, scorer: Callable[[Collection, list[str]], Scores]) -> dict[str, float]:
+        run = {}
+        for qid, words in self.queries:
+            ranked = sorted(scorer(self, words).items(), key=lambda item: (-item[1], item[0]))[
+                : metrics.RUN_DEPTH
+            ]
+            run[qid] = [self.ids[d] for d, _ in ranked]
+        return metrics.evaluate(self.tc.qrels, run)
+
+    def engine(self) -> dict[str, float]:
+        """newssearch itself, as the relevance benchmark runs it."""
+        run = {}
+        for qid, words in self.queries:
+            try:
+                hits = self.ix.search(
+                    " ".join(words), limit=metrics.RUN_DEPTH, syntax=False, snippets=False
+                ).hits
+            except QueryError:
+                hits = []
+            run[qid] = [h.id for h in hits] if words else []
+        return metrics.evaluate(self.tc.qrels, run)
+
+
+def whoosh_idf(n: int, df: int) -> float:
+    return math.log(n / (df + 1)) + 1
+
+
+def lucene_idf(n: int, df: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def bm25(
+    boosts: dict[str, float] | None = None,
+    k1: float = 1.2,
+    b: float = 0.75,
+    idf: Callable[[int, int], float] = whoosh_idf,
+    repeats: bool = True,
+) -> Callable[[Collection, list[str]], Scores]:
+    """Each field's BM25 times its boost, added up (newssearch's ranking with its defaults)."""
+    boosts = boosts or FIELD_BOOSTS
+
+    def score(c: Collection, words: list[str]) -> Scores:
+        counts = Counter((f, t) for w in words for f in boosts for t in c.tokens(f, w))
+        scores: Scores = defaultdict(float)
+        for (f, t), times in counts.items():
+            postings = c.postings(f, t)
+            if not postings:
+                continue
+            weight = (times if repeats else 1) * boosts[f] * idf(c.n, len(postings))
+            lengths, average = c.lengths[f], c.average[f]
+            for d, tf in postings:
+                scores[d] += weight * tf * (k1 + 1) / (tf + k1 * ((1 - b) + b * lengths[d] / average))
+        return scores
+
+    return score
+
+
+def bm25f(
+    headline: float = 1.0, k1: float = 1.2, b: float = 0.75
+) -> Callable[[Collection, list[str]], Scores]:
+    """BM25F proper: a word's headline frequency added to its body frequency before saturation, each normalised by
+    its own length; the entity bonus as in ``bm25``."""
+    entities = bm25({f: FIELD_BOOSTS[f] for f in ENTITY_FIELDS}, k1, b)
+
+    def score(c: Collection, words: list[str]) -> Scores:
+        scores = entities(c, words)
+        for word, times in Counter(words).items():
+            tokens = c.tokens("content", word)
+            if not tokens:
+                continue
+            content, head = c.postings("content", tokens[0]), c.postings("headline", tokens[0])
+            if not content:
+                continue
+            pseudo: dict[int, float] = defaultdict(float)
+            for fieldname, postings, weight in (("content", content, 1.0), ("headline", head, headline)):
+                lengths, average = c.lengths[fieldname], c.average[fieldname]
+                for d, tf in postings:
+                    pseudo[d] += weight * tf / ((1 - b) + b * lengths[d] / average)
+            idf = whoosh_idf(c.n, len(content))
+            for d, x in pseudo.items():
+                scores[d] += times * idf * x * (k1 + 1) / (x + k1)
+        return scores
+
+    return score
+
+
+def proximity(weight: float = 1.0, window: int = 5) -> Callable[[Collection, list[str]], Scores]:
+    """``bm25`` plus, in its top 100, a bonus for each pair of query words within ``window`` words of each other
+    (BM25TP-style: the sum of 1/distance², saturated, times the rarer word's idf)."""
+    base = bm25()
+
+    def score(c: Collection, words: list[str]) -> Scores:
+        scores = base(c, words)
+        tokens = list(
+            dict.fromkeys(t for w in words for t in c.tokens("content", w) if c.postings("content", t))
+        )
+        top = sorted(scores, key=lambda d: -scores[d])[:100]
+        if len(tokens) < 2 or not top:
+            return scores
+        wanted, positions = set(top), {}
+        for t in tokens:
+            m = c.reader.postings("content", t)
+            for d in sorted(wanted):
+                if m.is_active() and m.id() < d:
+                    m.skip_to(d)
+                if m.is_active() and m.id() == d:
+                    positions[(d, t)] = m.value_as("positions")
+        for d in top:
+            for i, a in enumerate(tokens):
+                for t in tokens[i + 1 :]:
+                    near = sum(
+                        1 / (p - q) ** 2
+                        for p in positions.get((d, a), ())
+                        for q in positions.get((d, t), ())
+                        if 0 < abs(p - q) <= window
+                    )
+                    if near:
+                        rarer = min(whoosh_idf(c.n, len(c.postings("content", x))) for x in (a, t))
+                        scores[d] += weight * rarer * near / (near + 1)
+        return scores
+
+    return score
+
+
+def feedback(docs: int = 10, terms: int = 10, mix: float = 0.3) -> Callable[[Collection, list[str]], Scores]:
+    """RM3-style pseudo-relevance feedback: the ``terms`` words most likely in the top ``docs`` stories (weighted
+    by exp(score - best)) are added to the query with ``mix`` of its weight, and the collection searched again."""
+    base = bm25()
+
+    def score(c: Collection, words: list[str]) -> Scores:
+        first = base(c, words)
+        top = sorted(first.items(), key=lambda item: -item[1])[:docs]
+        if not top:
+            return first
+        vectors, best = c.vectors(), top[0][1]
+        model: dict[str, float] = defaultdict(float)
+        for d, s in top:
+            total = sum(vectors[d].values()) or 1
+            for t, n in vectors[d].items():
+                model[t] += math.exp(s - best) * n / total
+        expansion = sorted(model.items(), key=lambda item: -item[1])[:terms]
+        original = Counter(t for w in words for t in c.tokens("content", w))
+        size, mass = sum(original.values()) or 1, sum(v for _, v in expansion) or 1
+        weights: dict[str, float] = defaultdict(float)
+        for t, n in original.items():
+            weights[t] += (1 - mix) * n
+        for t, v in expansion:
+            weights[t] += mix * size * v / mass
+        scores: Scores = defaultdict(float)
+        for t, w in weights.items():
+            for f in ("content", "headline"):
+                postings = c.postings(f, t)
+                if not postings:
+                    continue
+                lengths, average = c.lengths[f], c.average[f]
+                factor = w * FIELD_BOOSTS[f] * whoosh_idf(c.n, len(postings))
+                for d, tf in postings:
+                    scores[d] += factor * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * lengths[d] / average))
+        for d, s in bm25({f: FIELD_BOOSTS[f] for f in ENTITY_FIELDS})(c, words).items():
+            scores[d] += s
+        return scores
+
+    return score
+
+
+def _no_entities() -> dict[str, float]:
+    return {f: (0.0 if f in ENTITY_FIELDS else w) for f, w in FIELD_BOOSTS.items()}
+
+
+def _with(**changes: float) -> dict[str, float]:
+    return {**FIELD_BOOSTS, **changes}
+
+
+#: name -> scorer. The first is newssearch's ranking as built; the rest change one thing each.
+LEVERS: dict[str, Callable[[Collection, list[str]], Scores]] = {
+    "as built": bm25(),
+    "repeated words counted once (before)": bm25(repeats=False),
+    "entity fields ×0.3 (before)": bm25(_with(person_text=0.3, org_text=0.3, place_text=0.3)),
+    "entity fields ×0": bm25(_no_entities()),
+    "headline ×0.15": bm25(_with(headline=0.15)),
+    "headline ×0.5": bm25(_with(headline=0.5)),
+    "Lucene idf": bm25(idf=lucene_idf),
+    "K1 1.5": bm25(k1=1.5),
+    "K1 0.9": bm25(k1=0.9),
+    "B 0.6": bm25(b=0.6),
+    "B 0.9": bm25(b=0.9),
+    "BM25F proper, headline ×1": bm25f(1.0),
+    "BM25F proper, headline ×2": bm25f(2.0),
+    "proximity bonus": proximity(),
+    "RM3 feedback (10 docs, 10 words, 0.3)": feedback(),
+}
+
+
+def relevance_loaders_for(corpora: Path) -> dict[str, Callable[[], TestCollection]]:
+    return relevance_loaders(Config(corpora=corpora, workdir=Path(tempfile.gettempdir())))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.levers", description=__doc__)
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    parser.add_argument(
+        "--workdir", type=Path, help="where the indexes are built (default: a temporary folder)"
+    )
+    parser.add_argument("--levers", help="comma-separated lever names (default: all)")
+    args = parser.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newssearch-levers-"))
+    loaders = relevance_loaders_for(args.corpora)
+    levers = {
+        k: v for k, v in LEVERS.items() if not args.levers or k in args.levers.split(",") or k == "as built"
+    }
+    collections = [Collection(key, load(), workdir / key) for key, load in loaders.items()]
+    names = [c.tc.name.split(" (")[0] for c in collections]
+    print("| lever | " + " | ".join(f"{n}: nDCG@10 / AP@100" for n in names) + " | kept? |")
+    print("|---" * (len(names) + 2) + "|")
+    engine = [c.engine() for c in collections]
+    print("| newssearch | " + " | ".join(f"{e['nDCG@10']:.3f} / {e['AP@100']:.3f}" for e in engine) + " | |")
+    built = [c.evaluate(LEVERS["as built"]) for c in collections]
+    for e, s, name in zip(engine, built, names, strict=True):
+        if abs(e["nDCG@10"] - s["nDCG@10"]) > NOISE:
+            print(
+                f"(the scorer disagrees with newssearch on {name}: {s['nDCG@10']:.3f} against {e['nDCG@10']:.3f})"
+            )
+    for lever, scorer in levers.items():
+        results = built if lever == "as built" else [c.evaluate(scorer) for c in collections]
+        cells, gains, losses = [], 0, 0
+        for r, base in zip(results, built, strict=True):
+            delta = [r[m] - base[m] for m in ("nDCG@10", "AP@100")]
+            gains += any(d > NOISE for d in delta)
+            losses += any(d < -NOISE for d in delta)
+            cells.append(
+                f"{r['nDCG@10']:.3f} / {r['AP@100']:.3f}"
+                + ("" if lever == "as built" else f" ({delta[0]:+.3f})")
+            )
+        verdict = "–" if lever == "as built" else ("would keep" if gains and not losses else "no")
+        print(f"| {lever} | " + " | ".join(cells) + f" | {verdict} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -96,3 +96,14 @@ def test_real_reuters_file():
     assert "Blah blah blah" not in " ".join(a.body for a in result.articles)
     odd = read_articles(folder / "reut2-017.sgm", folder)
     assert len(odd.articles) == 1000 and any("not UTF-8" in n for n in odd.notes)
+
+
+def test_an_all_caps_sign_off_is_removed_too(tmp_path):
+    """Upper-case stories end in "REUTER" (reuters-21502, say): it is no more part of the story than "Reuter"."""
+    sgm = tmp_path / "reut2-000.sgm"
+    sgm.write_text(
+        '<REUTERS TOPICS="YES" NEWID="21502"><TEXT><TITLE>SOUTH YEMEN PLANS OIL EXPORT PIPELINE</TITLE>'
+        "<BODY>South Yemen plans a pipeline from its oilfields.\n REUTER\n&#3;</BODY></TEXT></REUTERS>\n"
+    )
+    (story,) = read_articles(sgm, tmp_path).articles
+    assert story.body == "South Yemen plans a pipeline from its oilfields."

@@ -26,7 +26,7 @@ _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _TEXT = re.compile(r"<TEXT\b([^>]*)>(.*?)</TEXT>", re.DOTALL)
 _VALUE = re.compile(r"<D>(.*?)</D>", re.DOTALL)
 _FILLER = re.compile(r"^\s*blah blah blah\.?\s*$", re.IGNORECASE)
-_SIGN_OFF = re.compile(r"\s*\bReuters?\s*$")
+_SIGN_OFF = re.compile(r"\s*\bReuters?\s*$", re.IGNORECASE)
 _CHAR_REF = re.compile(r"&#(\d{1,3});")
 _LABELS = ("topics", "places", "people", "orgs", "exchanges", "companies")
 

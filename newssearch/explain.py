@@ -8,15 +8,19 @@ match) is given as one remainder.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.fields import TEXT
 from whoosh.searching import Searcher
 
 from newssearch.matchers import Expanded
 from newssearch.models import Contribution
+from newssearch.schema import TOKEN_PATTERN
 
+_TOKEN = re.compile(TOKEN_PATTERN)
 #: Contributions smaller than this are left out (and counted in the remainder).
 _TINY = 1e-9
 
@@ -44,18 +48,39 @@ def _leaves(q: wq.Query, schema: Any, boost: float = 1.0) -> Iterator[tuple[str,
             yield from _leaves(sub, schema, boost * q.boost)
 
 
-def explain(searcher: Searcher, q: wq.Query, docnum: int, score: float) -> list[Contribution]:
+def typed_words(schema: Any, text: str) -> dict[tuple[str, str], str]:
+    """(field, term) -> the word of ``text`` that made it, so that a part reads "prices", not "price"."""
+    out: dict[tuple[str, str], str] = {}
+    for word in _TOKEN.findall(text):
+        for fieldname, fieldobj in schema.items():
+            if isinstance(fieldobj, TEXT):
+                for term in fieldobj.process_text(word, mode="query"):
+                    out.setdefault((fieldname, term), word)
+    return out
+
+
+def explain(
+    searcher: Searcher,
+    q: wq.Query,
+    docnum: int,
+    score: float,
+    typed: dict[tuple[str, str], str] | None = None,
+) -> list[Contribution]:
     """The parts of ``score``, the score of document ``docnum`` for query ``q``, largest first; a last part with
-    ``field=""`` holds what the words alone do not account for."""
+    ``field=""`` holds what the words alone do not account for. Words are given as typed where ``typed``
+    (``typed_words``) knows them, else as the index holds them."""
+    typed = typed or {}
     leaves = [(s, docnum - offset) for s, offset in _subsearchers(searcher) if offset <= docnum]
     subsearcher, local = leaves[-1]
     parts: dict[tuple[str, str], float] = {}
     for fieldname, leaf, boost in _leaves(q, subsearcher.schema):
         if isinstance(leaf, wq.Phrase):  # its matcher applies its own boost
-            m, word = leaf.matcher(subsearcher, subsearcher.context()), '"' + " ".join(leaf.words) + '"'
+            words = [typed.get((fieldname, w), w) for w in leaf.words]
+            m, word = leaf.matcher(subsearcher, subsearcher.context()), '"' + " ".join(words) + '"'
         elif (fieldname, leaf) in subsearcher.reader():
             m = subsearcher.postings(fieldname, leaf, weighting=searcher.weighting)
             word = _word(subsearcher, fieldname, leaf)
+            word = typed.get((fieldname, word), word)
         else:
             continue
         if m.is_active() and m.id() < local:

@@ -62,9 +62,9 @@ _HIT_FIELDS = (
 
 @dataclass(frozen=True)
 class Contribution:
-    """A part of a hit's score: what one word scored in one field (boost included). The word is as the index
-    holds it (stemmed in headline and body: ``price`` for "prices"). ``field`` is empty for the part no word
-    accounts for (a phrase's score)."""
+    """A part of a hit's score: what one word (or phrase) scored in one field, boost included. The word is as typed
+    in the query; a word the query does not show as such (one a wildcard matched) as the index holds it. ``field``
+    is empty for the part no word accounts for (the bonus of an OR group joined by AND)."""
 
     field: str
     word: str

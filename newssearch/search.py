@@ -22,6 +22,7 @@ from newssearch.dates import coerce_bound, from_utc_naive, to_utc_naive
 from newssearch.documents import to_article
 from newssearch.errors import QueryError
 from newssearch.explain import explain as explain_score
+from newssearch.explain import typed_words
 from newssearch.highlight import lead
 from newssearch.models import Hit, Matches, SearchResults, Snippet
 from newssearch.postings import DEADLINE, PreloadedMatcher
@@ -94,10 +95,15 @@ def search(
     if offset >= total:
         return out
     highlights = Highlights(results) if snippets else None
+    typed = typed_words(searcher.schema, text) if explain else None
     for number, hit in enumerate(results[offset : offset + limit], 1):
         with store.guard():
             article = to_article(hit.fields())
-            parts = explain_score(searcher, prepared.query, hit.docnum, hit.score or 0.0) if explain else []
+            parts = (
+                explain_score(searcher, prepared.query, hit.docnum, hit.score or 0.0, typed)
+                if explain
+                else []
+            )
         snippet, titled = None, None
         if highlights is not None and time.monotonic() < deadline:
             snippet, titled = highlights.hit(hit, article.body, article.headline)

@@ -46,9 +46,12 @@ def test_parts_add_up_to_the_score_field_by_field(ix):
     top = hits[0]
     assert all(isinstance(p, Contribution) for p in top.explanation)
     parts = _parts(top)
-    assert {("content", "oil"), ("content", "pipelin"), ("headline", "oil"), ("headline", "pipelin")} <= set(
-        parts
-    )
+    assert {
+        ("content", "oil"),
+        ("content", "pipeline"),
+        ("headline", "oil"),
+        ("headline", "pipeline"),
+    } <= set(parts)
     assert sum(parts.values()) == pytest.approx(top.score, rel=1e-9)
     assert parts[("content", "oil")] > parts[("headline", "oil")] > 0  # the headline is a smaller bonus
     assert [p.score for p in top.explanation] == sorted((p.score for p in top.explanation), reverse=True)
@@ -60,7 +63,7 @@ def test_a_repeated_word_doubles_its_parts(ix):
     once = _parts(ix.search("oil pipeline", explain=True).hits[0])
     twice = _parts(ix.search("oil oil pipeline", explain=True).hits[0])
     assert twice[("content", "oil")] == pytest.approx(2 * once[("content", "oil")])
-    assert twice[("content", "pipelin")] == pytest.approx(once[("content", "pipelin")])
+    assert twice[("content", "pipeline")] == pytest.approx(once[("content", "pipeline")])
 
 
 def test_phrases_and_exclusions(ix):
@@ -82,7 +85,7 @@ def test_cli_explain_in_text_and_json(index_path):
     result = invoke("query", "oil pipeline", "--index", index_path, "--explain")
     assert result.exit_code == 0, result.output
     line = next(ln for ln in result.output.splitlines() if "score" in ln and "=" in ln)
-    assert "content:oil" in line and "headline:pipelin" in line
+    assert "content:oil" in line and "headline:pipeline" in line
     result = invoke("query", "oil pipeline", "--index", index_path, "--explain", "--json")
     hit = json.loads(result.output)["hits"][0]
     parts = hit["explanation"]
@@ -90,3 +93,10 @@ def test_cli_explain_in_text_and_json(index_path):
     assert sum(p["score"] for p in parts) == pytest.approx(hit["score"], abs=1e-3)
     plain = json.loads(invoke("query", "oil pipeline", "--index", index_path, "--json").output)
     assert "explanation" not in plain["hits"][0]
+
+
+def test_words_are_shown_as_typed_and_wildcard_words_as_indexed(ix):
+    parts = _parts(ix.search("pipelines exports", explain=True).hits[0])
+    assert ("content", "pipelines") in parts and ("content", "exports") in parts  # not "pipelin", "export"
+    wild = _parts(ix.search("pipel*", explain=True).hits[0])
+    assert ("content", "pipelin") in wild  # what the wildcard matched, as the index holds it

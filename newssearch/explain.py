@@ -2,13 +2,16 @@
 
 A query's score is the sum of its words' BM25 scores in each field, each times its boost (the field's weight, the
 number of times the word was typed), so the parts are worked out again here, word by word, with the searcher's own
-scorer, and each phrase's as a whole. What the parts do not cover (the bonus of an OR that asks for more words to
-match) is given as one remainder.
+scorer, and each phrase's as a whole. Should anything else ever add to a score, it is given as one remainder, so
+the parts always add up.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import time
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any
 
@@ -62,44 +65,60 @@ def typed_words(schema: Any, text: str) -> dict[tuple[str, str], str]:
 def explain(
     searcher: Searcher,
     q: wq.Query,
-    docnum: int,
-    score: float,
+    hits: list[tuple[int, float]],
     typed: dict[tuple[str, str], str] | None = None,
-) -> list[Contribution]:
-    """The parts of ``score``, the score of document ``docnum`` for query ``q``, largest first; a last part with
-    ``field=""`` holds what the words alone do not account for. Words are given as typed where ``typed``
-    (``typed_words``) knows them, else as the index holds them."""
+    deadline: float = math.inf,
+) -> list[list[Contribution]] | None:
+    """The parts of each hit's score, for hits given as (document number, score): largest first, a last part with
+    ``field=""`` holding what the words alone do not account for. Words are given as typed where ``typed``
+    (``typed_words``) knows them, else as the index holds them. Each word's postings are read once per segment,
+    through the hits in order; None once ``deadline`` (a ``time.monotonic()`` value) has passed."""
     typed = typed or {}
-    leaves = [(s, docnum - offset) for s, offset in _subsearchers(searcher) if offset <= docnum]
-    subsearcher, local = leaves[-1]
-    parts: dict[tuple[str, str], float] = {}
-    for fieldname, leaf, boost in _leaves(q, subsearcher.schema):
-        if isinstance(leaf, wq.Phrase):  # its matcher applies its own boost
-            words = [typed.get((fieldname, w), w) for w in leaf.words]
-            m, word = leaf.matcher(subsearcher, subsearcher.context()), '"' + " ".join(words) + '"'
-        elif (fieldname, leaf) in subsearcher.reader():
-            m = subsearcher.postings(fieldname, leaf, weighting=searcher.weighting)
-            word = _word(subsearcher, fieldname, leaf)
-            word = typed.get((fieldname, word), word)
-        else:
-            continue
-        if m.is_active() and m.id() < local:
-            m.skip_to(local)
-        if not m.is_active() or m.id() != local:
-            continue
-        value = m.score() * boost
-        if value > _TINY:
-            parts[(fieldname, word)] = parts.get((fieldname, word), 0.0) + value
-    out = [Contribution(f, w, s) for (f, w), s in sorted(parts.items(), key=lambda item: -item[1])]
-    rest = score - sum(parts.values())
-    if abs(rest) > 1e-6:
-        out.append(Contribution("", "", rest))
+    parts: list[dict[tuple[str, str], float]] = [{} for _ in hits]
+    for subsearcher, wanted in _by_segment(searcher, hits):
+        for fieldname, leaf, boost in _leaves(q, subsearcher.schema):
+            if time.monotonic() > deadline:
+                return None
+            if isinstance(leaf, wq.Phrase):  # its matcher applies its own boost
+                words = [typed.get((fieldname, w), w) for w in leaf.words]
+                m, word = leaf.matcher(subsearcher, subsearcher.context()), '"' + " ".join(words) + '"'
+            elif (fieldname, leaf) in subsearcher.reader():
+                m = subsearcher.postings(fieldname, leaf, weighting=searcher.weighting)
+                word = _word(subsearcher, fieldname, leaf)
+                word = typed.get((fieldname, word), word)
+            else:
+                continue
+            for local, i in wanted:
+                if not m.is_active():
+                    break
+                if m.id() < local:
+                    m.skip_to(local)
+                if m.is_active() and m.id() == local:
+                    value = m.score() * boost
+                    if value > _TINY:
+                        parts[i][(fieldname, word)] = parts[i].get((fieldname, word), 0.0) + value
+    out = []
+    for (_, score), found in zip(hits, parts, strict=True):
+        listed = [Contribution(f, w, s) for (f, w), s in sorted(found.items(), key=lambda item: -item[1])]
+        rest = score - sum(found.values())
+        if abs(rest) > 1e-6:
+            listed.append(Contribution("", "", rest))
+        out.append(listed)
     return out
 
 
-def _subsearchers(searcher: Searcher) -> list[tuple[Any, int]]:
-    subs: list[tuple[Any, int]] = searcher.leaf_searchers()
-    return sorted(subs, key=lambda item: item[1])
+def _by_segment(
+    searcher: Searcher, hits: list[tuple[int, float]]
+) -> Iterator[tuple[Any, list[tuple[int, int]]]]:
+    """(segment searcher, [(document number in the segment, index in ``hits``)] in order)."""
+    subs = sorted(searcher.leaf_searchers(), key=lambda item: item[1])
+    offsets = [offset for _, offset in subs]
+    grouped: dict[int, list[tuple[int, int]]] = {}
+    for i, (docnum, _) in enumerate(hits):
+        k = bisect_right(offsets, docnum) - 1
+        grouped.setdefault(k, []).append((docnum - offsets[k], i))
+    for k, wanted in sorted(grouped.items()):
+        yield subs[k][0], sorted(wanted)
 
 
 def _word(searcher: Searcher, fieldname: str, btext: bytes) -> str:

@@ -64,7 +64,7 @@ _HIT_FIELDS = (
 class Contribution:
     """A part of a hit's score: what one word (or phrase) scored in one field, boost included. The word is as typed
     in the query; a word the query does not show as such (one a wildcard matched) as the index holds it. ``field``
-    is empty for the part no word accounts for (the bonus of an OR group joined by AND)."""
+    is empty for a remainder no word accounts for (none for the queries newssearch makes today)."""
 
     field: str
     word: str
@@ -86,8 +86,9 @@ class Hit:
     article: Article
     snippet: Snippet
     headline_highlights: list[tuple[int, int]] = field(default_factory=list)
-    #: With ``explain=True``: the parts of ``score``, largest first (else empty).
-    explanation: list[Contribution] = field(default_factory=list)
+    #: With ``explain=True``: the parts of ``score``, largest first (None when not asked for, or not worked out in
+    #: time).
+    explanation: list[Contribution] | None = None
 
     # The article's fields, read through the hit (read-only: the article is their one source).
 
@@ -146,7 +147,7 @@ class Hit:
             snippet_highlights=[list(span) for span in self.snippet.highlights],
             headline_highlights=[list(span) for span in self.headline_highlights],
         )
-        if self.explanation:
+        if self.explanation is not None:
             out["explanation"] = [part.to_dict() for part in self.explanation]
         return out
 

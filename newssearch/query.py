@@ -127,7 +127,9 @@ def make_parser(schema: Any) -> MultifieldParser:
     # Imported here: plain words, what most people type, are parsed without it (``_plain_or``).
     from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup, PlusMinusPlugin
 
-    parser = MultifieldParser(DEFAULT_FIELDS, schema, fieldboosts=FIELD_BOOSTS, group=OrGroup.factory(0.9))
+    # No coordination bonus (OrGroup.factory): Whoosh's normalize() drops it from a top-level OR, so a bracketed
+    # group would be the only place it applied, scaling its words' scores; a word scores the same anywhere.
+    parser = MultifieldParser(DEFAULT_FIELDS, schema, fieldboosts=FIELD_BOOSTS, group=OrGroup)
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     # +required and -excluded only at the start of a word, so "U.S.-Iranian" stays one phrase of words.
@@ -246,7 +248,15 @@ def _parse_or_words(parser: MultifieldParser, text: str, notes: list[str] | None
 
 
 def _parse_counted(parser: MultifieldParser, text: str) -> Query:
-    return _count_repeats(parser.parse(text, normalize=False)).normalize()
+    return _count_repeats(_one_word_phrases(parser.parse(text, normalize=False))).normalize()
+
+
+def _one_word_phrases(q: Query) -> Query:
+    """A quoted single word as a term that keeps its field's boost (Whoosh's normalize() drops it, so ``"oil"``
+    counted as much in the headline as in the body)."""
+    if isinstance(q, wq.Phrase) and len(q.words) == 1:
+        return wq.Term(q.fieldname, q.words[0], boost=q.boost)
+    return q.apply(_one_word_phrases) if isinstance(q, (wq.CompoundQuery, wq.BinaryQuery, wq.Not)) else q
 
 
 def _plain_or(schema: Any, text: str) -> Query | None:
@@ -278,10 +288,8 @@ def _count_repeats(q: Query) -> Query:
             flat.extend(s.with_boost(s.boost * sub.boost) for s in sub.subqueries)
         else:
             flat.append(sub)
-    counts = Counter(flat)  # Whoosh's == compares terms with their boosts
-    subs = [
-        sub.with_boost(sub.boost * n) if type(sub) is wq.Term and n > 1 else sub for sub, n in counts.items()
-    ]
+    counts = Counter(flat)  # Whoosh's == compares queries with their boosts
+    subs = [sub.with_boost(sub.boost * n) if n > 1 else sub for sub, n in counts.items()]
     return q.__class__(subs, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
 
 
@@ -312,6 +320,19 @@ def _exclusions_to_andnot(q: Query) -> Query:
             excluded = negatives[0] if len(negatives) == 1 else wq.Or(negatives)
             return wq.AndNot(kept, excluded)
         return q.__class__(subs, boost=q.boost, scale=q.scale)
+    if type(q) is wq.And:  # "a AND NOT c": Whoosh's Not would add a flat 1 to every match's score
+        subs = [_exclusions_to_andnot(s) for s in q.subqueries]
+        negatives = [s.query for s in subs if isinstance(s, wq.Not)]
+        positives = [s for s in subs if not isinstance(s, wq.Not)]
+        if negatives and positives:
+            kept = positives[0] if len(positives) == 1 else wq.And(positives)
+            excluded = negatives[0] if len(negatives) == 1 else wq.Or(negatives)
+            return (
+                wq.AndNot(kept, excluded)
+                if q.boost == 1
+                else wq.AndNot(kept.with_boost(kept.boost * q.boost), excluded)
+            )
+        return wq.And(subs, boost=q.boost)
     return q.apply(_exclusions_to_andnot)
 
 

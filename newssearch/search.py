@@ -21,7 +21,7 @@ from newssearch import query as query_mod
 from newssearch.dates import coerce_bound, from_utc_naive, to_utc_naive
 from newssearch.documents import to_article
 from newssearch.errors import QueryError
-from newssearch.explain import explain as explain_score
+from newssearch.explain import explain as explain_scores
 from newssearch.explain import typed_words
 from newssearch.highlight import lead
 from newssearch.models import Hit, Matches, SearchResults, Snippet
@@ -95,15 +95,22 @@ def search(
     if offset >= total:
         return out
     highlights = Highlights(results) if snippets else None
-    typed = typed_words(searcher.schema, text) if explain else None
-    for number, hit in enumerate(results[offset : offset + limit], 1):
+    page_hits = results[offset : offset + limit]
+    explained = None
+    if explain:
+        with store.guard():
+            explained = explain_scores(
+                searcher,
+                prepared.query,
+                [(hit.docnum, hit.score or 0.0) for hit in page_hits],
+                typed_words(searcher.schema, text),
+                deadline,
+            )
+        if explained is None:
+            out.notes.append("the search took too long to explain its scores, so they are left out")
+    for number, hit in enumerate(page_hits, 1):
         with store.guard():
             article = to_article(hit.fields())
-            parts = (
-                explain_score(searcher, prepared.query, hit.docnum, hit.score or 0.0, typed)
-                if explain
-                else []
-            )
         snippet, titled = None, None
         if highlights is not None and time.monotonic() < deadline:
             snippet, titled = highlights.hit(hit, article.body, article.headline)
@@ -114,7 +121,7 @@ def search(
                 article=article,
                 snippet=snippet if isinstance(snippet, Snippet) else lead(article.body),
                 headline_highlights=titled.highlights if isinstance(titled, Snippet) else [],
-                explanation=parts,
+                explanation=explained[number - 1] if explained is not None else None,
             )
         )
     return out

@@ -76,7 +76,76 @@ def test_phrases_and_exclusions(ix):
 
 def test_without_explain_there_is_no_explanation(ix):
     hit = ix.search("oil").hits[0]
-    assert hit.explanation == [] and "explanation" not in hit.to_dict()
+    assert hit.explanation is None and "explanation" not in hit.to_dict()
+    zero = ix.search("oil^0", explain=True).hits[0]  # asked for: listed even when there is nothing to list
+    assert zero.to_dict()["explanation"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(pipeline OR wheat) AND oil",
+        "oil AND NOT gas",
+        "(oil OR crude)^2 AND (exports OR prices)",
+        "+oil pipeline",
+    ],
+)
+def test_operators_add_up_without_a_remainder(ix, text):
+    """Groups joined by AND carry no coordination bonus and AND NOT adds nothing: the words are the score."""
+    for hit in ix.search(text, explain=True).hits:
+        assert [p for p in hit.explanation if not p.field] == [], (text, hit.explanation)
+        assert sum(p.score for p in hit.explanation) == pytest.approx(hit.score, rel=1e-9)
+
+
+def test_hits_in_several_segments_with_deletions(index_path):
+    with NewsIndex.create(index_path) as index:
+        for story in STORIES:  # one commit each: one segment each
+            index.add([story])
+        index.delete(["gas"])
+        index.add([Article(id="late", headline="Oil exports", body="Oil and gas exports rose; oil led.")])
+        hits = index.search("oil gas exports", explain=True).hits
+    assert {h.id for h in hits} == {"pipeline", "wheat", "late"}
+    for hit in hits:
+        assert hit.explanation and sum(p.score for p in hit.explanation) == pytest.approx(hit.score, rel=1e-9)
+
+
+def test_explaining_stops_at_the_time_limit(ix, monkeypatch):
+    from newssearch import search
+
+    real = search.explain_scores
+    monkeypatch.setattr(search, "explain_scores", lambda *a: real(*a[:4], 0.0))  # a deadline long past
+    results = ix.search("oil", explain=True)
+    assert results.hits and all(h.explanation is None for h in results.hits)
+    assert any("too long to explain" in note for note in results.notes)
+
+
+def test_each_words_postings_are_read_once_for_the_whole_page(ix, monkeypatch):
+    """A page of 1,000 hits is explained in one pass per word, not one per word and hit."""
+    from whoosh.searching import Searcher
+
+    from newssearch import search
+
+    calls: list = []
+    explaining = []
+    real_postings, real_explain = Searcher.postings, search.explain_scores
+
+    def postings(self, *args, **kwargs):
+        if explaining:
+            calls.append(args)
+        return real_postings(self, *args, **kwargs)
+
+    def explain_scores(*args):
+        explaining.append(True)
+        try:
+            return real_explain(*args)
+        finally:
+            explaining.clear()
+
+    monkeypatch.setattr(Searcher, "postings", postings)
+    monkeypatch.setattr(search, "explain_scores", explain_scores)
+    hits = ix.search("oil prices exports", explain=True, limit=50).hits
+    assert len(hits) == 3 and all(h.explanation for h in hits)
+    assert sorted(calls) == sorted(set(calls)) and len(calls) == 5  # oil, price, export x content, headline
 
 
 def test_cli_explain_in_text_and_json(index_path):

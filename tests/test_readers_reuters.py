@@ -107,3 +107,8 @@ def test_an_all_caps_sign_off_is_removed_too(tmp_path):
     )
     (story,) = read_articles(sgm, tmp_path).articles
     assert story.body == "South Yemen plans a pipeline from its oilfields."
+    for ending in ("\nREUTER\n Reuter", " REUTER^M", "\n reuter"):  # reuters-1853, reuters-11861
+        sgm.write_text(
+            f'<REUTERS NEWID="1"><TEXT><TITLE>T</TITLE><BODY>Sales rose 5.5 pct.{ending}\n&#3;</BODY></TEXT></REUTERS>'
+        )
+        assert read_articles(sgm, tmp_path).articles[0].body == "Sales rose 5.5 pct.", ending

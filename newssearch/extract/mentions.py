@@ -6,16 +6,19 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from newssearch.extract.caps import caps_name, caps_org, known_name
 from newssearch.extract.datelines import title_case
 from newssearch.extract.english import is_common, is_pure_common
-from newssearch.extract.gazetteer import Gazetteer
+from newssearch.extract.gazetteer import Gazetteer, known_place
 from newssearch.extract.spans import spans
 from newssearch.extract.tokens import Tok, is_acronym, is_date_word, join
 from newssearch.extract.words import (
     ABBREVIATIONS,
     COMPASS,
     CONNECTORS,
+    CURRENCY_WORDS,
     DOCUMENT_FIRST,
+    FIRMS_NAMED_LIKE_PEOPLE,
     FUNCTION_WORDS,
     GEO_HEADS_OF,
     GEO_SUFFIXES,
@@ -25,8 +28,11 @@ from newssearch.extract.words import (
     MONTHS,
     NAME_PARTICLES,
     NAME_SUFFIXES,
+    NOBLE_TITLES,
     NON_ORG_ACRONYMS,
     NON_PERSON_LAST,
+    OFFICE_TITLES,
+    ORG_CUES,
     ORG_FIRST,
     ORG_HEADS_OF,
     ORG_SUFFIXES,
@@ -35,11 +41,14 @@ from newssearch.extract.words import (
     TITLE_CASE_LOWER,
     TITLE_MODIFIERS,
     TITLES,
+    WEAK_TITLES,
     WEEKDAYS,
 )
 
 _ROMAN_RE = re.compile(r"[IVXLC]+")
 _PLURAL_ACRONYM_RE = re.compile(r"[A-Z]{2,}s")
+_FIRST_OF_FIRMS = frozenset(firm.split()[0] for firm in FIRMS_NAMED_LIKE_PEOPLE)
+_DEMONYM = ("ian", "ean", "ese", "ish")  # endings of demonyms the gazetteer may not know ("Belgian")
 
 
 class Kind(Enum):
@@ -140,7 +149,10 @@ class MentionFinder:
         found = False
         while i < len(span):
             n = self._place_prefix(texts, i)
-            if n and (n > 1 or texts[i] in self.gaz.big):
+            if n and i + n < len(texts) and texts[i + n].lower() in CURRENCY_WORDS:
+                i += n + 1  # "U.S. Dollar"
+                found = True
+            elif n and (n > 1 or texts[i] in self.gaz.big):
                 self.emit_place(" ".join(texts[i : i + n]), span[i].pos)
                 i += n
                 found = True
@@ -148,6 +160,41 @@ class MentionFinder:
                 i += 1
         if not found:
             self.emit(Kind.CANDIDATE, " ".join(texts), span[0].pos)
+
+    @staticmethod
+    def _strong_title(texts: list[str], i: int) -> bool:
+        """A title that begins no other name: "President", or "Director" in "Director General"; not "Baron"."""
+        t = texts[i]
+        weak = t in WEAK_TITLES and not (i + 1 < len(texts) and texts[i + 1] in TITLES)
+        return t in TITLES and t not in NOBLE_TITLES and not weak
+
+    def _title_inside(self, span: list[Tok], prev: Tok | None) -> bool:
+        """A title after an organisation ("Bank of Japan Governor Satoshi Sumita", "Bundesbank President Karl
+        Otto Poehl") or opening the run ("Governor of the Bank of England Robin Leigh-Pemberton")."""
+        if len(span) < 3:
+            return False
+        texts = [t.text.rstrip(".") for t in span]
+        k = next((i for i in range(len(texts)) if self._strong_title(texts, i)), None)
+        if k is None or not any(t.cap and t.text not in NAME_SUFFIXES for t in span[k + 1 :]):
+            return False
+        s = k
+        while s and (texts[s - 1] in TITLE_MODIFIERS or texts[s - 1] in TITLES or texts[s - 1] in COMPASS):
+            s -= 1
+        if not s:
+            return self._titled(span, prev)
+        head = span[:s]
+        if all(t in self.gaz.places or t in self.gaz.demonyms or t in TITLE_MODIFIERS for t in texts[:s]):
+            return False  # "U.S. Treasury Secretary James Baker": for _titled
+        one = texts[0] if len(head) == 1 and texts[k] in OFFICE_TITLES else ""
+        if one.isalpha() and not (
+            is_acronym(one) or is_common(one) or known_place(one) or one.endswith(_DEMONYM)
+        ):
+            self.emit(Kind.ORG, KNOWN_ORGS.get(one, one), span[0].pos)  # "Bundesbank President"
+        else:
+            self.classify(head, prev, None)
+        if not self._titled(span[s:], None):
+            self.classify(span[s:], None, None)
+        return True
 
     def _org(self, span: list[Tok]) -> bool:
         """An organisation ("Bank of England", "Chrysler Corp") or a feature ("Red Sea") by its head word."""
@@ -217,13 +264,22 @@ class MentionFinder:
                 break
         if not rest:
             return True
-        if not title:
-            self.classify(rest, None, None)
+        if not title or (len(rest) == 1 and texts[i - 1] in ("of", "the")):
+            self.classify(rest, None, None)  # "Chief Operating Officer of Sony": no name
         elif len(rest) == 1:
             self.emit(Kind.TITLED, rest[0].text, rest[0].pos, title)
-        elif self._name_tokens_ok(rest):
+        elif self._name_tokens_ok(rest) and texts[i - 1] not in ("of", "the"):
             self.emit(Kind.PERSON, join(rest), rest[0].pos)
-        else:
+        else:  # "Governor of the Bank of England Robin Leigh-Pemberton": a name may end the run
+            for j in range(max(1, len(rest) - 4), len(rest) - 1):
+                tail = rest[j:]
+                named = not any(
+                    t.text in ORG_SUFFIXES or t.text in self.gaz.places or t.text in TITLES for t in tail
+                )
+                if named and rest[j - 1].text not in CONNECTORS and self._name_tokens_ok(tail):
+                    self.classify(rest[:j], None, None)
+                    self.emit(Kind.PERSON, join(tail), rest[j].pos)
+                    return True
             self.classify(rest, None, None)
         return True
 
@@ -234,6 +290,8 @@ class MentionFinder:
         if whole in KNOWN_ORGS:
             self.emit(Kind.ORG, KNOWN_ORGS[whole], pos)
             return
+        if whole in self.gaz.places and nxt is not None and nxt.text.lower() in CURRENCY_WORDS:
+            return  # "U.S. dlrs", "Hong Kong dollars": a currency, not the place
         if whole in self.gaz.places and not (
             len(span) == 1 and whole not in self.gaz.big and nxt is not None and nxt.text in SPEECH_VERBS
         ):
@@ -264,7 +322,14 @@ class MentionFinder:
             self.classify(span, None, nxt)
             return
 
-        if self._org(span):
+        texts = [t.text for t in span]
+        firm = texts[0] in _FIRST_OF_FIRMS and any(
+            " ".join(texts[:n]) in FIRMS_NAMED_LIKE_PEOPLE for n in (2, 3)
+        )
+        if firm and not TITLES.intersection(texts):
+            self.emit(Kind.ORG, join(span).rstrip("."), span[0].pos)  # "Merrill Lynch", "E.F. Hutton Co."
+            return
+        if self._title_inside(span, prev) or self._org(span):
             return
         if len(span) == 1:
             self._single(span[0])
@@ -277,43 +342,32 @@ class MentionFinder:
             self.classify(span[1:], None, nxt)
             return
         if self._looks_like_person(span):
-            self.emit(Kind.PERSON, whole, pos)
+            firm = nxt is not None and nxt.text in ORG_CUES  # "Smith Barney analyst Jane Doe"
+            self.emit(Kind.ORG if firm else Kind.PERSON, whole, pos)
             return
         self._scan_places(span)
-
-    def _restricted_match(self, run: list[Tok], i: int, caps: bool) -> int:
-        """Emit the known organisation or place of up to three words at ``run[i]``; their number (0 if none)."""
-        for n in (3, 2, 1):
-            if i + n > len(run):
-                continue
-            name = " ".join(t.text for t in run[i : i + n])
-            org = KNOWN_ORGS.get(name) or (KNOWN_ORGS.get(name.title()) if caps else None)
-            if org:
-                self.emit(Kind.ORG, org, run[i].pos)
-                return n
-            place = (
-                self.gaz.caps.get(name.upper())
-                if caps
-                else self.gaz.places.get(name) or (name if name in self.gaz.places else None)
-            )
-            if place:
-                self.emit(Kind.PLACE, place, run[i].pos)
-                return n
-        return 0
 
     def _restricted(self, toks: list[Tok], caps: bool) -> None:
         """ALL-CAPS or Title Case text: known places and organisations, acronyms (not in all-caps text)
         and names already found elsewhere; nothing else, or every word would be a name."""
         run: list[Tok] = []
+        owner = ""  # the organisation whose possessive ends the previous run: "TREASURY'S BAKER"
         for tok in [*toks, None]:
             if tok is not None and tok.word:
                 run.append(tok)
                 if not tok.possessive:
                     continue
-            i = 0
+            i, texts, known = 0, [t.text for t in run], None
             while i < len(run):
-                n = self._restricted_match(run, i, caps)
-                if n:
+                found = caps_name(texts, i, self.gaz, owner if i == 0 else "") if caps else None
+                if found:  # "PRESIDENT RONALD REAGAN", "NORTON CO" (not the town)
+                    n, at, name, title = found
+                    kind = Kind.ORG if not title else Kind.PERSON if " " in name else Kind.TITLED
+                    self.emit(kind, name, run[i + at].pos, title)
+                elif known := known_name(texts, i, caps, self.gaz):
+                    n, org, name = known
+                    self.emit(Kind.ORG if org else Kind.PLACE, name, run[i].pos)
+                if found or known:
                     i += n
                     continue
                 t = run[i].text
@@ -322,12 +376,16 @@ class MentionFinder:
                 elif len(t) > 2 and t not in FUNCTION_WORDS:
                     self.emit(Kind.CANDIDATE, title_case(t) if caps else t, run[i].pos)
                 i += 1
-            run = []
+            owned = (
+                caps and run and run[-1].possessive and (caps_org(run[-1].text) or caps_org(join(run[-2:])))
+            )
+            owner, run = owned or "", []
 
     def paragraph(self, toks: list[Tok]) -> None:
         """Find the mentions in one paragraph."""
         words = [t for t in toks if t.word and len(t.text) > 1]
-        if len(words) >= 3 and sum(t.text.replace(".", "").isupper() for t in words) >= 0.6 * len(words):
+        # Mostly upper case, or a line of two upper-case words ("SIX MTHS"): ALL-CAPS text.
+        if sum(t.text.replace(".", "").isupper() for t in words) >= max(2, 0.6 * len(words)):
             self._restricted(toks, caps=True)
             return
         long_words = [t for t in words[1:] if len(t.text) > 3]

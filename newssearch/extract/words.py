@@ -12,6 +12,11 @@ def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def names(text: str) -> frozenset[str]:
+    """Names of several words, "|" between them."""
+    return frozenset(text.split("|"))
+
+
 # -------------------------------------------------------------------------------------------------- dates
 
 WEEKDAYS = words("Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
@@ -72,7 +77,7 @@ ABBREVIATED_TITLES = {
 }
 COURTESY_TITLES = words("Mr Mrs Ms Dr")
 CORP_ABBREVIATIONS = words("Corp Inc Co Ltd Bros")
-NAME_SUFFIX_ABBREVIATIONS = words("Jr Sr")
+NAME_SUFFIX_ABBREVIATIONS = words("Jr Sr Jnr Snr")
 US_STATE_ABBREVIATIONS = words(
     "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Ky La Md Mass Mich Minn Miss Mo Mont Neb Nev Okla "
     "Ore Pa Tenn Tex Va Vt Wash Wis Wyo"
@@ -91,7 +96,9 @@ ABBREVIATIONS = (
 # ------------------------------------------------------------------------------------------------- people
 
 # Titles that also begin non-person names ("General Election", "Chief Executive"): need a real name after them.
-_WEAK_FULL_TITLES = words("General Major Chief Father Leader Speaker Director Crown Justice Lord")
+_WEAK_FULL_TITLES = words(
+    "General Major Chief Father Leader Speaker Director Crown Justice Lord Premier Coach"
+)
 WEAK_TITLES = _WEAK_FULL_TITLES | {
     short for short, full in ABBREVIATED_TITLES.items() if full in _WEAK_FULL_TITLES
 }
@@ -109,6 +116,16 @@ TITLES = (
         "Coach Detective Inspector Officer Attorney-General MP MEP"
     )
 )
+# Titles of rank, nobility and faith, part of the name they go with ("Sacha Baron Cohen", "Mary Queen of Scots").
+NOBLE_TITLES = words(
+    "King Queen Prince Princess Emperor Sir Dame Lady Lord Baron Baroness Sultan Emir Sheikh Sheik Pope "
+    "Cardinal Archbishop Bishop Imam Rabbi Ayatollah Mullah Crown"
+)
+# Titles that an organisation's one-word name may go before ("Bundesbank President", "Chrysler Chairman").
+OFFICE_TITLES = words(
+    "President Chairman Chairwoman Governor Director Commissioner Spokesman Spokeswoman Spokesperson "
+    "Secretary-General Vice-President Treasurer Officer"
+)
 # Branches of government: before a title ("Defence Minister"), after a country ("U.S. Defense Department").
 GOVERNMENT_BRANCHES = words(
     "State Treasury Commerce Defense Defence Justice Energy Agriculture Labor Labour Interior Foreign Finance "
@@ -123,7 +140,7 @@ TITLE_MODIFIERS = GOVERNMENT_BRANCHES | words(
     "Social Public Works Science Technology Fisheries Food Rural Water Mines Mining Resources Exchequer "
     "Staff Natural European Cabinet Minority Majority Republican Democratic Democrat Conservative Liberal "
     "Tory Party Air Force Police Military Intelligence Religious Spiritual Revolutionary Guards Field Rear "
-    "Brigadier Lance"
+    "Brigadier Lance Rt Hon"
 )
 # Lower-case words just before a name that mark it as a person ("spokeswoman Morgan Ortagus").
 PERSON_CUES = words(
@@ -135,6 +152,12 @@ PERSON_CUES = words(
 NAME_SUFFIXES = (
     NAME_SUFFIX_ABBREVIATIONS | {short + "." for short in NAME_SUFFIX_ABBREVIATIONS} | words("II III IV")
 )
+# Lower-case words after a name that make it a firm, not a person ("Smith Barney analyst", "Morgan Grenfell unit").
+ORG_CUES = words(
+    "analyst analysts economist economists strategist strategists subsidiary unit shares stock affiliate"
+)
+# Words after a country that make it a currency ("U.S. dlrs", "Hong Kong dollars"), lower-cased.
+CURRENCY_WORDS = words("dlr dlrs dollar dollars cents yen franc francs pound pounds peso pesos")
 # Documents: never a person's last word ("Patriot Act").
 DOCUMENTS = words("Act Bill Treaty Charter Convention Law Report")
 # First words that make a run a document, not an organisation ("Act of Parliament", "Resolution of ...").
@@ -153,7 +176,7 @@ NON_PERSON_LAST = DOCUMENTS | words(
 
 # Corporate suffixes, dropped to link a later short mention ("Chrysler Corp" ... "Chrysler").
 CORP_SUFFIXES = CORP_ABBREVIATIONS | words(
-    "Corporation Incorporated Company Limited Plc PLC LLC AG SA NV GmbH Group Holdings AS ASA AB SpA BV Bhd "
+    "Corporation Incorporated Company Limited Plc PLC LLC LP AG SA NV GmbH Group Holdings AS ASA AB SpA BV Bhd "
     "Berhad Oyj"
 )
 # Institutions that head an organisation's name either way: "World Bank", "Bank of England".
@@ -173,17 +196,21 @@ ORG_SUFFIXES = (
         "Trust Brotherhood Coalition Alliance Brigades Industries International Systems Technologies "
         "Financial Securities Partners Petroleum Pharmaceuticals Laboratories Chemicals Insurance Club "
         "Directorate Cabinet Police Mission Tribunal Commons Lords Partnership Markets Industrie "
-        "Administration School Force Software Army Navy"
+        "Administration School Force Software Army Navy Community Communities Stores Foods Products Brands "
+        "Resources Enterprises Labs Railways Railroad Restaurants Hotels Mines Metals Electronics Bourse "
+        "Shipping Studios Pictures Records Publishing Entertainment"
     )
 )
 # Heads that take "of ..." inside an organisation name ("Bank of England", "Ministry of Defence").
 ORG_HEADS_OF = _INSTITUTIONS | words("Chamber Chambers House Church Order Guardians Friends Sisters")
 # First words of (mostly continental) company names: "Banque Paribas", "Societe Generale".
-ORG_FIRST = words("Banque Banco Banca Bankhaus Compagnie Compania Societe Sociedad Groupe Grupo Petroleos")
+ORG_FIRST = words(
+    "Banque Banco Banca Bankhaus Compagnie Compania Societe Sociedad Groupe Grupo Petroleos Deutsche"
+)
 # All-caps words that are no organisations (Roman numerals are told by their letters).
 NON_ORG_ACRONYMS = frozenset(t for t in TITLES if t.isupper()) | words(
     "CEO CFO COO CTO TV GMT BST EST EDT PST AM PM GDP GNP CPI DNA HIV AIDS OK PC PR VAT ID IQ UFO BC AD US UK "
-    "USA UAE FM AI IT HQ RIP PS NB DJ IPO ETF LNG MLN DLRS PCT CTS SHR QTR VS YR OTC NA AA AAA BB BBB "
+    "USA UAE FM AI IT HQ RIP PS NB DJ IPO ETF LNG MLN DLRS PCT CTS SHR QTR MTH MTHS VS YR OTC NA AA AAA BB BBB "
     "CD PA UV"
 )
 # Organisations known by a name without an organisation suffix, and party nicknames -> canonical name.
@@ -214,6 +241,22 @@ KNOWN_ORGS = {
     "Democrats": "Democratic Party",
     "Republicans": "Republican Party",
 }
+# Acronyms of well-known organisations, also read in ALL-CAPS text, where acronyms look like words.
+KNOWN_ACRONYMS = words(
+    "UN EU EC EEC NATO OPEC GATT WTO IMF OECD ASEAN UNESCO UNICEF UNCTAD UNHCR FAO IAEA ILO OAU NASA FBI CIA "
+    "KGB PLO IRA ANC BBC CNN NHS FIFA UEFA IOC SEC FDIC FTC USDA NYSE NASDAQ"
+)
+# Well-known firms named after people ("Merrill Lynch"): organisations, also at the head of a longer name
+# ("Dean Witter Reynolds"). A name ending "Brothers", "& Co" ... is told by its last words.
+FIRMS_NAMED_LIKE_PEOPLE = names(
+    "Merrill Lynch|Goldman Sachs|Morgan Stanley|Dean Witter|Shearson Lehman|Kidder Peabody|Drexel Burnham|"
+    "Smith Barney|Paine Webber|Bear Stearns|Morgan Grenfell|Morgan Guaranty|Kleinwort Benson|Dillon Read|"
+    "Lazard Freres|Charles Schwab|E.F. Hutton|Price Waterhouse|Arthur Andersen|Peat Marwick|Arthur Young|"
+    "Touche Ross|Thomson McKinnon|James Capel|Hoare Govett|Wood Gundy|Nesbitt Thomson|Alex Brown|"
+    "Piper Jaffray|Edward Jones|Raymond James|A.G. Edwards|Marks and Spencer|John Lewis|Walt Disney|"
+    "Dow Jones|Johnson Matthey|Clifford Chance|Skadden Arps|Sullivan Cromwell|Sears Roebuck|Rolls-Royce|"
+    "Hewlett-Packard|Warner Brothers|Warner Bros|J.P. Morgan"
+)
 # Words after a country that make the run one of its government bodies: "U.S. State Department".
 GOV_WORDS = GOVERNMENT_BRANCHES | words("Homeland Federal Congress Senate Pentagon Securities Environmental")
 

@@ -1,0 +1,198 @@
+"""newssearch.extract: titles inside runs, firms named like people, "and" between names, one canonical form.
+
+The excerpts are short sentences written in the style of the wire copy the rules were checked on.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newssearch.extract import extract_entities
+from newssearch.models import Entities
+
+
+def _entities(body: str, headline: str = "") -> Entities:
+    return extract_entities(headline, body)
+
+
+@pytest.mark.parametrize(
+    ("text", "people", "orgs"),
+    [
+        ("Bank of Japan Governor Satoshi Sumita said.", ["Satoshi Sumita"], ["Bank of Japan"]),
+        (
+            "Federal Reserve Board Chairman Paul Volcker, too, spoke.",
+            ["Paul Volcker"],
+            ["Federal Reserve Board"],
+        ),
+        ("Bundesbank President Karl Otto Poehl said.", ["Karl Otto Poehl"], ["Bundesbank"]),
+        (
+            "He talked with Governor of the Bank of England Robin Leigh-Pemberton.",
+            ["Robin Leigh-Pemberton"],
+            ["Bank of England"],
+        ),
+        (
+            "Director General of the Organization for Economic Cooperation and Development Jean-Claude Paye said.",
+            ["Jean-Claude Paye"],
+            ["Organization for Economic Cooperation and Development"],
+        ),
+        ("Labour MP Diane Abbott said.", ["Diane Abbott"], ["Labour Party"]),
+    ],
+)
+def test_a_title_inside_a_run_splits_organisation_and_person(
+    text: str, people: list[str], orgs: list[str]
+) -> None:
+    e = _entities(text)
+    assert (e.people, e.organizations) == (people, orgs)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sacha Baron Cohen starred in the film.",
+        "A biography of Mary Queen of Scots won.",
+        "Euro MP Gerard Batten said.",
+        "Spanish Judge Baltasar Garzon said.",
+        "Vice-Prime Minister Oleg Rybachuk said.",
+        "Ken Kutaragi, Chief Operating Officer of Sony, said.",
+    ],
+)
+def test_no_organisation_is_made_of_a_name_or_a_qualifier(text: str) -> None:
+    e = _entities(text)
+    assert e.organizations == [] and "Sony" not in e.people and "Mary" not in e.places
+
+
+def test_belgian_is_no_organisation() -> None:
+    e = _entities("His comments echoed those made by Belgian Trade Minister Herman De Croo.")
+    assert e == Entities(people=["Herman De Croo"], organizations=[], places=[])
+
+
+def test_and_between_two_whole_names_splits_them() -> None:
+    e = _entities(
+        "Zambia's talks with the World Bank and International Monetary Fund have run into problems. "
+        "Treasury Secretary James Baker, Federal Reserve Chairman Paul Volcker and International Monetary Fund "
+        "managing director Michel Camdessus met."
+    )
+    assert e.organizations == ["World Bank", "International Monetary Fund", "Treasury", "Federal Reserve"]
+    assert e.people == ["James Baker", "Paul Volcker", "Michel Camdessus"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Securities and Exchange Commission",
+        "Food and Agriculture Organisation",
+        "Ministry of International Trade and Industry",
+        "Organisation for Economic Cooperation and Development",
+    ],
+)
+def test_and_inside_one_name_holds(name: str) -> None:
+    assert _entities(f"The {name} said.").organizations == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "orgs"),
+    [
+        (
+            "Analysts at Merrill Lynch, Goldman Sachs and Morgan Stanley said.",
+            ["Merrill Lynch", "Goldman Sachs", "Morgan Stanley"],
+        ),
+        ("Dean Witter Reynolds said.", ["Dean Witter Reynolds"]),
+        ("Salomon Brothers Inc said.", ["Salomon Brothers Inc"]),
+        ("Kidder Peabody analyst Jane Doe said.", ["Kidder Peabody"]),
+        ("Pete Rosen analysts said.", ["Pete Rosen"]),  # a firm by the word after it
+    ],
+)
+def test_firms_named_like_people_are_organisations(text: str, orgs: list[str]) -> None:
+    e = _entities(text)
+    assert e.organizations == orgs
+    assert not set(orgs) & set(e.people)
+
+
+def test_a_firm_has_one_name_in_a_story() -> None:
+    e = _entities("Merrill Lynch and Co Inc said. Merrill Lynch analyst Jim Smith said.")
+    assert e == Entities(people=["Jim Smith"], organizations=["Merrill Lynch and Co Inc"], places=[])
+
+
+def test_european_community_is_an_organisation_and_ec_links_to_it() -> None:
+    e = _entities("The European Community is close to bankruptcy, the EC's Executive Commission said.")
+    assert e.organizations == ["European Community", "Executive Commission"]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Traders in Peking and Beijing said.", ["Beijing"]),
+        ("Traders in Bombay said.", ["Mumbai"]),
+        ("Officials in Basle and Berne agreed.", ["Basel", "Bern"]),
+        ("He flew to Duesseldorf and Düsseldorf.", ["Düsseldorf"]),
+        ("He flew to Sao Paulo and São Paulo.", ["Sao Paulo"]),
+    ],
+)
+def test_spelling_variants_of_a_place_are_one(text: str, places: list[str]) -> None:
+    assert _entities(text).places == places
+
+
+def test_a_country_before_a_currency_is_no_place() -> None:
+    assert _entities("The rupee climbed to 43.305 per US dollar on Thursday.").places == []
+    assert _entities("Profit was 12 mln U.S. dlrs.").places == []
+
+
+@pytest.mark.parametrize(
+    ("headline", "body", "person"),
+    [
+        (
+            "Reagan vetoes bill",
+            "President Ronald Reagan vetoed the bill. Reagan said he would not sign.",
+            "Ronald Reagan",
+        ),
+        ("Pompeo visits", "Secretary of State Mike Pompeo arrived. Pompeo's plane left.", "Mike Pompeo"),
+    ],
+)
+def test_one_canonical_form_per_person(headline: str, body: str, person: str) -> None:
+    assert _entities(body, headline).people == [person]
+
+
+def test_king_of_a_country_is_no_person() -> None:
+    assert _entities("He met the King of Spain.") == Entities(people=[], organizations=[], places=["Spain"])
+
+
+def test_a_first_name_is_no_demonym() -> None:  # "Francis" is no plural of a demonym of France
+    e = _entities("Chairman Sir Francis Tombs said in the prospectus special arrangements were made.")
+    assert e.people == ["Francis Tombs"]
+
+
+def test_limited_partnerships_and_short_forms_of_companies() -> None:
+    e = _entities(
+        "Phillips Petroleum Co holds 28.85 pct and Santa Fe Energy Partners LP 25.0 pct. "
+        "Bankers Trust Co said so. Bankers Trust has the largest exposure."
+    )
+    assert e.organizations == ["Phillips Petroleum Co", "Santa Fe Energy Partners LP", "Bankers Trust Co"]
+    assert e.places == []
+
+
+def test_and_between_firms_and_a_sentence_after_co() -> None:
+    e = _entities(
+        "The banks are J.P. Morgan and Co and Bankers Trust Co, which have exposure. J.P. Morgan and Bankers "
+        "Trust have the largest exposure, said Frederick Meinke, analyst at E.F. Hutton Co. He thinks so."
+    )
+    assert e.organizations == ["J.P. Morgan and Co", "Bankers Trust Co", "E.F. Hutton Co"]
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("One rumor had Safeway Stores taking a look at the chain.", "Safeway Stores"),
+        ("A year ago, the Amsterdam Bourse announced its own rules.", "Amsterdam Bourse"),
+        ("The deal gives Sony Pictures the rights to the films.", "Sony Pictures"),
+    ],
+)
+def test_business_words_end_a_company_name(text: str, org: str) -> None:
+    e = _entities(text)
+    assert (e.people, e.organizations) == ([], [org])
+
+
+def test_surnames_like_business_words_stay_people() -> None:
+    assert _entities("Heather Mills and Helen Steel attended the hearing.").people == [
+        "Heather Mills",
+        "Helen Steel",
+    ]

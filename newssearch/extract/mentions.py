@@ -10,6 +10,7 @@ from newssearch.extract.caps import caps_name, caps_org, known_name
 from newssearch.extract.datelines import title_case
 from newssearch.extract.english import is_common, is_pure_common
 from newssearch.extract.gazetteer import Gazetteer, known_place
+from newssearch.extract.inside import place_words, places_stand_alone
 from newssearch.extract.spans import spans
 from newssearch.extract.tokens import Tok, is_acronym, is_date_word, join
 from newssearch.extract.words import (
@@ -145,21 +146,22 @@ class MentionFinder:
     def _scan_places(self, span: list[Tok]) -> None:
         """Major places inside an unclassified run ("Beijing Olympics"); else it may be a known name."""
         texts = [t.text for t in span]
-        i = 0
-        found = False
+        i, found, covered = 0, [], [False] * len(span)
         while i < len(span):
             n = self._place_prefix(texts, i)
             if n and i + n < len(texts) and texts[i + n].lower() in CURRENCY_WORDS:
-                i += n + 1  # "U.S. Dollar"
-                found = True
-            elif n and (n > 1 or texts[i] in self.gaz.big):
-                self.emit_place(" ".join(texts[i : i + n]), span[i].pos)
+                return  # "U.S. Dollar"
+            if n and (n > 1 or texts[i] in self.gaz.big):
+                found.append((" ".join(texts[i : i + n]), span[i].pos))
+                covered[i : i + n] = [True] * n
                 i += n
-                found = True
             else:
                 i += 1
-        if not found:
+        if not found or not places_stand_alone(texts, covered, self.gaz):  # "US Open", "London Irish"
             self.emit(Kind.CANDIDATE, " ".join(texts), span[0].pos)
+            return
+        for name, pos in found:
+            self.emit_place(name, pos)
 
     @staticmethod
     def _strong_title(texts: list[str], i: int) -> bool:
@@ -253,6 +255,7 @@ class MentionFinder:
         if not title and (
             i == 0
             or not all(t in self.gaz.demonyms or t in self.gaz.big or t in TITLE_MODIFIERS for t in texts[:i])
+            or (places and not places_stand_alone(texts, place_words(texts, self.gaz), self.gaz))
         ):
             return False
         for name, pos in places:

@@ -272,3 +272,8 @@ GEO_SUFFIXES = _GEO_HEADS | words(
 GEO_HEADS_OF = _GEO_HEADS | words("Isle Kingdom")
 COMPASS_ADJECTIVES = words("Northern Southern Eastern Western")
 COMPASS = COMPASS_ADJECTIVES | words("North South East West Central")
+# Words before a place that leave it the place ("Greater London", "Inner Mongolia", "S Africa").
+GEO_MODIFIERS = words(
+    "Greater Inner Outer Upper Lower Mid Northeastern Northwestern Southeastern Southwestern Northeast "
+    "Northwest Southeast Southwest N S E W"
+)

@@ -265,14 +265,34 @@ def _plain_or(schema: Any, text: str) -> Query | None:
     words = text.split(" ")
     if len(words) > MAX_TERMS or not all(_PLAIN_WORD.fullmatch(w) and w not in OPERATORS for w in words):
         return None
-    counts = Counter(
-        (fieldname, token)
-        for word in words
-        for fieldname in DEFAULT_FIELDS
-        for token in schema[fieldname].process_text(word, mode="query")
-    )
+    analyzed: dict[tuple[int, str], list[str]] = {}  # fields with equal analyzers analyse a word once
+    counts: Counter[tuple[str, str]] = Counter()
+    groups = _analyzer_groups(schema)
+    for word in words:
+        for fieldname in DEFAULT_FIELDS:
+            key = (groups[fieldname], word)
+            if key not in analyzed:
+                analyzed[key] = list(schema[fieldname].process_text(word, mode="query"))
+            counts.update((fieldname, token) for token in analyzed[key])
     terms = [wq.Term(f, token, boost=FIELD_BOOSTS[f] * n) for (f, token), n in counts.items()]
     return wq.Or(terms).normalize()
+
+
+def _analyzer_groups(schema: Any) -> dict[str, int]:
+    """Each default field's group: fields whose analyzers are equal (headline and body; the entity fields) share
+    one. Kept on the schema object, which an open index keeps."""
+    groups: dict[str, int] | None = getattr(schema, "_newssearch_analyzer_groups", None)
+    if groups is None:
+        analyzers: list[Any] = []
+        groups = {}
+        for fieldname in DEFAULT_FIELDS:
+            analyzer = schema[fieldname].analyzer
+            same = [i for i, other in enumerate(analyzers) if other == analyzer]
+            groups[fieldname] = same[0] if same else len(analyzers)
+            if not same:
+                analyzers.append(analyzer)
+        schema._newssearch_analyzer_groups = groups
+    return groups
 
 
 def _count_repeats(q: Query) -> Query:

@@ -595,3 +595,10 @@ def test_repeated_phrases_and_wildcards_count_too():
             (type(q).__name__, q.fieldname, q.boost / 2) for q in parse(PARSER, f"{once} {once}").leaves()
         }
         assert single == double, once
+
+
+def test_fields_with_equal_analyzers_analyse_a_plain_word_once():
+    schema = query_mod.build_schema()
+    groups = query_mod._analyzer_groups(schema)
+    assert groups["content"] == groups["headline"] != groups["person_text"] == groups["org_text"]
+    assert query_mod._plain_or(schema, "Prices rose") == query_mod._parse_counted(PARSER, "Prices rose")

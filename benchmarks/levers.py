@@ -22,9 +22,7 @@ from pathlib import Path
 from benchmarks import DEFAULT_CORPORA, metrics
 from benchmarks.corpora import TestCollection
 from benchmarks.runner import NEWS_COLLECTIONS, Config, relevance_loaders
-from benchmarks.systems import query_words
-from newssearch import NewsIndex, QueryError
-from newssearch.models import Article
+from benchmarks.systems import NewsSearch, query_words
 from newssearch.schema import BYTE_LENGTHS, FIELD_BOOSTS, length_bytes
 
 #: A difference in nDCG@10 or AP@100 smaller than this is taken as no difference.
@@ -38,17 +36,10 @@ class Collection:
     """A judged collection indexed by newssearch, with what the scorers need read out of the index once."""
 
     def __init__(self, key: str, tc: TestCollection, path: Path) -> None:
-        extract = key in NEWS_COLLECTIONS
-        with NewsIndex.create(path, overwrite=True) as ix:
-            ix.add(
-                (
-                    Article(id=d.id, headline=d.headline, body=d.body, place=d.place if extract else None)
-                    for d in tc.docs
-                ),
-                extract=extract,
-            )
-        self.key, self.tc, self.path = key, tc, path
-        self.ix = NewsIndex.open(path)
+        self.system = NewsSearch(extract=key in NEWS_COLLECTIONS)  # as the relevance benchmark builds it
+        self.system.build(tc.docs, path)
+        self.system.open(path)
+        self.key, self.tc, self.path, self.ix = key, tc, path, self.system.ix
         self.reader = self.ix._store.searcher().reader()  # one segment: built in one commit
         self.schema = self.reader.schema
         self.n = self.reader.doc_count()
@@ -93,15 +84,7 @@ class Collection:
 
     def engine(self) -> dict[str, float]:
         """newssearch itself, as the relevance benchmark runs it."""
-        run = {}
-        for qid, words in self.queries:
-            try:
-                hits = self.ix.search(
-                    " ".join(words), limit=metrics.RUN_DEPTH, syntax=False, snippets=False
-                ).hits
-            except QueryError:
-                hits = []
-            run[qid] = [h.id for h in hits] if words else []
+        run = {q.id: [r.id for r in self.system.search(q.text, metrics.RUN_DEPTH)] for q in self.tc.queries}
         return metrics.evaluate(self.tc.qrels, run)
 
 
@@ -111,6 +94,26 @@ def whoosh_idf(n: int, df: int) -> float:
 
 def lucene_idf(n: int, df: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def _add_bm25(
+    scores: Scores,
+    c: Collection,
+    fieldname: str,
+    token: str,
+    weight: float,
+    k1: float = 1.2,
+    b: float = 0.75,
+    idf: Callable[[int, int], float] = whoosh_idf,
+) -> None:
+    """Add one term's BM25 scores in one field, times ``weight``, to ``scores``."""
+    postings = c.postings(fieldname, token)
+    if not postings:
+        return
+    factor = weight * idf(c.n, len(postings))
+    lengths, average = c.lengths[fieldname], c.average[fieldname]
+    for d, tf in postings:
+        scores[d] += factor * tf * (k1 + 1) / (tf + k1 * ((1 - b) + b * lengths[d] / average))
 
 
 def bm25(
@@ -127,13 +130,7 @@ def bm25(
         counts = Counter((f, t) for w in words for f in boosts for t in c.tokens(f, w))
         scores: Scores = defaultdict(float)
         for (f, t), times in counts.items():
-            postings = c.postings(f, t)
-            if not postings:
-                continue
-            weight = (times if repeats else 1) * boosts[f] * idf(c.n, len(postings))
-            lengths, average = c.lengths[f], c.average[f]
-            for d, tf in postings:
-                scores[d] += weight * tf * (k1 + 1) / (tf + k1 * ((1 - b) + b * lengths[d] / average))
+            _add_bm25(scores, c, f, t, (times if repeats else 1) * boosts[f], k1, b, idf)
         return scores
 
     return score
@@ -233,13 +230,7 @@ def feedback(docs: int = 10, terms: int = 10, mix: float = 0.3) -> Callable[[Col
         scores: Scores = defaultdict(float)
         for t, w in weights.items():
             for f in ("content", "headline"):
-                postings = c.postings(f, t)
-                if not postings:
-                    continue
-                lengths, average = c.lengths[f], c.average[f]
-                factor = w * FIELD_BOOSTS[f] * whoosh_idf(c.n, len(postings))
-                for d, tf in postings:
-                    scores[d] += factor * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * lengths[d] / average))
+                _add_bm25(scores, c, f, t, w * FIELD_BOOSTS[f])
         for d, s in bm25({f: FIELD_BOOSTS[f] for f in ENTITY_FIELDS})(c, words).items():
             scores[d] += s
         return scores
@@ -275,10 +266,6 @@ LEVERS: dict[str, Callable[[Collection, list[str]], Scores]] = {
 }
 
 
-def relevance_loaders_for(corpora: Path) -> dict[str, Callable[[], TestCollection]]:
-    return relevance_loaders(Config(corpora=corpora, workdir=Path(tempfile.gettempdir())))
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.levers", description=__doc__)
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
@@ -288,7 +275,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--levers", help="comma-separated lever names (default: all)")
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newssearch-levers-"))
-    loaders = relevance_loaders_for(args.corpora)
+    loaders = relevance_loaders(Config(corpora=args.corpora, workdir=workdir))
     levers = {
         k: v for k, v in LEVERS.items() if not args.levers or k in args.levers.split(",") or k == "as built"
     }

@@ -54,11 +54,11 @@ def _leaves(q: wq.Query, schema: Any, boost: float = 1.0) -> Iterator[tuple[str,
 def typed_words(schema: Any, text: str) -> dict[tuple[str, str], str]:
     """(field, term) -> the word of ``text`` that made it, so that a part reads "prices", not "price"."""
     out: dict[tuple[str, str], str] = {}
-    for word in _TOKEN.findall(text):
-        for fieldname, fieldobj in schema.items():
-            if isinstance(fieldobj, TEXT):
-                for term in fieldobj.process_text(word, mode="query"):
-                    out.setdefault((fieldname, term), word)
+    fields = [(name, fieldobj) for name, fieldobj in schema.items() if isinstance(fieldobj, TEXT)]
+    for word in dict.fromkeys(_TOKEN.findall(text)):  # a pasted article repeats its words
+        for fieldname, fieldobj in fields:
+            for term in fieldobj.process_text(word, mode="query"):
+                out.setdefault((fieldname, term), word)
     return out
 
 

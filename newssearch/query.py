@@ -278,20 +278,28 @@ def _plain_or(schema: Any, text: str) -> Query | None:
     return wq.Or(terms).normalize()
 
 
+#: id(schema) -> (schema, its analyzer groups): worked out once per schema an open index reads (not stored on
+#: the schema object, which Whoosh pickles).
+_GROUPS: dict[int, tuple[Any, dict[str, int]]] = {}
+
+
 def _analyzer_groups(schema: Any) -> dict[str, int]:
     """Each default field's group: fields whose analyzers are equal (headline and body; the entity fields) share
-    one. Kept on the schema object, which an open index keeps."""
-    groups: dict[str, int] | None = getattr(schema, "_newssearch_analyzer_groups", None)
-    if groups is None:
-        analyzers: list[Any] = []
-        groups = {}
-        for fieldname in DEFAULT_FIELDS:
-            analyzer = schema[fieldname].analyzer
-            same = [i for i, other in enumerate(analyzers) if other == analyzer]
-            groups[fieldname] = same[0] if same else len(analyzers)
-            if not same:
-                analyzers.append(analyzer)
-        schema._newssearch_analyzer_groups = groups
+    one."""
+    cached = _GROUPS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    analyzers: list[Any] = []
+    groups: dict[str, int] = {}
+    for fieldname in DEFAULT_FIELDS:
+        analyzer = schema[fieldname].analyzer
+        same = [i for i, other in enumerate(analyzers) if other == analyzer]
+        groups[fieldname] = same[0] if same else len(analyzers)
+        if not same:
+            analyzers.append(analyzer)
+    if len(_GROUPS) >= 8:
+        _GROUPS.clear()
+    _GROUPS[id(schema)] = (schema, groups)  # replaced, never emptied under a search on another thread
     return groups
 
 
@@ -326,34 +334,36 @@ def _depth(q: Query) -> int:
 
 
 def _exclusions_to_andnot(q: Query) -> Query:
-    """Make ``a b NOT c`` mean "a or b, but not c": in an OR group Whoosh would read it as "a or b or not-c"."""
+    """Make ``a b NOT c`` mean "a or b, but not c": in an OR group Whoosh would read it as "a or b or not-c"; and
+    ``a AND NOT c`` exclude without Whoosh's Not adding a flat 1 to every match's score."""
     if isinstance(q, wq.Or):
-        subs = [_exclusions_to_andnot(s) for s in q.subqueries]
-        negatives = [s.query for s in subs if isinstance(s, wq.Not)]
-        positives = [s for s in subs if not isinstance(s, wq.Not)]
+        subs, positives, negatives = _split_exclusions(q)
         if negatives:
             if not positives:
                 return wq.Or(subs, boost=q.boost)
             kept = (
                 positives[0] if len(positives) == 1 else q.__class__(positives, boost=q.boost, scale=q.scale)
             )
-            excluded = negatives[0] if len(negatives) == 1 else wq.Or(negatives)
-            return wq.AndNot(kept, excluded)
+            return wq.AndNot(kept, negatives[0] if len(negatives) == 1 else wq.Or(negatives))
         return q.__class__(subs, boost=q.boost, scale=q.scale)
-    if type(q) is wq.And:  # "a AND NOT c": Whoosh's Not would add a flat 1 to every match's score
-        subs = [_exclusions_to_andnot(s) for s in q.subqueries]
-        negatives = [s.query for s in subs if isinstance(s, wq.Not)]
-        positives = [s for s in subs if not isinstance(s, wq.Not)]
+    if type(q) is wq.And:
+        subs, positives, negatives = _split_exclusions(q)
         if negatives and positives:
             kept = positives[0] if len(positives) == 1 else wq.And(positives)
             excluded = negatives[0] if len(negatives) == 1 else wq.Or(negatives)
-            return (
-                wq.AndNot(kept, excluded)
-                if q.boost == 1
-                else wq.AndNot(kept.with_boost(kept.boost * q.boost), excluded)
-            )
+            return wq.AndNot(kept.with_boost(kept.boost * q.boost), excluded)
         return wq.And(subs, boost=q.boost)
     return q.apply(_exclusions_to_andnot)
+
+
+def _split_exclusions(q: Query) -> tuple[list[Query], list[Query], list[Query]]:
+    """A group's subqueries (each made over), those that are not ``NOT x``, and the x of those that are."""
+    subs = [_exclusions_to_andnot(s) for s in q.subqueries]
+    return (
+        subs,
+        [s for s in subs if not isinstance(s, wq.Not)],
+        [s.query for s in subs if isinstance(s, wq.Not)],
+    )
 
 
 def _safe(q: Query, schema: Any) -> Query:

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from newssearch import NewsIndex
-from newssearch import cli as cli_module
+from newssearch.cli import common as cli_module
 
 from .helpers import DATA, SEED
 from .helpers import invoke as run

@@ -186,11 +186,12 @@ def test_an_interrupt_after_the_commit_says_the_work_was_committed(corpus, index
     from typer.testing import CliRunner
 
     from newssearch import cli
+    from newssearch.cli import build
 
     def interrupted(report, console):
         raise KeyboardInterrupt  # Ctrl-C while the summary is printed
 
-    monkeypatch.setattr(cli, "print_report", interrupted)
+    monkeypatch.setattr(build, "print_report", interrupted)
     args = ["index", str(corpus), "--index", str(index_path), *(["--rebuild"] if rebuild else [])]
     result = CliRunner().invoke(cli.app, args)
     assert result.exit_code == 130

@@ -1,0 +1,95 @@
+"""``newssearch index`` and ``newssearch check``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from newssearch.cli.common import (
+    IndexOption,
+    app,
+    committed,
+    default_corpus,
+    default_index,
+    error,
+    errors,
+    run_update,
+)
+from newssearch.errors import ReadError
+from newssearch.index import NewsIndex, commit_count
+from newssearch.render import print_report, safe, stderr, stdout
+from newssearch.sanitize import path_text
+
+
+@app.command("index")
+def index_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Article files or folders, read recursively.",
+            show_default="./corpus, or $NEWSSEARCH_CORPUS",
+        ),
+    ] = None,
+    index: IndexOption = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild", help="Empty the index and read everything again (also repairs a damaged one)."
+        ),
+    ] = False,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Column names for CSV/TSV files without a header row, e.g. class,title,description.",
+        ),
+    ] = None,
+) -> None:
+    """Index article files: new and changed files are read, unchanged ones skipped, deleted ones removed.
+
+    Example: newssearch index ~/news --index ~/news-index
+    """
+    with errors():
+        location = index or default_index()
+        paths = paths or [default_corpus()]
+        for path in paths:
+            if not path.exists():  # before anything is created: a failed run leaves no empty index behind
+                raise ReadError(f"no such file or folder: {path_text(path)}")
+        names = [c.strip() for c in columns.split(",")] if columns else None
+        with committed(commit_count()):  # an interrupt on the way back from the commit, or while printing
+            if rebuild:
+                report = run_update(location, paths, True, names)
+            else:
+                with NewsIndex.create(location) as ix:
+                    report = run_update(ix, paths, False, names)
+            print_report(report, stdout())
+        if not (report.files_read or report.files_unchanged or report.files_removed):
+            what = "no file could be indexed" if report.skipped else "no article files found"
+            error(f"{what} in {', '.join(path_text(p) for p in paths)}")
+            raise typer.Exit(1)
+
+
+@app.command("check")
+def check_command(index: IndexOption = None) -> None:
+    """Read every stored article and word list of the index and report anything damaged.
+
+    Example: newssearch check --index ~/news-index
+    """
+    with errors():
+        location = index or default_index()
+        with NewsIndex.open(location) as ix:
+            report = ix.check()
+        err = stderr()
+        for problem in report.problems[:50]:
+            err.print(f"[red]Damaged:[/red] {safe(problem)}")
+        if len(report.problems) > 50:
+            err.print(f"… and {len(report.problems) - 50} more")
+        verdict = "OK" if report.ok else f"DAMAGED ({len(report.problems)} problems)"
+        stdout().print(
+            f"{verdict}: read {report.documents} articles and {report.terms} word lists in {safe(location)}."
+        )
+        if not report.ok:
+            err.print("Rebuild it with `newssearch index PATHS --rebuild`.")
+            raise typer.Exit(1)

@@ -237,6 +237,7 @@ class NewsIndex:
         snippets: bool = True,
         timeout: float | None = DEFAULT_TIMEOUT,
         explain: bool = False,
+        recent: float | None = None,
     ) -> SearchResults:
         """Ranked search (BM25 over headline and body, with a bonus for headline and entity matches).
 
@@ -245,8 +246,10 @@ class NewsIndex:
 
         ``since``/``until`` bound the article date (inclusive): a ``datetime`` (naive ones are UTC), a ``date`` or
         text (``2020``, ``2020-01``, ``2020-01-10``; a partial ``until`` covers its whole period). ``sort`` is
-        ``"relevance"``, ``"date"`` (newest first) or ``"oldest"``; by date, undated articles come last and each
-        hit keeps its relevance score. A search that runs longer than ``timeout`` seconds is stopped. With
+        ``"relevance"``, ``"date"`` or ``"newest"`` (newest first) or ``"oldest"``; by date, undated articles come
+        last and each hit keeps its relevance score. ``recent`` (a half-life in days, e.g. 7) ranks by relevance
+        times freshness: a story as new as the newest in the index keeps its score, one a half-life older three
+        quarters of it, old and undated ones half (``recency.py``). A search that runs longer than ``timeout`` seconds is stopped. With
         ``explain=True`` each hit's ``explanation`` lists what each field and word added to its score. Raises
         QueryError for text or options that cannot be searched.
         """
@@ -262,6 +265,7 @@ class NewsIndex:
             snippets=snippets,
             timeout=timeout,
             explain=explain,
+            recent=recent,
         )
 
     @_locked

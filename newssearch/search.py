@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import heapq
 import time
+import weakref
 from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -18,18 +19,19 @@ from whoosh.searching import Results, Searcher
 from whoosh.util.times import datetime_to_long, long_to_datetime
 
 from newssearch import query as query_mod
+from newssearch import recency
 from newssearch.dates import coerce_bound, from_utc_naive, to_utc_naive
 from newssearch.documents import to_article
 from newssearch.errors import QueryError
 from newssearch.explain import explain as explain_scores
 from newssearch.explain import typed_words
 from newssearch.highlight import lead
-from newssearch.models import Hit, Matches, SearchResults, Snippet
+from newssearch.models import Contribution, Hit, Matches, SearchResults, Snippet
 from newssearch.postings import DEADLINE, PreloadedMatcher
 from newssearch.snippets import Highlights
 from newssearch.store import Store
 
-SORTS = ("relevance", "date", "oldest")
+SORTS = ("relevance", "date", "newest", "oldest")  # "newest" is "date"
 MAX_LIMIT = 1000
 #: Seconds a search may take before it is stopped with a QueryError.
 DEFAULT_TIMEOUT = 10.0
@@ -77,9 +79,13 @@ def search(
     snippets: bool = True,
     timeout: float | None = DEFAULT_TIMEOUT,
     explain: bool = False,
+    recent: float | None = None,
 ) -> SearchResults:
     """One page of ranked results (see ``NewsIndex.search``)."""
     _check(text, limit, page, sort)
+    sort = "date" if sort == "newest" else sort
+    if recent is not None and not (isinstance(recent, (int, float)) and 0 < recent < float("inf")):
+        raise QueryError("recent must be a half-life in days, more than 0")
     start, end = _bounds(since, until)
     deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
     searcher = store.searcher()
@@ -90,6 +96,9 @@ def search(
         if filtered:  # matched by both, scored by the words alone
             q = query_mod.require(q, query_mod.date_range(start, end))
         results, total = _collect(searcher, q, sort, page * limit, snippets, deadline, filtered)
+        raw: dict[int, float] = {}
+        if recent is not None and sort == "relevance":
+            results, total, raw = _fresh(searcher, q, page * limit, snippets, deadline, filtered, recent)
     out = SearchResults(query=text, total=total, page=page, limit=limit, notes=list(prepared.notes))
     offset = (page - 1) * limit
     if offset >= total:
@@ -102,7 +111,7 @@ def search(
             explained = explain_scores(
                 searcher,
                 prepared.query,
-                [(hit.docnum, hit.score or 0.0) for hit in page_hits],
+                [(hit.docnum, raw.get(hit.docnum, hit.score or 0.0)) for hit in page_hits],
                 typed_words(searcher.schema, text),
                 deadline,
             )
@@ -121,7 +130,7 @@ def search(
                 article=article,
                 snippet=snippet if isinstance(snippet, Snippet) else lead(article.body),
                 headline_highlights=titled.highlights if isinstance(titled, Snippet) else [],
-                explanation=explained[number - 1] if explained is not None else None,
+                explanation=_with_recency(explained[number - 1], hit, raw) if explained is not None else None,
             )
         )
     return out
@@ -183,6 +192,59 @@ class _Column:
     def __getitem__(self, docnum: int) -> Any:
         offset, column = self.parts[bisect_right(self.offsets, docnum) - 1]
         return self.default if column is None else column[docnum - offset]
+
+
+def _fresh(
+    searcher: Searcher,
+    q: query_mod.Query,
+    depth: int,
+    terms: bool,
+    deadline: float,
+    filtered: bool,
+    half_life: float,
+) -> tuple[Results, int, dict[int, float]]:
+    """The matches ranked by relevance times freshness (``recency.py``): the best by relevance are reranked, and
+    all of them when a match below could still reach the page. Also each reranked hit's relevance score."""
+    dates = _Column(searcher, "date", _NO_DATE)
+    newest = _newest(searcher)
+
+    def age(docnum: int) -> float | None:
+        value: int = dates[docnum]
+        return None if value >= _MISSING_DATE or newest is None else (newest - value) / 1e6
+
+    results, total = _collect(searcher, q, "relevance", max(4 * depth, 100), terms, deadline, filtered)
+    ranked, exact = recency.rerank(sorted(results.top_n, reverse=True), age, half_life, depth)
+    if not exact and len(results.top_n) < total:
+        results, total = _collect(searcher, q, "relevance", searcher.doc_count(), terms, deadline, filtered)
+        ranked, _ = recency.rerank(sorted(results.top_n, reverse=True), age, half_life, depth)
+    raw = {docnum: score for score, docnum in results.top_n}
+    results.top_n = ranked
+    return results, total, raw
+
+
+_NEWEST: weakref.WeakKeyDictionary[Searcher, int | None] = weakref.WeakKeyDictionary()
+
+
+def _newest(searcher: Searcher) -> int | None:
+    """The newest date in the index (Whoosh's long), read once per searcher."""
+    if searcher not in _NEWEST:
+        newest = None
+        for leaf, _ in searcher.reader().leaf_readers():
+            if leaf.has_column("date"):
+                dated = [v for v in leaf.column_reader("date", translate=False) if v < _MISSING_DATE]
+                if dated:
+                    newest = max(dated) if newest is None else max(newest, max(dated))
+        _NEWEST[searcher] = newest
+    return _NEWEST[searcher]
+
+
+def _with_recency(parts: list[Contribution], hit: Any, raw: dict[int, float]) -> list[Contribution]:
+    """A reranked hit's explanation, with what freshness added (or took away) as a part of its own."""
+    if hit.docnum not in raw:
+        return parts
+    relevance = raw[hit.docnum]
+    factor = (hit.score or 0.0) / relevance if relevance else 1.0
+    return [*parts, Contribution("recency", f"x{factor:.2f}", (hit.score or 0.0) - relevance)]
 
 
 def _too_slow() -> QueryError:

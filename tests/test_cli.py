@@ -427,3 +427,43 @@ def test_an_interrupt_after_the_commit_says_the_work_reached_the_index(
     monkeypatch.setattr(Index, "close", real_close)
     with Index.open(index_path) as index:
         assert len(index) > 0
+
+
+def test_help_has_an_example_for_every_command_and_completion_is_offered():
+    from newssearch.cli import COMMANDS
+
+    for command in COMMANDS:
+        shown = run(command, "--help")
+        assert shown.exit_code == 0 and f"newssearch {command}" in shown.stdout.split("Example", 1)[1]
+    top = run("--help")
+    assert "--install-completion" in top.stdout and "--show-completion" in top.stdout
+
+
+def test_no_color_is_respected_and_piped_output_has_no_escapes(monkeypatch, corpus, index_path):
+    assert run("index", corpus, "--index", index_path).exit_code == 0
+    piped = run("query", "NATO Iraq", "--index", index_path)
+    assert piped.exit_code == 0 and "\x1b[" not in piped.stdout  # CliRunner's output is not a terminal
+    monkeypatch.setenv("FORCE_COLOR", "1")  # as if on a terminal
+    coloured = run("query", "NATO Iraq", "--index", index_path)
+    assert "\x1b[" in coloured.stdout and "43m" in coloured.stdout  # highlights on a yellow background
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = run("query", "NATO Iraq", "--index", index_path)
+    assert "43m" not in plain.stdout and "36m" not in plain.stdout  # no colour; bold may stay
+    assert "NATO" in plain.stdout
+
+
+def test_shell_completion_offers_commands_and_sort_orders():
+    from typer.testing import CliRunner
+
+    from newssearch.cli import app
+
+    def complete(words: str) -> list[str]:
+        env = {
+            "_NEWSSEARCH_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split(" ")) - 1),
+        }
+        return CliRunner().invoke(app, [], prog_name="newssearch", env=env).stdout.split()
+
+    assert {"index", "query", "check"} <= set(complete("newssearch "))
+    assert complete("newssearch query x --sort ") == ["relevance", "date", "newest", "oldest"]

@@ -33,7 +33,7 @@ from newssearch.sanitize import path_text, terminal_safe
 
 app = typer.Typer(
     help="Full-text search for news articles.\n\nExample: newssearch index corpus && newssearch query 'NATO Iraq'",
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -10,7 +10,13 @@ import typer
 from newssearch.cli.common import IndexOption, app, default_index, errors, open_or_build
 from newssearch.dates import parse_bound
 from newssearch.errors import QueryError
+from newssearch.recency import HALF_LIFE_DAYS
 from newssearch.render import json_text, render, safe, stderr, stdout
+from newssearch.search import SORTS
+
+
+def _sorts() -> list[str]:
+    return list(SORTS)
 
 
 @app.command("query")
@@ -29,8 +35,20 @@ def query_command(
         typer.Option(help="Only articles dated on or before this; a partial date covers its whole period."),
     ] = None,
     sort: Annotated[
-        str, typer.Option(help="relevance, date (newest first) or oldest; undated articles come last.")
+        str,
+        typer.Option(
+            help="relevance, or by date: newest (or date) or oldest first; undated last.",
+            autocompletion=_sorts,
+        ),
     ] = "relevance",
+    recent: Annotated[
+        bool,
+        typer.Option(
+            "--recent",
+            help="Rank newer stories higher: relevance times a freshness factor, 1 for the newest story in the index,"
+            f" 0.75 for one {HALF_LIFE_DAYS:g} days older, towards 0.5 for old and undated ones.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")] = False,
     plain: Annotated[
         bool, typer.Option("--plain", help="Search the words alone: no operators, phrases or fields.")
@@ -39,8 +57,12 @@ def query_command(
 ) -> None:
     """Search the index and print ranked results with highlighted snippets.
 
-    Example: newssearch query '"State Department" Iraq' --since 2020 --sort date. A query that starts with a
-    dash goes after `--`: newssearch query -- -oil
+    Examples:
+      newssearch query 'NATO Iraq'
+      newssearch query '"State Department" Iraq' --since 2020 --sort newest
+      newssearch query 'oil prices' --recent
+
+    A query that starts with a dash goes after --: newssearch query -- -oil
     """
     with errors():
         try:
@@ -51,7 +73,17 @@ def query_command(
         except (ValueError, OverflowError) as exc:
             raise QueryError(str(exc)) from None
         with open_or_build(index or default_index()) as ix:
-            results = ix.search(text, limit, page, start, end, sort, syntax=not plain, explain=explain)
+            results = ix.search(
+                text,
+                limit,
+                page,
+                start,
+                end,
+                sort,
+                syntax=not plain,
+                explain=explain,
+                recent=HALF_LIFE_DAYS if recent else None,
+            )
         for note in results.notes:
             stderr().print(f"[yellow]Note:[/yellow] {safe(note)}")
         if as_json:

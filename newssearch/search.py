@@ -77,14 +77,16 @@ def search(
     snippets: bool = True,
     timeout: float | None = DEFAULT_TIMEOUT,
     explain: bool = False,
+    made: query_mod.Prepared | None = None,
 ) -> SearchResults:
-    """One page of ranked results (see ``NewsIndex.search``)."""
+    """One page of ranked results (see ``NewsIndex.search``). ``made``: a query built by newssearch itself
+    (similar stories), run instead of ``text``, which then only names it."""
     _check(text, limit, page, sort)
     start, end = _bounds(since, until)
     deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
     searcher = store.searcher()
     with store.guard():
-        prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
+        prepared = made or query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
         q = prepared.query
         filtered = bool(start or end)
         if filtered:  # matched by both, scored by the words alone

@@ -60,28 +60,31 @@ def _dates(leaves: list[Any], out: IndexStats) -> None:
 
 def _sources(leaves: list[Any], out: IndexStats) -> None:
     counts: Counter[bytes] = Counter()
-    first: dict[bytes, tuple[Any, int]] = {}  # a document of each source, for its name as written
     for reader in leaves:
         lengths = length_bytes(reader, "source")
         live = _live(reader)
         out.unsourced += len(live) if lengths is None else sum(1 for d in live if not lengths[d])
         for term, info in reader.iter_field("source"):
             if reader.has_deletions():
-                docs = list(reader.postings("source", term).all_ids())  # deleted ones left out
+                counts[term] += sum(1 for _ in reader.postings("source", term).all_ids())  # deleted left out
             else:
-                docs = [reader.postings("source", term).id()] if info.doc_frequency() else []
-                counts[term] += info.doc_frequency() - len(docs)
-            counts[term] += len(docs)
-            if docs and term not in first:
-                first[term] = (reader, docs[0])
+                counts[term] += info.doc_frequency()
     out.source_count = sum(1 for n in counts.values() if n)
-    for term, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_SOURCES]:
-        if n:
-            reader, docnum = first[term]
-            stored = reader.stored_fields(docnum).get("source") or term.decode("utf-8")
-            out.sources.append(
-                (stored if stored.lower() == term.decode("utf-8") else term.decode("utf-8"), n)
-            )
+    top = sorted(((n, term) for term, n in counts.items() if n), key=lambda item: (-item[0], item[1]))
+    for n, term in top[:MAX_SOURCES]:
+        out.sources.append((_source_name(leaves, term), n))
+
+
+def _source_name(leaves: list[Any], term: bytes) -> str:
+    """A source as its first live story writes it (the field holds it lower-cased)."""
+    word = term.decode("utf-8")
+    for reader in leaves:
+        if ("source", term) in reader:
+            postings = reader.postings("source", term)
+            if postings.is_active():
+                stored = reader.stored_fields(postings.id()).get("source") or ""
+                return stored if stored.strip().lower() == word else word
+    return word
 
 
 def _files(store: Store, out: IndexStats) -> None:

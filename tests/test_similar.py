@@ -6,7 +6,7 @@ from newssearch import NewsIndex, QueryError
 from newssearch.errors import ArticleNotFoundError
 from newssearch.similar import MAX_TEXT_CHARS, key_terms
 
-from .helpers import SEED, needs_corpora, related_corpus, CORPORA
+from .helpers import CORPORA, SEED, needs_corpora, related_corpus
 
 SEED_ID = f"corpus/{SEED.name}"
 RELATED = "corpus/similar/iraq_parliament.txt"

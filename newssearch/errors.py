@@ -29,6 +29,10 @@ class QueryError(NewsSearchError):
     exit_code = 2
 
 
+class ArticleNotFoundError(NewsSearchError):
+    """No article with the id asked for."""
+
+
 class ReadError(NewsSearchError):
     """A corpus file cannot be read or parsed."""
 

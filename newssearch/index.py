@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from newssearch.documents import to_article, to_document
 from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted, ReadError
-from newssearch.models import Article, CheckReport, IndexReport, Matches, SearchResults
+from newssearch.models import Article, CheckReport, IndexReport, IndexStats, Matches, Reading, SearchResults
 from newssearch.sanitize import clean_article
 from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, matches, search
 from newssearch.store import FILES_CACHE, META_FILE, WRITE_LOCK_TIMEOUT, Store, commit_count, index_state
@@ -281,6 +281,48 @@ class NewsIndex:
         """Every article the query matches (with ``since``/``until`` as in ``search``), as ids and dates in index
         order, unranked: the fast path for work over a whole result set. ``len(...)`` is the exact count."""
         return matches(self._store, text, since, until, syntax=syntax, timeout=timeout)
+
+    @_locked
+    def similar(
+        self,
+        article_id: str | None = None,
+        text: str | None = None,
+        limit: int = 10,
+        page: int = 1,
+        since: datetime | date | str | None = None,
+        until: datetime | date | str | None = None,
+        *,
+        exclude: Iterable[str] = (),
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> SearchResults:
+        """Stories like the stored one with ``article_id``, or like ``text`` (pasted; its first 100,000
+        characters): its key words (tf-idf with the index's own statistics) and entities as one ranked query.
+
+        The story itself, the ids in ``exclude`` and every story with the same headline and body (a reprint) are
+        left out; ``limit``, ``page``, ``since`` and ``until`` are as in ``search``. Raises ArticleNotFoundError
+        for an unknown id, QueryError for a text with nothing to search.
+        """
+        from newssearch.similar import similar
+
+        return similar(
+            self._store, article_id, text, limit, page, since, until, exclude=exclude, timeout=timeout
+        )
+
+    @_locked
+    def read(self, article_id: str, query: str | None = None) -> Reading:
+        """The whole stored article with this id and, with ``query``, the character spans of the words the query
+        matched in its headline and body (analysed as ``search`` analyses them: ``troops`` marks ``troop``).
+        Raises ArticleNotFoundError for an unknown id, QueryError for a query that cannot be searched."""
+        from newssearch.reading import read
+
+        return read(self._store, article_id, query)
+
+    @_locked
+    def stats(self) -> IndexStats:
+        """What the index holds: stories, dates, sources, files by format, size on disk, last commit, schema."""
+        from newssearch.stats import stats
+
+        return stats(self._store)
 
 
 def _remove_created(location: Path, existed: bool) -> None:

@@ -191,3 +191,32 @@ class FastOr(wq.Or):
                     bonus = (counts[docnum] - 1) / (termcount - scale) ** 2
                     final[i] = (final[i] + bonus) * ((termcount - 1) / termcount)
         return PreloadedMatcher(ids, final, terms)
+
+
+class Excluding(wq.WrappingQuery):
+    """``child`` without the documents whose id is in ``ids``: a preloaded child (``FastOr``) drops them from its
+    lists, so the search keeps its fast path (and its exact total); any other is run as ``child ANDNOT ids``."""
+
+    def __init__(self, child: wq.Query, ids: Iterable[str]):
+        super().__init__(child)
+        self.ids = frozenset(ids)
+
+    def apply(self, fn: Any) -> wq.Query:
+        return self.__class__(fn(self.child), self.ids)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Excluding) and self.child == other.child and self.ids == other.ids
+
+    def __hash__(self) -> int:
+        return hash((Excluding, self.child, self.ids))
+
+    def _excluded(self) -> wq.Query:
+        return wq.Or([wq.Term("id", i) for i in sorted(self.ids)])
+
+    def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
+        m = self.child.matcher(searcher, context)
+        if not self.ids or not m.is_active():
+            return m
+        if isinstance(m, PreloadedMatcher):
+            return m.without(set(self._excluded().docs(searcher)))
+        return SafeAndNotMatcher(m, self._excluded().matcher(searcher, searcher.boolean_context()))

@@ -252,3 +252,78 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def _article_dict(article: Article) -> dict[str, Any]:
+    """Every field of an article, JSON-ready (the date as ISO 8601 text)."""
+    out = {name: getattr(article, name) for name in _HIT_FIELDS}
+    out.update(date=article.date.isoformat() if article.date else None, body=article.body)
+    out["metadata"] = {key: list(values) for key, values in article.metadata.items()}
+    return out
+
+
+@dataclass
+class Reading:
+    """A whole stored article and, when read with a query, the spans ``[start, end)`` of the words it matched in
+    the headline and the body (offsets into ``article.headline`` and ``article.body``)."""
+
+    article: Article
+    query: str | None = None
+    headline_highlights: list[tuple[int, int]] = field(default_factory=list)
+    body_highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The article's fields (body and metadata included), the query and the highlight spans."""
+        out = _article_dict(self.article)
+        out.update(
+            query=self.query,
+            headline_highlights=[list(span) for span in self.headline_highlights],
+            body_highlights=[list(span) for span in self.body_highlights],
+        )
+        return out
+
+
+@dataclass
+class IndexStats:
+    """What an index holds. ``sources`` are (source, articles), most first (at most ``MAX_SOURCES``;
+    ``source_count`` is how many there are); ``formats`` count the indexed files and their articles by file
+    ending (``""`` for none); ``unfiled`` articles came from no file (added through the API)."""
+
+    path: str
+    articles: int = 0
+    earliest: datetime | None = None
+    latest: datetime | None = None
+    undated: int = 0
+    sources: list[tuple[str, int]] = field(default_factory=list)
+    source_count: int = 0
+    unsourced: int = 0
+    files: int = 0
+    formats: dict[str, FormatCount] = field(default_factory=dict)
+    unfiled: int = 0
+    size_bytes: int = 0
+    segments: int = 0
+    last_commit: datetime | None = None
+    schema_version: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data, as ``newssearch stats --json`` prints it."""
+        return {
+            "path": self.path,
+            "articles": self.articles,
+            "earliest": self.earliest.isoformat() if self.earliest else None,
+            "latest": self.latest.isoformat() if self.latest else None,
+            "undated": self.undated,
+            "sources": [{"source": name, "articles": count} for name, count in self.sources],
+            "source_count": self.source_count,
+            "unsourced": self.unsourced,
+            "files": self.files,
+            "formats": {
+                ending: {"files": c.files, "articles": c.articles}
+                for ending, c in sorted(self.formats.items())
+            },
+            "unfiled": self.unfiled,
+            "size_bytes": self.size_bytes,
+            "segments": self.segments,
+            "last_commit": self.last_commit.isoformat() if self.last_commit else None,
+            "schema_version": self.schema_version,
+        }

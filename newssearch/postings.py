@@ -204,6 +204,20 @@ class PreloadedMatcher(matching.Matcher):
             return set(self._terms.matched())
         return {term for i in range(self._i, len(self._ids)) for term in self._terms[i]}
 
+    def without(self, docnums: set[int]) -> PreloadedMatcher:
+        """A matcher of the same documents but ``docnums``, from the first (scores unchanged)."""
+        keep = [i for i, docnum in enumerate(self._ids) if docnum not in docnums]
+        if len(keep) == len(self._ids):
+            return self
+        ids = [self._ids[i] for i in keep]
+        terms: Sequence[Sequence[MatchedTerm]]
+        if isinstance(self._terms, DocTerms):
+            postings = [(term, [d for d in docs if d not in docnums]) for term, docs in self._terms._postings]
+            terms = DocTerms(ids, postings)
+        else:
+            terms = [self._terms[i] for i in keep]
+        return PreloadedMatcher(ids, [self._scores[i] for i in keep], terms)
+
     def reset(self) -> None:
         self._i = 0
 

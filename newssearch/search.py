@@ -80,8 +80,10 @@ def search(
     timeout: float | None = DEFAULT_TIMEOUT,
     explain: bool = False,
     recent: float | None = None,
+    made: query_mod.Prepared | None = None,
 ) -> SearchResults:
-    """One page of ranked results (see ``NewsIndex.search``)."""
+    """One page of ranked results (see ``NewsIndex.search``). ``made``: a query built by newssearch itself
+    (similar stories), run instead of ``text``, which then only names it."""
     _check(text, limit, page, sort)
     sort = "date" if sort == "newest" else sort
     if recent is not None and not (isinstance(recent, (int, float)) and 0 < recent < float("inf")):
@@ -90,7 +92,7 @@ def search(
     deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
     searcher = store.searcher()
     with store.guard():
-        prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
+        prepared = made or query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
         q = prepared.query
         filtered = bool(start or end)
         if filtered:  # matched by both, scored by the words alone

@@ -87,6 +87,12 @@ class Highlights:
                 break
         return snippet, titled
 
+    def spans(self, fieldname: str, text: str) -> list[tuple[int, int]]:
+        """The ``[start, end)`` spans of every word of a whole text whose term matched in the field (none for an
+        analyzer of another shape)."""
+        tokens = self._tokens(fieldname, text)
+        return [] if tokens is None else [tokens.spans[i].span() for i in tokens.matched]
+
     def _tokens(self, fieldname: str, text: str) -> Tokens | None:
         """The text's words and their matched terms, or None to leave the text to Whoosh."""
         analyzer = self.schema[fieldname].analyzer

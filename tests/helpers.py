@@ -114,3 +114,13 @@ def whoosh_modules_after_importing(module: str) -> list[str]:
     code = f"import sys, {module}; print(sorted(m for m in sys.modules if m.split('.')[0] == 'whoosh'))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     return ast.literal_eval(done.stdout.strip())
+
+
+def related_corpus(folder: Path) -> Path:
+    """The sample corpus (fixture articles and the seed) plus ``data/similar``: a story related to the seed and a
+    reprint of it; returns the corpus folder (ids are ``corpus/…``)."""
+    corpus = folder / "corpus"
+    shutil.copytree(DATA / "mixed", corpus)
+    shutil.copy(SEED, corpus)
+    shutil.copytree(DATA / "similar", corpus / "similar")
+    return corpus

@@ -13,13 +13,13 @@ from types import FrameType
 import typer
 from typer.exceptions import TyperException
 
-from newssearch.cli import build, search  # noqa: F401  (registers their commands)
+from newssearch.cli import build, read, search  # noqa: F401  (registers their commands)
 from newssearch.cli.common import HINTS, INTERRUPT, Terminated, app
 from newssearch.sanitize import terminal_safe
 
 __all__ = ["HINTS", "app", "main"]
 
-COMMANDS = ("index", "query", "check")
+COMMANDS = ("index", "query", "check", "similar", "show", "stats")
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:

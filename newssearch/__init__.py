@@ -23,6 +23,7 @@ _EXPORTS = {
     "Matches": "newssearch.models",
     "SearchResults": "newssearch.models",
     "Snippet": "newssearch.models",
+    "ArticleNotFoundError": "newssearch.errors",
     "IndexBusyError": "newssearch.errors",
     "IndexDamagedError": "newssearch.errors",
     "IndexIncompatibleError": "newssearch.errors",
@@ -35,6 +36,7 @@ _EXPORTS = {
 
 __all__ = [
     "Article",
+    "ArticleNotFoundError",
     "CheckReport",
     "Contribution",
     "Entities",
@@ -56,6 +58,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from newssearch.errors import (
+        ArticleNotFoundError,
         IndexBusyError,
         IndexDamagedError,
         IndexIncompatibleError,

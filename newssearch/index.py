@@ -237,6 +237,7 @@ class NewsIndex:
         snippets: bool = True,
         timeout: float | None = DEFAULT_TIMEOUT,
         explain: bool = False,
+        exact: bool = False,
     ) -> SearchResults:
         """Ranked search (BM25 over headline and body, with a bonus for headline and entity matches).
 
@@ -247,8 +248,10 @@ class NewsIndex:
         text (``2020``, ``2020-01``, ``2020-01-10``; a partial ``until`` covers its whole period). ``sort`` is
         ``"relevance"``, ``"date"`` (newest first) or ``"oldest"``; by date, undated articles come last and each
         hit keeps its relevance score. A search that runs longer than ``timeout`` seconds is stopped. With
-        ``explain=True`` each hit's ``explanation`` lists what each field and word added to its score. Raises
-        QueryError for text or options that cannot be searched.
+        ``explain=True`` each hit's ``explanation`` lists what each field and word added to its score. With
+        ``exact=True`` the text is matched literally: case, punctuation and spelling as typed, no stemming or
+        folding (each quoted part, and each word outside quotes, is then one literal). Raises QueryError for text or
+        options that cannot be searched.
         """
         return search(
             self._store,
@@ -262,6 +265,7 @@ class NewsIndex:
             snippets=snippets,
             timeout=timeout,
             explain=explain,
+            exact=exact,
         )
 
     @_locked

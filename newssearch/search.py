@@ -17,6 +17,8 @@ from whoosh.matching import NullMatcherClass
 from whoosh.searching import Results, Searcher
 from whoosh.util.times import datetime_to_long, long_to_datetime
 
+from newssearch import entity_query
+from newssearch import exact as exact_mod
 from newssearch import query as query_mod
 from newssearch.dates import coerce_bound, from_utc_naive, to_utc_naive
 from newssearch.documents import to_article
@@ -77,6 +79,7 @@ def search(
     snippets: bool = True,
     timeout: float | None = DEFAULT_TIMEOUT,
     explain: bool = False,
+    exact: bool = False,
 ) -> SearchResults:
     """One page of ranked results (see ``NewsIndex.search``)."""
     _check(text, limit, page, sort)
@@ -84,17 +87,29 @@ def search(
     deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
     searcher = store.searcher()
     with store.guard():
-        prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
+        literal = exact_mod.prepare(searcher.schema, text) if exact else None
+        mentions = None
+        if literal is not None:
+            prepared = literal.prepared
+        else:
+            prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
+            if syntax:
+                prepared.query, mentions = entity_query.focus(searcher.schema, text, prepared.query)
         q = prepared.query
         filtered = bool(start or end)
         if filtered:  # matched by both, scored by the words alone
             q = query_mod.require(q, query_mod.date_range(start, end))
-        results, total = _collect(searcher, q, sort, page * limit, snippets, deadline, filtered)
+        if literal is None:
+            results, total = _collect(searcher, q, sort, page * limit, snippets, deadline, filtered)
+        else:  # every candidate, in order, then those that hold the literals
+            results, _ = _collect(searcher, q, sort, searcher.doc_count(), False, deadline, filtered)
+            results.top_n = literal.keep(results.top_n, searcher.stored_fields, deadline, _too_slow)
+            total = len(results.top_n)
     out = SearchResults(query=text, total=total, page=page, limit=limit, notes=list(prepared.notes))
     offset = (page - 1) * limit
     if offset >= total:
         return out
-    highlights = Highlights(results) if snippets else None
+    highlights = Highlights(results) if snippets and literal is None else None
     page_hits = results[offset : offset + limit]
     explained = None
     if explain:
@@ -114,6 +129,12 @@ def search(
         snippet, titled = None, None
         if highlights is not None and time.monotonic() < deadline:
             snippet, titled = highlights.hit(hit, article.body, article.headline)
+        elif literal is not None and snippets:
+            snippet, spans = literal.snippets(article)
+            titled = Snippet(article.headline, spans)
+        named = mentions.snippets(article) if mentions is not None and mentions.only and snippets else None
+        if named is not None:
+            snippet, titled = named[0], Snippet(article.headline, named[1])
         out.hits.append(
             Hit(
                 rank=offset + number,

@@ -36,6 +36,13 @@ def query_command(
         bool, typer.Option("--plain", help="Search the words alone: no operators, phrases or fields.")
     ] = False,
     explain: Annotated[bool, typer.Option(help="Show what each field and word added to each score.")] = False,
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact",
+            help="Match the text literally: case, punctuation and spelling as typed (quoted parts each).",
+        ),
+    ] = False,
 ) -> None:
     """Search the index and print ranked results with highlighted snippets.
 
@@ -51,7 +58,9 @@ def query_command(
         except (ValueError, OverflowError) as exc:
             raise QueryError(str(exc)) from None
         with open_or_build(index or default_index()) as ix:
-            results = ix.search(text, limit, page, start, end, sort, syntax=not plain, explain=explain)
+            results = ix.search(
+                text, limit, page, start, end, sort, syntax=not plain, explain=explain, exact=exact
+            )
         for note in results.notes:
             stderr().print(f"[yellow]Note:[/yellow] {safe(note)}")
         if as_json:

@@ -20,6 +20,7 @@ from whoosh.util.times import datetime_to_long, long_to_datetime
 from newssearch import entity_query
 from newssearch import exact as exact_mod
 from newssearch import query as query_mod
+from newssearch import suggest as suggest_mod
 from newssearch.dates import coerce_bound, from_utc_naive, to_utc_naive
 from newssearch.documents import to_article
 from newssearch.errors import QueryError
@@ -106,6 +107,18 @@ def search(
             results.top_n = literal.keep(results.top_n, searcher.stored_fields, deadline, _too_slow)
             total = len(results.top_n)
     out = SearchResults(query=text, total=total, page=page, limit=limit, notes=list(prepared.notes))
+    if literal is None and total < suggest_mod.FEW_RESULTS:
+
+        def count(corrected: str) -> int:
+            q = query_mod.prepare(searcher.schema, corrected, searcher.reader(), syntax=syntax).query
+            return _count(
+                searcher, query_mod.require(q, query_mod.date_range(start, end)) if filtered else q, deadline
+            )
+
+        with store.guard():
+            out.suggestion = suggest_mod.suggest(
+                searcher.reader(), searcher.schema, text, total, count, deadline
+            )
     offset = (page - 1) * limit
     if offset >= total:
         return out

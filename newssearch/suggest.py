@@ -20,8 +20,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from whoosh.support.levenshtein import damerau_levenshtein
-
 from newssearch.errors import QueryError
 from newssearch.query import OPERATORS
 from newssearch.schema import FIELD_ALIASES, TOKEN_PATTERN
@@ -29,7 +27,7 @@ from newssearch.schema import FIELD_ALIASES, TOKEN_PATTERN
 #: A search that finds fewer articles than this (less than a page) is checked for misspellings, and a word in
 #: fewer articles than this may be one.
 FEW_RESULTS = 10
-#: A candidate must be in at least this many times as many articles as the word typed (plus one).
+#: A candidate must be in at least this many times as many articles as the word typed (any, for a word in none).
 MORE_COMMON = 5
 #: Words of this many letters or more may be 2 edits away from what was meant; shorter ones 1 (two edits of a
 #: short word reach too many other words: ``Pompei`` is not ``Pope``).
@@ -112,7 +110,7 @@ def _better(
     found: list[tuple[int, int, str]] = []  # (edits, -articles, word of the index)
     for btext, info in reader.iter_field(fieldname, term[0]):
         budget[0] -= 1
-        if budget[0] < 0 or not budget[0] & 1023 and time.monotonic() > deadline:
+        if budget[0] < 0 or (not budget[0] & 1023 and time.monotonic() > deadline):
             break
         candidate = btext.decode("utf-8", "replace")
         if candidate[0] != term[0]:
@@ -120,9 +118,9 @@ def _better(
         if abs(len(candidate) - len(term)) > limit or candidate == term:
             continue
         articles = info.doc_frequency()
-        if articles < MORE_COMMON * (frequency + 1):
+        if articles < max(1, MORE_COMMON * frequency):
             continue
-        edits = damerau_levenshtein(term, candidate, limit + 1)
+        edits = _distance(term, candidate, limit + 1)
         if edits <= limit:
             found.append((edits, -articles, candidate))
     best: tuple[int, bool, int, int, str] | None = None
@@ -134,13 +132,31 @@ def _better(
         )
         if word is None:
             continue
-        distance = damerau_levenshtein(typed.lower(), word.lower())
+        distance = _distance(typed.lower(), word.lower())
         # A name typed with a capital is more likely one the stories write with a capital (Thatcher, not teacher).
         other_case = fieldname not in _NAME_FIELDS and typed[:1].isupper() != word[:1].isupper()
         key = (distance, other_case, edits, negative, word)
         if distance <= limit and (best is None or key < best):
             best = key
     return best[4] if best else None
+
+
+def _distance(a: str, b: str, limit: int = 99) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from ``a`` to ``b``; ``limit`` once past it."""
+    if abs(len(a) - len(b)) > limit:
+        return limit
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) >= limit and min(row) >= limit:  # the next row reaches back to both
+            return limit
+        before, row = row, current
+    return min(row[-1], limit)
 
 
 def _frequency(reader: Any, fieldname: str, term: str) -> int:
@@ -172,7 +188,7 @@ def _surface(reader: Any, analyzer: Any, fieldname: str, term: str, typed: str) 
         ]
         if matching:
             lowered = typed.lower()
-            return min(matching, key=lambda w: (damerau_levenshtein(lowered, w.lower()), -words[w], w))
+            return min(matching, key=lambda w: (_distance(lowered, w.lower()), -words[w], w))
     return None
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from newssearch.matchers import SafeRequire
+from newssearch.matchers import FastOr, SafeRequire
 from newssearch.models import Article, Snippet
 from newssearch.schema import FIELD_ALIASES, FIELD_BOOSTS
 from newssearch.sentences import sentence_snippet
@@ -93,7 +93,7 @@ def _rewrite(q: wq.Query, schema: Any, mentions: Mentions) -> wq.Query:
         scored = _name_words(schema, words, q.boost)
         if scored is None:
             return q
-        return wq.Or([q.with_boost(q.boost * ENTITY_WEIGHT), SafeRequire(scored, q)])
+        return FastOr([q.with_boost(q.boost * ENTITY_WEIGHT), SafeRequire(scored, q)])  # all read at once
     if isinstance(q, wq.Not):
         return q
     if isinstance(q, wq.BinaryQuery):  # the excluded side (AndNot), or a filter (Require), is left as it is

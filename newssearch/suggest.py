@@ -9,8 +9,8 @@ keep whole words. No vocabulary of its own is kept: the index's word lists and s
 after any update. A suggestion is offered only if it finds more articles than the query did (it is counted).
 
 Cost is bounded: at most ``MAX_WORDS`` words checked, ``MAX_SCANNED`` index words compared, ``MAX_CANDIDATES``
-candidates a word turned back into words (reading at most ``MAX_STORIES`` stories each), and the search's
-deadline.
+candidates a word turned back into words (reading at most ``MAX_STORIES`` stories each, ``MAX_STORY_CHARS`` of
+each), and the search's deadline.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ LONG_WORD = 7
 MAX_WORDS = 8
 MAX_SCANNED = 50_000
 MAX_CANDIDATES = 5
-MAX_STORIES = 2
+MAX_STORIES = 3
+MAX_STORY_CHARS = 20_000
 #: Fields whose words are whole names (not stemmed): the candidate is the word itself.
 _NAME_FIELDS = frozenset({"person_text", "org_text", "place_text"})
 _TEXT_FIELDS = frozenset({"content", "headline"})
@@ -168,28 +169,30 @@ def _frequency(reader: Any, fieldname: str, term: str) -> int:
 
 def _surface(reader: Any, analyzer: Any, fieldname: str, term: str, typed: str) -> str | None:
     """A word of a stored story whose stem is ``term``, as written there, the closest to ``typed`` (the most used on
-    a tie)."""
+    a tie). Each story is read up to ``MAX_STORY_CHARS``."""
     postings = reader.postings(fieldname, term)
-    words: dict[str, int] = {}
+    stems: dict[str, bool] = {}  # word -> whether its stem is ``term``
+    found: dict[str, int] = {}
     stories = 0
-    while postings.is_active() and stories < MAX_STORIES:
+    while postings.is_active() and stories < MAX_STORIES and not found:
         docnum = postings.id()
         postings.next()
         if reader.is_deleted(docnum):
             continue
         stories += 1
         stored = reader.stored_fields(docnum)
-        for m in _WORD.finditer(f"{stored.get('headline') or ''}\n{stored.get('body') or ''}"):
-            words[m.group()] = words.get(m.group(), 0) + 1
-        matching = [
-            w
-            for w in words
-            if w[:1].lower() == term[0] and [t.text for t in analyzer(w, mode="index")] == [term]
-        ]
-        if matching:
-            lowered = typed.lower()
-            return min(matching, key=lambda w: (_distance(lowered, w.lower()), -words[w], w))
-    return None
+        text = f"{stored.get('headline') or ''}\n{stored.get('body') or ''}"[:MAX_STORY_CHARS]
+        for m in _WORD.finditer(text):
+            word = m.group()
+            if word[:1].lower() != term[0]:
+                continue
+            same = stems.get(word)
+            if same is None:
+                same = stems[word] = [t.text for t in analyzer(word, mode="index")] == [term]
+            if same:
+                found[word] = found.get(word, 0) + 1
+    lowered = typed.lower()
+    return min(found, key=lambda w: (_distance(lowered, w.lower()), -found[w], w)) if found else None
 
 
 def _same_case(typed: str, word: str) -> str:

@@ -115,9 +115,10 @@ def search(
                 searcher, query_mod.require(q, query_mod.date_range(start, end)) if filtered else q, deadline
             )
 
+        typed = text if syntax else query_mod.plain_words(text)  # its words are all that was searched
         with store.guard():
             out.suggestion = suggest_mod.suggest(
-                searcher.reader(), searcher.schema, text, total, count, deadline
+                searcher.reader(), searcher.schema, typed, total, count, deadline
             )
     offset = (page - 1) * limit
     if offset >= total:

@@ -238,6 +238,7 @@ class NewsIndex:
         timeout: float | None = DEFAULT_TIMEOUT,
         explain: bool = False,
         recent: float | None = None,
+        exact: bool = False,
     ) -> SearchResults:
         """Ranked search (BM25 over headline and body, with a bonus for headline and entity matches).
 
@@ -249,8 +250,10 @@ class NewsIndex:
         ``"relevance"``, ``"date"`` or ``"newest"`` (newest first) or ``"oldest"``; by date, undated articles come
         last and each hit keeps its relevance score. ``recent`` (a half-life in days, e.g. 7) ranks by relevance
         times freshness: a story as new as the newest in the index keeps its score, one a half-life older three
-        quarters of it, old and undated ones half (``recency.py``). A search that runs longer than ``timeout`` seconds is stopped. With
-        ``explain=True`` each hit's ``explanation`` lists what each field and word added to its score. Raises
+        quarters of it, old and undated ones half (``recency.py``). A search that runs longer than ``timeout``
+        seconds is stopped. With ``explain=True`` each hit's ``explanation`` lists what each field and word added
+        to its score. With ``exact=True`` the text is matched literally: case, punctuation and spelling as typed,
+        no stemming or folding (each quoted part, and each word outside quotes, is then one literal). Raises
         QueryError for text or options that cannot be searched.
         """
         return search(
@@ -266,6 +269,7 @@ class NewsIndex:
             timeout=timeout,
             explain=explain,
             recent=recent,
+            exact=exact,
         )
 
     @_locked

@@ -164,6 +164,8 @@ class SearchResults:
     notes: list[str] = field(
         default_factory=list
     )  # what the search changed in the query (a capped wildcard…)
+    #: The query spelled as the index spells its words, when the query found little and that finds more.
+    suggestion: str | None = None
 
     @property
     def pages(self) -> int:
@@ -178,6 +180,7 @@ class SearchResults:
             "pages": self.pages,
             "limit": self.limit,
             "notes": list(self.notes),
+            "suggestion": self.suggestion,
             "hits": [hit.to_dict() for hit in self.hits],
         }
 

@@ -9,6 +9,9 @@ first. A story can overtake one at most twice as relevant: freshness reorders, i
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+
+from newssearch.models import Contribution
 
 #: The default half-life, in days, of ``--recent``.
 HALF_LIFE_DAYS = 7.0
@@ -36,3 +39,12 @@ def rerank(
     if len(boosted) <= depth:
         return boosted, True
     return boosted, scored[-1][0] < boosted[depth - 1][0]
+
+
+def with_recency(parts: list[Contribution], hit: Any, raw: dict[int, float]) -> list[Contribution]:
+    """A reranked hit's explanation, with what freshness added (or took away) as a part of its own."""
+    if hit.docnum not in raw:
+        return parts
+    relevance = raw[hit.docnum]
+    factor = (hit.score or 0.0) / relevance if relevance else 1.0
+    return [*parts, Contribution("recency", f"x{factor:.2f}", (hit.score or 0.0) - relevance)]

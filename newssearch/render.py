@@ -107,6 +107,9 @@ def render(results: SearchResults, console: Console) -> None:
     query = safe(results.query)
     if not results.total:
         console.print(f"No results for “{query}”.")
+    if results.suggestion:
+        console.print(f"Did you mean: [bold]{safe(results.suggestion)}[/bold]?\n")
+    if not results.total:
         return
     shown = f"{results.hits[0].rank}–{results.hits[-1].rank}" if results.hits else "none"
     console.print(

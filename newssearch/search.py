@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import heapq
 import time
-import weakref
-from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
@@ -18,15 +16,18 @@ from whoosh.matching import NullMatcherClass
 from whoosh.searching import Results, Searcher
 from whoosh.util.times import datetime_to_long, long_to_datetime
 
+from newssearch import entity_query, recency
+from newssearch import exact as exact_mod
 from newssearch import query as query_mod
-from newssearch import recency
+from newssearch import suggest as suggest_mod
+from newssearch.columns import MISSING_DATE, NO_DATE, Column, ager
 from newssearch.dates import coerce_bound, from_utc_naive, to_utc_naive
 from newssearch.documents import to_article
 from newssearch.errors import QueryError
 from newssearch.explain import explain as explain_scores
 from newssearch.explain import typed_words
 from newssearch.highlight import lead
-from newssearch.models import Contribution, Hit, Matches, SearchResults, Snippet
+from newssearch.models import Hit, Matches, SearchResults, Snippet
 from newssearch.postings import DEADLINE, PreloadedMatcher
 from newssearch.snippets import Highlights
 from newssearch.store import Store
@@ -35,7 +36,6 @@ SORTS = ("relevance", "date", "newest", "oldest")  # "newest" is "date"
 MAX_LIMIT = 1000
 #: Seconds a search may take before it is stopped with a QueryError.
 DEFAULT_TIMEOUT = 10.0
-_MISSING_DATE = 2**63  # Whoosh's sortable date column holds 2**64 - 1 for an article without a date
 
 Bound = datetime | date | str | None
 
@@ -81,6 +81,7 @@ def search(
     explain: bool = False,
     recent: float | None = None,
     made: query_mod.Prepared | None = None,
+    exact: bool = False,
 ) -> SearchResults:
     """One page of ranked results (see ``NewsIndex.search``). ``made``: a query built by newssearch itself
     (similar stories), run instead of ``text``, which then only names it."""
@@ -92,20 +93,53 @@ def search(
     deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
     searcher = store.searcher()
     with store.guard():
-        prepared = made or query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
+        literal = exact_mod.prepare(searcher.schema, text) if exact and made is None else None
+        mentions = None
+        if made is not None:
+            prepared = made
+        elif literal is not None:
+            prepared = literal.prepared
+        else:
+            prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
+            if syntax:
+                prepared.query, mentions = entity_query.focus(searcher.schema, text, prepared.query)
         q = prepared.query
         filtered = bool(start or end)
         if filtered:  # matched by both, scored by the words alone
             q = query_mod.require(q, query_mod.date_range(start, end))
-        results, total = _collect(searcher, q, sort, page * limit, snippets, deadline, filtered)
         raw: dict[int, float] = {}
-        if recent is not None and sort == "relevance":
-            results, total, raw = _fresh(searcher, q, page * limit, snippets, deadline, filtered, recent)
+        fresh = recent is not None and sort == "relevance"
+        if literal is not None:  # every candidate, in order, then those that hold the literals
+            results, _ = _collect(searcher, q, sort, searcher.doc_count(), False, deadline, filtered)
+            results.top_n = literal.keep(results.top_n, searcher.stored_fields, deadline, _too_slow)
+            total = len(results.top_n)
+            if fresh:
+                raw = {docnum: score for score, docnum in results.top_n}
+                results.top_n = recency.rerank(results.top_n, ager(searcher), recent or 0.0, total)[0]
+        elif fresh:
+            results, total, raw = _fresh(
+                searcher, q, page * limit, snippets, deadline, filtered, recent or 0.0
+            )
+        else:
+            results, total = _collect(searcher, q, sort, page * limit, snippets, deadline, filtered)
     out = SearchResults(query=text, total=total, page=page, limit=limit, notes=list(prepared.notes))
+    if literal is None and made is None and total < suggest_mod.FEW_RESULTS:
+
+        def count(corrected: str) -> int:
+            q = query_mod.prepare(searcher.schema, corrected, searcher.reader(), syntax=syntax).query
+            return _count(
+                searcher, query_mod.require(q, query_mod.date_range(start, end)) if filtered else q, deadline
+            )
+
+        typed = text if syntax else query_mod.plain_words(text)  # its words are all that was searched
+        with store.guard():
+            out.suggestion = suggest_mod.suggest(
+                searcher.reader(), searcher.schema, typed, total, count, deadline
+            )
     offset = (page - 1) * limit
     if offset >= total:
         return out
-    highlights = Highlights(results) if snippets else None
+    highlights = Highlights(results) if snippets and literal is None else None
     page_hits = results[offset : offset + limit]
     explained = None
     if explain:
@@ -125,6 +159,12 @@ def search(
         snippet, titled = None, None
         if highlights is not None and time.monotonic() < deadline:
             snippet, titled = highlights.hit(hit, article.body, article.headline)
+        elif literal is not None and snippets:
+            snippet, spans = literal.snippets(article)
+            titled = Snippet(article.headline, spans)
+        named = mentions.snippets(article) if mentions is not None and mentions.only and snippets else None
+        if named is not None:
+            snippet, titled = named[0], Snippet(article.headline, named[1])
         out.hits.append(
             Hit(
                 rank=offset + number,
@@ -132,7 +172,9 @@ def search(
                 article=article,
                 snippet=snippet if isinstance(snippet, Snippet) else lead(article.body),
                 headline_highlights=titled.highlights if isinstance(titled, Snippet) else [],
-                explanation=_with_recency(explained[number - 1], hit, raw) if explained is not None else None,
+                explanation=recency.with_recency(explained[number - 1], hit, raw)
+                if explained is not None
+                else None,
             )
         )
     return out
@@ -155,14 +197,14 @@ def matches(
     searcher = store.searcher()
     with store.guard():
         prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
-        ids, dates = _Column(searcher, "id", None, translate=True), _Column(searcher, "date", _NO_DATE)
+        ids, dates = Column(searcher, "id", None, translate=True), Column(searcher, "date", NO_DATE)
         # Dates are filtered on the column: cheaper than the range query's many terms.
         low = datetime_to_long(start) if start else 0
-        high = datetime_to_long(end) if end else _MISSING_DATE
+        high = datetime_to_long(end) if end else MISSING_DATE
         out = Matches(query=text, notes=list(prepared.notes))
         for docnum in _matching(searcher, prepared.query, deadline):
             value = dates[docnum]
-            if value >= _MISSING_DATE:  # undated: kept unless dates are bounded
+            if value >= MISSING_DATE:  # undated: kept unless dates are bounded
                 if start or end:
                     continue
                 day = None
@@ -173,27 +215,6 @@ def matches(
             out.ids.append(ids[docnum])
             out.dates.append(day)
     return out
-
-
-_NO_DATE = 2**64 - 1
-
-
-class _Column:
-    """A column of the whole index, read segment by segment. Whoosh's own multi-segment column reader
-    leaves out segments that lack the column (one whose articles are all undated has no date column) and so
-    reads the others' documents at the wrong places; here such a segment gives ``default``."""
-
-    def __init__(self, searcher: Searcher, fieldname: str, default: Any, translate: bool = False):
-        self.default = default
-        self.parts: list[tuple[int, Any]] = []
-        for leaf, offset in searcher.reader().leaf_readers():
-            has = leaf.has_column(fieldname)
-            self.parts.append((offset, leaf.column_reader(fieldname, translate=translate) if has else None))
-        self.offsets = [offset for offset, _ in self.parts]
-
-    def __getitem__(self, docnum: int) -> Any:
-        offset, column = self.parts[bisect_right(self.offsets, docnum) - 1]
-        return self.default if column is None else column[docnum - offset]
 
 
 def _fresh(
@@ -207,13 +228,7 @@ def _fresh(
 ) -> tuple[Results, int, dict[int, float]]:
     """The matches ranked by relevance times freshness (``recency.py``): the best by relevance are reranked, and
     all of them when a match below could still reach the page. Also each reranked hit's relevance score."""
-    dates = _Column(searcher, "date", _NO_DATE)
-    newest = _newest(searcher)
-
-    def age(docnum: int) -> float | None:
-        value: int = dates[docnum]
-        return None if value >= _MISSING_DATE or newest is None else (newest - value) / 1e6
-
+    age = ager(searcher)
     results, total = _collect(searcher, q, "relevance", max(4 * depth, 100), terms, deadline, filtered)
     ranked, exact = recency.rerank(sorted(results.top_n, reverse=True), age, half_life, depth)
     if not exact and len(results.top_n) < total:
@@ -222,31 +237,6 @@ def _fresh(
     raw = {docnum: score for score, docnum in results.top_n}
     results.top_n = ranked
     return results, total, raw
-
-
-_NEWEST: weakref.WeakKeyDictionary[Searcher, int | None] = weakref.WeakKeyDictionary()
-
-
-def _newest(searcher: Searcher) -> int | None:
-    """The newest date in the index (Whoosh's long), read once per searcher."""
-    if searcher not in _NEWEST:
-        newest = None
-        for leaf, _ in searcher.reader().leaf_readers():
-            if leaf.has_column("date"):
-                dated = [v for v in leaf.column_reader("date", translate=False) if v < _MISSING_DATE]
-                if dated:
-                    newest = max(dated) if newest is None else max(newest, max(dated))
-        _NEWEST[searcher] = newest
-    return _NEWEST[searcher]
-
-
-def _with_recency(parts: list[Contribution], hit: Any, raw: dict[int, float]) -> list[Contribution]:
-    """A reranked hit's explanation, with what freshness added (or took away) as a part of its own."""
-    if hit.docnum not in raw:
-        return parts
-    relevance = raw[hit.docnum]
-    factor = (hit.score or 0.0) / relevance if relevance else 1.0
-    return [*parts, Contribution("recency", f"x{factor:.2f}", (hit.score or 0.0) - relevance)]
 
 
 def _too_slow() -> QueryError:
@@ -282,13 +272,13 @@ def _collect(
         DEADLINE.reset(token)
     results: Results = collector.results()
     if by_date:
-        dates = _Column(searcher, "date", _NO_DATE)
+        dates = Column(searcher, "date", NO_DATE)
         newest = sort == "date"
 
         def key(item: tuple[float, int]) -> tuple[int, int, float]:
             score, docnum = item
             value: int = dates[docnum]
-            if value >= _MISSING_DATE:
+            if value >= MISSING_DATE:
                 return (1, 0, -score)
             return (0, -value if newest else value, -score)
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from newssearch.columns import MISSING_DATE
 from newssearch.dates import from_utc_naive
 from newssearch.models import FormatCount, IndexStats
 from newssearch.schema import length_bytes
@@ -21,7 +22,6 @@ from newssearch.store import INDEX_NAME, META_FILE, Store
 
 #: Sources listed at most (``source_count`` says how many there are).
 MAX_SOURCES = 100
-_NO_DATE = 2**63  # at or above: Whoosh's date column holds no date (2**64 - 1)
 
 
 def _datetime(value: int) -> datetime:
@@ -49,7 +49,7 @@ def _dates(leaves: list[Any], out: IndexStats) -> None:
         values = list(column)
         for docnum in live:
             value = values[docnum]
-            if value >= _NO_DATE:
+            if value >= MISSING_DATE:
                 out.undated += 1
             else:
                 low = value if low is None or value < low else low

@@ -99,7 +99,7 @@ def test_query_json(indexed):
     result = run("query", "NATO Iraq", "--index", indexed, "--json", "--limit", "3")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "page", "pages", "limit", "notes", "hits"}
+    assert set(data) == {"query", "total", "page", "pages", "limit", "notes", "suggestion", "hits"}
     assert data["query"] == "NATO Iraq" and data["page"] == 1 and len(data["hits"]) <= 3
     hit = data["hits"][0]
     assert set(hit) == {

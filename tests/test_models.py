@@ -74,6 +74,7 @@ def test_results_to_dict_and_pages():
         "pages": 3,
         "limit": 10,
         "notes": ["a note"],
+        "suggestion": None,
         "hits": [HIT.to_dict()],
     }
     assert SearchResults(query="x", total=0, page=1, limit=10).pages == 1

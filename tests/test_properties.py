@@ -179,17 +179,19 @@ def _check_page(results, limit: int, page: int, since, until, sort: str) -> None
     sort=sorts,
     syntax=st.booleans(),
     snippets=st.booleans(),
+    exact=mostly(st.just(False), st.just(True), share=75),
 )
 def test_any_query_and_options_give_consistent_results_or_a_newssearch_error(
-    index, text, limit, page, since, until, sort, syntax, snippets
+    index, text, limit, page, since, until, sort, syntax, snippets, exact
 ):
-    options = {"since": since, "until": until, "syntax": syntax, "snippets": snippets}
+    options = {"since": since, "until": until, "syntax": syntax, "snippets": snippets, "exact": exact}
     results = _search(index, text, limit=limit, page=page, sort=sort, **options)
     if isinstance(results, NewsSearchError):
         event(f"raised {type(results).__name__}: {str(results)[:30]}")
         return
     event("results" if results.hits else "no hits on this page" if results.total else "nothing found")
     _check_page(results, limit, page, since, until, sort)
+    assert results.suggestion is None or (isinstance(results.suggestion, str) and results.total < 10)
     # The same search under every sort, and as one big first page: the same total, the same articles.
     everything = {}
     for other in SORTS:

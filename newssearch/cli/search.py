@@ -54,6 +54,13 @@ def query_command(
         bool, typer.Option("--plain", help="Search the words alone: no operators, phrases or fields.")
     ] = False,
     explain: Annotated[bool, typer.Option(help="Show what each field and word added to each score.")] = False,
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact",
+            help="Match the text literally: case, punctuation and spelling as typed (quoted parts each).",
+        ),
+    ] = False,
 ) -> None:
     """Search the index and print ranked results with highlighted snippets.
 
@@ -83,6 +90,7 @@ def query_command(
                 syntax=not plain,
                 explain=explain,
                 recent=HALF_LIFE_DAYS if recent else None,
+                exact=exact,
             )
         for note in results.notes:
             stderr().print(f"[yellow]Note:[/yellow] {safe(note)}")

@@ -1,0 +1,204 @@
+"""Did you mean: a better spelling of a query that finds little or nothing, from the index's own words.
+
+Only when a search finds fewer than ``FEW_RESULTS`` articles, and only for words the index holds rarely or not at
+all. Candidates are the index's words within 1 edit (2 for words of 7 letters or more) that start with the same
+letter and are in many more articles. Headline and body words are stored stemmed (``govern``), so a candidate is turned
+back into a real word as a story writes it: the word of a story holding it, closest to what was typed, whose stem
+it is (``government``). Names typed with ``person:``, ``org:`` or ``place:`` are looked up in those fields, which
+keep whole words. No vocabulary of its own is kept: the index's word lists and stored stories are always right
+after any update. A suggestion is offered only if it finds more articles than the query did (it is counted).
+
+Cost is bounded: at most ``MAX_WORDS`` words checked, ``MAX_SCANNED`` index words compared, ``MAX_CANDIDATES``
+candidates a word turned back into words (reading at most ``MAX_STORIES`` stories each, ``MAX_STORY_CHARS`` of
+each), and the search's deadline.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from newssearch.errors import QueryError
+from newssearch.query import OPERATORS
+from newssearch.schema import FIELD_ALIASES, TOKEN_PATTERN
+
+#: A search that finds fewer articles than this (less than a page) is checked for misspellings, and a word in
+#: fewer articles than this may be one.
+FEW_RESULTS = 10
+#: A candidate must be in at least this many times as many articles as the word typed (any, for a word in none).
+MORE_COMMON = 5
+#: Words of this many letters or more may be 2 edits away from what was meant; shorter ones 1 (two edits of a
+#: short word reach too many other words: ``Pompei`` is not ``Pope``).
+LONG_WORD = 7
+MAX_WORDS = 8
+MAX_SCANNED = 50_000
+MAX_CANDIDATES = 5
+MAX_STORIES = 3
+MAX_STORY_CHARS = 20_000
+#: Fields whose words are whole names (not stemmed): the candidate is the word itself.
+_NAME_FIELDS = frozenset({"person_text", "org_text", "place_text"})
+_TEXT_FIELDS = frozenset({"content", "headline"})
+_ALIAS = {alias.lower(): name for name, aliases in FIELD_ALIASES.items() for alias in [name, *aliases]}
+_FIELD_VALUE = re.compile(r"(\w+):(\"[^\"]*\"?|\([^)]*\)?|[^\s()]+)")
+_LETTERS = re.compile(r"[^\W\d_]{3,}")
+_WORD = re.compile(TOKEN_PATTERN)
+
+
+def suggest(
+    reader: Any, schema: Any, text: str, total: int, count: Callable[[str], int], deadline: float
+) -> str | None:
+    """The query with its rare words spelled as the index spells them, if that finds more than ``total``
+    articles (``count`` counts a query's matches); else None."""
+    if total >= FEW_RESULTS:
+        return None
+    budget = [MAX_SCANNED]
+    changes: list[tuple[int, int, str]] = []
+    for start, end, fieldname in _words(text)[:MAX_WORDS]:
+        if time.monotonic() > deadline:
+            return None
+        typed = text[start:end]
+        better = _better(reader, schema, fieldname, typed, budget, deadline)
+        if better is not None and better.lower() != typed.lower():
+            changes.append((start, end, _same_case(typed, better)))
+    if not changes:
+        return None
+    corrected = text
+    for start, end, word in reversed(changes):
+        corrected = corrected[:start] + word + corrected[end:]
+    try:
+        return corrected if count(corrected) > total else None
+    except QueryError:  # out of time, or the corrected text cannot be searched
+        return None
+
+
+def _words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, field) of the words of the text that could be misspelt: letters only, not operators, field
+    names, wildcards or fuzzy terms; in the default fields (``content``) or a field that holds words."""
+    fields: dict[int, str] = {}  # start of a word -> the field it is typed in
+    for m in _FIELD_VALUE.finditer(text):
+        name = _ALIAS.get(m.group(1).lower(), m.group(1).lower())
+        for word in _LETTERS.finditer(m.group(2)):
+            fields[m.start(2) + word.start()] = name
+    out = []
+    for m in _LETTERS.finditer(text):
+        start, end = m.span()
+        before, after = text[start - 1 : start], text[end : end + 1]
+        if m.group() in OPERATORS or after in (":", "*", "?", "~") or before in ("*", "?") or after.isalnum():
+            continue
+        if before.isalnum() or before == "_" or after == "_":
+            continue
+        fieldname = fields.get(start, "content")
+        if fieldname in _TEXT_FIELDS or fieldname in _NAME_FIELDS:
+            out.append((start, end, "content" if fieldname == "headline" else fieldname))
+    return out
+
+
+def _better(
+    reader: Any, schema: Any, fieldname: str, typed: str, budget: list[int], deadline: float
+) -> str | None:
+    """The word the index holds that ``typed`` most likely meant, or None if ``typed`` is common enough."""
+    analyzer = schema[fieldname].analyzer
+    terms = [token.text for token in analyzer(typed, mode="query")]
+    if len(terms) != 1 or len(terms[0]) < 3:
+        return None  # a stop word, or a word the analyzer splits
+    term = terms[0]
+    frequency = _frequency(reader, fieldname, term)
+    if frequency >= FEW_RESULTS:
+        return None
+    limit = 1 if len(typed) < LONG_WORD else 2
+    found: list[tuple[int, int, str]] = []  # (edits, -articles, word of the index)
+    for btext, info in reader.iter_field(fieldname, term[0]):
+        budget[0] -= 1
+        if budget[0] < 0 or (not budget[0] & 1023 and time.monotonic() > deadline):
+            break
+        candidate = btext.decode("utf-8", "replace")
+        if candidate[0] != term[0]:
+            break
+        if abs(len(candidate) - len(term)) > limit or candidate == term:
+            continue
+        articles = info.doc_frequency()
+        if articles < max(1, MORE_COMMON * frequency):
+            continue
+        edits = _distance(term, candidate, limit + 1)
+        if edits <= limit:
+            found.append((edits, -articles, candidate))
+    best: tuple[int, bool, int, int, str] | None = None
+    for edits, negative, candidate in sorted(found)[:MAX_CANDIDATES]:
+        word = (
+            candidate
+            if fieldname in _NAME_FIELDS
+            else _surface(reader, analyzer, fieldname, candidate, typed)
+        )
+        if word is None:
+            continue
+        distance = _distance(typed.lower(), word.lower())
+        # A name typed with a capital is more likely one the stories write with a capital (Thatcher, not teacher).
+        other_case = fieldname not in _NAME_FIELDS and typed[:1].isupper() != word[:1].isupper()
+        key = (distance, other_case, edits, negative, word)
+        if distance <= limit and (best is None or key < best):
+            best = key
+    return best[4] if best else None
+
+
+def _distance(a: str, b: str, limit: int = 99) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from ``a`` to ``b``; ``limit`` once past it."""
+    if abs(len(a) - len(b)) > limit:
+        return limit
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) >= limit and min(row) >= limit:  # the next row reaches back to both
+            return limit
+        before, row = row, current
+    return min(row[-1], limit)
+
+
+def _frequency(reader: Any, fieldname: str, term: str) -> int:
+    try:
+        return int(reader.doc_frequency(fieldname, term))
+    except Exception:  # a term the field cannot hold
+        return 0
+
+
+def _surface(reader: Any, analyzer: Any, fieldname: str, term: str, typed: str) -> str | None:
+    """A word of a stored story whose stem is ``term``, as written there, the closest to ``typed`` (the most used on
+    a tie). Each story is read up to ``MAX_STORY_CHARS``."""
+    postings = reader.postings(fieldname, term)
+    stems: dict[str, bool] = {}  # word -> whether its stem is ``term``
+    found: dict[str, int] = {}
+    stories = 0
+    while postings.is_active() and stories < MAX_STORIES and not found:
+        docnum = postings.id()
+        postings.next()
+        if reader.is_deleted(docnum):
+            continue
+        stories += 1
+        stored = reader.stored_fields(docnum)
+        text = f"{stored.get('headline') or ''}\n{stored.get('body') or ''}"[:MAX_STORY_CHARS]
+        for m in _WORD.finditer(text):
+            word = m.group()
+            if word[:1].lower() != term[0]:
+                continue
+            same = stems.get(word)
+            if same is None:
+                same = stems[word] = [t.text for t in analyzer(word, mode="index")] == [term]
+            if same:
+                found[word] = found.get(word, 0) + 1
+    lowered = typed.lower()
+    return min(found, key=lambda w: (_distance(lowered, w.lower()), -found[w], w)) if found else None
+
+
+def _same_case(typed: str, word: str) -> str:
+    """``word`` written as ``typed`` is: all capitals, a capital first, or lower case."""
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    if typed[:1].isupper():
+        return word.capitalize() if word.isupper() else word[:1].upper() + word[1:]  # THATCHER: Thatcher
+    return word.lower()

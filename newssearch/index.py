@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from newssearch.documents import to_article, to_document
 from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted, ReadError
-from newssearch.models import Article, CheckReport, IndexReport, Matches, SearchResults
+from newssearch.models import Article, CheckReport, HitStream, IndexReport, Matches, SearchResults
 from newssearch.sanitize import clean_article
-from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, matches, search
+from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, fingerprint, matches, search
 from newssearch.store import FILES_CACHE, META_FILE, WRITE_LOCK_TIMEOUT, Store, commit_count, index_state
+from newssearch.stream import stream
 
 if TYPE_CHECKING:
     from newssearch.update import Progress
@@ -237,6 +238,7 @@ class NewsIndex:
         snippets: bool = True,
         timeout: float | None = DEFAULT_TIMEOUT,
         explain: bool = False,
+        kwic: bool = False,
     ) -> SearchResults:
         """Ranked search (BM25 over headline and body, with a bonus for headline and entity matches).
 
@@ -247,8 +249,9 @@ class NewsIndex:
         text (``2020``, ``2020-01``, ``2020-01-10``; a partial ``until`` covers its whole period). ``sort`` is
         ``"relevance"``, ``"date"`` (newest first) or ``"oldest"``; by date, undated articles come last and each
         hit keeps its relevance score. A search that runs longer than ``timeout`` seconds is stopped. With
-        ``explain=True`` each hit's ``explanation`` lists what each field and word added to its score. Raises
-        QueryError for text or options that cannot be searched.
+        ``explain=True`` each hit's ``explanation`` lists what each field and word added to its score; with
+        ``kwic=True`` each hit's ``kwic`` lists its body's matches in context. Raises QueryError for text or
+        options that cannot be searched.
         """
         return search(
             self._store,
@@ -262,7 +265,51 @@ class NewsIndex:
             snippets=snippets,
             timeout=timeout,
             explain=explain,
+            kwic=kwic,
         )
+
+    @_locked
+    def iter_search(
+        self,
+        text: str,
+        since: datetime | date | str | None = None,
+        until: datetime | date | str | None = None,
+        sort: str = "relevance",
+        *,
+        syntax: bool = True,
+        snippets: bool = True,
+        kwic: bool = True,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> HitStream:
+        """Every hit of the query, ranked, one at a time: the rows of ``search``'s pages one after another, with no
+        limit, each hit built when it is read (memory holds only the matches' scores and numbers).
+
+        The options are ``search``'s; ``timeout`` bounds finding and ranking the matches, not reading the hits.
+        ``total``, ``notes`` and ``index`` (the fingerprint) are known at once. While the stream is read, other
+        searches on this ``NewsIndex`` may run; once one of them sees a new commit, the stream ends with a
+        QueryError (open another ``NewsIndex`` to search while writing).
+        """
+        return stream(
+            self._store,
+            self._lock,
+            text,
+            since,
+            until,
+            sort,
+            syntax=syntax,
+            snippets=snippets,
+            kwic=kwic,
+            timeout=timeout,
+        )
+
+    @property
+    @_locked
+    def fingerprint(self) -> str:
+        """A short hash of the index's committed state (generation, segments, article count, schema version): the
+        same while nothing is written, another after every commit. Exports carry it."""
+        searcher = self._store.searcher()
+        with self._store.guard():
+            return fingerprint(searcher)
 
     @_locked
     def matches(

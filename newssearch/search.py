@@ -5,6 +5,7 @@ Everything here reads a Whoosh searcher; results leave as the plain dataclasses 
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import time
 from bisect import bisect_right
@@ -24,8 +25,10 @@ from newssearch.errors import QueryError
 from newssearch.explain import explain as explain_scores
 from newssearch.explain import typed_words
 from newssearch.highlight import lead
+from newssearch.kwic import contexts
 from newssearch.models import Hit, Matches, SearchResults, Snippet
 from newssearch.postings import DEADLINE, PreloadedMatcher
+from newssearch.schema import SCHEMA_VERSION
 from newssearch.snippets import Highlights
 from newssearch.store import Store
 
@@ -77,6 +80,7 @@ def search(
     snippets: bool = True,
     timeout: float | None = DEFAULT_TIMEOUT,
     explain: bool = False,
+    kwic: bool = False,
 ) -> SearchResults:
     """One page of ranked results (see ``NewsIndex.search``)."""
     _check(text, limit, page, sort)
@@ -89,12 +93,15 @@ def search(
         filtered = bool(start or end)
         if filtered:  # matched by both, scored by the words alone
             q = query_mod.require(q, query_mod.date_range(start, end))
-        results, total = _collect(searcher, q, sort, page * limit, snippets, deadline, filtered)
-    out = SearchResults(query=text, total=total, page=page, limit=limit, notes=list(prepared.notes))
+        results, total = _collect(searcher, q, sort, page * limit, snippets or kwic, deadline, filtered)
+        index = fingerprint(searcher)
+    out = SearchResults(
+        query=text, total=total, page=page, limit=limit, notes=list(prepared.notes), index=index
+    )
     offset = (page - 1) * limit
     if offset >= total:
         return out
-    highlights = Highlights(results) if snippets else None
+    highlights = Highlights(results) if snippets or kwic else None
     page_hits = results[offset : offset + limit]
     explained = None
     if explain:
@@ -109,22 +116,51 @@ def search(
         if explained is None:
             out.notes.append("the search took too long to explain its scores, so they are left out")
     for number, hit in enumerate(page_hits, 1):
-        with store.guard():
-            article = to_article(hit.fields())
-        snippet, titled = None, None
-        if highlights is not None and time.monotonic() < deadline:
-            snippet, titled = highlights.hit(hit, article.body, article.headline)
-        out.hits.append(
-            Hit(
-                rank=offset + number,
-                score=float(hit.score or 0.0),
-                article=article,
-                snippet=snippet if isinstance(snippet, Snippet) else lead(article.body),
-                headline_highlights=titled.highlights if isinstance(titled, Snippet) else [],
-                explanation=explained[number - 1] if explained is not None else None,
-            )
-        )
+        made = make_hit(store, hit, offset + number, highlights, deadline, snippets=snippets, kwic=kwic)
+        made.explanation = explained[number - 1] if explained is not None else None
+        out.hits.append(made)
     return out
+
+
+def make_hit(
+    store: Store,
+    hit: Any,
+    rank: int,
+    highlights: Highlights | None,
+    deadline: float,
+    *,
+    snippets: bool = True,
+    kwic: bool = False,
+) -> Hit:
+    """A Whoosh hit as a ``Hit``: its stored article, its snippet and headline highlights (while time is left; else
+    the lead) and, with ``kwic``, its body's matches in context."""
+    with store.guard():
+        article = to_article(hit.fields())
+    found = None
+    if kwic and highlights is not None:  # first: the snippet below reuses this scan of the body
+        found = contexts(article.body, highlights.matched_spans("content", article.body))
+    snippet, titled = None, None
+    if snippets and highlights is not None and time.monotonic() < deadline:
+        snippet, titled = highlights.hit(hit, article.body, article.headline)
+    return Hit(
+        rank=rank,
+        score=float(hit.score or 0.0),
+        article=article,
+        snippet=snippet if isinstance(snippet, Snippet) else lead(article.body),
+        headline_highlights=titled.highlights if isinstance(titled, Snippet) else [],
+        kwic=found[0] if found else None,
+        kwic_more=found[1] if found else 0,
+    )
+
+
+def fingerprint(searcher: Searcher) -> str:
+    """A short hash of the committed state a searcher reads: its generation, segments and live articles, and
+    the schema version. The same while nothing is written; another after every commit."""
+    reader = searcher.reader()
+    parts = [f"v{SCHEMA_VERSION}", f"g{reader.generation()}"]
+    for leaf, offset in reader.leaf_readers():
+        parts.append(f"{leaf.segment().segment_id()}:{offset}:{leaf.doc_count_all()}:{leaf.doc_count()}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def matches(

@@ -87,6 +87,18 @@ class Highlights:
                 break
         return snippet, titled
 
+    def matched_spans(self, fieldname: str, text: str) -> list[tuple[int, int]]:
+        """The character spans of the text's words whose terms matched: the words its snippet highlights."""
+        tokens = self._tokens(fieldname, text)
+        if tokens is not None:
+            return [tokens.spans[i].span() for i in tokens.matched]
+        wanted = (self.words or {}).get(fieldname)
+        if not wanted:
+            return []
+        analyzer = self.schema[fieldname].analyzer  # as Whoosh's highlighter finds them
+        found = analyzer(text, chars=True, positions=False, removestops=False, mode="index")
+        return [(token.startchar, token.endchar) for token in found if token.text in wanted]
+
     def _tokens(self, fieldname: str, text: str) -> Tokens | None:
         """The text's words and their matched terms, or None to leave the text to Whoosh."""
         analyzer = self.schema[fieldname].analyzer

@@ -159,7 +159,9 @@ def fingerprint(searcher: Searcher) -> str:
     reader = searcher.reader()
     parts = [f"v{SCHEMA_VERSION}", f"g{reader.generation()}"]
     for leaf, offset in reader.leaf_readers():
-        parts.append(f"{leaf.segment().segment_id()}:{offset}:{leaf.doc_count_all()}:{leaf.doc_count()}")
+        segment = leaf.segment()  # None for an index with no segment
+        name = segment.segment_id() if segment is not None else "-"
+        parts.append(f"{name}:{offset}:{leaf.doc_count_all()}:{leaf.doc_count()}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 

@@ -174,3 +174,12 @@ def test_every_match_of_a_common_word_on_reuters(tmp_path):
         assert len(hits) == streamed.total == ix.matches("bank").total > 50
         assert [h.id for h in hits[:30]] == [h.id for h in ix.search("bank", limit=30).hits]
         assert all(c.match.lower().startswith("bank") for h in hits for c in h.kwic or ())
+
+
+def test_an_empty_index_has_a_fingerprint_and_no_hits(tmp_path):
+    with NewsIndex.create(tmp_path / "empty") as ix:
+        streamed = ix.iter_search("oil")
+        assert list(streamed) == [] and streamed.total == 0 and len(ix.fingerprint) == 16
+        ix.add([Article(id="a", headline="Oil", body="Oil.")])
+        ix.delete(["a"])
+        assert ix.search("oil").index == ix.fingerprint

@@ -1,11 +1,15 @@
-"""Columns of the whole index read segment by segment, and what is read from the date column."""
+"""What is read of the whole index without its stored articles: columns segment by segment, the newest date,
+the fingerprint of its committed state."""
 
 from __future__ import annotations
 
+import hashlib
 import weakref
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
+
+from newssearch.schema import SCHEMA_VERSION
 
 #: At or above: Whoosh's sortable date column holds no date (it holds 2**64 - 1 for an undated article).
 MISSING_DATE = 2**63
@@ -56,3 +60,15 @@ def newest_date(searcher: Any) -> int | None:
                     newest = max(dated) if newest is None else max(newest, max(dated))
         _NEWEST[searcher] = newest
     return _NEWEST[searcher]
+
+
+def fingerprint(searcher: Any) -> str:
+    """A short hash of the committed state a searcher reads: its generation, segments and live articles, and
+    the schema version. The same while nothing is written; another after every commit."""
+    reader = searcher.reader()
+    parts = [f"v{SCHEMA_VERSION}", f"g{reader.generation()}"]
+    for leaf, offset in reader.leaf_readers():
+        segment = leaf.segment()  # None for an index with no segment
+        name = segment.segment_id() if segment is not None else "-"
+        parts.append(f"{name}:{offset}:{leaf.doc_count_all()}:{leaf.doc_count()}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]

@@ -7,9 +7,7 @@ reads, ``readers`` and ``enrich.py`` turn files into articles, ``documents.py`` 
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -18,12 +16,31 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from newssearch.columns import fingerprint
 from newssearch.documents import to_article, to_document
 from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted, ReadError
-from newssearch.models import Article, CheckReport, IndexReport, IndexStats, Matches, Reading, SearchResults
+from newssearch.models import (
+    Article,
+    CheckReport,
+    HitStream,
+    IndexReport,
+    IndexStats,
+    Matches,
+    Reading,
+    SearchResults,
+)
 from newssearch.sanitize import clean_article
 from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, matches, search
-from newssearch.store import FILES_CACHE, META_FILE, WRITE_LOCK_TIMEOUT, Store, commit_count, index_state
+from newssearch.store import (
+    FILES_CACHE,
+    META_FILE,
+    WRITE_LOCK_TIMEOUT,
+    Store,
+    commit_count,
+    index_state,
+    remove_created,
+)
+from newssearch.stream import stream
 
 if TYPE_CHECKING:
     from newssearch.update import Progress
@@ -111,7 +128,7 @@ class NewsIndex:
                 return index.update(paths, rebuild=True, columns=columns, progress=progress)
         except ReadError:  # nothing could be read: a location that held no index is left as it was
             if fresh:
-                _remove_created(location, existed)
+                remove_created(location, existed)
             raise
 
     @staticmethod
@@ -239,6 +256,7 @@ class NewsIndex:
         explain: bool = False,
         recent: float | None = None,
         exact: bool = False,
+        kwic: bool = False,
     ) -> SearchResults:
         """Ranked search (BM25 over headline and body, with a bonus for headline and entity matches).
 
@@ -252,9 +270,10 @@ class NewsIndex:
         times freshness: a story as new as the newest in the index keeps its score, one a half-life older three
         quarters of it, old and undated ones half (``recency.py``). A search that runs longer than ``timeout``
         seconds is stopped. With ``explain=True`` each hit's ``explanation`` lists what each field and word added
-        to its score. With ``exact=True`` the text is matched literally: case, punctuation and spelling as typed,
-        no stemming or folding (each quoted part, and each word outside quotes, is then one literal). Raises
-        QueryError for text or options that cannot be searched.
+        to its score; with ``kwic=True`` each hit's ``kwic`` lists its body's matches in context. With
+        ``exact=True`` the text is matched literally: case, punctuation and spelling as typed, no stemming or
+        folding (each quoted part, and each word outside quotes, is then one literal). Raises QueryError for text
+        or options that cannot be searched.
         """
         return search(
             self._store,
@@ -270,7 +289,55 @@ class NewsIndex:
             explain=explain,
             recent=recent,
             exact=exact,
+            kwic=kwic,
         )
+
+    @_locked
+    def iter_search(
+        self,
+        text: str,
+        since: datetime | date | str | None = None,
+        until: datetime | date | str | None = None,
+        sort: str = "relevance",
+        *,
+        syntax: bool = True,
+        snippets: bool = True,
+        kwic: bool = True,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        recent: float | None = None,
+        exact: bool = False,
+    ) -> HitStream:
+        """Every hit of the query, ranked, one at a time: the rows of ``search``'s pages one after another, with no
+        limit, each hit built when it is read (memory holds only the matches' scores and numbers).
+
+        The options are ``search``'s; ``timeout`` bounds finding and ranking the matches, not reading the hits.
+        ``total``, ``notes`` and ``index`` (the fingerprint) are known at once. While the stream is read, other
+        searches on this ``NewsIndex`` may run; once one of them sees a new commit, the stream ends with a
+        QueryError (open another ``NewsIndex`` to search while writing).
+        """
+        return stream(
+            self._store,
+            self._lock,
+            text,
+            since,
+            until,
+            sort,
+            syntax=syntax,
+            snippets=snippets,
+            kwic=kwic,
+            timeout=timeout,
+            recent=recent,
+            exact=exact,
+        )
+
+    @property
+    @_locked
+    def fingerprint(self) -> str:
+        """A short hash of the index's committed state (generation, segments, article count, schema version): the
+        same while nothing is written, another after every commit. Exports carry it."""
+        searcher = self._store.searcher()
+        with self._store.guard():
+            return fingerprint(searcher)
 
     @_locked
     def matches(
@@ -327,14 +394,3 @@ class NewsIndex:
         from newssearch.stats import stats
 
         return stats(self._store)
-
-
-def _remove_created(location: Path, existed: bool) -> None:
-    """Remove the index files a refused first build created (and the folder, if it made that too)."""
-    if not existed:
-        shutil.rmtree(location, ignore_errors=True)
-        return
-    for entry in location.iterdir():
-        if not entry.name.startswith("."):  # it held none but hidden files before
-            with contextlib.suppress(OSError):
-                entry.unlink()

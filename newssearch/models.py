@@ -74,6 +74,22 @@ class Contribution:
         return {"field": self.field, "word": self.word, "score": round(self.score, 4)}
 
 
+@dataclass(frozen=True)
+class Context:
+    """A match of the query in a story's body, in context (keyword in context): the text before it, the matched
+    words, the text after it, whitespace collapsed; a side cut short starts or ends with an ellipsis."""
+
+    left: str
+    match: str
+    right: str
+
+    def __str__(self) -> str:
+        return f"{self.left}[{self.match}]{self.right}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"left": self.left, "match": self.match, "right": self.right}
+
+
 @dataclass
 class Hit:
     """One search result: the article, its rank and score, and where the query's words are in it.
@@ -89,6 +105,10 @@ class Hit:
     #: With ``explain=True``: the parts of ``score``, largest first (None when not asked for, or not worked out in
     #: time).
     explanation: list[Contribution] | None = None
+    #: With ``kwic=True``: the body's matches in context, the first ``MAX_CONTEXTS`` in text order (None when not
+    #: asked for); ``kwic_more`` counts the matches left out.
+    kwic: list[Context] | None = None
+    kwic_more: int = 0
 
     # The article's fields, read through the hit (read-only: the article is their one source).
 
@@ -149,6 +169,9 @@ class Hit:
         )
         if self.explanation is not None:
             out["explanation"] = [part.to_dict() for part in self.explanation]
+        if self.kwic is not None:
+            out["kwic"] = [context.to_dict() for context in self.kwic]
+            out["kwic_more"] = self.kwic_more
         return out
 
 
@@ -166,6 +189,8 @@ class SearchResults:
     )  # what the search changed in the query (a capped wildcard…)
     #: The query spelled as the index spells its words, when the query found little and that finds more.
     suggestion: str | None = None
+    #: The fingerprint of the index state searched (``NewsIndex.fingerprint``).
+    index: str | None = None
 
     @property
     def pages(self) -> int:
@@ -175,6 +200,7 @@ class SearchResults:
         """Plain JSON-ready data, as ``newssearch query --json`` prints it."""
         return {
             "query": self.query,
+            **({"index": self.index} if self.index is not None else {}),
             "total": self.total,
             "page": self.page,
             "pages": self.pages,
@@ -212,6 +238,39 @@ class Matches:
             "total": self.total,
             "notes": list(self.notes),
             "matches": [{"id": i, "date": d.isoformat() if d else None} for i, d in self],
+        }
+
+
+@dataclass
+class HitStream:
+    """Every hit of a query, ranked, read one hit at a time (``NewsIndex.iter_search``). ``total``, ``notes`` and
+    ``index`` (the index's fingerprint) are known before the first hit is read; iterate it once. ``since`` and
+    ``until`` are the date bounds applied (ISO 8601, or None)."""
+
+    query: str
+    index: str
+    total: int
+    sort: str = "relevance"
+    since: str | None = None
+    until: str | None = None
+    syntax: bool = True
+    notes: list[str] = field(default_factory=list)
+    hits: Iterator[Hit] = field(default_factory=lambda: iter(()), repr=False)
+
+    def __iter__(self) -> Iterator[Hit]:
+        return self.hits
+
+    def header(self) -> dict[str, Any]:
+        """What the rows are: the query and its options, the index fingerprint, the total and the notes."""
+        return {
+            "query": self.query,
+            "index": self.index,
+            "total": self.total,
+            "sort": self.sort,
+            "since": self.since,
+            "until": self.until,
+            "syntax": self.syntax,
+            "notes": list(self.notes),
         }
 
 

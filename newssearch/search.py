@@ -8,6 +8,7 @@ from __future__ import annotations
 import heapq
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -20,14 +21,13 @@ from newssearch import entity_query, recency
 from newssearch import exact as exact_mod
 from newssearch import query as query_mod
 from newssearch import suggest as suggest_mod
-from newssearch.columns import MISSING_DATE, NO_DATE, Column, ager
+from newssearch.columns import MISSING_DATE, NO_DATE, Column, ager, fingerprint
 from newssearch.dates import coerce_bound, from_utc_naive, to_utc_naive
-from newssearch.documents import to_article
 from newssearch.errors import QueryError
 from newssearch.explain import explain as explain_scores
 from newssearch.explain import typed_words
-from newssearch.highlight import lead
-from newssearch.models import Hit, Matches, SearchResults, Snippet
+from newssearch.hits import make_hit
+from newssearch.models import Matches, SearchResults
 from newssearch.postings import DEADLINE, PreloadedMatcher
 from newssearch.snippets import Highlights
 from newssearch.store import Store
@@ -55,7 +55,10 @@ def _bounds(since: Bound, until: Bound) -> tuple[datetime | None, datetime | Non
         raise QueryError(str(exc)) from None
 
 
-def _check(text: object, limit: object, page: object, sort: str) -> None:
+def _check(text: object, limit: object, page: object, sort: str, recent: object = None) -> str:
+    """The options checked (QueryError for a bad one); the sort order by its canonical name."""
+    if recent is not None and not (isinstance(recent, (int, float)) and 0 < recent < float("inf")):
+        raise QueryError("recent must be a half-life in days, more than 0")
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
     if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
@@ -64,6 +67,71 @@ def _check(text: object, limit: object, page: object, sort: str) -> None:
         raise QueryError("page must be 1 or more")
     if not isinstance(text, str):
         raise QueryError("the query must be text")
+    return "date" if sort == "newest" else sort
+
+
+@dataclass
+class Ranked:
+    """A query found and ranked: its Whoosh results (``top_n`` in order), the exact total, and what building its
+    hits needs (see ``hits.make_hit``)."""
+
+    prepared: query_mod.Prepared
+    results: Results
+    total: int
+    raw: dict[int, float]  # each reranked hit's relevance score (``--recent``)
+    literal: exact_mod.Literal | None
+    mentions: entity_query.Mentions | None
+    highlights: Highlights | None
+    index: str
+
+
+def rank(
+    store: Store,
+    text: str,
+    sort: str,
+    depth: int,
+    start: datetime | None,
+    end: datetime | None,
+    deadline: float,
+    *,
+    syntax: bool = True,
+    terms: bool = True,
+    recent: float | None = None,
+    made: query_mod.Prepared | None = None,
+    exact: bool = False,
+) -> Ranked:
+    """Find the matches and rank at least the first ``depth`` of them (under the store's guard)."""
+    searcher = store.searcher()
+    literal = exact_mod.prepare(searcher.schema, text) if exact and made is None else None
+    mentions = None
+    if made is not None:
+        prepared = made
+    elif literal is not None:
+        prepared = literal.prepared
+    else:
+        prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
+        if syntax:
+            prepared.query, mentions = entity_query.focus(searcher.schema, text, prepared.query)
+    q = prepared.query
+    filtered = bool(start or end)
+    if filtered:  # matched by both, scored by the words alone
+        q = query_mod.require(q, query_mod.date_range(start, end))
+    raw: dict[int, float] = {}
+    fresh = recent is not None and sort == "relevance"
+    terms = terms and literal is None
+    if literal is not None:  # every candidate, in order, then those that hold the literals
+        results, _ = _collect(searcher, q, sort, searcher.doc_count(), False, deadline, filtered)
+        results.top_n = literal.keep(results.top_n, searcher.stored_fields, deadline, _too_slow)
+        total = len(results.top_n)
+        if fresh:
+            raw = {docnum: score for score, docnum in results.top_n}
+            results.top_n = recency.rerank(results.top_n, ager(searcher), recent or 0.0, total)[0]
+    elif fresh:
+        results, total, raw = _fresh(searcher, q, depth, terms, deadline, filtered, recent or 0.0)
+    else:
+        results, total = _collect(searcher, q, sort, depth, terms, deadline, filtered)
+    highlights = Highlights(results) if terms else None
+    return Ranked(prepared, results, total, raw, literal, mentions, highlights, fingerprint(searcher))
 
 
 def search(
@@ -82,48 +150,25 @@ def search(
     recent: float | None = None,
     made: query_mod.Prepared | None = None,
     exact: bool = False,
+    kwic: bool = False,
 ) -> SearchResults:
     """One page of ranked results (see ``NewsIndex.search``). ``made``: a query built by newssearch itself
     (similar stories), run instead of ``text``, which then only names it."""
-    _check(text, limit, page, sort)
-    sort = "date" if sort == "newest" else sort
-    if recent is not None and not (isinstance(recent, (int, float)) and 0 < recent < float("inf")):
-        raise QueryError("recent must be a half-life in days, more than 0")
+    sort = _check(text, limit, page, sort, recent)
     start, end = _bounds(since, until)
     deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
     searcher = store.searcher()
     with store.guard():
-        literal = exact_mod.prepare(searcher.schema, text) if exact and made is None else None
-        mentions = None
-        if made is not None:
-            prepared = made
-        elif literal is not None:
-            prepared = literal.prepared
-        else:
-            prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
-            if syntax:
-                prepared.query, mentions = entity_query.focus(searcher.schema, text, prepared.query)
-        q = prepared.query
+        ranked = rank(
+            store, text, sort, page * limit, start, end, deadline,
+            syntax=syntax, terms=snippets or kwic, recent=recent, made=made, exact=exact,
+        )  # fmt: skip
+    total = ranked.total
+    out = SearchResults(
+        query=text, total=total, page=page, limit=limit, notes=list(ranked.prepared.notes), index=ranked.index
+    )
+    if ranked.literal is None and made is None and total < suggest_mod.FEW_RESULTS:
         filtered = bool(start or end)
-        if filtered:  # matched by both, scored by the words alone
-            q = query_mod.require(q, query_mod.date_range(start, end))
-        raw: dict[int, float] = {}
-        fresh = recent is not None and sort == "relevance"
-        if literal is not None:  # every candidate, in order, then those that hold the literals
-            results, _ = _collect(searcher, q, sort, searcher.doc_count(), False, deadline, filtered)
-            results.top_n = literal.keep(results.top_n, searcher.stored_fields, deadline, _too_slow)
-            total = len(results.top_n)
-            if fresh:
-                raw = {docnum: score for score, docnum in results.top_n}
-                results.top_n = recency.rerank(results.top_n, ager(searcher), recent or 0.0, total)[0]
-        elif fresh:
-            results, total, raw = _fresh(
-                searcher, q, page * limit, snippets, deadline, filtered, recent or 0.0
-            )
-        else:
-            results, total = _collect(searcher, q, sort, page * limit, snippets, deadline, filtered)
-    out = SearchResults(query=text, total=total, page=page, limit=limit, notes=list(prepared.notes))
-    if literal is None and made is None and total < suggest_mod.FEW_RESULTS:
 
         def count(corrected: str) -> int:
             q = query_mod.prepare(searcher.schema, corrected, searcher.reader(), syntax=syntax).query
@@ -139,44 +184,24 @@ def search(
     offset = (page - 1) * limit
     if offset >= total:
         return out
-    highlights = Highlights(results) if snippets and literal is None else None
-    page_hits = results[offset : offset + limit]
+    page_hits = ranked.results[offset : offset + limit]
     explained = None
     if explain:
         with store.guard():
             explained = explain_scores(
                 searcher,
-                prepared.query,
-                [(hit.docnum, raw.get(hit.docnum, hit.score or 0.0)) for hit in page_hits],
+                ranked.prepared.query,
+                [(hit.docnum, ranked.raw.get(hit.docnum, hit.score or 0.0)) for hit in page_hits],
                 typed_words(searcher.schema, text),
                 deadline,
             )
         if explained is None:
             out.notes.append("the search took too long to explain its scores, so they are left out")
     for number, hit in enumerate(page_hits, 1):
-        with store.guard():
-            article = to_article(hit.fields())
-        snippet, titled = None, None
-        if highlights is not None and time.monotonic() < deadline:
-            snippet, titled = highlights.hit(hit, article.body, article.headline)
-        elif literal is not None and snippets:
-            snippet, spans = literal.snippets(article)
-            titled = Snippet(article.headline, spans)
-        named = mentions.snippets(article) if mentions is not None and mentions.only and snippets else None
-        if named is not None:
-            snippet, titled = named[0], Snippet(article.headline, named[1])
-        out.hits.append(
-            Hit(
-                rank=offset + number,
-                score=float(hit.score or 0.0),
-                article=article,
-                snippet=snippet if isinstance(snippet, Snippet) else lead(article.body),
-                headline_highlights=titled.highlights if isinstance(titled, Snippet) else [],
-                explanation=recency.with_recency(explained[number - 1], hit, raw)
-                if explained is not None
-                else None,
-            )
-        )
+        made_hit = make_hit(store, ranked, hit, offset + number, deadline, snippets=snippets, kwic=kwic)
+        if explained is not None:
+            made_hit.explanation = recency.with_recency(explained[number - 1], hit, ranked.raw)
+        out.hits.append(made_hit)
     return out
 
 

@@ -88,10 +88,17 @@ class Highlights:
         return snippet, titled
 
     def spans(self, fieldname: str, text: str) -> list[tuple[int, int]]:
-        """The ``[start, end)`` spans of every word of a whole text whose term matched in the field (none for an
-        analyzer of another shape)."""
+        """The ``[start, end)`` spans of every word of a whole text whose term matched in the field: the words its
+        snippet highlights."""
         tokens = self._tokens(fieldname, text)
-        return [] if tokens is None else [tokens.spans[i].span() for i in tokens.matched]
+        if tokens is not None:
+            return [tokens.spans[i].span() for i in tokens.matched]
+        wanted = (self.words or {}).get(fieldname)
+        if not wanted:
+            return []
+        analyzer = self.schema[fieldname].analyzer  # as Whoosh's highlighter finds them
+        found = analyzer(text, chars=True, positions=False, removestops=False, mode="index")
+        return [(token.startchar, token.endchar) for token in found if token.text in wanted]
 
     def _tokens(self, fieldname: str, text: str) -> Tokens | None:
         """The text's words and their matched terms, or None to leave the text to Whoosh."""

@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 import re
+import shutil
 import struct
 import time
 import zlib
@@ -381,3 +382,14 @@ class Store:
                         f"word list of field {fieldname}: {type(exc).__name__}: {exc}"[:300]
                     )
         return report
+
+
+def remove_created(location: Path, existed: bool) -> None:
+    """Remove the index files a refused first build created (and the folder, if it made that too)."""
+    if not existed:
+        shutil.rmtree(location, ignore_errors=True)
+        return
+    for entry in location.iterdir():
+        if not entry.name.startswith("."):  # it held none but hidden files before
+            with contextlib.suppress(OSError):
+                entry.unlink()

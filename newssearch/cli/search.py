@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Annotated
+from datetime import timezone
+from typing import Annotated, Any
 
 import typer
 
 from newssearch.cli.common import IndexOption, app, default_index, errors, open_or_build
 from newssearch.dates import parse_bound
 from newssearch.errors import QueryError
+from newssearch.models import SearchResults
 from newssearch.recency import HALF_LIFE_DAYS
 from newssearch.render import json_text, render, safe, stderr, stdout
 from newssearch.search import SORTS
+
+FORMATS = ("text", "json", "jsonl", "csv")
 
 
 def _sorts() -> list[str]:
     return list(SORTS)
 
 
+def _formats() -> list[str]:
+    return list(FORMATS)
+
+
 @app.command("query")
 def query_command(
+    ctx: typer.Context,
     text: Annotated[
         str, typer.Argument(help="What to search for (see the README for the syntax).", show_default=False)
     ],
@@ -49,11 +59,22 @@ def query_command(
             f" 0.75 for one {HALF_LIFE_DAYS:g} days older, towards 0.5 for old and undated ones.",
         ),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, json, jsonl or csv (rows with each match in context).",
+            autocompletion=_formats,
+        ),
+    ] = "text",
+    every: Annotated[
+        bool, typer.Option("--all", help="Every match, in order, streamed: no --limit or --page.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
     plain: Annotated[
         bool, typer.Option("--plain", help="Search the words alone: no operators, phrases or fields.")
     ] = False,
-    explain: Annotated[bool, typer.Option(help="Show what each field and word added to each score.")] = False,
     exact: Annotated[
         bool,
         typer.Option(
@@ -61,6 +82,7 @@ def query_command(
             help="Match the text literally: case, punctuation and spelling as typed (quoted parts each).",
         ),
     ] = False,
+    explain: Annotated[bool, typer.Option(help="Show what each field and word added to each score.")] = False,
 ) -> None:
     """Search the index and print ranked results with highlighted snippets.
 
@@ -68,6 +90,7 @@ def query_command(
       newssearch query 'NATO Iraq'
       newssearch query '"State Department" Iraq' --since 2020 --sort newest
       newssearch query 'oil prices' --recent
+      newssearch query 'Bank of England' --exact --all --format csv > boe.csv
 
     A query that starts with a dash goes after --: newssearch query -- -oil
     """
@@ -79,22 +102,94 @@ def query_command(
                 raise QueryError("--since is after --until")
         except (ValueError, OverflowError) as exc:
             raise QueryError(str(exc)) from None
+        fmt = _format(ctx, fmt, as_json, every, explain)
         with open_or_build(index or default_index()) as ix:
+            if every:
+                stream = ix.iter_search(
+                    text, start, end, sort, syntax=not plain, snippets=fmt != "csv", kwic=fmt != "text",
+                    recent=HALF_LIFE_DAYS if recent else None, exact=exact,
+                )  # fmt: skip
+                _notes(stream.notes)
+                _write(fmt, stream.header(), stream)
+                return
             results = ix.search(
-                text,
-                limit,
-                page,
-                start,
-                end,
-                sort,
-                syntax=not plain,
-                explain=explain,
-                recent=HALF_LIFE_DAYS if recent else None,
-                exact=exact,
-            )
-        for note in results.notes:
-            stderr().print(f"[yellow]Note:[/yellow] {safe(note)}")
-        if as_json:
-            sys.stdout.write(json_text(results.to_dict()) + "\n")
+                text, limit, page, start, end, sort, syntax=not plain, explain=explain, kwic=fmt != "text",
+                recent=HALF_LIFE_DAYS if recent else None, exact=exact,
+            )  # fmt: skip
+        _notes(results.notes)
+        if fmt in ("text", "json"):  # a page as before: --json's document, or text
+            _write(fmt, {}, results)
         else:
-            render(results, stdout())
+            bounds = {"since": start, "until": end}
+            header: dict[str, Any] = {
+                "query": results.query,
+                "index": results.index,
+                "total": results.total,
+                "page": results.page,
+                "pages": results.pages,
+                "limit": results.limit,
+                "sort": sort,
+                **{k: v.astimezone(timezone.utc).isoformat() if v else None for k, v in bounds.items()},
+                "syntax": not plain,
+            }
+            _write(fmt, header, results.hits)
+
+
+def _format(ctx: typer.Context, fmt: str, as_json: bool, every: bool, explain: bool) -> str:
+    """The output format, once the options are checked against each other."""
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if as_json and fmt not in ("text", "json"):
+        raise QueryError("--json means --format json: give one of them")
+    fmt = "json" if as_json else fmt
+    # By name: Typer and Click may each hold their own copy of the enum.
+    sources = {name: getattr(ctx.get_parameter_source(name), "name", "DEFAULT") for name in ("limit", "page")}
+    given = [f"--{name}" for name, source in sources.items() if source != "DEFAULT"]
+    if every and given:
+        raise QueryError(f"--all writes every match: leave out {' and '.join(given)}")
+    if explain and (every or fmt == "csv"):
+        raise QueryError("--explain explains a page of results in text or JSON, not with --all or in CSV")
+    return fmt
+
+
+def _notes(notes: list[str]) -> None:
+    for note in notes:
+        stderr().print(f"[yellow]Note:[/yellow] {safe(note)}")
+
+
+def _write(fmt: str, header: dict[str, Any], rows: Any) -> None:
+    """Write the results; a reader that stops early (``| head``) ends the command quietly, with exit code 0."""
+    console = stdout()
+    console.on_broken_pipe = _pipe_closed  # type: ignore[method-assign]  # Rich's own exits with 1
+    try:
+        if isinstance(rows, SearchResults):
+            if fmt == "json":
+                sys.stdout.write(json_text(rows.to_dict()) + "\n")
+            else:
+                render(rows, console)
+            sys.stdout.flush()
+            return
+        from newssearch import export  # only exports load the csv writer
+
+        if fmt == "text":
+            export.write_text(header, rows, console)
+        else:
+            {"csv": export.write_csv, "json": export.write_json, "jsonl": export.write_jsonl}[fmt](
+                header, rows, sys.stdout
+            )
+    except BrokenPipeError:
+        _drop_stdout()
+        raise typer.Exit(0) from None
+
+
+def _pipe_closed() -> None:
+    raise BrokenPipeError
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's)
+        pass

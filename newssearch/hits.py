@@ -1,0 +1,57 @@
+"""A ranked match as a ``Hit``: its stored article, its snippet and headline highlights, its matches in context."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from newssearch.documents import to_article
+from newssearch.highlight import lead
+from newssearch.kwic import contexts
+from newssearch.models import Hit, Snippet
+
+if TYPE_CHECKING:
+    from newssearch.search import Ranked
+    from newssearch.store import Store
+
+
+def make_hit(
+    store: Store,
+    ranked: Ranked,
+    hit: Any,
+    rank: int,
+    deadline: float,
+    *,
+    snippets: bool = True,
+    kwic: bool = False,
+) -> Hit:
+    """A Whoosh hit of ``ranked`` as a ``Hit``: the snippet (while time is left; else the lead) shows the matched
+    words, the literal of an exact search, or the sentence naming the entity of an entity query; with ``kwic``,
+    every match of the body in context."""
+    with store.guard():
+        article = to_article(hit.fields())
+    highlights, literal, mentions = ranked.highlights, ranked.literal, ranked.mentions
+    found = None
+    if kwic:  # first: the snippet below reuses this scan of the body
+        if literal is not None:
+            found = contexts(article.body, literal.spans(article.body))
+        elif highlights is not None:
+            found = contexts(article.body, highlights.spans("content", article.body))
+    snippet, titled = None, None
+    if snippets and highlights is not None and time.monotonic() < deadline:
+        snippet, titled = highlights.hit(hit, article.body, article.headline)
+    elif literal is not None and snippets:
+        snippet, spans = literal.snippets(article)
+        titled = Snippet(article.headline, spans)
+    named = mentions.snippets(article) if mentions is not None and mentions.only and snippets else None
+    if named is not None:
+        snippet, titled = named[0], Snippet(article.headline, named[1])
+    return Hit(
+        rank=rank,
+        score=float(hit.score or 0.0),
+        article=article,
+        snippet=snippet if isinstance(snippet, Snippet) else lead(article.body),
+        headline_highlights=titled.highlights if isinstance(titled, Snippet) else [],
+        kwic=found[0] if found else None,
+        kwic_more=found[1] if found else 0,
+    )

@@ -1,0 +1,79 @@
+"""Every match of a query, ranked, built into hits one at a time: what exports read (``NewsIndex.iter_search``).
+
+The matches are found and ranked at once under the search's time limit, keeping only their scores and document
+numbers; each hit's article, snippet and contexts are read when the hit is asked for, so memory does not grow
+with the number of rows, and writing a long stream is not limited in time. The order is ``search``'s: by score,
+ties by document number (or by date, as asked), so the same query on the same index gives the same rows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+from newssearch.dates import from_utc_naive
+from newssearch.errors import QueryError
+from newssearch.hits import make_hit
+from newssearch.models import Hit, HitStream
+from newssearch.search import DEFAULT_TIMEOUT, Bound, _bounds, _check, rank
+from newssearch.store import Store
+
+
+def stream(
+    store: Store,
+    lock: AbstractContextManager[Any],
+    text: str,
+    since: Bound = None,
+    until: Bound = None,
+    sort: str = "relevance",
+    *,
+    syntax: bool = True,
+    snippets: bool = True,
+    kwic: bool = True,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    recent: float | None = None,
+    exact: bool = False,
+) -> HitStream:
+    """Every hit of the query, in order (see ``NewsIndex.iter_search``). ``lock`` is held while each hit is read."""
+    sort = _check(text, 1, 1, sort, recent)
+    start, end = _bounds(since, until)
+    deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+    searcher = store.searcher()
+    with store.guard():
+        ranked = rank(
+            store, text, sort, searcher.doc_count(), start, end, deadline,
+            syntax=syntax, terms=snippets or kwic, recent=recent, exact=exact,
+        )  # fmt: skip
+    total = ranked.total
+
+    def hits() -> Iterator[Hit]:
+        for position in range(total):
+            with lock:
+                if searcher.is_closed:
+                    raise QueryError(
+                        "the index was changed or closed while its results were read: search again"
+                    )
+                hit = make_hit(
+                    store,
+                    ranked,
+                    ranked.results[position],
+                    position + 1,
+                    float("inf"),
+                    snippets=snippets,
+                    kwic=kwic,
+                )
+            yield hit
+
+    return HitStream(
+        query=text,
+        index=ranked.index,
+        total=total,
+        sort=sort,
+        since=from_utc_naive(start).isoformat() if start else None,
+        until=from_utc_naive(end).isoformat() if end else None,
+        syntax=syntax,
+        notes=list(ranked.prepared.notes),
+        hits=hits(),
+    )

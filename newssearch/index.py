@@ -147,15 +147,17 @@ class NewsIndex:
         sequences are removed from every field.
         """
         from newssearch.enrich import enrich
+        from newssearch.grouping import Grouper
 
         batch: dict[str, Article] = {}
         for article in articles:
             article = clean_article(article)
             batch[article.id] = enrich(article) if extract else article  # the last one of an id wins
+        grouper = Grouper(self._store.searcher(), replaced=batch.keys())
         writer = self._store.writer()
         try:
             for article in batch.values():
-                writer.update_document(**to_document(article))
+                writer.update_document(**to_document(article), **grouper.fields(article))
         except BaseException as exc:
             raise self._store.cancel(writer, exc) from None
         self._store.commit(writer)
@@ -237,6 +239,7 @@ class NewsIndex:
         snippets: bool = True,
         timeout: float | None = DEFAULT_TIMEOUT,
         explain: bool = False,
+        all_versions: bool = False,
     ) -> SearchResults:
         """Ranked search (BM25 over headline and body, with a bonus for headline and entity matches).
 
@@ -249,6 +252,10 @@ class NewsIndex:
         hit keeps its relevance score. A search that runs longer than ``timeout`` seconds is stopped. With
         ``explain=True`` each hit's ``explanation`` lists what each field and word added to its score. Raises
         QueryError for text or options that cannot be searched.
+
+        Near-identical copies of a story (wire reprints) are one result, at the rank of the best-scoring copy,
+        showing the earliest-dated matching copy with ``hit.versions`` the number of other copies; totals count
+        stories and ``results.with_reprints`` every copy. ``all_versions=True`` lists every copy.
         """
         return search(
             self._store,
@@ -262,7 +269,25 @@ class NewsIndex:
             snippets=snippets,
             timeout=timeout,
             explain=explain,
+            all_versions=all_versions,
         )
+
+    @_locked
+    def count(
+        self,
+        text: str,
+        since: datetime | date | str | None = None,
+        until: datetime | date | str | None = None,
+        *,
+        syntax: bool = True,
+        reprints: bool = True,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> int:
+        """The number of stories the query matches (with ``since``/``until`` as in ``matches``), without ranking;
+        ``reprints=False`` counts each group of near-identical copies once."""
+        from newssearch.grouped import count
+
+        return count(self._store, text, since, until, syntax=syntax, reprints=reprints, timeout=timeout)
 
     @_locked
     def matches(

@@ -89,6 +89,10 @@ class Hit:
     #: With ``explain=True``: the parts of ``score``, largest first (None when not asked for, or not worked out in
     #: time).
     explanation: list[Contribution] | None = None
+    #: How many other matching copies of this story the hit stands for (0 when alone; see ``all_versions``), and
+    #: the key of its group of copies (the id of the copy indexed first).
+    versions: int = 0
+    group: str | None = None
 
     # The article's fields, read through the hit (read-only: the article is their one source).
 
@@ -146,6 +150,8 @@ class Hit:
             snippet=self.snippet.text,
             snippet_highlights=[list(span) for span in self.snippet.highlights],
             headline_highlights=[list(span) for span in self.headline_highlights],
+            versions=self.versions,
+            group=self.group if self.group is not None else self.article.id,
         )
         if self.explanation is not None:
             out["explanation"] = [part.to_dict() for part in self.explanation]
@@ -154,7 +160,8 @@ class Hit:
 
 @dataclass
 class SearchResults:
-    """A page of ranked hits and the total number of matching articles."""
+    """A page of ranked hits and the total number of matching stories (near-identical copies counted once, unless
+    searched with ``all_versions``); ``with_reprints`` counts every copy (None: as many as ``total``)."""
 
     query: str
     total: int
@@ -164,6 +171,7 @@ class SearchResults:
     notes: list[str] = field(
         default_factory=list
     )  # what the search changed in the query (a capped wildcard…)
+    with_reprints: int | None = None
 
     @property
     def pages(self) -> int:
@@ -174,6 +182,7 @@ class SearchResults:
         return {
             "query": self.query,
             "total": self.total,
+            "total_with_reprints": self.total if self.with_reprints is None else self.with_reprints,
             "page": self.page,
             "pages": self.pages,
             "limit": self.limit,

@@ -14,10 +14,12 @@ from typing import Any
 
 from whoosh.collectors import Collector, TermsCollector, TimeLimit, TopCollector, WrappingCollector
 from whoosh.matching import NullMatcherClass
+from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Results, Searcher
 from whoosh.util.times import datetime_to_long, long_to_datetime
 
 from newssearch import query as query_mod
+from newssearch.collapse import NONE, Later, Seen, later_copies
 from newssearch.dates import coerce_bound, from_utc_naive, to_utc_naive
 from newssearch.documents import to_article
 from newssearch.errors import QueryError
@@ -77,8 +79,9 @@ def search(
     snippets: bool = True,
     timeout: float | None = DEFAULT_TIMEOUT,
     explain: bool = False,
+    all_versions: bool = False,
 ) -> SearchResults:
-    """One page of ranked results (see ``NewsIndex.search``)."""
+    """One page of ranked results (see ``NewsIndex.search``); copies of a story grouped unless ``all_versions``."""
     _check(text, limit, page, sort)
     start, end = _bounds(since, until)
     deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
@@ -89,13 +92,32 @@ def search(
         filtered = bool(start or end)
         if filtered:  # matched by both, scored by the words alone
             q = query_mod.require(q, query_mod.date_range(start, end))
-        results, total = _collect(searcher, q, sort, page * limit, snippets, deadline, filtered)
-    out = SearchResults(query=text, total=total, page=page, limit=limit, notes=list(prepared.notes))
+        later = NONE if all_versions else later_copies(searcher)
+        results, total, seen = _collect(searcher, q, sort, page * limit, snippets, deadline, filtered, later)
+        collapsed, chosen = 0, None
+        if seen is not None:
+            from newssearch.grouped import page_groups
+
+            collapsed, chosen = page_groups(
+                searcher, q, sort, results, seen, later, page, limit, deadline, filtered
+            )
+    out = SearchResults(
+        query=text,
+        total=total - collapsed,
+        page=page,
+        limit=limit,
+        notes=list(prepared.notes),
+        with_reprints=total,
+    )
     offset = (page - 1) * limit
-    if offset >= total:
+    if offset >= out.total:
         return out
     highlights = Highlights(results) if snippets else None
     page_hits = results[offset : offset + limit]
+    versions = [0] * len(page_hits)
+    if chosen is not None:  # the copy shown for each group of the page, and how many others it stands for
+        page_hits = [WhooshHit(results, doc, offset + i, score) for i, (doc, score, _) in enumerate(chosen)]
+        versions = [count for _, _, count in chosen]
     explained = None
     if explain:
         with store.guard():
@@ -110,7 +132,8 @@ def search(
             out.notes.append("the search took too long to explain its scores, so they are left out")
     for number, hit in enumerate(page_hits, 1):
         with store.guard():
-            article = to_article(hit.fields())
+            stored = hit.fields()
+            article = to_article(stored)
         snippet, titled = None, None
         if highlights is not None and time.monotonic() < deadline:
             snippet, titled = highlights.hit(hit, article.body, article.headline)
@@ -122,6 +145,8 @@ def search(
                 snippet=snippet if isinstance(snippet, Snippet) else lead(article.body),
                 headline_highlights=titled.highlights if isinstance(titled, Snippet) else [],
                 explanation=explained[number - 1] if explained is not None else None,
+                versions=versions[number - 1],
+                group=stored.get("group") or article.id,
             )
         )
     return out
@@ -197,8 +222,10 @@ def _collect(
     terms: bool,
     deadline: float,
     filtered: bool,
-) -> tuple[Results, int]:
-    """Run the query: the scored results (sorted as asked) and the exact number of matching articles."""
+    later: Later = NONE,
+) -> tuple[Results, int, Seen | None]:
+    """Run the query: the scored results (sorted as asked), the exact number of matching articles and, when the
+    index holds ``later`` copies, what grouping the matches needs to know of them."""
     if time.monotonic() > deadline:
         raise _too_slow()
     by_date = sort != "relevance"
@@ -208,6 +235,7 @@ def _collect(
     else:
         # optimize=False: Whoosh's block-quality skipping trips an assertion inside Require (the date filter).
         top = _CountingTop(depth, usequality=not filtered)
+        top.parts = [] if later else None
     collector = _Deadline(_MatchedTerms(top) if terms else top, deadline)
     token = DEADLINE.set(deadline)  # for the matchers that read whole posting lists first
     try:
@@ -229,10 +257,14 @@ def _collect(
             return (0, -value if newest else value, -score)
 
         results.top_n = sorted(results.top_n, key=key)
-        return results, len(results.top_n)
-    if not isinstance(top, _CountingTop):  # it kept every match
-        return results, len(results.top_n)
-    return results, top.total if top.exact else _count(searcher, q, deadline)
+    if by_date or not isinstance(top, _CountingTop):  # it kept every match
+        return results, len(results.top_n), Seen(ranked=results.top_n) if later else None
+    if top.exact:
+        return results, top.total, Seen(parts=top.parts) if later else None
+    if not later:
+        return results, _count(searcher, q, deadline), None
+    docs = list(_matching(searcher, q, deadline))
+    return results, len(docs), Seen(docs=docs)
 
 
 class _Deadline(WrappingCollector):
@@ -260,6 +292,7 @@ class _CountingTop(TopCollector):
     """
 
     exact = True
+    parts: list[tuple[int, list[int], list[float]]] | None = None  # with later copies: what grouping reads
 
     def set_subsearcher(self, subsearcher: Searcher, offset: int) -> None:
         super().set_subsearcher(subsearcher, offset)
@@ -278,6 +311,8 @@ class _CountingTop(TopCollector):
         items, offset = self.items, self.offset
         ids, scores = matcher.remaining()
         self.total += len(ids)
+        if self.parts is not None:
+            self.parts.append((offset, ids, scores))
         # The best of this segment first, without a tuple for every match: nlargest keeps the order of equal
         # scores, so the lower docnum wins a tie, as in the heap.
         best = heapq.nlargest(self.limit, range(len(ids)), key=scores.__getitem__)

@@ -99,7 +99,7 @@ def test_query_json(indexed):
     result = run("query", "NATO Iraq", "--index", indexed, "--json", "--limit", "3")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "page", "pages", "limit", "notes", "hits"}
+    assert set(data) == {"query", "total", "total_with_reprints", "page", "pages", "limit", "notes", "hits"}
     assert data["query"] == "NATO Iraq" and data["page"] == 1 and len(data["hits"]) <= 3
     hit = data["hits"][0]
     assert set(hit) == {
@@ -119,6 +119,8 @@ def test_query_json(indexed):
         "author",
         "snippet_highlights",
         "headline_highlights",
+        "versions",
+        "group",
     }
     assert hit["id"] == SEED_ID and "NATO" in hit["snippet"] and "\x1b" not in hit["snippet"]
     assert hit["path"].endswith(SEED_ID) and hit["rank"] == 1

@@ -10,7 +10,7 @@ import typer
 from newssearch.cli.common import IndexOption, app, default_index, errors, open_or_build
 from newssearch.dates import parse_bound
 from newssearch.errors import QueryError
-from newssearch.render import json_text, render, safe, stderr, stdout
+from newssearch.render import json_text, print_count, render, safe, stderr, stdout
 
 
 @app.command("query")
@@ -36,6 +36,15 @@ def query_command(
         bool, typer.Option("--plain", help="Search the words alone: no operators, phrases or fields.")
     ] = False,
     explain: Annotated[bool, typer.Option(help="Show what each field and word added to each score.")] = False,
+    all_versions: Annotated[
+        bool,
+        typer.Option(
+            "--all-versions", help="List every near-identical copy of a story, not the first alone."
+        ),
+    ] = False,
+    count: Annotated[
+        bool, typer.Option("--count", help="Print the number of matching stories only (and with reprints).")
+    ] = False,
 ) -> None:
     """Search the index and print ranked results with highlighted snippets.
 
@@ -51,7 +60,22 @@ def query_command(
         except (ValueError, OverflowError) as exc:
             raise QueryError(str(exc)) from None
         with open_or_build(index or default_index()) as ix:
-            results = ix.search(text, limit, page, start, end, sort, syntax=not plain, explain=explain)
+            if count:
+                stories = ix.count(text, start, end, syntax=not plain, reprints=all_versions)
+                copies = ix.count(text, start, end, syntax=not plain) if not all_versions else stories
+                print_count(text, stories, copies, as_json)
+                return
+            results = ix.search(
+                text,
+                limit,
+                page,
+                start,
+                end,
+                sort,
+                syntax=not plain,
+                explain=explain,
+                all_versions=all_versions,
+            )
         for note in results.notes:
             stderr().print(f"[yellow]Note:[/yellow] {safe(note)}")
         if as_json:

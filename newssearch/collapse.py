@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass
 class Later:
-    """The live documents that are a later copy of another story: all, and by segment (offset -> local ids)."""
+    """The live documents that are a later copy of another story: all, and by segment (offset -> local ids); and,
+    as searches ask, each one's group key and each key's first copy (None: gone), kept with the searcher."""
 
     docs: frozenset[int]
     by_offset: dict[int, frozenset[int]]
+    keys: dict[int, str] = field(default_factory=dict)
+    firsts: dict[str, int | None] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.docs)
@@ -166,8 +169,8 @@ class Seen:
             return self.ranked[:count]
         if self.parts is None:
             return None
-        best = heapq.nlargest(
-            count,
-            ((scores[i], -(offset + ids[i])) for offset, ids, scores in self.parts for i in range(len(ids))),
-        )
+        best: list[tuple[float, int]] = []
+        for offset, ids, scores in self.parts:  # each segment's best first, as ``search._CountingTop`` does
+            mine = heapq.nlargest(count, range(len(ids)), key=scores.__getitem__)
+            best = heapq.nlargest(count, best + [(scores[i], -(offset + ids[i])) for i in mine])
         return [(score, -negative) for score, negative in best]

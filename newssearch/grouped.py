@@ -63,7 +63,7 @@ def first_groups(
     matched = seen.later(later)
     if not matched:
         return 0, None
-    found = _find(searcher, matched, seen)
+    found = _find(searcher, matched, seen, later)
     if not found.touches(docnum for _, docnum in results.top_n[:depth]):
         return found.collapsed, None
     top = seen.top(depth + found.collapsed)
@@ -72,15 +72,35 @@ def first_groups(
     return found.collapsed, found.first_of_each(top, depth)
 
 
-def _find(searcher: Any, matched: list[int], seen: Seen) -> Groups:
-    keys = _Column(searcher, "group", None, translate=True)
-    return Groups.find(matched, keys.__getitem__, lambda key: searcher.document_number(id=key), seen.is_match)
+def _find(searcher: Any, matched: list[int], seen: Seen, later: Later) -> Groups:
+    keys, firsts = later.keys, later.firsts  # kept with the searcher: each is looked up once
+
+    def key_of(docnum: int) -> str:
+        if docnum not in keys:
+            keys[docnum] = _column(searcher, "group", None, True)[docnum]
+        return keys[docnum]
+
+    def first_of(key: str) -> int | None:
+        if key not in firsts:
+            firsts[key] = searcher.document_number(id=key)
+        return firsts[key]
+
+    return Groups.find(matched, key_of, first_of, seen.is_match)
+
+
+def _column(searcher: Any, name: str, default: Any, translate: bool = False) -> _Column:
+    """A column of the searcher's index, kept with the searcher."""
+    columns = searcher.__dict__.setdefault("_newssearch_columns", {})
+    if name not in columns:
+        columns[name] = _Column(searcher, name, default, translate=translate)
+    column: _Column = columns[name]
+    return column
 
 
 def shown(searcher: Any, q: query_mod.Query, seen: Seen, entries: Entries) -> list[tuple[int, float, int]]:
     """For each group of a page: the copy shown (its earliest-dated matching copy), that copy's own score, and
     how many other matching copies it stands for."""
-    ids, dates = _Column(searcher, "id", None, translate=True), _Column(searcher, "date", _NO_DATE)
+    ids, dates = _column(searcher, "id", None, True), _column(searcher, "date", _NO_DATE)
     out = []
     for score, docnum, members in entries:
         chosen = earliest(members, dates.__getitem__, ids.__getitem__) if len(members) > 1 else docnum
@@ -125,4 +145,4 @@ def count(
             return len(docs)
         seen = Seen(docs=docs)
         matched = seen.later(later)
-        return len(docs) - (_find(searcher, matched, seen).collapsed if matched else 0)
+        return len(docs) - (_find(searcher, matched, seen, later).collapsed if matched else 0)

@@ -11,7 +11,6 @@ probability 0.98, at 0.5 0.65, at 0.3 0.12.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -36,12 +35,18 @@ SHORT_THRESHOLD = 0.9
 MAX_DAYS = 3
 
 _WORD = re.compile(r"\w+")
+_MARKS = re.compile(r"[\u0300-\u036f]+")  # the combining accents NFKD splits off
+#: Band keys: a band's four 32-bit rows reduced modulo a prime below 2**61 (plain arithmetic: the same in every
+#: process and Python version, unlike ``hash``).
+_PRIME = 2**61 - 1
 
 
 def words(text: str) -> list[str]:
     """The words of a text, lower-cased and accent-folded; numbers kept (they tell templated stories apart)."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    return _WORD.findall("".join(c for c in folded if not unicodedata.combining(c)))
+    text = text.lower()
+    if not text.isascii():
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    return _WORD.findall(text)
 
 
 def shingles(headline: str, body: str) -> frozenset[str]:
@@ -49,13 +54,15 @@ def shingles(headline: str, body: str) -> frozenset[str]:
     found = words(f"{headline}\n{body}")
     if len(found) <= SHINGLE:
         return frozenset([" ".join(found)]) if found else frozenset()
-    return frozenset(" ".join(found[i : i + SHINGLE]) for i in range(len(found) - SHINGLE + 1))
+    return frozenset(
+        map(" ".join, zip(*(found[i:] for i in range(SHINGLE)), strict=False))
+    )  # the shortest ends them
 
 
 def band_keys(runs: Iterable[str]) -> list[str]:
     """The LSH keys of a set of shingles: one per band, the band's number and a hash of its MinHash rows. None
     for an empty text."""
-    runs = sorted(runs)
+    runs = list(runs)  # in any order: a MinHash is a minimum over them
     if not runs:
         return []
     minhash = RMinHash(BANDS * ROWS, SEED)
@@ -63,9 +70,10 @@ def band_keys(runs: Iterable[str]) -> list[str]:
     digest = minhash.digest()
     keys = []
     for band in range(BANDS):
-        rows = digest[band * ROWS : (band + 1) * ROWS]
-        data = b"".join(value.to_bytes(4, "little") for value in rows)
-        keys.append(f"{band:x}{hashlib.blake2b(data, digest_size=8).hexdigest()}")
+        value = 0
+        for row in digest[band * ROWS : (band + 1) * ROWS]:
+            value = (value << 32) | row
+        keys.append(f"{band:x}{value % _PRIME:x}")
     return keys
 
 

@@ -15,13 +15,13 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "NewsIndex": "newssearch.index",
     "Article": "newssearch.models",
-    "CheckReport": "newssearch.models",
+    "CheckReport": "newssearch.reports",
     "Context": "newssearch.models",
     "Contribution": "newssearch.models",
     "Entities": "newssearch.models",
     "Hit": "newssearch.models",
     "HitStream": "newssearch.models",
-    "IndexReport": "newssearch.models",
+    "IndexReport": "newssearch.reports",
     "Matches": "newssearch.models",
     "SearchResults": "newssearch.models",
     "Snippet": "newssearch.models",
@@ -75,17 +75,16 @@ if TYPE_CHECKING:
     from newssearch.index import NewsIndex
     from newssearch.models import (
         Article,
-        CheckReport,
         Context,
         Contribution,
         Entities,
         Hit,
         HitStream,
-        IndexReport,
         Matches,
         SearchResults,
         Snippet,
     )
+    from newssearch.reports import CheckReport, IndexReport
 
 
 def __getattr__(name: str) -> object:

@@ -29,7 +29,8 @@ def make_hit(
     words, the literal of an exact search, or the sentence naming the entity of an entity query; with ``kwic``,
     every match of the body in context."""
     with store.guard():
-        article = to_article(hit.fields())
+        stored = hit.fields()
+    article = to_article(stored)
     highlights, literal, mentions = ranked.highlights, ranked.literal, ranked.mentions
     found = None
     if kwic:  # first: the snippet below reuses this scan of the body
@@ -54,4 +55,5 @@ def make_hit(
         headline_highlights=titled.highlights if isinstance(titled, Snippet) else [],
         kwic=found[0] if found else None,
         kwic_more=found[1] if found else 0,
+        group=stored.get("group") or article.id,
     )

@@ -19,18 +19,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from newssearch.columns import fingerprint
 from newssearch.documents import to_article, to_document
 from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted, ReadError
-from newssearch.models import (
-    Article,
-    CheckReport,
-    HitStream,
-    IndexReport,
-    IndexStats,
-    Matches,
-    Reading,
-    SearchResults,
-)
+from newssearch.models import Article, HitStream, IndexStats, Matches, Reading, SearchResults
+from newssearch.reports import CheckReport, IndexReport
 from newssearch.sanitize import clean_article
-from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, matches, search
+from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, count_matches, matches, search
 from newssearch.store import (
     FILES_CACHE,
     META_FILE,
@@ -164,15 +156,17 @@ class NewsIndex:
         sequences are removed from every field.
         """
         from newssearch.enrich import enrich
+        from newssearch.grouping import Grouper
 
         batch: dict[str, Article] = {}
         for article in articles:
             article = clean_article(article)
             batch[article.id] = enrich(article) if extract else article  # the last one of an id wins
+        grouper = Grouper(self._store.searcher(), replaced=batch.keys())
         writer = self._store.writer()
         try:
             for article in batch.values():
-                writer.update_document(**to_document(article))
+                writer.update_document(**to_document(article), **grouper.fields(article))
         except BaseException as exc:
             raise self._store.cancel(writer, exc) from None
         self._store.commit(writer)
@@ -257,6 +251,7 @@ class NewsIndex:
         recent: float | None = None,
         exact: bool = False,
         kwic: bool = False,
+        all_versions: bool = False,
     ) -> SearchResults:
         """Ranked search (BM25 over headline and body, with a bonus for headline and entity matches).
 
@@ -274,22 +269,31 @@ class NewsIndex:
         ``exact=True`` the text is matched literally: case, punctuation and spelling as typed, no stemming or
         folding (each quoted part, and each word outside quotes, is then one literal). Raises QueryError for text
         or options that cannot be searched.
+
+        Near-identical copies of a story (wire reprints) are one result, at the rank of the best-scoring copy,
+        showing the earliest-dated matching copy with ``hit.versions`` the number of other copies; totals count
+        stories and ``results.with_reprints`` every copy. ``all_versions=True`` lists every copy.
         """
         return search(
-            self._store,
-            text,
-            limit,
-            page,
-            since,
-            until,
-            sort,
-            syntax=syntax,
-            snippets=snippets,
-            timeout=timeout,
-            explain=explain,
-            recent=recent,
-            exact=exact,
-            kwic=kwic,
+            self._store, text, limit, page, since, until, sort, syntax=syntax, snippets=snippets, timeout=timeout,
+            explain=explain, recent=recent, exact=exact, kwic=kwic, all_versions=all_versions,
+        )  # fmt: skip
+
+    @_locked
+    def count(
+        self,
+        text: str,
+        since: datetime | date | str | None = None,
+        until: datetime | date | str | None = None,
+        *,
+        syntax: bool = True,
+        reprints: bool = True,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> int:
+        """The number of stories the query matches (with ``since``/``until`` as in ``matches``), without ranking;
+        ``reprints=False`` counts each group of near-identical copies once."""
+        return count_matches(
+            self._store, text, since, until, syntax=syntax, reprints=reprints, timeout=timeout
         )
 
     @_locked
@@ -306,6 +310,7 @@ class NewsIndex:
         timeout: float | None = DEFAULT_TIMEOUT,
         recent: float | None = None,
         exact: bool = False,
+        all_versions: bool = False,
     ) -> HitStream:
         """Every hit of the query, ranked, one at a time: the rows of ``search``'s pages one after another, with no
         limit, each hit built when it is read (memory holds only the matches' scores and numbers).
@@ -316,19 +321,9 @@ class NewsIndex:
         QueryError (open another ``NewsIndex`` to search while writing).
         """
         return stream(
-            self._store,
-            self._lock,
-            text,
-            since,
-            until,
-            sort,
-            syntax=syntax,
-            snippets=snippets,
-            kwic=kwic,
-            timeout=timeout,
-            recent=recent,
-            exact=exact,
-        )
+            self._store, self._lock, text, since, until, sort, syntax=syntax, snippets=snippets, kwic=kwic,
+            timeout=timeout, recent=recent, exact=exact, all_versions=all_versions,
+        )  # fmt: skip
 
     @property
     @_locked

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from newssearch.reports import FormatCount
+
 
 @dataclass
 class Entities:
@@ -109,6 +111,10 @@ class Hit:
     #: asked for); ``kwic_more`` counts the matches left out.
     kwic: list[Context] | None = None
     kwic_more: int = 0
+    #: How many other matching copies of this story the hit stands for (0 when alone; see ``all_versions``), and
+    #: the key of its group of copies (the id of the copy indexed first).
+    versions: int = 0
+    group: str | None = None
 
     # The article's fields, read through the hit (read-only: the article is their one source).
 
@@ -166,6 +172,8 @@ class Hit:
             snippet=self.snippet.text,
             snippet_highlights=[list(span) for span in self.snippet.highlights],
             headline_highlights=[list(span) for span in self.headline_highlights],
+            versions=self.versions,
+            group=self.group if self.group is not None else self.article.id,
         )
         if self.explanation is not None:
             out["explanation"] = [part.to_dict() for part in self.explanation]
@@ -177,7 +185,8 @@ class Hit:
 
 @dataclass
 class SearchResults:
-    """A page of ranked hits and the total number of matching articles."""
+    """A page of ranked hits and the total number of matching stories (near-identical copies counted once, unless
+    searched with ``all_versions``); ``with_reprints`` counts every copy (None: as many as ``total``)."""
 
     query: str
     total: int
@@ -191,6 +200,7 @@ class SearchResults:
     suggestion: str | None = None
     #: The fingerprint of the index state searched (``NewsIndex.fingerprint``).
     index: str | None = None
+    with_reprints: int | None = None
 
     @property
     def pages(self) -> int:
@@ -202,6 +212,7 @@ class SearchResults:
             "query": self.query,
             **({"index": self.index} if self.index is not None else {}),
             "total": self.total,
+            "total_with_reprints": self.total if self.with_reprints is None else self.with_reprints,
             "page": self.page,
             "pages": self.pages,
             "limit": self.limit,
@@ -256,6 +267,8 @@ class HitStream:
     syntax: bool = True
     notes: list[str] = field(default_factory=list)
     hits: Iterator[Hit] = field(default_factory=lambda: iter(()), repr=False)
+    #: Every matching copy (``total`` counts each group of near-identical copies once; None: as many).
+    with_reprints: int | None = None
 
     def __iter__(self) -> Iterator[Hit]:
         return self.hits
@@ -266,54 +279,13 @@ class HitStream:
             "query": self.query,
             "index": self.index,
             "total": self.total,
+            "total_with_reprints": self.total if self.with_reprints is None else self.with_reprints,
             "sort": self.sort,
             "since": self.since,
             "until": self.until,
             "syntax": self.syntax,
             "notes": list(self.notes),
         }
-
-
-@dataclass
-class FormatCount:
-    """Files read in one input format, and the articles they gave."""
-
-    files: int = 0
-    articles: int = 0
-
-
-@dataclass
-class IndexReport:
-    """What an indexing run did. Article counts for added/updated/removed, file counts for the rest."""
-
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    files_read: int = 0
-    files_unchanged: int = 0
-    files_removed: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[tuple[str, str]] = field(default_factory=list)
-    formats: dict[str, FormatCount] = field(default_factory=dict)
-    total: int = 0
-    rebuilt: bool = False
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
-
-
-@dataclass
-class CheckReport:
-    """What reading every stored article and posting list of an index found."""
-
-    documents: int = 0
-    terms: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def _article_dict(article: Article) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
-from newssearch.models import Contribution, Hit, IndexReport, SearchResults
+from newssearch.models import Contribution, Hit, SearchResults
+from newssearch.reports import IndexReport
 from newssearch.sanitize import terminal_safe
 
 HIGHLIGHT = "bold black on yellow"
@@ -87,6 +88,10 @@ def hit_renderable(hit: Hit, piped: bool) -> Group | Text:
             details.append(f"\n{label}: ", style="dim")
             shown = ", ".join(terminal_safe(n) for n in names[:8]) + (" …" if len(names) > 8 else "")
             details.append(shown, style="green")
+    if hit.versions:
+        details.append(
+            f"\n+{hit.versions} near-identical version{'s' if hit.versions != 1 else ''}", style="magenta"
+        )
     details.append(f"\nid: {terminal_safe(hit.id)}", style="dim")
     if hit.explanation:
         details.append(f"\nscore {hit.score:.2f} = ", style="dim")
@@ -112,13 +117,23 @@ def render(results: SearchResults, console: Console) -> None:
     if not results.total:
         return
     shown = f"{results.hits[0].rank}–{results.hits[-1].rank}" if results.hits else "none"
+    copies = results.with_reprints
+    extra = f", {copies} with reprints" if copies is not None and copies != results.total else ""
     console.print(
         f"[bold]{results.total}[/bold] result{'s' if results.total != 1 else ''} for “{query}” "
-        f"(showing {shown}, page {results.page} of {results.pages})\n"
+        f"(showing {shown}, page {results.page} of {results.pages}{extra})\n"
     )
     for hit in results.hits:
         console.print(hit_renderable(hit, piped=not console.is_terminal))
         console.print()
+
+
+def print_count(query: str, stories: int, copies: int, as_json: bool) -> None:
+    """``query --count``: the number of matching stories, and of copies with reprints."""
+    if as_json:
+        print(json_text({"query": query, "count": stories, "with_reprints": copies}))
+    else:
+        print(f"{stories}" + (f" ({copies} with reprints)" if copies != stories else ""))
 
 
 def json_text(document: dict[str, Any]) -> str:

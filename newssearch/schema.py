@@ -25,7 +25,7 @@ from whoosh.support.charset import accent_map
 from whoosh.util.numeric import byte_to_length
 
 #: Bump when the schema or the meaning of a field changes: older indexes must then be rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: Query-time weights of the fields searched by default (chosen on the benchmarks' judged collections).
 FIELD_BOOSTS = {"content": 1.0, "headline": 0.3, "person_text": 0.05, "org_text": 0.05, "place_text": 0.05}
@@ -83,6 +83,11 @@ def build_schema() -> Schema:
         # Labels that came with the record (Reuters-21578 TOPICS, say), not extracted from its text.
         topics=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
         metadata=STORED(),
+        # Near-identical copies (reprints.py): the MinHash band keys the story is found under, its group (the id of
+        # the group's first copy indexed, as a column) and, on every copy but that first one, the term "1".
+        bands=KEYWORD(),
+        group=ID(stored=True, sortable=True),
+        reprint=ID(),
         url=STORED(),
         author=STORED(),
     )

@@ -120,6 +120,19 @@ def copies(searcher: Any, article: Article, terms: list[tuple[str, float]]) -> s
     return found
 
 
+def reprints_of(searcher: Any, docnum: int) -> set[str]:
+    """Ids of the story's near-identical copies (its group: ``reprints.py``), at most MAX_COPY_CANDIDATES."""
+    key = searcher.stored_fields(docnum).get("group")
+    if not key:
+        return set()
+    found = set()
+    for number, other in enumerate(searcher.docs_for_query(wq.Term("group", key))):
+        if number >= MAX_COPY_CANDIDATES:
+            break
+        found.add(searcher.stored_fields(other)["id"])
+    return found
+
+
 def similar_query(searcher: Any, source: Source, exclude: set[str]) -> Prepared:
     """The ranked query for stories like ``source``, without the ids in ``exclude`` (the story's copies added)."""
     article = source.article
@@ -134,6 +147,7 @@ def similar_query(searcher: Any, source: Source, exclude: set[str]) -> Prepared:
     left_out = set(exclude) | copies(searcher, article, terms)
     if source.docnum is not None:
         left_out.add(article.id)
+        left_out |= reprints_of(searcher, source.docnum)
     return Prepared(Excluding(q, left_out) if left_out else q, notes)
 
 

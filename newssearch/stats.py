@@ -16,7 +16,8 @@ from typing import Any
 
 from newssearch.columns import MISSING_DATE
 from newssearch.dates import from_utc_naive
-from newssearch.models import FormatCount, IndexStats
+from newssearch.models import IndexStats
+from newssearch.reports import FormatCount
 from newssearch.schema import length_bytes
 from newssearch.store import INDEX_NAME, META_FILE, Store
 

@@ -38,7 +38,7 @@ from newssearch.errors import (
     NewsSearchError,
     NotAnIndexError,
 )
-from newssearch.models import CheckReport
+from newssearch.reports import CheckReport
 from newssearch.schema import SCHEMA_VERSION, StableBM25F, build_schema
 from newssearch.segments import merge_policy
 

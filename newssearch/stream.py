@@ -35,6 +35,7 @@ def stream(
     timeout: float | None = DEFAULT_TIMEOUT,
     recent: float | None = None,
     exact: bool = False,
+    all_versions: bool = False,
 ) -> HitStream:
     """Every hit of the query, in order (see ``NewsIndex.iter_search``). ``lock`` is held while each hit is read."""
     sort = _check(text, 1, 1, sort, recent)
@@ -44,9 +45,9 @@ def stream(
     with store.guard():
         ranked = rank(
             store, text, sort, searcher.doc_count(), start, end, deadline,
-            syntax=syntax, terms=snippets or kwic, recent=recent, exact=exact,
+            syntax=syntax, terms=snippets or kwic, recent=recent, exact=exact, all_versions=all_versions,
         )  # fmt: skip
-    total = ranked.total
+    total = ranked.shown
 
     def hits() -> Iterator[Hit]:
         for position in range(total):
@@ -55,15 +56,9 @@ def stream(
                     raise QueryError(
                         "the index was changed or closed while its results were read: search again"
                     )
-                hit = make_hit(
-                    store,
-                    ranked,
-                    ranked.results[position],
-                    position + 1,
-                    float("inf"),
-                    snippets=snippets,
-                    kwic=kwic,
-                )
+                [(found, versions)] = ranked.hits(position, position + 1)
+                hit = make_hit(store, ranked, found, position + 1, float("inf"), snippets=snippets, kwic=kwic)
+                hit.versions = versions
             yield hit
 
     return HitStream(
@@ -76,4 +71,5 @@ def stream(
         syntax=syntax,
         notes=list(ranked.prepared.notes),
         hits=hits(),
+        with_reprints=ranked.total,
     )

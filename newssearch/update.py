@@ -17,9 +17,11 @@ from pathlib import Path
 from newssearch.documents import filesig, to_document
 from newssearch.enrich import enrich
 from newssearch.errors import ReadError
-from newssearch.models import Article, FormatCount, IndexReport
+from newssearch.grouping import Grouper
+from newssearch.models import Article
 from newssearch.plan import CacheEntry, FileToRead, plan
 from newssearch.readers import FileResult, read_articles
+from newssearch.reports import FormatCount, IndexReport
 from newssearch.sanitize import path_text
 from newssearch.store import Store
 
@@ -68,6 +70,7 @@ def update(
         if progress:
             progress(done, total_bytes, key)
 
+    grouper = Grouper(None if rebuild else store.searcher(), leaving)
     writer = store.writer()
     results = _read_all(todo.read, columns, file_progress)
     try:
@@ -91,7 +94,7 @@ def update(
             sig = filesig(work.key, result.size, result.digest)
             for article in articles:
                 article = _claim_id(store, article, work.key, claimed, leaving, report, check=check)
-                writer.add_document(**to_document(article, sig))
+                writer.add_document(**to_document(article, sig), **grouper.fields(article))
             # A file that changed while it was read is hashed again next time.
             new_cache[work.key] = (
                 [work.mtime_ns, work.size, result.digest] if work.size == result.size else None

@@ -99,7 +99,9 @@ def test_query_json(indexed):
     result = run("query", "NATO Iraq", "--index", indexed, "--json", "--limit", "3")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "index", "total", "page", "pages", "limit", "notes", "suggestion", "hits"}
+    assert set(data) == {
+        "query", "index", "total", "total_with_reprints", "page", "pages", "limit", "notes", "suggestion", "hits"
+    }  # fmt: skip
     assert data["query"] == "NATO Iraq" and data["page"] == 1 and len(data["hits"]) <= 3
     hit = data["hits"][0]
     assert set(hit) == {
@@ -121,6 +123,8 @@ def test_query_json(indexed):
         "headline_highlights",
         "kwic",
         "kwic_more",
+        "versions",
+        "group",
     }
     assert hit["id"] == SEED_ID and "NATO" in hit["snippet"] and "\x1b" not in hit["snippet"]
     assert hit["path"].endswith(SEED_ID) and hit["rank"] == 1

@@ -21,7 +21,9 @@ def indexed(corpus, index_path):
         ix.update([corpus])
         ix.add(
             Article(
-                id=f"oil-{n:02d}", headline=f"Oil report {n % 3}", body="Crude oil rose. Traders said so."
+                id=f"oil-{n:02d}",
+                headline=f"Oil report {n % 3}",
+                body=f"Crude oil rose at desk{n:02d} today. Traders said so.",  # none a copy of another
             )
             for n in range(12)
         )
@@ -85,7 +87,18 @@ def test_json_without_all_is_the_json_option_with_index_and_kwic(indexed):
     as_format = query(indexed, "troops", "--format", "json")
     assert as_format == query(indexed, "troops", "--json")
     data = json.loads(as_format)
-    assert {"query", "index", "total", "page", "pages", "limit", "notes", "suggestion", "hits"} == set(data)
+    assert {
+        "query",
+        "index",
+        "total",
+        "total_with_reprints",
+        "page",
+        "pages",
+        "limit",
+        "notes",
+        "suggestion",
+        "hits",
+    } == set(data)
     assert data["hits"][0]["kwic"][0]["match"].lower() == "troops"
 
 

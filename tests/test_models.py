@@ -60,6 +60,8 @@ def test_hit_to_dict_has_the_article_fields_rank_score_and_spans_and_is_json():
         "snippet": "Iraq asked NATO",
         "snippet_highlights": [[0, 4], [11, 15]],
         "headline_highlights": [[0, 4]],
+        "versions": 0,
+        "group": HIT.id,
     }
     assert json.loads(json.dumps(data)) == data
 
@@ -70,6 +72,7 @@ def test_results_to_dict_and_pages():
     assert results.to_dict() == {
         "query": "iraq",
         "total": 21,
+        "total_with_reprints": 21,
         "page": 2,
         "pages": 3,
         "limit": 10,

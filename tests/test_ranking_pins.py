@@ -39,7 +39,7 @@ SORTS = [("oil prices", "date"), ("government", "oldest")]
 def _snapshot(index: NewsIndex) -> dict:
     out: dict = {}
     for text, sort in [(q, "relevance") for q in QUERIES] + SORTS:
-        results = index.search(text, limit=10, sort=sort)
+        results = index.search(text, limit=10, sort=sort, all_versions=True)  # ranking, not grouping
         out[f"{sort}: {text}"] = {
             "total": results.total,
             "notes": results.notes,

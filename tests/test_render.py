@@ -6,8 +6,9 @@ from datetime import datetime, timezone
 
 from rich.console import Console
 
-from newssearch.models import Article, FormatCount, Hit, IndexReport, SearchResults, Snippet
+from newssearch.models import Article, Hit, SearchResults, Snippet
 from newssearch.render import HIGHLIGHT, hit_renderable, json_text, print_report, render, safe
+from newssearch.reports import FormatCount, IndexReport
 
 ARTICLE = Article(
     id="wire/1.txt",

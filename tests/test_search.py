@@ -118,7 +118,7 @@ def test_reuters_day_filter_total_matches_the_hits(tmp_path):
             and "oil" in f"{a.headline} {a.body}".lower().split()
         )
         for sort in ("relevance", "date"):
-            results = index.search("oil", limit=1000, sort=sort, **day)
+            results = index.search("oil", limit=1000, sort=sort, all_versions=True, **day)
             assert results.total == len(results.hits) >= expected > 0
             assert all(h.date.date() == date(1987, 3, 2) for h in results.hits)
         assert sorted(index.matches("oil", **day)) == sorted((h.id, h.date) for h in results.hits)
@@ -347,7 +347,7 @@ def test_equal_scores_keep_index_order_across_the_page_cut_and_segments(index_pa
     with NewsIndex.create(index_path) as index:
         index.add(same[:7], extract=False)
         index.add(same[7:], extract=False)  # a second segment
-        pages = [index.search("grain exports", limit=5, page=p) for p in (1, 2, 3)]
+        pages = [index.search("grain exports", limit=5, page=p, all_versions=True) for p in (1, 2, 3)]
     assert len({h.score for page in pages for h in page.hits}) == 1
     assert [h.id for page in pages for h in page.hits] == [a.id for a in same]
 
@@ -366,7 +366,7 @@ def test_an_undated_only_segment_reads_no_other_segments_dates(index_path):
             **{f"d{n}": START + timedelta(days=n) for n in range(5)},
         }
         assert sorted(index.matches("alpha", since="1987-03-03").ids) == ["d2", "d3", "d4"]
-        by_date = [h.id for h in index.search("alpha", sort="date", snippets=False).hits]
+        by_date = [h.id for h in index.search("alpha", sort="date", snippets=False, all_versions=True).hits]
         assert by_date == ["d4", "d3", "d2", "d1", "d0", "u0", "u1"]
         assert dict(index.matches("beta")) == {"u2": None}
 

@@ -96,3 +96,19 @@ def test_bbc_sport_story_gives_sport_stories(tmp_path):
         tech = ix.similar("tech/010.txt", limit=10)
     assert all(hit.id.startswith("sport/") for hit in sport.hits)
     assert sum(hit.id.startswith("tech/") for hit in tech.hits) >= 9
+
+
+def test_near_identical_copies_of_the_story_are_left_out(tmp_path):
+    """The strike story and its edited reprint (``tests/data/reprints``) are one group: neither is similar to the
+    other, though each names the same port, union and strike."""
+    from .helpers import DATA
+
+    with NewsIndex.create(tmp_path / "ix") as ix:
+        ix.update([DATA / "reprints"])
+        first, reprint = "reprints/strike_0912.txt", "reprints/strike_1140.txt"
+        assert ix.count("Rotterdam dockworkers", reprints=False) < ix.count(
+            "Rotterdam dockworkers"
+        )  # grouped
+        for story, copy in ((first, reprint), (reprint, first)):
+            ids = [hit.id for hit in ix.similar(story, limit=100).hits]
+            assert ids and story not in ids and copy not in ids

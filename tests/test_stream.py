@@ -14,14 +14,17 @@ START = datetime(1987, 3, 1, tzinfo=timezone.utc)
 
 @pytest.fixture
 def index(corpus, index_path):
-    """The sample corpus plus 25 oil stories, many of them scoring the same (ties), some undated."""
+    """The sample corpus plus 25 oil stories, many of them scoring the same (ties), some undated; none a copy of
+    another."""
     with NewsIndex.create(index_path) as ix:
         ix.update([corpus])
         ix.add(
             Article(
                 id=f"oil-{n:02d}",
                 headline=f"Crude oil market report {n % 3}",
-                body=f"Crude oil prices moved on the day. Traders said the oil market was quiet{'.' * (n % 2)}",
+                # a word of its own in each, so that none is a near-identical copy of another (``reprints.py``)
+                body=f"Crude oil prices moved on desk{n:02d} on the day. Traders said the oil market was quiet"
+                + "." * (n % 2),
                 date=START + timedelta(days=n % 7) if n % 5 else None,
             )
             for n in range(25)
@@ -114,6 +117,7 @@ def test_the_header_says_what_was_searched(index):
         "query": "oil",
         "index": index.fingerprint,
         "total": streamed.total,
+        "total_with_reprints": streamed.total,  # no story here is a copy of another
         "sort": "oldest",
         "since": "1987-03-01T00:00:00+00:00",
         "until": "1987-03-04T23:59:59.999999+00:00",
@@ -171,8 +175,12 @@ def test_every_match_of_a_common_word_on_reuters(tmp_path):
         ix.update([CORPORA / "reuters21578" / "reut2-000.sgm"])
         streamed = ix.iter_search("bank", kwic=True, snippets=False)
         hits = list(streamed)
-        assert len(hits) == streamed.total == ix.matches("bank").total > 50
+        assert len(hits) == streamed.total == ix.count("bank", reprints=False) > 50  # each story once
+        assert streamed.with_reprints == ix.matches("bank").total > streamed.total  # Reuters repeats stories
+        assert sum(h.versions for h in hits) == streamed.with_reprints - streamed.total
         assert [h.id for h in hits[:30]] == [h.id for h in ix.search("bank", limit=30).hits]
+        every = ix.iter_search("bank", kwic=False, snippets=False, all_versions=True)
+        assert every.total == len(list(every)) == ix.matches("bank").total
         assert all(c.match.lower().startswith("bank") for h in hits for c in h.kwic or ())
 
 

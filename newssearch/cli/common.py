@@ -27,8 +27,8 @@ from newssearch.errors import (
     NotAnIndexError,
 )
 from newssearch.index import NewsIndex, commit_count, index_state
-from newssearch.models import IndexReport
 from newssearch.render import print_report, safe, stderr
+from newssearch.reports import IndexReport
 from newssearch.sanitize import path_text, terminal_safe
 
 app = typer.Typer(

@@ -14,7 +14,7 @@ from newssearch.dates import parse_bound
 from newssearch.errors import QueryError
 from newssearch.models import SearchResults
 from newssearch.recency import HALF_LIFE_DAYS
-from newssearch.render import json_text, render, safe, stderr, stdout
+from newssearch.render import json_text, print_count, render, safe, stderr, stdout
 from newssearch.search import SORTS
 
 FORMATS = ("text", "json", "jsonl", "csv")
@@ -83,6 +83,15 @@ def query_command(
         ),
     ] = False,
     explain: Annotated[bool, typer.Option(help="Show what each field and word added to each score.")] = False,
+    all_versions: Annotated[
+        bool,
+        typer.Option(
+            "--all-versions", help="List every near-identical copy of a story, not the first alone."
+        ),
+    ] = False,
+    count: Annotated[
+        bool, typer.Option("--count", help="Print the number of matching stories only (and with reprints).")
+    ] = False,
 ) -> None:
     """Search the index and print ranked results with highlighted snippets.
 
@@ -104,17 +113,21 @@ def query_command(
             raise QueryError(str(exc)) from None
         fmt = _format(ctx, fmt, as_json, every, explain)
         with open_or_build(index or default_index()) as ix:
+            if count:
+                _count(ix, text, start, end, not plain, all_versions, exact, fmt == "json")
+                return
+            freshness = HALF_LIFE_DAYS if recent else None
             if every:
                 stream = ix.iter_search(
                     text, start, end, sort, syntax=not plain, snippets=fmt != "csv", kwic=fmt != "text",
-                    recent=HALF_LIFE_DAYS if recent else None, exact=exact,
+                    recent=freshness, exact=exact, all_versions=all_versions,
                 )  # fmt: skip
                 _notes(stream.notes)
                 _write(fmt, stream.header(), stream)
                 return
             results = ix.search(
                 text, limit, page, start, end, sort, syntax=not plain, explain=explain, kwic=fmt != "text",
-                recent=HALF_LIFE_DAYS if recent else None, exact=exact,
+                recent=freshness, exact=exact, all_versions=all_versions,
             )  # fmt: skip
         _notes(results.notes)
         if fmt in ("text", "json"):  # a page as before: --json's document, or text
@@ -150,6 +163,22 @@ def _format(ctx: typer.Context, fmt: str, as_json: bool, every: bool, explain: b
     if explain and (every or fmt == "csv"):
         raise QueryError("--explain explains a page of results in text or JSON, not with --all or in CSV")
     return fmt
+
+
+def _count(
+    ix: Any, text: str, start: Any, end: Any, syntax: bool, every: bool, exact: bool, as_json: bool
+) -> None:
+    """``--count``: the number of matching stories, each group of copies once (all copies with ``every``), and
+    with reprints."""
+    if exact:  # literal matches are known only by reading the candidates: a search counts them
+        found = ix.search(
+            text, 1, 1, start, end, syntax=syntax, snippets=False, exact=True, all_versions=every
+        )
+        stories, copies = found.total, found.with_reprints or found.total
+    else:
+        copies = ix.count(text, start, end, syntax=syntax)
+        stories = copies if every else ix.count(text, start, end, syntax=syntax, reprints=False)
+    print_count(text, stories, copies, as_json)
 
 
 def _notes(notes: list[str]) -> None:

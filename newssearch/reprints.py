@@ -1,0 +1,93 @@
+"""Near-identical copies (wire reprints): the MinHash band keys an article is indexed under, and the check of a
+candidate pair (no Whoosh here; ``grouping.py`` looks candidates up in the index).
+
+A story's text (headline and body) is cut into overlapping runs of ``SHINGLE`` normalised words. Two stories are
+copies when the Jaccard similarity of their sets of runs is at least ``THRESHOLD``. Comparing every pair would
+not scale, so each story is indexed under ``BANDS`` keys made from a MinHash signature of its runs (locality
+sensitive hashing): stories that share a key are candidates, and a candidate is a copy only once the exact
+Jaccard similarity of the two texts says so. With 16 bands of 4 rows, a pair at Jaccard 0.7 shares a key with
+probability 0.98, at 0.5 0.65, at 0.3 0.12.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from rensa import RMinHash
+
+#: Words per shingle.
+SHINGLE = 3
+BANDS = 16
+ROWS = 4
+#: Fixed, so that the band keys of one run match those stored by another.
+SEED = 20261127
+#: The least Jaccard similarity of two stories' shingles for them to be copies, and for stories of fewer than
+#: ``SHORT`` shingles (chosen on BBC and Reuters-21578: a short templated item, "Qtly div 11 cts vs 11 cts prior"
+#: of another company, a hog market report of another town, differs from its neighbour by a word or two).
+THRESHOLD = 0.6
+SHORT = 60
+SHORT_THRESHOLD = 0.9
+#: Dated copies are at most this far apart: the same text weeks apart is a recurring report ("Fed sets customer
+#: repurchases", "Bundesbank leaves credit policies unchanged"), not a reprint.
+MAX_DAYS = 3
+
+_WORD = re.compile(r"\w+")
+_MARKS = re.compile(r"[\u0300-\u036f]+")  # the combining accents NFKD splits off
+#: Band keys: a band's four 32-bit rows reduced modulo a prime below 2**61 (plain arithmetic: the same in every
+#: process and Python version, unlike ``hash``).
+_PRIME = 2**61 - 1
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower-cased and accent-folded; numbers kept (they tell templated stories apart)."""
+    text = text.lower()
+    if not text.isascii():
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    return _WORD.findall(text)
+
+
+def shingles(headline: str, body: str) -> frozenset[str]:
+    """The runs of ``SHINGLE`` words of a story (one run of all its words when it has fewer)."""
+    found = words(f"{headline}\n{body}")
+    if len(found) <= SHINGLE:
+        return frozenset([" ".join(found)]) if found else frozenset()
+    return frozenset(
+        map(" ".join, zip(*(found[i:] for i in range(SHINGLE)), strict=False))
+    )  # the shortest ends them
+
+
+def band_keys(runs: Iterable[str]) -> list[str]:
+    """The LSH keys of a set of shingles: one per band, the band's number and a hash of its MinHash rows. None
+    for an empty text."""
+    runs = list(runs)  # in any order: a MinHash is a minimum over them
+    if not runs:
+        return []
+    minhash = RMinHash(BANDS * ROWS, SEED)
+    minhash.update(runs)
+    digest = minhash.digest()
+    keys = []
+    for band in range(BANDS):
+        value = 0
+        for row in digest[band * ROWS : (band + 1) * ROWS]:
+            value = (value << 32) | row
+        keys.append(f"{band:x}{value % _PRIME:x}")
+    return keys
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """The Jaccard similarity of two shingle sets (0 when either is empty)."""
+    if not a or not b:
+        return 0.0
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
+
+
+def copies(a: frozenset[str], b: frozenset[str], a_date: datetime | None, b_date: datetime | None) -> bool:
+    """Whether two stories (their shingles and dates) are near-identical copies."""
+    if a_date and b_date and abs(a_date - b_date) > timedelta(days=MAX_DAYS):
+        return False
+    least = THRESHOLD if min(len(a), len(b)) >= SHORT else SHORT_THRESHOLD
+    return similarity(a, b) >= least

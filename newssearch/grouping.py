@@ -1,9 +1,12 @@
 """Which group of near-identical copies each article written joins, as it is written (see ``reprints.py``).
 
-An article is compared with the articles already in the index that share one of its band keys and with those
-written before it by the same writer; it joins the group of the earliest verified copy (by date, then id), else
-starts its own, keyed by its own id. So the same files read in the same order give the same groups whether the
-index is built at once or run by run. Reads the index through the searcher's methods only (no Whoosh import).
+An article is compared with the articles written before it by the same writer that share one of its MinHash band
+keys (kept in memory for the transaction), and with the articles already in the index that share its rarest words
+(read from the index's own word lists: no field of band keys, whose unique terms would cost Whoosh's writer a
+third more time); it joins the group of the earliest verified copy (by date, then id), else starts its own, keyed
+by its own id. So the same files read in the same order give the same groups whether the index is built at once
+or run by run. Only later copies carry fields of their own (``group``: the first copy's id, and ``reprint``), so a
+story alone adds nothing to the index. Reads the index through the searcher's methods only (no Whoosh import).
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ from newssearch import reprints
 from newssearch.dates import from_utc_naive, to_utc_naive
 from newssearch.models import Article
 
-#: At most this many postings of one band key are read (a key shared by thousands of stories, boilerplate, must
-#: not make every new story read them all), and at most this many candidates verified per article.
+#: At most this many stories of one band key are kept (a key shared by thousands of stories, boilerplate, must not
+#: make every new story compare them all), and at most this many candidates verified per article.
 MAX_POSTINGS = 50
 MAX_CANDIDATES = 20
+#: Candidates in the index: the stories holding the most of the article's ``RARE_WORDS`` rarest words, among words
+#: in at most ``MAX_POSTINGS`` stories.
+RARE_WORDS = 10
 _LATEST = datetime.max
 
 
@@ -30,8 +36,7 @@ class _Copy:
     id: str
     group: str
     date: datetime | None
-    headline: str
-    body: str
+    text: str  # headline and body
 
 
 def _earliest(copy: _Copy) -> tuple[bool, datetime, str]:
@@ -39,7 +44,7 @@ def _earliest(copy: _Copy) -> tuple[bool, datetime, str]:
 
 
 class Grouper:
-    """Gives each article written in one transaction its ``bands``, ``group`` and ``reprint`` fields.
+    """Gives each article written in one transaction its ``group`` and ``reprint`` fields (none for a first copy).
 
     ``searcher`` reads the index as it was before the transaction (None: nothing to look up, a first build or a
     rebuild); articles from the ``leaving`` paths, or with the ``replaced`` ids, are being deleted by it and are
@@ -53,54 +58,48 @@ class Grouper:
         self.leaving = leaving
         self.replaced = replaced
         self.batch: list[_Copy] = []
-        self.keys: dict[str, list[int]] = {}  # band key -> positions in batch
-        self.shingles: dict[tuple[str, int], frozenset[str]] = {}
+        # band key (its hash: this process only) -> the position in batch of the first story under it, or a list
+        self.keys: dict[int, int | list[int]] = {}
 
     def fields(self, article: Article) -> dict[str, str]:
-        """The grouping fields of the article's document; remembers it for the articles that follow."""
+        """The grouping fields of the article's document (none for a story that is no later copy); remembers it
+        for the articles that follow."""
         runs = reprints.shingles(article.headline, article.body)
         keys = reprints.band_keys(runs)
         group = article.id
         best: _Copy | None = None
-        for copy, theirs in self._candidates(keys, article.id):
-            if reprints.copies(runs, theirs, article.date, copy.date) and (
+        for copy in self._candidates(keys, article):
+            if reprints.copies(runs, reprints.shingles(copy.text, ""), article.date, copy.date) and (
                 best is None or _earliest(copy) < _earliest(best)
             ):
                 best = copy
         if best is not None:
             group = best.group
         position = len(self.batch)
-        self.batch.append(_Copy(article.id, group, article.date, article.headline, article.body))
-        for key in keys:
-            self.keys.setdefault(key, []).append(position)
-        out = {"group": group}
-        if keys:
-            out["bands"] = " ".join(keys)
-        if group != article.id:
-            out["reprint"] = "1"
-        return out
+        self.batch.append(_Copy(article.id, group, article.date, f"{article.headline}\n{article.body}"))
+        for key in map(hash, keys):  # most keys are one story's: an int, not a list, keeps memory down
+            held = self.keys.setdefault(key, position)
+            if isinstance(held, int) and held != position:
+                self.keys[key] = [held, position]
+            elif isinstance(held, list) and len(held) < MAX_POSTINGS:
+                held.append(position)
+        return {"group": group, "reprint": "1"} if group != article.id else {}
 
-    def _candidates(self, keys: list[str], own_id: str) -> list[tuple[_Copy, frozenset[str]]]:
-        """Up to ``MAX_CANDIDATES`` stories sharing a band key with these, those sharing the most first."""
-        shared: Counter[tuple[str, int]] = Counter()
-        for key in keys:
-            for position in self.keys.get(key, ())[:MAX_POSTINGS]:
-                shared["batch", position] += 1
-            if self.searcher is not None:
-                for docnum in _postings(self.searcher, key):
-                    shared["index", docnum] += 1
-        out = []
-        for (where, number), _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[
-            :MAX_CANDIDATES
-        ]:
-            copy = self.batch[number] if where == "batch" else self._stored(number)
-            if copy is None or copy.id == own_id:
-                continue
-            runs = self.shingles.get((where, number))
-            if runs is None:
-                runs = self.shingles[where, number] = reprints.shingles(copy.headline, copy.body)
-            out.append((copy, runs))
-        return out
+    def _candidates(self, keys: list[str], article: Article) -> list[_Copy]:
+        """Up to ``MAX_CANDIDATES`` stories of this transaction sharing the most band keys with the article, then
+        of the index sharing the most of its rarest words."""
+        shared: Counter[int] = Counter()
+        for key in map(hash, keys):
+            held = self.keys.get(key, [])
+            shared.update([held] if isinstance(held, int) else held)
+        found = [self.batch[n] for n, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))]
+        if self.searcher is not None:
+            rare: Counter[int] = Counter(_rare_postings(self.searcher, article))
+            for docnum, _ in sorted(rare.items(), key=lambda item: (-item[1], item[0]))[:MAX_CANDIDATES]:
+                copy = self._stored(docnum)
+                if copy is not None:
+                    found.append(copy)
+        return [copy for copy in found if copy.id != article.id][:MAX_CANDIDATES]
 
     def _stored(self, docnum: int) -> _Copy | None:
         """An indexed story, unless this transaction deletes it."""
@@ -109,26 +108,21 @@ class Grouper:
         if stored.get("path") in self.leaving or stored["id"] in self.replaced:
             return None
         day = from_utc_naive(stored["date"]) if stored.get("date") else None
-        return _Copy(
-            stored["id"],
-            stored.get("group") or stored["id"],
-            day,
-            stored.get("headline", ""),
-            stored.get("body", ""),
-        )
+        text = f"{stored.get('headline', '')}\n{stored.get('body', '')}"
+        return _Copy(stored["id"], stored.get("group") or stored["id"], day, text)
 
 
-def _postings(searcher: Any, key: str) -> list[int]:
-    """The first ``MAX_POSTINGS`` live documents indexed under a band key."""
+def _rare_postings(searcher: Any, article: Article) -> list[int]:
+    """The live documents holding each of the article's ``RARE_WORDS`` rarest words (of those in at most
+    ``MAX_POSTINGS`` documents), one entry per word held."""
+    reader = searcher.reader()
+    analyzer = searcher.schema["content"].analyzer
+    words = {token.text for token in analyzer(f"{article.headline}\n{article.body}")}
+    frequencies = [(reader.doc_frequency("content", word), word) for word in words]
+    rarest = sorted((df, word) for df, word in frequencies if 0 < df <= MAX_POSTINGS)[:RARE_WORDS]
     found: list[int] = []
-    for reader, offset in searcher.reader().leaf_readers():
-        btext = key.encode("utf-8")
-        if ("bands", btext) not in reader:
-            continue
-        postings = reader.postings("bands", btext)
-        while postings.is_active() and len(found) < MAX_POSTINGS:
-            found.append(offset + postings.id())
-            postings.next()
-        if len(found) >= MAX_POSTINGS:
-            break
+    for _, word in rarest:
+        found.extend(
+            docnum for docnum in reader.postings("content", word).all_ids() if not reader.is_deleted(docnum)
+        )
     return found

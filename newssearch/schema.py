@@ -83,9 +83,8 @@ def build_schema() -> Schema:
         # Labels that came with the record (Reuters-21578 TOPICS, say), not extracted from its text.
         topics=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
         metadata=STORED(),
-        # Near-identical copies (reprints.py): the MinHash band keys the story is found under, its group (the id of
-        # the group's first copy indexed, as a column) and, on every copy but that first one, the term "1".
-        bands=KEYWORD(),
+        # Near-identical copies (grouping.py), on every copy but the first one of its group: the group (the id of
+        # that first copy, also as a column) and the term "1".
         group=ID(stored=True, sortable=True),
         reprint=ID(),
         url=STORED(),

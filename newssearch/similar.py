@@ -122,10 +122,9 @@ def copies(searcher: Any, article: Article, terms: list[tuple[str, float]]) -> s
 
 def reprints_of(searcher: Any, docnum: int) -> set[str]:
     """Ids of the story's near-identical copies (its group: ``reprints.py``), at most MAX_COPY_CANDIDATES."""
-    key = searcher.stored_fields(docnum).get("group")
-    if not key:
-        return set()
-    found = set()
+    stored = searcher.stored_fields(docnum)
+    key = stored.get("group") or stored["id"]  # a first copy carries no group: its id is its group's key
+    found = {key}
     for number, other in enumerate(searcher.docs_for_query(wq.Term("group", key))):
         if number >= MAX_COPY_CANDIDATES:
             break

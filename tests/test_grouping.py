@@ -112,7 +112,7 @@ def test_bbc_byte_identical_duplicates_are_each_one_group(tmp_path):
     NewsIndex.rebuild(tmp_path / "ix", [bbc])
     with NewsIndex.open(tmp_path / "ix") as index:
         searcher = index._store.searcher()
-        group = {fields["id"]: fields["group"] for fields in searcher.all_stored_fields()}
+        group = {fields["id"]: fields.get("group", fields["id"]) for fields in searcher.all_stored_fields()}
         assert all(len({group[i] for i in ids}) == 1 for ids in duplicates)
         sizes = defaultdict(int)
         for key in group.values():

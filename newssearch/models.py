@@ -338,6 +338,9 @@ class IndexStats:
     segments: int = 0
     last_commit: datetime | None = None
     schema_version: int = 0
+    #: Near-identical copies: stories that are a later copy of another, and the groups they make.
+    reprints: int = 0
+    reprint_groups: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data, as ``newssearch stats --json`` prints it."""
@@ -360,4 +363,6 @@ class IndexStats:
             "segments": self.segments,
             "last_commit": self.last_commit.isoformat() if self.last_commit else None,
             "schema_version": self.schema_version,
+            "reprints": self.reprints,
+            "reprint_groups": self.reprint_groups,
         }

@@ -106,6 +106,14 @@ def render_stats(stats: IndexStats, console: Console) -> None:
     if stats.last_commit:
         when = stats.last_commit.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
         rows.append(("Updated", f"{when} ({human_age(stats.last_commit)})"))
+    if stats.reprints:
+        copies = f"{stats.reprints:,} near-identical cop{'y' if stats.reprints == 1 else 'ies'}"
+        rows.append(
+            (
+                "Reprints",
+                f"{copies} of {stats.reprint_groups:,} stor{'y' if stats.reprint_groups == 1 else 'ies'}",
+            )
+        )
     rows.append(("Schema", f"version {stats.schema_version}"))
     width = max(len(label) for label, _ in rows)
     for label, value in rows:

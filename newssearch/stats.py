@@ -14,7 +14,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from newssearch.columns import MISSING_DATE
+from newssearch.collapse import later_copies
+from newssearch.columns import MISSING_DATE, Column
 from newssearch.dates import from_utc_naive
 from newssearch.models import IndexStats
 from newssearch.reports import FormatCount
@@ -126,5 +127,14 @@ def stats(store: Store) -> IndexStats:
         _dates(leaves, out)
         _sources(leaves, out)
         _files(store, out)
+        _reprints(searcher, out)
     _disk(store, out)
     return out
+
+
+def _reprints(searcher: Any, out: IndexStats) -> None:
+    """The later copies (``collapse.later_copies``) and the groups they belong to, from the group column."""
+    later = later_copies(searcher)
+    if later:
+        groups = Column(searcher, "group", None, translate=True)
+        out.reprints, out.reprint_groups = len(later.docs), len({groups[docnum] for docnum in later.docs})

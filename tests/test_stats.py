@@ -74,3 +74,19 @@ def test_reuters_dates_and_files(tmp_path):
     assert stats.articles == 2000 and stats.formats[".sgm"].articles == 2000
     assert stats.earliest.date().isoformat() == "1987-02-26" and stats.undated == 0
     assert stats.sources[0] == ("Reuters", 2000)
+
+
+def test_stats_count_near_identical_copies(tmp_path):
+    from .helpers import DATA, invoke
+
+    with NewsIndex.create(tmp_path / "ix") as ix:
+        ix.update([DATA / "reprints"])
+        stats = ix.stats()
+        assert (stats.reprints, stats.reprint_groups) == (1, 1)  # the strike story's edited reprint
+        assert ix.count("Rotterdam", reprints=False) == ix.count("Rotterdam") - stats.reprints
+    shown = invoke("stats", "--index", tmp_path / "ix")
+    assert shown.exit_code == 0 and "Reprints: 1 near-identical copy of 1 story" in " ".join(
+        shown.stdout.split()
+    )
+    as_json = invoke("stats", "--index", tmp_path / "ix", "--json")
+    assert '"reprints": 1' in as_json.stdout and '"reprint_groups": 1' in as_json.stdout

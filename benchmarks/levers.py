@@ -37,6 +37,7 @@ class Collection:
 
     def __init__(self, key: str, tc: TestCollection, path: Path) -> None:
         self.system = NewsSearch(extract=key in NEWS_COLLECTIONS)  # as the relevance benchmark builds it
+        self.system.all_versions = True  # and ranks: every copy
         self.system.build(tc.docs, path)
         self.system.open(path)
         self.key, self.tc, self.path, self.ix = key, tc, path, self.system.ix

@@ -274,6 +274,8 @@ def relevance(cfg: Config, name: str) -> dict:
         path = cfg.workdir / f"rel-{name}" / key
         try:
             system = make_system(key)
+            if hasattr(system, "all_versions"):  # rank every copy: see systems.NewsSearch
+                system.all_versions = True
             start = time.perf_counter()
             system.build(tc.docs, path)
             built = time.perf_counter() - start

@@ -99,6 +99,9 @@ def _better(
     reader: Any, schema: Any, fieldname: str, typed: str, budget: list[int], deadline: float
 ) -> str | None:
     """The word the index holds that ``typed`` most likely meant, or None if ``typed`` is common enough."""
+    from rapidfuzz import process  # loaded only for a search that finds little
+    from rapidfuzz.distance import OSA
+
     analyzer = schema[fieldname].analyzer
     terms = [token.text for token in analyzer(typed, mode="query")]
     if len(terms) != 1 or len(terms[0]) < 3:
@@ -109,20 +112,24 @@ def _better(
         return None
     limit = 1 if len(typed) < LONG_WORD else 2
     found: list[tuple[int, int, str]] = []  # (edits, -articles, word of the index)
-    for btext, info in reader.iter_field(fieldname, term[0]):
-        budget[0] -= 1
-        if budget[0] < 0 or (not budget[0] & 1023 and time.monotonic() > deadline):
-            break
-        candidate = btext.decode("utf-8", "replace")
-        if candidate[0] != term[0]:
-            break
-        if abs(len(candidate) - len(term)) > limit or candidate == term:
-            continue
-        articles = info.doc_frequency()
-        if articles < max(1, MORE_COMMON * frequency):
-            continue
-        edits = _distance(term, candidate, limit + 1)
-        if edits <= limit:
+    # The words alone, not their posting information; their distances computed in one call (rapidfuzz); each
+    # word's count read only once it is near enough.
+    low, high = len(term) - limit, len(term) + limit
+    near: list[str] = []
+    for prefix in dict.fromkeys((term[:2], term[1] + term[0])):  # its first two letters, or the two swapped
+        for candidate in reader.expand_prefix(fieldname, prefix):
+            budget[0] -= 1
+            if budget[0] < 0 or (not budget[0] & 1023 and time.monotonic() > deadline):
+                break
+            if isinstance(candidate, bytes):
+                candidate = candidate.decode("utf-8", "replace")
+            if low <= len(candidate) <= high and candidate != term:
+                near.append(candidate)
+    for candidate, edits, _ in process.extract(
+        term, near, scorer=OSA.distance, score_cutoff=limit, limit=None
+    ):
+        articles = _frequency(reader, fieldname, candidate)
+        if articles >= max(1, MORE_COMMON * frequency):
             found.append((edits, -articles, candidate))
     best: tuple[int, bool, int, int, str] | None = None
     for edits, negative, candidate in sorted(found)[:MAX_CANDIDATES]:
@@ -133,31 +140,13 @@ def _better(
         )
         if word is None:
             continue
-        distance = _distance(typed.lower(), word.lower())
+        distance = OSA.distance(typed.lower(), word.lower())
         # A name typed with a capital is more likely one the stories write with a capital (Thatcher, not teacher).
         other_case = fieldname not in _NAME_FIELDS and typed[:1].isupper() != word[:1].isupper()
         key = (distance, other_case, edits, negative, word)
         if distance <= limit and (best is None or key < best):
             best = key
     return best[4] if best else None
-
-
-def _distance(a: str, b: str, limit: int = 99) -> int:
-    """Edits (insert, delete, replace, swap two neighbours) from ``a`` to ``b``; ``limit`` once past it."""
-    if abs(len(a) - len(b)) > limit:
-        return limit
-    before: list[int] = []
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], before[j - 2] + 1)
-        if min(current) >= limit and min(row) >= limit:  # the next row reaches back to both
-            return limit
-        before, row = row, current
-    return min(row[-1], limit)
 
 
 def _frequency(reader: Any, fieldname: str, term: str) -> int:
@@ -191,8 +180,10 @@ def _surface(reader: Any, analyzer: Any, fieldname: str, term: str, typed: str) 
                 same = stems[word] = [t.text for t in analyzer(word, mode="index")] == [term]
             if same:
                 found[word] = found.get(word, 0) + 1
+    from rapidfuzz.distance import OSA
+
     lowered = typed.lower()
-    return min(found, key=lambda w: (_distance(lowered, w.lower()), -found[w], w)) if found else None
+    return min(found, key=lambda w: (OSA.distance(lowered, w.lower()), -found[w], w)) if found else None
 
 
 def _same_case(typed: str, word: str) -> str:

@@ -13,7 +13,6 @@ from newssearch import NewsIndex
 from newssearch.errors import QueryError
 from newssearch.exact import literals, pattern
 from newssearch.sentences import sentence_bounds, sentence_snippet
-from newssearch.suggest import _distance
 
 from .helpers import CORPORA, DATA, SEED, invoke, needs_corpora
 
@@ -268,17 +267,6 @@ def test_did_you_mean_through_the_cli(reading):
     assert "No results" in text.stdout and "Did you mean: Baghdad?" in text.stdout
     data = json.loads(invoke("query", "Bagdad", "--index", reading, "--json").stdout)
     assert data["suggestion"] == "Baghdad" and data["total"] == 0
-
-
-def test_edit_distance():
-    assert _distance("goverment", "government") == 1
-    assert _distance("thacher", "thatcher") == 1
-    assert _distance("ab", "ba") == 1
-    assert _distance("pompei", "pope") == 2
-    assert _distance("pompei", "pope", 1) == 1
-
-
-# -- sentences --------------------------------------------------------------------------------------------------
 
 
 def test_sentences_do_not_end_at_titles_or_initials():

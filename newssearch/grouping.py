@@ -25,9 +25,11 @@ from newssearch.models import Article
 #: make every new story compare them all), and at most this many candidates verified per article.
 MAX_POSTINGS = 50
 MAX_CANDIDATES = 20
-#: Candidates in the index: the stories holding the most of the article's ``RARE_WORDS`` rarest words, among words
-#: in at most ``MAX_POSTINGS`` stories.
+#: Candidates in the index: the stories holding at least half the article's ``RARE_WORDS`` rarest words (among the
+#: words of its headline and lead in at most ``MAX_POSTINGS`` stories), those holding the most first.
 RARE_WORDS = 10
+#: The characters of the body read for those words (with the headline).
+LEAD_CHARS = 1500
 _LATEST = datetime.max
 
 
@@ -94,9 +96,11 @@ class Grouper:
             shared.update([held] if isinstance(held, int) else held)
         found = [self.batch[n] for n, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))]
         if self.searcher is not None:
-            rare: Counter[int] = Counter(_rare_postings(self.searcher, article))
-            for docnum, _ in sorted(rare.items(), key=lambda item: (-item[1], item[0]))[:MAX_CANDIDATES]:
-                copy = self._stored(docnum)
+            words, postings = _rare_postings(self.searcher, article)
+            rare: Counter[int] = Counter(postings)
+            least = max(2, words // 2)  # a copy holds most of them
+            for docnum, held in sorted(rare.items(), key=lambda item: (-item[1], item[0]))[:MAX_CANDIDATES]:
+                copy = self._stored(docnum) if held >= least else None
                 if copy is not None:
                     found.append(copy)
         return [copy for copy in found if copy.id != article.id][:MAX_CANDIDATES]
@@ -112,12 +116,14 @@ class Grouper:
         return _Copy(stored["id"], stored.get("group") or stored["id"], day, text)
 
 
-def _rare_postings(searcher: Any, article: Article) -> list[int]:
-    """The live documents holding each of the article's ``RARE_WORDS`` rarest words (of those in at most
-    ``MAX_POSTINGS`` documents), one entry per word held."""
+def _rare_postings(searcher: Any, article: Article) -> tuple[int, list[int]]:
+    """The number of the article's rarest words looked up (at most ``RARE_WORDS`` of those in at most
+    ``MAX_POSTINGS`` documents, from its headline and lead: a copy shares them), and the live documents holding
+    each, one entry per word held."""
     reader = searcher.reader()
     analyzer = searcher.schema["content"].analyzer
-    words = {token.text for token in analyzer(f"{article.headline}\n{article.body}")}
+    lead = f"{article.headline}\n{article.body[:LEAD_CHARS]}"
+    words = {token.text for token in analyzer(" ".join(set(lead.split())))}
     frequencies = [(reader.doc_frequency("content", word), word) for word in words]
     rarest = sorted((df, word) for df, word in frequencies if 0 < df <= MAX_POSTINGS)[:RARE_WORDS]
     found: list[int] = []
@@ -125,4 +131,4 @@ def _rare_postings(searcher: Any, article: Article) -> list[int]:
         found.extend(
             docnum for docnum in reader.postings("content", word).all_ids() if not reader.is_deleted(docnum)
         )
-    return found
+    return len(rarest), found

@@ -38,7 +38,8 @@ class _Copy:
     id: str
     group: str
     date: datetime | None
-    text: str  # headline and body
+    headline: str  # the article's own strings, not copies: an ``add`` of many stories already holds them
+    body: str
 
 
 def _earliest(copy: _Copy) -> tuple[bool, datetime, str]:
@@ -71,14 +72,14 @@ class Grouper:
         group = article.id
         best: _Copy | None = None
         for copy in self._candidates(keys, article):
-            if reprints.copies(runs, reprints.shingles(copy.text, ""), article.date, copy.date) and (
-                best is None or _earliest(copy) < _earliest(best)
-            ):
+            if reprints.copies(
+                runs, reprints.shingles(copy.headline, copy.body), article.date, copy.date
+            ) and (best is None or _earliest(copy) < _earliest(best)):
                 best = copy
         if best is not None:
             group = best.group
         position = len(self.batch)
-        self.batch.append(_Copy(article.id, group, article.date, f"{article.headline}\n{article.body}"))
+        self.batch.append(_Copy(article.id, group, article.date, article.headline, article.body))
         for key in map(hash, keys):  # most keys are one story's: an int, not a list, keeps memory down
             held = self.keys.setdefault(key, position)
             if isinstance(held, int) and held != position:
@@ -112,8 +113,8 @@ class Grouper:
         if stored.get("path") in self.leaving or stored["id"] in self.replaced:
             return None
         day = from_utc_naive(stored["date"]) if stored.get("date") else None
-        text = f"{stored.get('headline', '')}\n{stored.get('body', '')}"
-        return _Copy(stored["id"], stored.get("group") or stored["id"], day, text)
+        headline, body = stored.get("headline", ""), stored.get("body", "")
+        return _Copy(stored["id"], stored.get("group") or stored["id"], day, headline, body)
 
 
 def _rare_postings(searcher: Any, article: Article) -> tuple[int, list[int]]:

@@ -5,6 +5,7 @@ One module per group of commands; ``common.py`` holds what they share.
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
@@ -13,11 +14,13 @@ from types import FrameType
 import typer
 from typer.exceptions import TyperException
 
-from newssearch.cli import build, read, search  # noqa: F401  (registers their commands)
 from newssearch.cli.common import HINTS, INTERRUPT, Terminated, app
 from newssearch.sanitize import terminal_safe
 
 __all__ = ["HINTS", "app", "main"]
+
+for _commands in ("build", "search", "read"):  # registers their commands, in the order --help lists them
+    importlib.import_module(f"newssearch.cli.{_commands}")
 
 COMMANDS = ("index", "query", "check", "similar", "show", "stats")
 

@@ -50,12 +50,15 @@ _NEWEST: weakref.WeakKeyDictionary[Any, int | None] = weakref.WeakKeyDictionary(
 
 
 def newest_date(searcher: Any) -> int | None:
-    """The newest date in the index (Whoosh's long), read once per searcher."""
+    """The newest date of the index's live stories (Whoosh's long), read once per searcher."""
     if searcher not in _NEWEST:
         newest = None
         for leaf, _ in searcher.reader().leaf_readers():
             if leaf.has_column("date"):
-                dated = [v for v in leaf.column_reader("date", translate=False) if v < MISSING_DATE]
+                values = leaf.column_reader("date", translate=False)
+                if leaf.has_deletions():  # a deleted story's date stays in the column until a merge
+                    values = [v for docnum, v in enumerate(values) if not leaf.is_deleted(docnum)]
+                dated = [v for v in values if v < MISSING_DATE]
                 if dated:
                     newest = max(dated) if newest is None else max(newest, max(dated))
         _NEWEST[searcher] = newest

@@ -130,3 +130,28 @@ def test_stats_without_an_index_says_what_to_run(tmp_path):
 def test_help_has_an_example(command):
     result = run(command, "--help")
     assert result.exit_code == 0 and f"Example: newssearch {command}" in result.stdout
+
+
+def test_a_reader_that_stops_early_ends_similar_quietly(tmp_path):
+    """`newssearch similar ID -n 1000 | head -1`: exit 0 and nothing on stderr, as `query` does."""
+    import subprocess
+    import sys
+
+    from newssearch import Article
+
+    index_path = tmp_path / "ix"
+    with NewsIndex.create(index_path) as ix:
+        ix.add(
+            Article(
+                id=f"s{n}",
+                headline=f"Oil {n}",
+                body=f"Crude oil rose at desk{n} today. " * 60 + "Oil traders.",
+            )
+            for n in range(300)
+        )
+    command = [sys.executable, "-m", "newssearch", "similar", "s1", "-n", "1000", "-i", str(index_path)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline()
+    process.stdout.close()
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0 and err == b""

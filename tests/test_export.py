@@ -158,3 +158,29 @@ def test_a_reader_that_stops_early_ends_the_export_quietly(index_path, tmp_path,
     process.stdout.close()  # as `| head -1` does: the rest (megabytes) cannot be written
     _, err = process.communicate(timeout=60)
     assert process.returncode == 0 and err == b""
+
+
+def test_export_headers_name_the_options_that_change_the_rows(indexed):
+    comment, _ = read_csv(query(indexed, "oil", "--format", "csv", "--all", "--recent", "--all-versions"))
+    assert comment.endswith("recent=7.0 all_versions=true") or (
+        "recent=7.0" in comment and "all_versions=true" in comment
+    )
+    page, _ = read_csv(query(indexed, "oil", "--format", "csv", "-n", "2"))
+    assert "total_with_reprints=" in page and "recent" not in page and "exact" not in page
+    data = json.loads(query(indexed, "oil", "--format", "json", "--all", "--exact"))
+    assert data["exact"] is True and data["total"] == len(data["hits"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--count", "--format", "csv"),
+        ("--count", "--format", "jsonl"),
+        ("--count", "--all"),
+        ("--count", "--page", "2"),
+        ("--recent", "--sort", "oldest"),
+    ],
+)
+def test_options_that_cannot_go_together_are_one_line_errors(indexed, args):
+    result = invoke("query", "oil", "--index", indexed, *args)
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1 and "Error" in result.stderr

@@ -98,3 +98,18 @@ def test_cli_recent_and_sort_newest(many, index_path):
     assert newest.exit_code == 0 and newest.stdout == by_date.stdout
     bad = invoke("query", "oil", "--index", index_path, "--sort", "newer")
     assert bad.exit_code == 2 and "newer" in bad.output
+
+
+def test_freshness_counts_from_the_newest_live_story_whatever_the_history(tmp_path):
+    """Deleting the newest story must move "newest" back, as a rebuild without it would (a deleted story's date
+    stays in Whoosh's column until its segment is merged)."""
+    stories = [_story(n, n * 3.0, 1 + n % 3) for n in range(12)]  # s000 is the newest
+    with NewsIndex.create(tmp_path / "history") as index:
+        index.add(stories, extract=False)
+        index.add([_story(99, 500, 1)], extract=False)  # a second segment
+        index.delete(["s000"])
+        after = [(h.id, round(h.score, 6)) for h in index.search("oil", recent=7, limit=20).hits]
+    with NewsIndex.create(tmp_path / "clean") as index:
+        index.add([*stories[1:], _story(99, 500, 1)], extract=False)
+        clean = [(h.id, round(h.score, 6)) for h in index.search("oil", recent=7, limit=20).hits]
+    assert after == clean and after[0][0] != "s000"

@@ -6,6 +6,7 @@ The library's errors say what is wrong; this layer adds how to fix it with the C
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 
 from newssearch import __version__
@@ -27,7 +29,7 @@ from newssearch.errors import (
     NotAnIndexError,
 )
 from newssearch.index import NewsIndex, commit_count, index_state
-from newssearch.render import print_report, safe, stderr
+from newssearch.render import print_report, safe, stderr, stdout
 from newssearch.reports import IndexReport
 from newssearch.sanitize import path_text, terminal_safe
 
@@ -223,3 +225,30 @@ def open_or_build(location: Path) -> NewsIndex:
                 stderr().print(f"Waiting for the index at {safe(location)} to be built by another process …")
                 waiting = True
             time.sleep(0.5)
+
+
+@contextmanager
+def output() -> Iterator[Console]:
+    """stdout's console for a command's results; a reader that stops early (``| head``) ends the command quietly,
+    with exit code 0 (Rich's own handler exits with 1)."""
+    console = stdout()
+    console.on_broken_pipe = _pipe_closed  # type: ignore[method-assign]
+    try:
+        yield console
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+        raise typer.Exit(0) from None
+
+
+def _pipe_closed() -> None:
+    raise BrokenPipeError
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's)
+        pass

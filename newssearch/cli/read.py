@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from newssearch.cli.common import IndexOption, app, default_index, errors, open_or_build
+from newssearch.cli.common import IndexOption, app, default_index, errors, open_or_build, output
 from newssearch.errors import QueryError
-from newssearch.render import json_text, render, safe, stderr, stdout
+from newssearch.render import json_text, render, safe, stderr
 from newssearch.render_read import render_reading, render_stats
 from newssearch.similar import MAX_TEXT_CHARS
 
@@ -65,10 +65,11 @@ def similar_command(
             results = ix.similar(article_id, text, limit, page, since, until)
         for note in results.notes:
             stderr().print(f"[yellow]Note:[/yellow] {safe(note)}")
-        if as_json:
-            _print_json(results.to_dict())
-        else:
-            render(results, stdout())
+        with output() as console:
+            if as_json:
+                _print_json(results.to_dict())
+            else:
+                render(results, console)
 
 
 @app.command("show")
@@ -89,10 +90,11 @@ def show_command(
     with errors():
         with open_or_build(index or default_index()) as ix:
             reading = ix.read(article_id, query)
-        if as_json:
-            _print_json(reading.to_dict())
-        else:
-            render_reading(reading, stdout())
+        with output() as console:
+            if as_json:
+                _print_json(reading.to_dict())
+            else:
+                render_reading(reading, console)
 
 
 @app.command("stats")
@@ -107,7 +109,8 @@ def stats_command(
     with errors():
         with open_or_build(index or default_index()) as ix:
             stats = ix.stats()
-        if as_json:
-            _print_json(stats.to_dict())
-        else:
-            render_stats(stats, stdout())
+        with output() as console:
+            if as_json:
+                _print_json(stats.to_dict())
+            else:
+                render_stats(stats, console)

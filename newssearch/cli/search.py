@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import timezone
 from typing import Annotated, Any
 
 import typer
 
-from newssearch.cli.common import IndexOption, app, default_index, errors, open_or_build
+from newssearch.cli.common import IndexOption, app, default_index, errors, open_or_build, output
 from newssearch.dates import parse_bound
 from newssearch.errors import QueryError
 from newssearch.models import SearchResults
 from newssearch.recency import HALF_LIFE_DAYS
-from newssearch.render import json_text, print_count, render, safe, stderr, stdout
+from newssearch.render import json_text, print_count, render, safe, stderr
 from newssearch.search import SORTS
 
 FORMATS = ("text", "json", "jsonl", "csv")
@@ -111,7 +110,7 @@ def query_command(
                 raise QueryError("--since is after --until")
         except (ValueError, OverflowError) as exc:
             raise QueryError(str(exc)) from None
-        fmt = _format(ctx, fmt, as_json, every, explain)
+        fmt = _format(ctx, fmt, as_json, every, explain, count=count, recent=recent, sort=sort)
         with open_or_build(index or default_index()) as ix:
             if count:
                 _count(ix, text, start, end, not plain, all_versions, exact, fmt == "json")
@@ -123,7 +122,7 @@ def query_command(
                     recent=freshness, exact=exact, all_versions=all_versions,
                 )  # fmt: skip
                 _notes(stream.notes)
-                _write(fmt, stream.header(), stream)
+                _write(fmt, {**stream.header(), **_modes(exact, recent, all_versions)}, stream)
                 return
             results = ix.search(
                 text, limit, page, start, end, sort, syntax=not plain, explain=explain, kwic=fmt != "text",
@@ -141,14 +140,26 @@ def query_command(
                 "page": results.page,
                 "pages": results.pages,
                 "limit": results.limit,
+                "total_with_reprints": results.with_reprints or results.total,
                 "sort": sort,
                 **{k: v.astimezone(timezone.utc).isoformat() if v else None for k, v in bounds.items()},
                 "syntax": not plain,
+                **_modes(exact, recent, all_versions),
             }
             _write(fmt, header, results.hits)
 
 
-def _format(ctx: typer.Context, fmt: str, as_json: bool, every: bool, explain: bool) -> str:
+def _format(
+    ctx: typer.Context,
+    fmt: str,
+    as_json: bool,
+    every: bool,
+    explain: bool,
+    *,
+    count: bool,
+    recent: bool,
+    sort: str,
+) -> str:
     """The output format, once the options are checked against each other."""
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
@@ -162,7 +173,21 @@ def _format(ctx: typer.Context, fmt: str, as_json: bool, every: bool, explain: b
         raise QueryError(f"--all writes every match: leave out {' and '.join(given)}")
     if explain and (every or fmt == "csv"):
         raise QueryError("--explain explains a page of results in text or JSON, not with --all or in CSV")
+    if count and (fmt not in ("text", "json") or every or explain or given):
+        raise QueryError(
+            "--count prints a number (with --json, a JSON document): no --format, --all, --explain, --limit or --page"
+        )
+    if recent and sort != "relevance":
+        raise QueryError(
+            "--recent ranks by relevance and freshness: leave out --sort, or use --sort newest alone"
+        )
     return fmt
+
+
+def _modes(exact: bool, recent: bool, all_versions: bool) -> dict[str, Any]:
+    """What an export's header says of the options that change its rows, when they are given."""
+    modes: dict[str, Any] = {"exact": exact, "recent": HALF_LIFE_DAYS if recent else None}
+    return {**{k: v for k, v in modes.items() if v}, **({"all_versions": True} if all_versions else {})}
 
 
 def _count(
@@ -188,15 +213,12 @@ def _notes(notes: list[str]) -> None:
 
 def _write(fmt: str, header: dict[str, Any], rows: Any) -> None:
     """Write the results; a reader that stops early (``| head``) ends the command quietly, with exit code 0."""
-    console = stdout()
-    console.on_broken_pipe = _pipe_closed  # type: ignore[method-assign]  # Rich's own exits with 1
-    try:
+    with output() as console:
         if isinstance(rows, SearchResults):
             if fmt == "json":
                 sys.stdout.write(json_text(rows.to_dict()) + "\n")
             else:
                 render(rows, console)
-            sys.stdout.flush()
             return
         from newssearch import export  # only exports load the csv writer
 
@@ -206,19 +228,3 @@ def _write(fmt: str, header: dict[str, Any], rows: Any) -> None:
             {"csv": export.write_csv, "json": export.write_json, "jsonl": export.write_jsonl}[fmt](
                 header, rows, sys.stdout
             )
-    except BrokenPipeError:
-        _drop_stdout()
-        raise typer.Exit(0) from None
-
-
-def _pipe_closed() -> None:
-    raise BrokenPipeError
-
-
-def _drop_stdout() -> None:
-    """Point stdout at /dev/null, so that flushing it at exit does not fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's)
-        pass

@@ -6,6 +6,7 @@ Everything here reads a Whoosh searcher; results leave as the plain dataclasses 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -254,24 +255,29 @@ def matches(
     searcher = store.searcher()
     with store.guard():
         prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
-        ids, dates = Column(searcher, "id", None, translate=True), Column(searcher, "date", NO_DATE)
-        # Dates are filtered on the column: cheaper than the range query's many terms.
-        low = datetime_to_long(start) if start else 0
-        high = datetime_to_long(end) if end else MISSING_DATE
+        ids = Column(searcher, "id", None, translate=True)
         out = Matches(query=text, notes=list(prepared.notes))
-        for docnum in matching(searcher, prepared.query, deadline):
-            value = dates[docnum]
-            if value >= MISSING_DATE:  # undated: kept unless dates are bounded
-                if start or end:
-                    continue
-                day = None
-            elif low <= value <= high:
-                day = from_utc_naive(long_to_datetime(value))
-            else:
-                continue
+        for docnum, value in _dated(searcher, prepared.query, start, end, deadline):
             out.ids.append(ids[docnum])
-            out.dates.append(day)
+            out.dates.append(from_utc_naive(long_to_datetime(value)) if value is not None else None)
     return out
+
+
+def _dated(
+    searcher: Searcher, q: query_mod.Query, start: datetime | None, end: datetime | None, deadline: float
+) -> Iterator[tuple[int, int | None]]:
+    """Every matching document within the date bounds, with its date (Whoosh's long; None: undated, kept only
+    when no bound is given). Dates are read on the column: cheaper than the range query's many terms."""
+    dates = Column(searcher, "date", NO_DATE)
+    low = datetime_to_long(start) if start else 0
+    high = datetime_to_long(end) if end else MISSING_DATE - 1
+    for docnum in matching(searcher, q, deadline):
+        value = dates[docnum]
+        if value >= MISSING_DATE:
+            if not (start or end):
+                yield docnum, None
+        elif low <= value <= high:
+            yield docnum, value
 
 
 def count_matches(
@@ -291,12 +297,10 @@ def count_matches(
     searcher = store.searcher()
     with store.guard():
         q = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax).query
-        docs = list(matching(searcher, q, deadline))
-        if start or end:  # on the date column, as ``matches`` does: undated articles are left out
-            dates = Column(searcher, "date", NO_DATE)
-            low = datetime_to_long(start) if start else 0
-            high = datetime_to_long(end) if end else MISSING_DATE - 1
-            docs = [docnum for docnum in docs if low <= dates[docnum] <= high]
+        if start or end:
+            docs = [docnum for docnum, _ in _dated(searcher, q, start, end, deadline)]
+        else:  # no date to read
+            docs = list(matching(searcher, q, deadline))
         later = NONE if reprints else later_copies(searcher)
         return len(docs) - (grouped.collapsed(searcher, docs, later) if later else 0)
 

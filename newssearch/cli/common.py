@@ -129,6 +129,17 @@ IndexOption = Annotated[
 ]
 
 
+LimitOption = Annotated[int, typer.Option("--limit", "-n", help="Results per page (1 to 1000).")]
+PageOption = Annotated[int, typer.Option("--page", "-p", help="Page of results.")]
+SinceOption = Annotated[
+    str | None, typer.Option(help="Only articles dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD).")
+]
+UntilOption = Annotated[
+    str | None,
+    typer.Option(help="Only articles dated on or before this; a partial date covers its whole period."),
+]
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"newssearch {__version__}")

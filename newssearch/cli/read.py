@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
-from newssearch.cli.common import IndexOption, app, default_index, errors, open_or_build, output
+from newssearch.cli.common import (
+    IndexOption,
+    LimitOption,
+    PageOption,
+    SinceOption,
+    UntilOption,
+    app,
+    default_index,
+    errors,
+    open_or_build,
+    output,
+)
 from newssearch.errors import QueryError
 from newssearch.render import json_text, render, safe, stderr
 from newssearch.render_read import render_reading, render_stats
 from newssearch.similar import MAX_TEXT_CHARS
 
 
-def _print_json(document: dict[str, object]) -> None:
-    sys.stdout.write(json_text(document) + "\n")
+def _print(result: Any, as_json: bool, draw: Callable[[Any, Console], None]) -> None:
+    """A command's result: its ``to_dict()`` as JSON, or drawn for the terminal."""
+    with output() as console:
+        if as_json:
+            sys.stdout.write(json_text(result.to_dict()) + "\n")
+        else:
+            draw(result, console)
 
 
 def _pasted(article_id: str | None, text: str | None) -> tuple[str | None, str | None]:
@@ -43,15 +61,10 @@ def similar_command(
         str | None, typer.Option("--text", "-t", help="Text to match instead of a story.")
     ] = None,
     index: IndexOption = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="Results per page (1 to 1000).")] = 10,
-    page: Annotated[int, typer.Option("--page", "-p", help="Page of results.")] = 1,
-    since: Annotated[
-        str | None, typer.Option(help="Only articles dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD).")
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(help="Only articles dated on or before this; a partial date covers its whole period."),
-    ] = None,
+    limit: LimitOption = 10,
+    page: PageOption = 1,
+    since: SinceOption = None,
+    until: UntilOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")] = False,
 ) -> None:
     """Stories like a given one (its key words and names), never the story itself or its copies.
@@ -65,11 +78,7 @@ def similar_command(
             results = ix.similar(article_id, text, limit, page, since, until)
         for note in results.notes:
             stderr().print(f"[yellow]Note:[/yellow] {safe(note)}")
-        with output() as console:
-            if as_json:
-                _print_json(results.to_dict())
-            else:
-                render(results, console)
+        _print(results, as_json, render)
 
 
 @app.command("show")
@@ -90,11 +99,7 @@ def show_command(
     with errors():
         with open_or_build(index or default_index()) as ix:
             reading = ix.read(article_id, query)
-        with output() as console:
-            if as_json:
-                _print_json(reading.to_dict())
-            else:
-                render_reading(reading, console)
+        _print(reading, as_json, render_reading)
 
 
 @app.command("stats")
@@ -109,8 +114,4 @@ def stats_command(
     with errors():
         with open_or_build(index or default_index()) as ix:
             stats = ix.stats()
-        with output() as console:
-            if as_json:
-                _print_json(stats.to_dict())
-            else:
-                render_stats(stats, console)
+        _print(stats, as_json, render_stats)

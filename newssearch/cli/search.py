@@ -8,7 +8,18 @@ from typing import Annotated, Any
 
 import typer
 
-from newssearch.cli.common import IndexOption, app, default_index, errors, open_or_build, output
+from newssearch.cli.common import (
+    IndexOption,
+    LimitOption,
+    PageOption,
+    SinceOption,
+    UntilOption,
+    app,
+    default_index,
+    errors,
+    open_or_build,
+    output,
+)
 from newssearch.dates import parse_bound
 from newssearch.errors import QueryError
 from newssearch.models import SearchResults
@@ -34,15 +45,10 @@ def query_command(
         str, typer.Argument(help="What to search for (see the README for the syntax).", show_default=False)
     ],
     index: IndexOption = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="Results per page (1 to 1000).")] = 10,
-    page: Annotated[int, typer.Option("--page", "-p", help="Page of results.")] = 1,
-    since: Annotated[
-        str | None, typer.Option(help="Only articles dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD).")
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(help="Only articles dated on or before this; a partial date covers its whole period."),
-    ] = None,
+    limit: LimitOption = 10,
+    page: PageOption = 1,
+    since: SinceOption = None,
+    until: UntilOption = None,
     sort: Annotated[
         str,
         typer.Option(

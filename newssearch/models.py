@@ -304,6 +304,7 @@ def _article_dict(article: Article) -> dict[str, Any]:
     """Every field of an article, JSON-ready (the date as ISO 8601 text)."""
     out = {name: getattr(article, name) for name in _HIT_FIELDS}
     out.update(date=article.date.isoformat() if article.date else None, body=article.body)
+    out["date_precision"] = article.date_precision if article.date else None
     out["metadata"] = {key: list(values) for key, values in article.metadata.items()}
     return out
 

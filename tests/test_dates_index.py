@@ -132,6 +132,10 @@ def test_query_and_show_print_a_date_at_its_precision(built):
     assert "2021-03 · Energy Desk" in month and "2021-03-01" not in month
     assert "2021-03-02 · Energy Desk" in day and "T00:00:00" not in day
     assert "2021-03-08T15:00:00+00:00 · Markets Wire" in timed
+    shown = json.loads(run("show", "corpus/texts/month.txt", "--index", path, "--json").stdout)
+    assert (shown["date"], shown["date_precision"]) == ("2021-03-01T00:00:00+00:00", "month")
+    undated = json.loads(run("show", "corpus/texts/relative.txt", "--index", path, "--json").stdout)
+    assert (undated["date"], undated["date_precision"]) == (None, None)
 
 
 def test_exports_keep_the_iso_date_and_add_its_precision(built):

@@ -55,6 +55,7 @@ def index(built):
         ("corpus/stories.jsonl#2", datetime(2022, 9, 1, tzinfo=UTC), "month"),  # "date": "September 2022"
         ("corpus/stories.jsonl#4", datetime(2022, 1, 1, tzinfo=UTC), "year"),  # "date": "2022"
         ("corpus/stories.jsonl#1", datetime(2022, 9, 23, tzinfo=UTC), "day"),
+        ("corpus/stories.jsonl#5", datetime(2020, 1, 1, tzinfo=UTC), "year"),  # "date": 2020, a number
     ],
 )
 def test_a_partial_date_is_stored_as_the_start_of_its_period_with_its_precision(

@@ -59,7 +59,9 @@ def _strings(value: Any) -> list[str]:
 
 
 def _date(value: Any) -> tuple[datetime | None, DatePrecision]:
-    """A date and its precision from epoch seconds or milliseconds, or from text."""
+    """A date and its precision from a year (``2021``), epoch seconds or milliseconds, or from text."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return datetime(value, 1, 1, tzinfo=timezone.utc), "year"  # not 33 minutes past midnight, 1 Jan 1970
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = value / 1000 if value > 1e11 else value  # epoch milliseconds or seconds
         try:

@@ -64,6 +64,10 @@ def to_document(article: Article, sig: str | None = None) -> Document:
         "url": article.url,
         "author": article.author,
         "date": to_utc_naive(article.date) if article.date else None,
+        # Stored when the date is not a time: "year", "month" or "day".
+        "date_precision": article.date_precision
+        if article.date and article.date_precision != "time"
+        else None,
     }
     doc.update({key: value for key, value in optional.items() if value})
     return doc
@@ -89,4 +93,5 @@ def to_article(stored: Document) -> Article:
         places=_split(stored.get("places")),
         path=stored.get("path"),
         metadata=stored.get("metadata") or {},
+        date_precision=stored.get("date_precision") or "time",
     )

@@ -25,6 +25,7 @@ CSV_COLUMNS = (
     "score",
     "id",
     "date",
+    "date_precision",
     "headline",
     "source",
     "place",
@@ -70,6 +71,7 @@ def csv_row(hit: Hit) -> list[str]:
     }
     cells = {name: _cell(value) for name, value in text.items()}
     cells.update(rank=str(hit.rank), score=f"{hit.score:.4f}", date=hit.date.isoformat() if hit.date else "")
+    cells["date_precision"] = hit.date_precision or ""
     return [cells[name] for name in CSV_COLUMNS]
 
 

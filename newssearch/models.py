@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from newssearch.reports import FormatCount
+
+#: How much of a date its source gave: a year, a month, a day, or a time of day. A date is stored as the first
+#: moment of its period.
+DatePrecision = Literal["year", "month", "day", "time"]
 
 
 @dataclass
@@ -36,6 +40,8 @@ class Article:
     places: list[str] = field(default_factory=list)
     path: str | None = None
     metadata: dict[str, list[str]] = field(default_factory=dict)
+    #: What ``date`` holds: a ``"year"`` or ``"month"`` is dated by its first day, a ``"day"`` by its midnight UTC.
+    date_precision: DatePrecision = "time"
 
 
 @dataclass
@@ -51,6 +57,7 @@ _HIT_FIELDS = (
     "id",
     "headline",
     "date",
+    "date_precision",
     "source",
     "place",
     "url",
@@ -131,6 +138,10 @@ class Hit:
         return self.article.date
 
     @property
+    def date_precision(self) -> DatePrecision | None:
+        return self.article.date_precision if self.article.date else None
+
+    @property
     def source(self) -> str | None:
         return self.article.source
 
@@ -166,6 +177,7 @@ class Hit:
         """Plain JSON-ready data: the article's fields, rank, score, snippet and the highlight spans."""
         out: dict[str, Any] = {name: getattr(self.article, name) for name in _HIT_FIELDS}
         out["date"] = self.article.date.isoformat() if self.article.date else None
+        out["date_precision"] = self.date_precision
         out.update(
             rank=self.rank,
             score=round(self.score, 4),
@@ -292,6 +304,7 @@ def _article_dict(article: Article) -> dict[str, Any]:
     """Every field of an article, JSON-ready (the date as ISO 8601 text)."""
     out = {name: getattr(article, name) for name in _HIT_FIELDS}
     out.update(date=article.date.isoformat() if article.date else None, body=article.body)
+    out["date_precision"] = article.date_precision if article.date else None
     out["metadata"] = {key: list(values) for key, values in article.metadata.items()}
     return out
 

@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
+from newssearch.dates import format_date
 from newssearch.models import Contribution, Hit, SearchResults
 from newssearch.reports import IndexReport
 from newssearch.sanitize import terminal_safe
@@ -76,7 +77,11 @@ def hit_renderable(hit: Hit, piped: bool) -> Group | Text:
     title.append_text(headline)
     title.append(f"  ({hit.score:.2f})", style="dim")
     details = Text()
-    meta = [hit.date.date().isoformat() if hit.date else None, hit.source, hit.place]
+    meta = [
+        format_date(hit.date, hit.article.date_precision, time=False) if hit.date else None,
+        hit.source,
+        hit.place,
+    ]
     if any(meta):
         details.append(terminal_safe(" · ".join(m for m in meta if m)) + "\n", style="cyan")
     snippet = Text(_same_length(hit.snippet.text))

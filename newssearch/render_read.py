@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from rich.console import Console
 from rich.text import Text
 
+from newssearch.dates import format_date
 from newssearch.models import IndexStats, Reading
 from newssearch.render import HIGHLIGHT, safe
 from newssearch.sanitize import terminal_safe
@@ -38,7 +39,11 @@ def render_reading(reading: Reading, console: Console) -> None:
     article = reading.article
     headline = _marked(article.headline.replace("\n", " "), reading.headline_highlights, "bold")
     console.print(headline if article.headline else Text("(no headline)", style="bold"))
-    meta = [article.date.isoformat() if article.date else None, article.source, article.place]
+    meta = [
+        format_date(article.date, article.date_precision) if article.date else None,
+        article.source,
+        article.place,
+    ]
     details = Text()
     if any(meta):
         details.append(terminal_safe(" · ".join(m for m in meta if m)) + "\n", style="cyan")

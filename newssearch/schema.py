@@ -25,7 +25,7 @@ from whoosh.support.charset import accent_map
 from whoosh.util.numeric import byte_to_length
 
 #: Bump when the schema or the meaning of a field changes: older indexes must then be rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 #: Query-time weights of the fields searched by default (chosen on the benchmarks' judged collections).
 FIELD_BOOSTS = {"content": 1.0, "headline": 0.3, "person_text": 0.05, "org_text": 0.05, "place_text": 0.05}
@@ -72,6 +72,7 @@ def build_schema() -> Schema:
         body=STORED(),
         content=TEXT(analyzer=text_analyzer(), phrase=True),
         date=DATETIME(stored=True, sortable=True),
+        date_precision=STORED(),  # "year", "month" or "day" for a date given only so far; none for a time
         source=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
         place=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
         people=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),

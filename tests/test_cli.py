@@ -108,6 +108,7 @@ def test_query_json(indexed):
         "id",
         "headline",
         "date",
+        "date_precision",
         "source",
         "place",
         "score",

@@ -47,6 +47,7 @@ def test_hit_to_dict_has_the_article_fields_rank_score_and_spans_and_is_json():
         "id": "corpus/a.txt",
         "headline": "Iraq asks NATO to stay",
         "date": "2020-01-07T00:00:00+00:00",
+        "date_precision": "time",
         "source": "Reuters",
         "place": "Baghdad",
         "url": "https://example.com/a",

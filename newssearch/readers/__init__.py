@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
+from newssearch.dates import reading_file
 from newssearch.errors import ReadError
 from newssearch.models import Article
 from newssearch.readers.context import ReadContext
@@ -289,24 +290,29 @@ def read_articles(
     if decoded.fallback:
         ctx.notes.append(f"not UTF-8, read as {decoded.encoding}")
     articles = []
+    text = clean_text(decoded.text)
     # Escape sequences go before parsing (so they cannot hide a line's words from the reader) and again from each
-    # field after it (JSON's \u001b escapes only become control characters when parsed).
-    for article in READERS[fmt](clean_text(decoded.text), ctx):
-        article = clean_article(article)
-        if not (article.headline or article.body.strip()):
-            ctx.leave_out(article.id, "no headline or text once control characters are removed")
-            continue
-        length = len(article.headline) + len(article.body)
-        if length > MAX_ARTICLE_CHARS:
-            reason = f"too long for one article ({length:,} characters; the limit is {MAX_ARTICLE_CHARS:,})"
-            if fmt in _SINGLE_ARTICLE_FORMATS:
-                raise ReadError(reason)
-            ctx.leave_out(article.id, reason)
-            continue
-        _fit_headline(article)
-        article.path = path_text(path)
-        articles.append(article)
-    notes = ctx.notes + ctx.left_out_notes()
+    # field after it (JSON's \u001b escapes only become control characters when parsed). Dates not read as
+    # written are noted for the file (dates.py).
+    with reading_file(text) as file_dates:
+        for article in READERS[fmt](text, ctx):
+            article = clean_article(article)
+            if not (article.headline or article.body.strip()):
+                ctx.leave_out(article.id, "no headline or text once control characters are removed")
+                continue
+            length = len(article.headline) + len(article.body)
+            if length > MAX_ARTICLE_CHARS:
+                reason = (
+                    f"too long for one article ({length:,} characters; the limit is {MAX_ARTICLE_CHARS:,})"
+                )
+                if fmt in _SINGLE_ARTICLE_FORMATS:
+                    raise ReadError(reason)
+                ctx.leave_out(article.id, reason)
+                continue
+            _fit_headline(article)
+            article.path = path_text(path)
+            articles.append(article)
+    notes = ctx.notes + file_dates.notes() + ctx.left_out_notes()
     if not articles:
         left_out = "; ".join(ctx.left_out_notes())
         raise ReadError(f"no articles found: {left_out}" if left_out else "no articles found")

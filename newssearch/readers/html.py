@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from newssearch.dates import parse_date
+from newssearch.dates import article_date
 from newssearch.errors import ReadError
 from newssearch.models import Article
 from newssearch.readers.context import ReadContext
@@ -27,11 +27,13 @@ def read_html(data: str, ctx: ReadContext) -> Iterator[Article]:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if lines and headline and lines[0] == headline:
         lines = lines[1:]  # the extracted text repeats the headline
+    date, precision = article_date(doc.date)
     yield Article(
         id=ctx.rel,
         headline=headline,
         body="\n\n".join(lines),
-        date=parse_date(doc.date),
+        date=date,
+        date_precision=precision,
         source=doc.sitename or doc.hostname or None,
         url=doc.url or None,
         author=doc.author or None,

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
-from newssearch.dates import parse_date
+from newssearch.dates import article_date
 from newssearch.errors import ReadError
-from newssearch.models import Article
+from newssearch.models import Article, DatePrecision
 from newssearch.readers.context import ReadContext
 
 KEYS = {
@@ -58,15 +58,17 @@ def _strings(value: Any) -> list[str]:
     return [p.strip() for p in text.split(",") if p.strip()] if text else []
 
 
-def _date(value: Any) -> datetime | None:
-    """A date from epoch seconds or milliseconds, or from text."""
+def _date(value: Any) -> tuple[datetime | None, DatePrecision]:
+    """A date and its precision from a year (``2021``), epoch seconds or milliseconds, or from text."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return datetime(value, 1, 1, tzinfo=timezone.utc), "year"  # not 33 minutes past midnight, 1 Jan 1970
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = value / 1000 if value > 1e11 else value  # epoch milliseconds or seconds
         try:
-            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+            return datetime.fromtimestamp(seconds, tz=timezone.utc), "time"
         except (OverflowError, OSError, ValueError):
-            return None
-    return parse_date(scalar(value))
+            return None, "time"
+    return article_date(scalar(value))
 
 
 def record_to_article(record: Any, default_id: str) -> Article:
@@ -84,11 +86,13 @@ def record_to_article(record: Any, default_id: str) -> Article:
     headline, body = scalar(pick("headline")) or "", scalar(pick("body")) or ""
     if not headline and not body:
         raise ReadError("record has no headline or body")
+    date, precision = _date(pick("date"))
     return Article(
         id=scalar(pick("id")) or default_id,
         headline=headline,
         body=body,
-        date=_date(pick("date")),
+        date=date,
+        date_precision=precision,
         source=scalar(pick("source")),
         place=scalar(pick("place")),
         url=scalar(pick("url")),

@@ -14,10 +14,10 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
-from newssearch.dates import parse_date
+from newssearch.dates import article_date
 from newssearch.errors import ReadError
 from newssearch.extract import dateline_place
-from newssearch.models import Article
+from newssearch.models import Article, DatePrecision
 from newssearch.readers.context import ReadContext
 from newssearch.sanitize import clean_text
 
@@ -59,14 +59,16 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(" ".join(p) for p in paragraphs)
 
 
-def _date(text: str | None) -> datetime | None:
+def _date(text: str | None) -> tuple[datetime | None, DatePrecision]:
     if not text:
-        return None
+        return None, "time"
     value = text.strip()
     try:
-        return datetime.strptime(value.split(".")[0], "%d-%b-%Y %H:%M:%S").replace(tzinfo=timezone.utc)
+        return datetime.strptime(value.split(".")[0], "%d-%b-%Y %H:%M:%S").replace(
+            tzinfo=timezone.utc
+        ), "time"
     except ValueError:
-        return parse_date(value)
+        return article_date(value)
 
 
 def parse_story(attributes: str, content: str) -> Article | None:
@@ -103,11 +105,13 @@ def parse_story(attributes: str, content: str) -> Article | None:
     place = dateline_place(dateline) if dateline else None
     author = re.sub(r"^by\s+", "", author, flags=re.IGNORECASE)
     metadata["type"] = [text_type]
+    date, precision = _date(_tag("DATE", content))
     return Article(
         id=f"reuters-{attrs.get('NEWID', '?')}",
         headline=headline,
         body=body,
-        date=_date(_tag("DATE", content)),
+        date=date,
+        date_precision=precision,
         source="Reuters",
         place=place,
         author=author.removesuffix(", Reuters").strip() or None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from newssearch.dates import parse_date
+from newssearch.dates import article_date
 from newssearch.errors import ReadError
 from newssearch.models import Article
 from newssearch.readers.context import ReadContext
@@ -71,12 +71,14 @@ def parse_text(text: str, article_id: str) -> Article:
         else:
             break
     body_lines = _cut_furniture(lines[pos:])
+    date, precision = article_date(meta.get("date") or meta.get("published"))
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", "\n".join(body_lines)) if p.strip()]
     return Article(
         id=article_id,
         headline=headline,
         body="\n\n".join(paragraphs),
-        date=parse_date(meta.get("date") or meta.get("published")),
+        date=date,
+        date_precision=precision,
         source=meta.get("source") or None,
         url=meta.get("url") or meta.get("link") or None,
         author=meta.get("author") or meta.get("by") or None,

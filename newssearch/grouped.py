@@ -17,13 +17,15 @@ Entries = list[tuple[float, int, list[int]]]
 @dataclass
 class Grouping:
     """The groups of copies among a query's matches: how many matches fold into another's group, and the first
-    groups of the ranking as ``(score, docnum, matching copies)`` (None when none of them shares its group)."""
+    groups of the ranking as ``(score, docnum, matching copies)`` (None when none of them shares its group), ranked
+    by ``sort``."""
 
     searcher: Any
     q: query_mod.Query
     seen: Seen
     collapsed: int
     entries: Entries | None
+    sort: str = "relevance"
 
     @classmethod
     def first(
@@ -44,20 +46,24 @@ class Grouping:
             return None
         found = _find(searcher, matched, seen, later)
         if not found.touches(docnum for _, docnum in results.top_n[:depth]):
-            return cls(searcher, q, seen, found.collapsed, None)
+            return cls(searcher, q, seen, found.collapsed, None, sort)
         top = seen.top(depth + found.collapsed)
         if top is None:  # the collection kept no scores: rank deeper
             top = collect(searcher, q, sort, depth + found.collapsed, False, deadline, filtered)[0].top_n
-        return cls(searcher, q, seen, found.collapsed, found.first_of_each(top, depth))
+        return cls(searcher, q, seen, found.collapsed, found.first_of_each(top, depth), sort)
 
     def shown(self, start: int, stop: int) -> list[tuple[int, float, int]]:  # with ``entries`` only
-        """For results ``start`` to ``stop``: the copy shown (its group's earliest-dated matching copy), that copy's
-        own score, and how many other matching copies it stands for."""
+        """For results ``start`` to ``stop``: the copy shown, that copy's own score, and how many other matching
+        copies it stands for. By relevance, the copy shown is the group's earliest-dated matching copy; by date,
+        the copy the group was placed by (the newest for newest first, the oldest for oldest first), so that the
+        dates of a page are in order."""
         searcher = self.searcher
         ids, dates = _column(searcher, "id", None, True), _column(searcher, "date", NO_DATE)
         out = []
         for score, docnum, members in (self.entries or [])[start:stop]:
-            chosen = earliest(members, dates.__getitem__, ids.__getitem__) if len(members) > 1 else docnum
+            chosen = docnum
+            if len(members) > 1 and self.sort == "relevance":
+                chosen = earliest(members, dates.__getitem__, ids.__getitem__)
             if chosen != docnum:
                 known = self.seen.score(chosen)
                 score = known if known is not None else _score_of(searcher, self.q, chosen)

@@ -271,8 +271,9 @@ class NewsIndex:
         or options that cannot be searched.
 
         Near-identical copies of a story (wire reprints) are one result, at the rank of the best-scoring copy,
-        showing the earliest-dated matching copy with ``hit.versions`` the number of other copies; totals count
-        stories and ``results.with_reprints`` every copy. ``all_versions=True`` lists every copy.
+        showing the earliest-dated matching copy with ``hit.versions`` the number of other copies (sorted by date:
+        at, and showing, its newest or oldest matching copy); totals count stories and ``results.with_reprints``
+        every copy. ``all_versions=True`` lists every copy.
         """
         return search(
             self._store, text, limit, page, since, until, sort, syntax=syntax, snippets=snippets, timeout=timeout,

@@ -7,6 +7,10 @@ not scale, so each story is indexed under ``BANDS`` keys made from a MinHash sig
 sensitive hashing): stories that share a key are candidates, and a candidate is a copy only once the exact
 Jaccard similarity of the two texts says so. With 16 bands of 4 rows, a pair at Jaccard 0.7 shares a key with
 probability 0.98, at 0.5 0.65, at 0.3 0.12.
+
+Two kinds of copy share less than that and are told by their headlines too: a shortened copy (the same headline,
+its runs mostly inside the longer story's) and a wire correction (a headline starting "CORRECTED" or "CORRECTION",
+naming the story it corrects by its first two words, and repeating a good part of it).
 """
 
 from __future__ import annotations
@@ -33,8 +37,18 @@ SHORT_THRESHOLD = 0.9
 #: Dated copies are at most this far apart: the same text weeks apart is a recurring report ("Fed sets customer
 #: repurchases", "Bundesbank leaves credit policies unchanged"), not a reprint.
 MAX_DAYS = 3
+#: A shortened copy: under the same headline, at most ``SHORTENED`` of the other's runs and at least ``CONTAINED``
+#: of its own inside them (``SHORT_THRESHOLD`` for a short one). A recurring report of the same headline (a
+#: weekly figure, the day's grain ships) is as long as the last one: the length rule keeps it out.
+SHORTENED = 0.8
+CONTAINED = 0.8
+#: A correction: at least this share of the shorter story's runs in the other (chosen on the 51 corrections of
+#: Reuters-21578: the corrected text rewrites a figure, a name or the lead, and keeps about half of the rest).
+CORRECTION_CONTAINED = 0.4
 
 _WORD = re.compile(r"\w+")
+#: A correction's marker: "CORRECTED - ", "(CORRECTED)-", "Correction: " (not "Correction agency plans dropped").
+_CORRECTION = re.compile(r"\W*correct(?:ed|ion)[)>\]]?\s*[-:\u2013\u2014]\W*", re.IGNORECASE)
 _MARKS = re.compile(r"[\u0300-\u036f]+")  # the combining accents NFKD splits off
 #: Band keys: a band's four 32-bit rows reduced modulo a prime below 2**61 (plain arithmetic: the same in every
 #: process and Python version, unlike ``hash``).
@@ -85,9 +99,63 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return common / (len(a) + len(b) - common)
 
 
-def copies(a: frozenset[str], b: frozenset[str], a_date: datetime | None, b_date: datetime | None) -> bool:
-    """Whether two stories (their shingles and dates) are near-identical copies."""
+def is_correction(headline: str) -> bool:
+    """Whether a headline marks a wire correction ("CORRECTED - ...", "(CORRECTION) ...")."""
+    return _CORRECTION.match(headline) is not None
+
+
+def headline_words(headline: str) -> tuple[str, ...]:
+    """A headline's words of two characters or more (names, tickers; not the "s" of "U.S."), a leading
+    correction marker left out."""
+    found = _CORRECTION.match(headline)
+    return tuple(word for word in words(headline[found.end() if found else 0 :]) if len(word) > 1)
+
+
+def names(a_headline: str, b_headline: str) -> bool:
+    """Whether two headlines may be of one story under the rules for shortened copies and corrections: the same
+    words, or one is a correction whose first two different words are in the other's."""
+    return related(
+        headline_words(a_headline),
+        is_correction(a_headline),
+        headline_words(b_headline),
+        is_correction(b_headline),
+    )
+
+
+def related(a: tuple[str, ...], a_corrects: bool, b: tuple[str, ...], b_corrects: bool) -> bool:
+    """``names`` of two headlines' words and whether each is a correction."""
+    if not a or not b:
+        return False
+    return (
+        a == b or (a_corrects and set(first_two(a)) <= set(b)) or (b_corrects and set(first_two(b)) <= set(a))
+    )
+
+
+def first_two(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The first two different words of a headline (its subject, mostly: "IBM <IBM> ..." gives "ibm" and the
+    next)."""
+    return tuple(dict.fromkeys(words))[:2]
+
+
+def copies(
+    a: frozenset[str],
+    b: frozenset[str],
+    a_date: datetime | None,
+    b_date: datetime | None,
+    a_headline: str = "",
+    b_headline: str = "",
+) -> bool:
+    """Whether two stories (their shingles, dates and headlines) are near-identical copies."""
     if a_date and b_date and abs(a_date - b_date) > timedelta(days=MAX_DAYS):
         return False
-    least = THRESHOLD if min(len(a), len(b)) >= SHORT else SHORT_THRESHOLD
-    return similarity(a, b) >= least
+    small, large = sorted((len(a), len(b)))
+    least = THRESHOLD if small >= SHORT else SHORT_THRESHOLD
+    if similarity(a, b) >= least:
+        return True
+    if not small or not names(a_headline, b_headline):
+        return False
+    inside = len(a & b) / small
+    if is_correction(a_headline) or is_correction(b_headline):
+        return inside >= CORRECTION_CONTAINED
+    shortened = small <= SHORTENED * large
+    return shortened and inside >= (CONTAINED if small >= SHORT else SHORT_THRESHOLD)

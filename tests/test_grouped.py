@@ -1,5 +1,7 @@
-"""Search results grouped by copies: each group once, at its best copy's rank, showing its earliest copy."""
+"""Search results grouped by copies: each group once, at its best copy's rank, showing its earliest copy (sorted by
+date: at, and showing, its newest or oldest copy)."""
 
+import itertools
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -48,7 +50,8 @@ def index(tmp_path):
 
 def _expected(index: NewsIndex, query: str, **options) -> list[tuple[str, float, int]]:
     """What grouping should give, worked out from the list of every copy: groups in the order of their first copy
-    in it, each showing its earliest-dated copy (undated last, ties: smaller id) with that copy's score."""
+    in it, each showing its earliest-dated copy (undated last, ties: smaller id) with that copy's score; sorted by
+    date, the first copy in it (the newest or the oldest)."""
     every = index.search(query, limit=1000, all_versions=True, **options).hits
     members: dict[str, list] = {}
     for hit in every:
@@ -56,6 +59,8 @@ def _expected(index: NewsIndex, query: str, **options) -> list[tuple[str, float,
     out = []
     for hits in members.values():
         shown = min(hits, key=lambda h: (h.date is None, h.date or DAY, h.id))
+        if options.get("sort", "relevance") != "relevance":
+            shown = hits[0]
         out.append((shown.id, round(shown.score, 4), len(hits) - 1))
     return out
 
@@ -69,6 +74,7 @@ QUERIES = [
     ("harbour -w2x3", {}),
     ("harbour", {"sort": "date"}),
     ("harbour", {"sort": "oldest"}),
+    ("harbour correction", {"sort": "newest"}),
     ("harbour", {"since": "2024-03-05", "until": "2024-03-05"}),
     ("harbour", {"snippets": False}),
 ]
@@ -150,3 +156,36 @@ def test_cli_json_and_count(wire_index):
     assert json.loads(as_json.stdout) == {"query": "Shr cts", "count": 2, "with_reprints": 2}
     bad = runner.invoke(app, ["query", "Rotterdam", "--index", wire_index, "--count", "--since", "2024-13"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def _in_order(dates: list[str], sort: str) -> bool:
+    pairs = list(itertools.pairwise(dates))
+    return all(a >= b for a, b in pairs) if sort == "newest" else all(a <= b for a, b in pairs)
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_a_page_sorted_by_date_shows_each_group_by_the_copy_it_is_placed_by(tmp_path, sort):
+    """A story, its shortened copy and its correction (14:07, 14:53, 18:20) among stories of 16:00 to 17:30: by
+    newest first the group is placed, and shown, by its 18:20 copy; by oldest first by its 14:07 one."""
+    path = str(tmp_path / "ix")
+    assert runner.invoke(app, ["index", str(DATA / "reprints_wire"), "--index", path]).exit_code == 0
+    with NewsIndex.open(path) as index:
+        every = index.search("source:Reuters", limit=100, all_versions=True, sort=sort).hits
+        hits = index.search("source:Reuters", limit=100, sort=sort).hits
+    assert len(hits) < len(every) and all(h.date for h in hits)
+    dates = [h.date.isoformat() for h in hits]
+    assert _in_order(dates, sort) and _in_order([h.date.isoformat() for h in every], sort)
+    smelter = next(h for h in hits if h.group.endswith("smelter_1407.txt"))
+    assert smelter.versions == 2
+    assert smelter.id.endswith("smelter_1820_corrected.txt" if sort == "newest" else "smelter_1407.txt")
+    out = runner.invoke(app, ["query", "source:Reuters", "--index", path, "--sort", sort, "--json"])
+    assert out.exit_code == 0, out.output
+    shown = json.loads(out.output)["hits"]
+    assert [h["id"] for h in shown] == [h.id for h in hits]
+    assert _in_order([h["date"] for h in shown], sort)
+    text = runner.invoke(app, ["query", "source:Reuters", "--index", path, "--sort", sort])
+    assert text.exit_code == 0, text.output
+    listed = [
+        line.split("id: ", 1)[1] for line in text.output.splitlines() if line.strip().startswith("id: ")
+    ]
+    assert listed == [h.id for h in hits]  # the text page shows the same copies (its dates are days)

@@ -12,6 +12,21 @@ from .helpers import CORPORA, DATA, needs_corpora
 FOLDER = DATA / "reprints"
 
 
+WIRE = DATA / "reprints_wire"
+#: The wire fixtures' groups: a story with its shortened copy and its correction, a dividend with its correction;
+#: another company's dividend and a daily report under one headline apart.
+WIRE_GROUPS = {
+    "smelter_1407.txt": "smelter_1407.txt",
+    "smelter_1453.txt": "smelter_1407.txt",
+    "smelter_1820_corrected.txt": "smelter_1407.txt",
+    "dividend_acme.txt": "dividend_acme.txt",
+    "dividend_beta.txt": "dividend_beta.txt",
+    "dividend_beta_corrected.txt": "dividend_beta.txt",
+    "grain_ships_0317.txt": "grain_ships_0317.txt",
+    "grain_ships_0319.txt": "grain_ships_0319.txt",
+}
+
+
 def groups(index: NewsIndex) -> dict[str, str]:
     """file name -> file name of the group's key, for every article (each fixture has Source: Reuters)."""
     hits = index.search("source:Reuters", limit=100, all_versions=True).hits
@@ -42,6 +57,36 @@ def test_runs_one_file_at_a_time_give_the_groups_of_a_rebuild(tmp_path):
     with NewsIndex.open(tmp_path / "again") as index:
         assert groups(index) == step_by_step
     assert step_by_step["strike_1140.txt"] == "strike_0912.txt" and len(set(step_by_step.values())) == 4
+
+
+def test_a_build_groups_shortened_copies_and_corrections_with_their_story(tmp_path):
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.update([WIRE])
+        assert groups(index) == WIRE_GROUPS
+        hits = index.search("Nordic Copper Haugland").hits
+        assert [(h.id, h.versions) for h in hits] == [("reprints_wire/smelter_1407.txt", 2)]
+
+
+def test_shortened_copies_and_corrections_are_found_in_the_index_run_by_run(tmp_path):
+    corpus = tmp_path / "reprints_wire"
+    corpus.mkdir()
+    with NewsIndex.create(tmp_path / "ix") as index:
+        for path in sorted(WIRE.iterdir()):  # each story looked up in the index, not among its own run
+            shutil.copy(path, corpus)
+            index.update([corpus])
+        assert groups(index) == WIRE_GROUPS
+
+
+def test_a_story_indexed_after_its_shortened_copy_and_correction_joins_them(tmp_path):
+    corpus = tmp_path / "reprints_wire"
+    corpus.mkdir()
+    with NewsIndex.create(tmp_path / "ix") as index:
+        for names in (["smelter_1820_corrected", "smelter_1453"], ["smelter_1407"]):
+            for name in names:
+                shutil.copy(WIRE / f"{name}.txt", corpus)
+            index.update([corpus])
+        found = groups(index)
+        assert found["smelter_1407.txt"] == found["smelter_1453.txt"] == found["smelter_1820_corrected.txt"]
 
 
 def test_a_reprint_indexed_before_the_wire_is_the_key_of_their_group(tmp_path):
@@ -123,3 +168,24 @@ def test_bbc_byte_identical_duplicates_are_each_one_group(tmp_path):
         said = index.matches("said").ids
         assert index.count("said") == len(said) > 1000
         assert index.count("said", reprints=False) == len({group[i] for i in said}) < len(said)
+
+
+@needs_corpora
+def test_reuters_shortened_copy_and_correction_are_grouped_with_their_originals(tmp_path):
+    """reuters-6208 is a shortened copy of reuters-6177 (the same headline, 46 minutes later); reuters-2931
+    corrects reuters-2774. Read with the rest of their files, each joins its original's group."""
+    from newssearch.readers import read_articles
+
+    folder = CORPORA / "reuters21578"
+    articles = [
+        article
+        for name in ("reut2-002.sgm", "reut2-006.sgm")
+        for article in read_articles(folder / name, folder).articles
+    ]
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.add(articles, extract=False)
+        group = {h.id: h.group for h in index.search("Mellon OR OAPEC", limit=100, all_versions=True).hits}
+        assert group["reuters-6208"] == group["reuters-6177"] == "reuters-6177"
+        assert group["reuters-2931"] == group["reuters-2774"] == "reuters-2774"
+        shown = index.search("OAPEC Wattari 18 dlrs").hits[0]
+        assert shown.id == "reuters-6177" and shown.versions == 1

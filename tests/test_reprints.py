@@ -72,3 +72,55 @@ def test_band_keys_are_the_same_in_another_process():
     )
     keys = reprints.band_keys(runs)
     assert out.stdout.split() == keys and len(keys) == reprints.BANDS
+
+
+WIRE = DATA / "reprints_wire"
+
+
+def _wire(name: str):
+    article = read_articles(WIRE / f"{name}.txt", WIRE).articles[0]
+    return article, reprints.shingles(article.headline, article.body)
+
+
+def _copies(one: str, two: str) -> bool:
+    (a, a_runs), (b, b_runs) = _wire(one), _wire(two)
+    return reprints.copies(a_runs, b_runs, a.date, b.date, a.headline, b.headline)
+
+
+def test_a_shortened_copy_and_a_correction_are_copies_though_they_share_little_of_the_text():
+    story, runs = _wire("smelter_1407")
+    for name in ("smelter_1453", "smelter_1820_corrected"):
+        copy, copy_runs = _wire(name)
+        # Too little in common for the Jaccard rule, and no band key in common: found by their headlines.
+        assert reprints.similarity(runs, copy_runs) < reprints.THRESHOLD
+        assert not set(reprints.band_keys(runs)) & set(reprints.band_keys(copy_runs))
+        assert not reprints.copies(runs, copy_runs, story.date, copy.date)  # the text alone
+        assert _copies("smelter_1407", name) and _copies(name, "smelter_1407")
+    assert _copies("smelter_1453", "smelter_1820_corrected")
+    assert _copies("dividend_beta", "dividend_beta_corrected")
+
+
+def test_stories_of_one_template_stay_apart_under_the_rules_for_shortened_copies_and_corrections():
+    # Another company's dividend: the correction holds enough of its text, but names another company.
+    _, acme_runs = _wire("dividend_acme")
+    _, corrected_runs = _wire("dividend_beta_corrected")
+    assert len(acme_runs & corrected_runs) / len(acme_runs) >= reprints.CORRECTION_CONTAINED
+    assert not _copies("dividend_acme", "dividend_beta_corrected")
+    assert not _copies("dividend_acme", "dividend_beta")
+    # A daily report under the same headline is as long as the last one: not a shortened copy of it.
+    assert not _copies("grain_ships_0317", "grain_ships_0319")
+    # Nor is a shortened copy one more than MAX_DAYS later.
+    story, runs = _wire("smelter_1407")
+    short, short_runs = _wire("smelter_1453")
+    later = short.date + timedelta(days=reprints.MAX_DAYS + 1)
+    assert not reprints.copies(runs, short_runs, story.date, later, story.headline, short.headline)
+
+
+def test_corrections_are_told_by_a_leading_marker():
+    assert reprints.is_correction("CORRECTED - MELLON <MEL> UNIT'S NOTES")
+    assert reprints.is_correction("(CORRECTED)-IVORY COAST CONFIRMS PRESENCE AT TALKS")
+    assert reprints.is_correction("Correction: Council tax figures")
+    assert not reprints.is_correction("SILVER STATE MINING <SSMC> CORRECTS NET")  # a company's own news
+    assert not reprints.is_correction("Markets brace for a correction")
+    assert not reprints.is_correction("Correction agency plans dropped")  # BBC: the word, not a marker
+    assert reprints.headline_words("CORRECTED-U.S. <ABC> 1ST QTR NET") == ("abc", "1st", "qtr", "net")

@@ -47,9 +47,19 @@ def test_a_jsonl_file_holding_one_json_document_is_read(tmp_path):
     assert "read as one JSON document, not JSON Lines" in result.notes
 
 
+def test_json_lines_with_a_broken_first_line_are_read_as_json_lines(tmp_path):
+    path = tmp_path / "feed.json"
+    path.write_text('{"headline": "Cut off\n{"headline": "Whole", "text": "It is."}\n', encoding="utf-8")
+    result = read_articles(path, tmp_path)
+    assert [a.headline for a in result.articles] == ["Whole"]
+    assert result.notes[0] == "read as JSON Lines (one record a line)" and result.notes[-1].startswith(
+        "line 1:"
+    )
+
+
 def test_a_json_file_that_is_neither_is_still_refused(tmp_path):
     path = tmp_path / "bad.json"
-    path.write_text('{"title": "A"\n{"title": "B"}\n', encoding="utf-8")
+    path.write_text('[{"title": "A"},\n{"title": "B"}\n', encoding="utf-8")  # an array cut short
     with pytest.raises(ReadError, match="invalid JSON"):
         read_articles(path, tmp_path)
 
@@ -115,7 +125,7 @@ def test_well_named_records_get_no_field_note(tmp_path):
 
 def test_a_refused_first_build_leaves_no_index_behind(tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text('{"title": "A"\n{"title": "B"}\n', encoding="utf-8")
+    bad.write_text('[{"title": "A"},\n{"title": "B"}\n', encoding="utf-8")
     result = run("index", bad, "--index", tmp_path / "index")
     assert result.exit_code == 1 and "no file could be indexed" in result.stderr
     assert not (tmp_path / "index").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -167,7 +168,10 @@ def _records(value: Any) -> list[Any]:
 
 def _first_line_record(data: str) -> bool:
     """True when the first line that is not blank is a JSON object by itself (as in JSON Lines)."""
-    line = next((line for line in data.split("\n") if line.strip()), "")
+    start = len(data) - len(data.lstrip())
+    start = data.rfind("\n", 0, start) + 1  # the start of that line
+    end = data.find("\n", start)
+    line = data[start : end if end >= 0 else len(data)]
     try:
         return isinstance(json.loads(line), dict)
     except (json.JSONDecodeError, RecursionError):
@@ -180,7 +184,11 @@ def read_json(data: str, ctx: ReadContext) -> Iterator[Article]:
     try:
         value = json.loads(data)
     except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" and _first_line_record(data):
+        # A record on its first line and more after it, or a first line that is broken and others that start
+        # records: JSON Lines.
+        if (exc.msg == "Extra data" and _first_line_record(data)) or (
+            exc.lineno == 1 and re.search(r"\n[ \t]*\{", data)
+        ):
             ctx.notes.append("read as JSON Lines (one record a line)")
             yield from _read_lines(data, ctx)
             return

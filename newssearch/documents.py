@@ -6,6 +6,7 @@ old indexes read differently needs a ``SCHEMA_VERSION`` bump.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +26,17 @@ def _clean_names(names: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+_AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b)\s*", re.IGNORECASE)
+
+
+def author_names(byline: str | None) -> list[str]:
+    """Each author of a byline: names separated by semicolons, or else by commas, "and" or "&"
+    (``"Ann Lee and Bo Ng, AP"``: Ann Lee, Bo Ng, AP); a leading "By" goes."""
+    text = re.sub(r"^\s*by\s+", "", byline or "", flags=re.IGNORECASE)
+    parts = text.split(";") if ";" in text else _AUTHOR_SEPARATORS.split(text)
+    return _clean_names(parts)
+
+
 def filesig(key: str, size: int, digest: str) -> str:
     """The one term that records a file's path, size and content hash when it was read."""
     return f"{key}\t{size}\t{digest}"
@@ -42,6 +54,8 @@ def to_document(article: Article, sig: str | None = None) -> Document:
     orgs = _clean_names(article.organizations)
     places = _clean_names(article.places)
     place = " ".join((article.place or "").replace(",", " ").split())
+    authors = author_names(article.author)
+    section = " ".join((article.section or "").replace(",", " ").split())
     doc: Document = {
         "id": article.id,
         "headline": article.headline,
@@ -63,6 +77,11 @@ def to_document(article: Article, sig: str | None = None) -> Document:
         "metadata": article.metadata or None,
         "url": article.url,
         "author": article.author,
+        "authors": ",".join(authors) or None,
+        "author_text": "\n".join(authors) or None,
+        "section": section or None,
+        "section_text": section or None,
+        "source_text": article.source,
         "date": to_utc_naive(article.date) if article.date else None,
         # Stored when the date is not a time: "year", "month" or "day".
         "date_precision": article.date_precision
@@ -88,6 +107,7 @@ def to_article(stored: Document) -> Article:
         place=stored.get("place"),
         url=stored.get("url"),
         author=stored.get("author"),
+        section=stored.get("section"),
         people=_split(stored.get("people")),
         organizations=_split(stored.get("organizations")),
         places=_split(stored.get("places")),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from newssearch.columns import fingerprint
 from newssearch.documents import to_article, to_document
 from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted, ReadError
+from newssearch.fields import Names, filter_values
 from newssearch.models import Article, HitStream, IndexStats, Matches, Reading, SearchResults
 from newssearch.reports import CheckReport, IndexReport
 from newssearch.sanitize import clean_article
@@ -37,17 +38,8 @@ from newssearch.stream import stream
 if TYPE_CHECKING:
     from newssearch.update import Progress
 
-__all__ = [
-    "DEFAULT_TIMEOUT",
-    "FILES_CACHE",
-    "MAX_LIMIT",
-    "META_FILE",
-    "SORTS",
-    "WRITE_LOCK_TIMEOUT",
-    "NewsIndex",
-    "commit_count",
-    "index_state",
-]
+__all__ = ["DEFAULT_TIMEOUT", "FILES_CACHE", "MAX_LIMIT", "META_FILE", "SORTS", "WRITE_LOCK_TIMEOUT"]
+__all__ += ["NewsIndex", "commit_count", "index_state"]
 
 
 T = TypeVar("T")
@@ -252,6 +244,9 @@ class NewsIndex:
         exact: bool = False,
         kwic: bool = False,
         all_versions: bool = False,
+        author: Names = None,
+        section: Names = None,
+        source: Names = None,
     ) -> SearchResults:
         """Ranked search (BM25 over headline and body, with a bonus for headline and entity matches).
 
@@ -274,10 +269,14 @@ class NewsIndex:
         showing the earliest-dated matching copy with ``hit.versions`` the number of other copies (sorted by date:
         at, and showing, its newest or oldest matching copy); totals count stories and ``results.with_reprints``
         every copy. ``all_versions=True`` lists every copy.
+
+        ``author``, ``section`` and ``source`` (a name, or a list of names any of which may match) keep the stories
+        whose byline, section or source has that name's words: ``author="Papenfuss"`` finds "Mary Papenfuss".
         """
         return search(
             self._store, text, limit, page, since, until, sort, syntax=syntax, snippets=snippets, timeout=timeout,
             explain=explain, recent=recent, exact=exact, kwic=kwic, all_versions=all_versions,
+            filters=filter_values(author=author, section=section, source=source),
         )  # fmt: skip
 
     @_locked
@@ -290,12 +289,17 @@ class NewsIndex:
         syntax: bool = True,
         reprints: bool = True,
         timeout: float | None = DEFAULT_TIMEOUT,
+        author: Names = None,
+        section: Names = None,
+        source: Names = None,
     ) -> int:
-        """The number of stories the query matches (with ``since``/``until`` as in ``matches``), without ranking;
-        ``reprints=False`` counts each group of near-identical copies once."""
+        """The number of stories the query matches (with ``since``/``until`` as in ``matches``, ``author``,
+        ``section`` and ``source`` as in ``search``), without ranking; ``reprints=False`` counts each group of
+        near-identical copies once."""
         return count_matches(
-            self._store, text, since, until, syntax=syntax, reprints=reprints, timeout=timeout
-        )
+            self._store, text, since, until, syntax=syntax, reprints=reprints, timeout=timeout,
+            filters=filter_values(author=author, section=section, source=source),
+        )  # fmt: skip
 
     @_locked
     def iter_search(
@@ -312,6 +316,9 @@ class NewsIndex:
         recent: float | None = None,
         exact: bool = False,
         all_versions: bool = False,
+        author: Names = None,
+        section: Names = None,
+        source: Names = None,
     ) -> HitStream:
         """Every hit of the query, ranked, one at a time: the rows of ``search``'s pages one after another, with no
         limit, each hit built when it is read (memory holds only the matches' scores and numbers).
@@ -324,6 +331,7 @@ class NewsIndex:
         return stream(
             self._store, self._lock, text, since, until, sort, syntax=syntax, snippets=snippets, kwic=kwic,
             timeout=timeout, recent=recent, exact=exact, all_versions=all_versions,
+            filters=filter_values(author=author, section=section, source=source),
         )  # fmt: skip
 
     @property

@@ -35,6 +35,7 @@ class Article:
     place: str | None = None
     url: str | None = None
     author: str | None = None
+    section: str | None = None  # the section or category the publisher filed it under
     people: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
@@ -62,6 +63,7 @@ _HIT_FIELDS = (
     "place",
     "url",
     "author",
+    "section",
     "path",
     "people",
     "organizations",
@@ -156,6 +158,10 @@ class Hit:
     @property
     def author(self) -> str | None:
         return self.article.author
+
+    @property
+    def section(self) -> str | None:
+        return self.article.section
 
     @property
     def path(self) -> str | None:

@@ -37,6 +37,7 @@ from newssearch.bounds import (
     shorten,
 )
 from newssearch.errors import QueryError
+from newssearch.fields import read_fields
 from newssearch.matchers import SafeAndNot, SafeRequire
 from newssearch.schema import DEFAULT_FIELDS, FIELD_ALIASES, FIELD_BOOSTS, STOP_WORDS, build_schema
 
@@ -189,7 +190,10 @@ def prepare(schema: Any, text: str, reader: Any, *, syntax: bool = True) -> Prep
     letters, wildcard/fuzzy/range terms that together match too much).
     """
     _check_text(text)
-    source = text if syntax else plain_words(text)
+    notes: list[str] = []
+    source, dated = read_fields(text, notes) if syntax else (plain_words(text), None)
+    if dated and not source.strip():  # dates alone: every story of those dates
+        return Prepared(bound(date_range(*dated), reader, notes, text), notes)
     if not source.strip():
         raise QueryError("empty query: type some words to search for")
     if stop_words_only(source):
@@ -197,11 +201,9 @@ def prepare(schema: Any, text: str, reader: Any, *, syntax: bool = True) -> Prep
             f"“{shorten(text)}” has only common words (stop words), which are not searched; "
             "add a word that is more specific"
         )
-    notes: list[str] = []
     try:
-        return Prepared(
-            bound(_parse(schema, source, lambda: make_parser(schema), notes), reader, notes, source), notes
-        )
+        q = bound(_parse(schema, source, lambda: make_parser(schema), notes), reader, notes, source)
+        return Prepared(require(q, date_range(*dated)) if dated else q, notes)
     except QueryError:
         raise
     except Exception as exc:

@@ -49,7 +49,7 @@ def _optional(s: str | None) -> str | None:
 def clean_article(article: Article) -> Article:
     """A copy of the article with every text field cleaned (``clean_text``); the article given is not changed.
 
-    Single-line fields (id, headline, source, place, url, author, entity names) also have their line breaks and
+    Single-line fields (id, headline, source, place, url, author, section, entity names) also have their line breaks and
     tabs turned into spaces.
     """
     return dataclasses.replace(
@@ -61,6 +61,7 @@ def clean_article(article: Article) -> Article:
         place=_optional(article.place),
         url=_optional(article.url),
         author=_optional(article.author),
+        section=_optional(article.section),
         people=[n for n in map(_one_line, article.people) if n],
         organizations=[n for n in map(_one_line, article.organizations) if n],
         places=[n for n in map(_one_line, article.places) if n],

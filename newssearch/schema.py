@@ -6,7 +6,9 @@ headline and body would count twice if they were separate ranked fields; one com
 a smaller bonus, ranked better on every judged collection in ``benchmarks/``. Boosts are applied at query time:
 Whoosh's index-time field boosts are weak once BM25 saturates term frequency and cannot change without a reindex.
 The body is stored, not indexed on its own (``content`` holds its words). The exact-match facet fields
-(``source``, ``place``, ``people``, ``organizations``, ``places``, ``topics``) hold whole lower-cased values.
+(``source``, ``place``, ``people``, ``organizations``, ``places``, ``topics``, ``authors``, ``section``) hold whole
+lower-cased values; the ``*_text`` fields hold the words of the same names, for ``person:``, ``author:`` and the
+like.
 """
 
 from __future__ import annotations
@@ -28,7 +30,14 @@ from whoosh.util.numeric import byte_to_length
 SCHEMA_VERSION = 8
 
 #: Query-time weights of the fields searched by default (chosen on the benchmarks' judged collections).
-FIELD_BOOSTS = {"content": 1.0, "headline": 0.3, "person_text": 0.05, "org_text": 0.05, "place_text": 0.05}
+FIELD_BOOSTS = {
+    "content": 1.0,
+    "headline": 0.3,
+    "person_text": 0.05,
+    "org_text": 0.05,
+    "place_text": 0.05,
+    "author_text": 0.05,
+}
 DEFAULT_FIELDS = list(FIELD_BOOSTS)
 
 #: Names people type before a colon, mapped to fields.
@@ -38,6 +47,10 @@ FIELD_ALIASES = {
     "place_text": ["place", "places"],
     "topics": ["topic"],
     "content": ["body", "text"],
+    "headline": ["title"],
+    "author_text": ["author", "authors", "byline"],
+    "section_text": ["section", "category"],
+    "source_text": ["source"],
 }
 
 #: Whoosh's default English stop list has 34 words; this one (127 words, from whoosh.lang) also drops "what",
@@ -89,7 +102,14 @@ def build_schema() -> Schema:
         group=ID(stored=True, sortable=True),
         reprint=ID(),
         url=STORED(),
+        # The byline as given (stored), each author's whole name (exact) and their words; the section (category)
+        # and the source's words likewise.
         author=STORED(),
+        authors=KEYWORD(lowercase=True, commas=True, scorable=True),
+        author_text=TEXT(analyzer=name_analyzer(), phrase=True),
+        section=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
+        section_text=TEXT(analyzer=name_analyzer(), phrase=True),
+        source_text=TEXT(analyzer=name_analyzer(), phrase=True),
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from whoosh import query as wq
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Results, Searcher
 from whoosh.util.times import datetime_to_long, long_to_datetime
@@ -38,6 +39,27 @@ MAX_LIMIT = 1000
 DEFAULT_TIMEOUT = 10.0
 
 Bound = datetime | date | str | None
+#: The byline, section and source filters of a search: the field searched and the values, any of which may match.
+Filters = dict[str, list[str]] | None
+
+
+def field_filter(schema: Any, filters: Filters) -> query_mod.Query | None:
+    """Stories whose byline, section or source has the words of one of the values given for each (a name's words
+    in order, as a phrase: ``Ann Lee`` matches "Ann Lee" and "Ann Lee, AP"); None without filters."""
+    if not filters:
+        return None
+    conditions = []
+    for fieldname, values in filters.items():
+        options = []
+        for value in values:
+            words = list(schema[fieldname].process_text(value, mode="query"))
+            options.append(wq.Term(fieldname, words[0]) if len(words) == 1 else wq.Phrase(fieldname, words))
+        conditions.append(wq.Or(options))
+    return wq.And(conditions).normalize()
+
+
+def _filtered(q: query_mod.Query, condition: query_mod.Query | None) -> query_mod.Query:
+    return q if condition is None else query_mod.require(q, condition)
 
 
 def _bounds(since: Bound, until: Bound) -> tuple[datetime | None, datetime | None]:
@@ -117,6 +139,7 @@ def rank(
     made: query_mod.Prepared | None = None,
     exact: bool = False,
     all_versions: bool = False,
+    filters: Filters = None,
 ) -> Ranked:
     """Find the matches and rank at least the first ``depth`` of them (under the store's guard); copies of a
     story are grouped (``collapse.py``) unless ``all_versions``."""
@@ -132,9 +155,10 @@ def rank(
         prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
         if syntax:
             prepared.query, mentions = entity_query.focus(searcher.schema, text, prepared.query)
-    q = prepared.query
-    filtered = bool(start or end)
-    if filtered:  # matched by both, scored by the words alone
+    condition = field_filter(searcher.schema, filters)
+    q = _filtered(prepared.query, condition)
+    filtered = bool(start or end or condition)
+    if start or end:  # matched by both, scored by the words alone
         q = query_mod.require(q, query_mod.date_range(start, end))
     raw: dict[int, float] = {}
     fresh = recent is not None and sort == "relevance"
@@ -179,6 +203,7 @@ def search(
     exact: bool = False,
     kwic: bool = False,
     all_versions: bool = False,
+    filters: Filters = None,
 ) -> SearchResults:
     """One page of ranked results (see ``NewsIndex.search``); copies of a story grouped unless ``all_versions``.
     ``made``: a query built by newssearch itself (similar stories), run instead of ``text``, which then only
@@ -191,7 +216,7 @@ def search(
         ranked = rank(
             store, text, sort, page * limit, start, end, deadline,
             syntax=syntax, terms=snippets or kwic, recent=recent, made=made, exact=exact,
-            all_versions=all_versions,
+            all_versions=all_versions, filters=filters,
         )  # fmt: skip
     total = ranked.shown
     out = SearchResults(
@@ -200,9 +225,11 @@ def search(
     )  # fmt: skip
     if ranked.literal is None and made is None and total < suggest_mod.FEW_RESULTS:
         filtered = bool(start or end)
+        condition = field_filter(searcher.schema, filters)
 
         def count_of(corrected: str) -> int:
             q = query_mod.prepare(searcher.schema, corrected, searcher.reader(), syntax=syntax).query
+            q = _filtered(q, condition)
             return count(
                 searcher, query_mod.require(q, query_mod.date_range(start, end)) if filtered else q, deadline
             )
@@ -246,6 +273,7 @@ def matches(
     *,
     syntax: bool = True,
     timeout: float | None = DEFAULT_TIMEOUT,
+    filters: Filters = None,
 ) -> Matches:
     """Every matching article's id and date (see ``NewsIndex.matches``): no scores, read from the id and date
     columns, not from the stored articles."""
@@ -255,9 +283,10 @@ def matches(
     searcher = store.searcher()
     with store.guard():
         prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
+        q = _filtered(prepared.query, field_filter(searcher.schema, filters))
         ids = Column(searcher, "id", None, translate=True)
         out = Matches(query=text, notes=list(prepared.notes))
-        for docnum, value in _dated(searcher, prepared.query, start, end, deadline):
+        for docnum, value in _dated(searcher, q, start, end, deadline):
             out.ids.append(ids[docnum])
             out.dates.append(from_utc_naive(long_to_datetime(value)) if value is not None else None)
     return out
@@ -289,6 +318,7 @@ def count_matches(
     syntax: bool = True,
     reprints: bool = True,
     timeout: float | None = DEFAULT_TIMEOUT,
+    filters: Filters = None,
 ) -> int:
     """The number of matching stories, unranked (see ``NewsIndex.count``)."""
     _check(text, 1, 1, "relevance")
@@ -297,6 +327,7 @@ def count_matches(
     searcher = store.searcher()
     with store.guard():
         q = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax).query
+        q = _filtered(q, field_filter(searcher.schema, filters))
         if start or end:
             docs = [docnum for docnum, _ in _dated(searcher, q, start, end, deadline)]
         else:  # no date to read

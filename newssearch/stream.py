@@ -17,7 +17,7 @@ from newssearch.dates import from_utc_naive
 from newssearch.errors import QueryError
 from newssearch.hits import make_hit
 from newssearch.models import Hit, HitStream
-from newssearch.search import DEFAULT_TIMEOUT, Bound, _bounds, _check, rank
+from newssearch.search import DEFAULT_TIMEOUT, Bound, Filters, _bounds, _check, rank
 from newssearch.store import Store
 
 
@@ -36,6 +36,7 @@ def stream(
     recent: float | None = None,
     exact: bool = False,
     all_versions: bool = False,
+    filters: Filters = None,
 ) -> HitStream:
     """Every hit of the query, in order (see ``NewsIndex.iter_search``). ``lock`` is held while each hit is read."""
     sort = _check(text, 1, 1, sort, recent)
@@ -46,6 +47,7 @@ def stream(
         ranked = rank(
             store, text, sort, searcher.doc_count(), start, end, deadline,
             syntax=syntax, terms=snippets or kwic, recent=recent, exact=exact, all_versions=all_versions,
+            filters=filters,
         )  # fmt: skip
     total = ranked.shown
 

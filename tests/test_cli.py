@@ -120,6 +120,7 @@ def test_query_json(indexed):
         "rank",
         "url",
         "author",
+        "section",
         "snippet_highlights",
         "headline_highlights",
         "kwic",

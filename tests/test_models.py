@@ -52,6 +52,7 @@ def test_hit_to_dict_has_the_article_fields_rank_score_and_spans_and_is_json():
         "place": "Baghdad",
         "url": "https://example.com/a",
         "author": "A. Writer",
+        "section": None,
         "path": "corpus/a.txt",
         "people": ["Adel Abdul Mahdi"],
         "organizations": ["NATO"],

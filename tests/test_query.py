@@ -109,7 +109,7 @@ def test_phrases():
         ("org:NATO", wq.Term("org_text", "nato")),
         ("org:the", wq.Term("org_text", "the")),  # entity fields keep stop words
         ("place:Kerbala", wq.Term("place_text", "kerbala")),
-        ("source:AP", wq.Term("source", "ap")),
+        ("source:AP", wq.Term("source_text", "ap")),
         ("topic:grain", wq.Term("topics", "grain")),
         (
             "person:(Blair OR Brown)",

@@ -212,7 +212,8 @@ def test_a_record_of_nothing_but_escape_sequences_is_left_out(tmp_path):
     result = read(write(tmp_path, "feed.jsonl", "\n".join(lines)))
     assert [a.headline for a in result.articles] == ["Real"]
     assert result.notes == [
-        f"{tmp_path.name}/feed.jsonl#1: no headline or text once control characters are removed"
+        "read headline from title, body from body; 1 record has a headline but no text (line 2)",
+        f"{tmp_path.name}/feed.jsonl#1: no headline or text once control characters are removed",
     ]
 
 
@@ -301,7 +302,8 @@ def test_articles_over_the_length_limit_are_left_out(tmp_path):
     result = read(write(tmp_path, "feed.jsonl", "\n".join(json.dumps(r) for r in lines)))
     assert [a.headline for a in result.articles] == ["Short one", "Also fine"]
     assert result.notes == [
-        f"{tmp_path.name}/feed.jsonl#2: too long for one article (505,003 characters; the limit is 500,000)"
+        "read headline from title, body from body; 1 record has a headline but no text (line 3)",
+        f"{tmp_path.name}/feed.jsonl#2: too long for one article (505,003 characters; the limit is 500,000)",
     ]
     with pytest.raises(
         ReadError, match=r"too long for one article \(505,\d+ characters; the limit is 500,000\)"

@@ -8,6 +8,7 @@ def test_many_bad_records_are_summarised(tmp_path):
     result = read_articles(tmp_path / "feed.jsonl", tmp_path)
     assert len(result.articles) == 1
     assert result.notes == [
+        "read headline from title; 1 record has a headline but no text (line 11)",
         *(f"line {n}: invalid JSON: Expecting property name enclosed in double quotes" for n in (1, 2, 3)),
         "and 7 more records left out",
     ]

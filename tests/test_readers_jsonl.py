@@ -88,6 +88,7 @@ def test_bad_json_lines_are_left_out_with_notes(tmp_path):
     result = read(write(tmp_path / "feed.jsonl", "\n".join(lines)))
     assert [a.headline for a in result.articles] == ["First", "Last"]
     assert result.notes == [
+        "read headline from title, body from body; 1 record has a headline but no text (line 6)",
         "line 2: invalid JSON: Expecting value",
         "line 3: record has no headline or body",
         "line 5: expected a JSON object, found list",
@@ -99,6 +100,7 @@ def test_bad_items_of_a_json_array_are_left_out(tmp_path):
     result = read(write(tmp_path / "items.json", json.dumps(items)))
     assert [a.headline for a in result.articles] == ["A", "B"]
     assert result.notes == [
+        "read headline from title; 2 records have a headline but no text (item 1, item 4)",
         "item 2: expected a JSON object, found int",
         "item 3: record has no headline or body",
     ]

@@ -26,9 +26,13 @@ def test_csv_with_header():
     assert (port.id, port.headline, port.source) == ("c-1", "Port strike halts exports", "Reuters")
     assert enrich(port).place == "Rotterdam"
     assert port.date == datetime(2022, 6, 13, tzinfo=timezone.utc)
-    assert port.metadata == {"category": ["business"]}
+    assert port.section == "business" and port.metadata == {}
     assert rain.body.endswith("play resumes tomorrow.")  # markup removed
-    assert result.notes == ["line 4: record has no headline or body"]
+    assert result.notes == [
+        "read headline from title, body from description, id from id, date from date, section from category, "
+        "source from source",
+        "line 4: record has no headline or body",
+    ]
 
 
 def test_tsv_with_header():
@@ -45,7 +49,7 @@ def test_headerless_csv_with_named_columns():
     assert first.metadata == {"class": ["2"]}
     assert first.body.endswith("it was 'a huge result'.")  # "#39;" restored
     assert "$1.2 billion, beating" in second.body  # "\$" and the "\" line break cleaned
-    assert not result.notes
+    assert result.notes == ["read headline from title, body from description; kept as metadata: class"]
 
 
 def test_headerless_csv_columns_are_guessed_and_reported():

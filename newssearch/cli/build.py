@@ -18,9 +18,10 @@ from newssearch.cli.common import (
     run_update,
 )
 from newssearch.errors import ReadError
-from newssearch.index import NewsIndex, commit_count
+from newssearch.index import NewsIndex, commit_count, index_state
 from newssearch.render import print_report, safe, stderr, stdout
 from newssearch.sanitize import path_text
+from newssearch.store import remove_created
 
 
 @app.command("index")
@@ -58,6 +59,7 @@ def index_command(
             if not path.exists():  # before anything is created: a failed run leaves no empty index behind
                 raise ReadError(f"no such file or folder: {path_text(path)}")
         names = [c.strip() for c in columns.split(",")] if columns else None
+        existed, fresh = location.exists(), index_state(location) == "missing"
         with committed(commit_count()):  # an interrupt on the way back from the commit, or while printing
             if rebuild:
                 report = run_update(location, paths, True, names)
@@ -66,6 +68,8 @@ def index_command(
                     report = run_update(ix, paths, False, names)
             print_report(report, stdout())
         if not (report.files_read or report.files_unchanged or report.files_removed):
+            if fresh and not rebuild:  # a first build that indexed nothing leaves no empty index behind
+                remove_created(location, existed)
             what = "no file could be indexed" if report.skipped else "no article files found"
             error(f"{what} in {', '.join(path_text(p) for p in paths)}")
             raise typer.Exit(1)

@@ -42,7 +42,13 @@ def _formats() -> list[str]:
 def query_command(
     ctx: typer.Context,
     text: Annotated[
-        str, typer.Argument(help="What to search for (see the README for the syntax).", show_default=False)
+        str,
+        typer.Argument(
+            help='What to search for: words (any may match, best first); "a phrase", "words near"~5;'
+            " AND, OR, NOT, +must, -not; oil* and oil~ (spellings); fields person:, org:, place:, author:,"
+            " section:, source:, headline:, topic:, date:2021-03.",
+            show_default=False,
+        ),
     ],
     index: IndexOption = None,
     limit: LimitOption = 10,
@@ -97,6 +103,22 @@ def query_command(
     count: Annotated[
         bool, typer.Option("--count", help="Print the number of matching stories only (and with reprints).")
     ] = False,
+    author: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only stories with this name in the byline (repeat it: any of them).", show_default=False
+        ),
+    ] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only stories of this section or category (repeat it: any of them).", show_default=False
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(help="Only stories from this source (repeat it: any of them).", show_default=False),
+    ] = None,
 ) -> None:
     """Search the index and print ranked results with highlighted snippets.
 
@@ -105,6 +127,7 @@ def query_command(
       newssearch query '"State Department" Iraq' --since 2020 --sort newest
       newssearch query 'oil prices' --recent
       newssearch query 'Bank of England' --exact --all --format csv > boe.csv
+      newssearch query 'person:Pelosi "health care"~3' --section politics
 
     A query that starts with a dash goes after --: newssearch query -- -oil
     """
@@ -118,21 +141,22 @@ def query_command(
             raise QueryError(str(exc)) from None
         fmt = _format(ctx, fmt, as_json, every, explain, count=count, recent=recent, sort=sort)
         with open_or_build(index or default_index()) as ix:
+            by = {"author": author or None, "section": section or None, "source": source or None}
             if count:
-                _count(ix, text, start, end, not plain, all_versions, exact, fmt == "json")
+                _count(ix, text, start, end, not plain, all_versions, exact, fmt == "json", by)
                 return
             freshness = HALF_LIFE_DAYS if recent else None
             if every:
                 stream = ix.iter_search(
                     text, start, end, sort, syntax=not plain, snippets=fmt != "csv", kwic=fmt != "text",
-                    recent=freshness, exact=exact, all_versions=all_versions,
+                    recent=freshness, exact=exact, all_versions=all_versions, **by,
                 )  # fmt: skip
                 _notes(stream.notes)
                 _write(fmt, {**stream.header(), **_modes(exact, recent, all_versions)}, stream)
                 return
             results = ix.search(
                 text, limit, page, start, end, sort, syntax=not plain, explain=explain, kwic=fmt != "text",
-                recent=freshness, exact=exact, all_versions=all_versions,
+                recent=freshness, exact=exact, all_versions=all_versions, **by,
             )  # fmt: skip
         _notes(results.notes)
         if fmt in ("text", "json"):  # a page as before: --json's document, or text
@@ -197,18 +221,18 @@ def _modes(exact: bool, recent: bool, all_versions: bool) -> dict[str, Any]:
 
 
 def _count(
-    ix: Any, text: str, start: Any, end: Any, syntax: bool, every: bool, exact: bool, as_json: bool
+    ix: Any, text: str, start: Any, end: Any, syntax: bool, every: bool, exact: bool, as_json: bool, by: Any
 ) -> None:
     """``--count``: the number of matching stories, each group of copies once (all copies with ``every``), and
     with reprints."""
     if exact:  # literal matches are known only by reading the candidates: a search counts them
         found = ix.search(
-            text, 1, 1, start, end, syntax=syntax, snippets=False, exact=True, all_versions=every
+            text, 1, 1, start, end, syntax=syntax, snippets=False, exact=True, all_versions=every, **by
         )
         stories, copies = found.total, found.with_reprints or found.total
     else:
-        copies = ix.count(text, start, end, syntax=syntax)
-        stories = copies if every else ix.count(text, start, end, syntax=syntax, reprints=False)
+        copies = ix.count(text, start, end, syntax=syntax, **by)
+        stories = copies if every else ix.count(text, start, end, syntax=syntax, reprints=False, **by)
     print_count(text, stories, copies, as_json)
 
 

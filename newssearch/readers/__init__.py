@@ -226,6 +226,10 @@ def _fit_headline(article: Article) -> None:
             article.body = f"{text}\n\n{article.body}" if article.body else text
 
 
+def _values(metadata: dict[str, list[str]]) -> Iterator[str]:
+    return (value for values in metadata.values() for value in values)
+
+
 @dataclass
 class FileResult:
     """What reading one file gave: its complete articles, its format, notes for the report, and the bytes read."""
@@ -300,7 +304,7 @@ def read_articles(
             if not (article.headline or article.body.strip()):
                 ctx.leave_out(article.id, "no headline or text once control characters are removed")
                 continue
-            length = len(article.headline) + len(article.body)
+            length = len(article.headline) + len(article.body) + sum(map(len, _values(article.metadata)))
             if length > MAX_ARTICLE_CHARS:
                 reason = (
                     f"too long for one article ({length:,} characters; the limit is {MAX_ARTICLE_CHARS:,})"
@@ -312,7 +316,8 @@ def read_articles(
             _fit_headline(article)
             article.path = path_text(path)
             articles.append(article)
-    notes = ctx.notes + file_dates.notes() + ctx.left_out_notes()
+    fields_note = ctx.fields.note()
+    notes = ctx.notes + ([fields_note] if fields_note else []) + file_dates.notes() + ctx.left_out_notes()
     if not articles:
         left_out = "; ".join(ctx.left_out_notes())
         raise ReadError(f"no articles found: {left_out}" if left_out else "no articles found")

@@ -2,11 +2,51 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 #: Bad records named one by one in the notes; the rest are counted.
 NAMED_BAD_RECORDS = 3
 _NOTE_CHARS = 200
+
+
+#: Record keys that are the usual names of their field: a file using them needs no note.
+_PLAIN_KEYS = {"headline": {"headline", "title"}, "body": {"body", "text", "content", "article"}}
+
+
+@dataclass
+class FieldUse:
+    """Which keys of a file's records (JSON, CSV) gave each field, which were kept as metadata, and the records
+    that gave no text: summed up in one note per file."""
+
+    used: Counter[tuple[str, str]] = field(default_factory=Counter)  # (field, key) -> records
+    kept: Counter[str] = field(default_factory=Counter)  # key kept as metadata -> records
+    no_text: list[str] = field(default_factory=list)  # where the records with a headline but no text are
+    records: int = 0
+
+    def note(self) -> str | None:
+        """One line on the file's fields, when they are not the usual ones or some records have no text."""
+        if not self.records:
+            return None
+        keys: dict[str, list[str]] = {}
+        for (name, key), _ in self.used.most_common():
+            keys.setdefault(name, []).append(key)
+        unusual = any(k.lower() not in _PLAIN_KEYS.get(f, {k.lower()}) for f, ks in keys.items() for k in ks)
+        parts = []
+        if unusual or self.kept or self.no_text:
+            shown = [f"{name} from {' or '.join(ks)}" for name, ks in keys.items()]
+            parts.append(f"read {', '.join(shown)}" if shown else "no known fields")
+        if self.kept:
+            names = [key for key, _ in self.kept.most_common(8)]
+            more = f" and {len(self.kept) - 8} more" if len(self.kept) > 8 else ""
+            parts.append(f"kept as metadata: {', '.join(names)}{more}")
+        if self.no_text:
+            count = len(self.no_text)
+            where = ", ".join(self.no_text[:NAMED_BAD_RECORDS]) + (", …" if count > NAMED_BAD_RECORDS else "")
+            parts.append(
+                f"{count:,} record{'s have' if count != 1 else ' has'} a headline but no text ({where})"
+            )
+        return "; ".join(parts) or None
 
 
 @dataclass
@@ -17,6 +57,7 @@ class ReadContext:
     columns: list[str] | None = None  # column names for a CSV/TSV file without a header row
     notes: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)  # records left out: "line 2: invalid JSON: …"
+    fields: FieldUse = field(default_factory=FieldUse)
 
     def leave_out(self, where: str, reason: str) -> None:
         """Note a bad record that is left out (the others of the file are read)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -15,7 +16,19 @@ from newssearch.readers.context import ReadContext
 KEYS = {
     "id": ("id", "_id", "guid", "uuid"),
     "headline": ("headline", "title"),
-    "body": ("body", "text", "content", "article", "description", "summary"),
+    # The story's text, and a shorter lead (standfirst, summary) that opens the body when both are given.
+    "body": ("body", "text", "content", "article", "full_text", "story"),
+    "lead": (
+        "short_description",
+        "description",
+        "summary",
+        "abstract",
+        "lead",
+        "lede",
+        "standfirst",
+        "excerpt",
+        "teaser",
+    ),
     "date": (
         "date",
         "published",
@@ -28,7 +41,8 @@ KEYS = {
     ),
     "source": ("source", "publisher", "site", "site_name", "outlet"),
     "url": ("url", "link", "permalink"),
-    "author": ("author", "byline", "authors", "creator"),
+    "author": ("author", "authors", "byline", "creator", "writer"),
+    "section": ("section", "category", "categories", "section_name", "desk"),
     "place": ("place", "dateline", "location"),
     "people": ("people", "persons"),
     "organizations": ("organizations", "organisations", "orgs"),
@@ -71,24 +85,52 @@ def _date(value: Any) -> tuple[datetime | None, DatePrecision]:
     return article_date(scalar(value))
 
 
-def record_to_article(record: Any, default_id: str) -> Article:
-    """Map an object with the usual key names (any case) to an Article; unknown keys are ignored."""
+def _metadata(value: Any) -> list[str]:
+    """A kept record value as metadata values: a list's items, or the value as text."""
+    values = value if isinstance(value, list) else [value]
+    return [text for text in (scalar(v) for v in values) if text]
+
+
+def _with_lead(lead: str, body: str) -> str:
+    """The body with the lead as its first paragraph, unless it already opens with it."""
+    if not lead or " ".join(body.split()).startswith(" ".join(lead.split())):
+        return body or lead
+    return f"{lead}\n\n{body}" if body else lead
+
+
+def record_to_article(
+    record: Any, default_id: str, ctx: ReadContext | None = None, where: str = ""
+) -> Article:
+    """Map an object with the usual key names (any case) to an Article; the other keys are kept as metadata.
+
+    A lead (``short_description``, ``summary``…) opens the body as its first paragraph (the body alone, when it
+    is the text's start already). ``ctx`` sums up the keys used and the records (``where``) that have no text.
+    """
     if not isinstance(record, dict):
         raise ReadError(f"expected a JSON object, found {type(record).__name__}")
-    lowered = {str(k).lower(): v for k, v in record.items()}
+    lowered: dict[str, tuple[str, Any]] = {}
+    for key, value in record.items():
+        lowered.setdefault(str(key).lower(), (str(key), value))
+    used: dict[str, str] = {}  # field -> key
 
     def pick(name: str) -> Any:
         for key in KEYS[name]:
-            if lowered.get(key) not in (None, "", []):
-                return lowered[key]
+            original, value = lowered.get(key, ("", None))
+            if value not in (None, "", []):
+                used[name] = original
+                return value
         return None
 
     headline, body = scalar(pick("headline")) or "", scalar(pick("body")) or ""
+    body = _with_lead(scalar(pick("lead")) or "", body)
+    if "lead" in used and "body" not in used:  # the lead is all the text there is
+        used["body"] = used.pop("lead")
     if not headline and not body:
         raise ReadError("record has no headline or body")
+    article_id = scalar(pick("id")) or default_id  # picked first: the fields note lists keys in this order
     date, precision = _date(pick("date"))
-    return Article(
-        id=scalar(pick("id")) or default_id,
+    article = Article(
+        id=article_id,
         headline=headline,
         body=body,
         date=date,
@@ -97,10 +139,22 @@ def record_to_article(record: Any, default_id: str) -> Article:
         place=scalar(pick("place")),
         url=scalar(pick("url")),
         author=scalar(pick("author")),
+        section=scalar(pick("section")),
         people=_strings(pick("people")),
         organizations=_strings(pick("organizations")),
         places=_strings(pick("places")),
     )
+    taken = set(used.values())
+    for original, value in lowered.values():
+        if original not in taken and _metadata(value):
+            article.metadata[original] = _metadata(value)
+    if ctx is not None:
+        ctx.fields.records += 1
+        ctx.fields.used.update(used.items())
+        ctx.fields.kept.update(article.metadata.keys())
+        if not body.strip():
+            ctx.fields.no_text.append(where or default_id)
+    return article
 
 
 def _records(value: Any) -> list[Any]:
@@ -117,27 +171,66 @@ def _records(value: Any) -> list[Any]:
     raise ReadError(f"expected a JSON object or array, found {type(value).__name__}")
 
 
+def _first_line_record(data: str) -> bool:
+    """True when the first line that is not blank is a JSON object by itself (as in JSON Lines)."""
+    start = len(data) - len(data.lstrip())
+    start = data.rfind("\n", 0, start) + 1  # the start of that line
+    end = data.find("\n", start)
+    line = data[start : end if end >= 0 else len(data)]
+    try:
+        return isinstance(json.loads(line), dict)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+
+
 def read_json(data: str, ctx: ReadContext) -> Iterator[Article]:
-    """A JSON object or array of records; a bad item of an array is left out with a note."""
+    """A JSON object or array of records; a bad item of an array is left out with a note. JSON Lines (one record a
+    line) is read as such, whatever the file's ending."""
     try:
         value = json.loads(data)
     except json.JSONDecodeError as exc:
+        # A record on its first line and more after it, or a first line that is broken and others that start
+        # records: JSON Lines.
+        if (exc.msg == "Extra data" and _first_line_record(data)) or (
+            exc.lineno == 1 and re.search(r"\n[ \t]*\{", data)
+        ):
+            ctx.notes.append("read as JSON Lines (one record a line)")
+            yield from _read_lines(data, ctx)
+            return
         raise ReadError(f"invalid JSON: {exc.msg} at line {exc.lineno}") from None
     except RecursionError:
         raise ReadError("invalid JSON: nested too deeply") from None
+    yield from _read_value(value, ctx)
+
+
+def _read_value(value: Any, ctx: ReadContext) -> Iterator[Article]:
     records = _records(value)
     if len(records) == 1:
-        yield record_to_article(records[0], ctx.rel)
+        yield record_to_article(records[0], ctx.rel, ctx, "the record")
         return
     for n, record in enumerate(records, 1):
         try:
-            yield record_to_article(record, f"{ctx.rel}#{n}")
+            yield record_to_article(record, f"{ctx.rel}#{n}", ctx, f"item {n}")
         except ReadError as exc:
             ctx.leave_out(f"item {n}", str(exc))
 
 
 def read_jsonl(data: str, ctx: ReadContext) -> Iterator[Article]:
-    """One record a line; a bad line is left out with a note."""
+    """One record a line; a bad line is left out with a note. A file holding one JSON document over several lines
+    (an array, say) is read as JSON."""
+    if not _first_line_record(data):
+        try:
+            value = json.loads(data)
+        except (json.JSONDecodeError, RecursionError):
+            pass
+        else:
+            ctx.notes.append("read as one JSON document, not JSON Lines")
+            yield from _read_value(value, ctx)
+            return
+    yield from _read_lines(data, ctx)
+
+
+def _read_lines(data: str, ctx: ReadContext) -> Iterator[Article]:
     for n, line in enumerate(data.split("\n"), 1):  # not splitlines(): U+2028 may sit inside a string
         if not line.strip():
             continue
@@ -150,6 +243,6 @@ def read_jsonl(data: str, ctx: ReadContext) -> Iterator[Article]:
             ctx.leave_out(f"line {n}", "invalid JSON: nested too deeply")
             continue
         try:
-            yield record_to_article(record, f"{ctx.rel}#{n}")
+            yield record_to_article(record, f"{ctx.rel}#{n}", ctx, f"line {n}")
         except ReadError as exc:
             ctx.leave_out(f"line {n}", str(exc))

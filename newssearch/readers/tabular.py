@@ -76,7 +76,7 @@ def _rows(reader: Any, ctx: ReadContext) -> Iterator[tuple[int, list[str]]]:
 
 
 def read_table(data: str, ctx: ReadContext, delimiter: str | None = None) -> Iterator[Article]:
-    """One article a row; the delimiter is sniffed when not given. Unknown columns become metadata."""
+    """One article a row; the delimiter is sniffed when not given. Columns that give no field become metadata."""
     if delimiter is None:
         try:
             delimiter = csv.Sniffer().sniff(data[:8192], delimiters=",;\t|").delimiter
@@ -103,10 +103,6 @@ def read_table(data: str, ctx: ReadContext, delimiter: str | None = None) -> Ite
             continue
         record = {name: clean_cell(cell) for name, cell in zip(names, row, strict=False)}
         try:
-            article = record_to_article(record, f"{ctx.rel}#{n}")
+            yield record_to_article(record, f"{ctx.rel}#{n}", ctx, f"line {line}")
         except ReadError as exc:
             ctx.leave_out(f"line {line}", str(exc))
-            continue
-        known = {k.lower() for k in record} & _KNOWN
-        article.metadata = {k: [v] for k, v in record.items() if k.lower() not in known and v}
-        yield article

@@ -2,7 +2,7 @@
 time, each flushed as it is written.
 
 Every export says where it came from: the query and the index fingerprint are a comment line before CSV's header
-row, fields beside ``hits`` in JSON, and fields of every row in JSON Lines (so each line stands alone).
+row, fields beside ``hits`` in JSON, and fields of every row in JSON Lines (so each line stands alone); so is the "did you mean" suggestion, when the search made one.
 """
 
 from __future__ import annotations
@@ -97,8 +97,11 @@ def write_csv(header: dict[str, Any], hits: Iterable[Hit], out: TextIO) -> None:
 
 
 def write_jsonl(header: dict[str, Any], hits: Iterable[Hit], out: TextIO) -> None:
-    """One JSON object a line: the query and index fingerprint, then the hit's ``to_dict()``."""
+    """One JSON object a line: the query, the index fingerprint and the "did you mean" suggestion (when there is
+    one), then the hit's ``to_dict()``."""
     where = {"query": header["query"], "index": header["index"]}
+    if header.get("suggestion"):
+        where["suggestion"] = header["suggestion"]
     for hit in hits:
         out.write(json_value({**where, **hit.to_dict()}) + "\n")
         out.flush()

@@ -269,6 +269,8 @@ class HitStream:
     hits: Iterator[Hit] = field(default_factory=lambda: iter(()), repr=False)
     #: Every matching copy (``total`` counts each group of near-identical copies once; None: as many).
     with_reprints: int | None = None
+    #: The query with its misspelt words corrected, when that finds more (as ``SearchResults.suggestion``).
+    suggestion: str | None = None
 
     def __iter__(self) -> Iterator[Hit]:
         return self.hits
@@ -285,6 +287,7 @@ class HitStream:
             "until": self.until,
             "syntax": self.syntax,
             "notes": list(self.notes),
+            "suggestion": self.suggestion,
         }
 
 

@@ -198,20 +198,8 @@ def search(
         query=text, total=total, page=page, limit=limit, notes=list(ranked.prepared.notes), index=ranked.index,
         with_reprints=ranked.total,
     )  # fmt: skip
-    if ranked.literal is None and made is None and total < suggest_mod.FEW_RESULTS:
-        filtered = bool(start or end)
-
-        def count_of(corrected: str) -> int:
-            q = query_mod.prepare(searcher.schema, corrected, searcher.reader(), syntax=syntax).query
-            return count(
-                searcher, query_mod.require(q, query_mod.date_range(start, end)) if filtered else q, deadline
-            )
-
-        typed = text if syntax else query_mod.plain_words(text)  # its words are all that was searched
-        with store.guard():
-            out.suggestion = suggest_mod.suggest(
-                searcher.reader(), searcher.schema, typed, total, count_of, deadline
-            )
+    if ranked.literal is None and made is None:
+        out.suggestion = suggestion(store, searcher, text, total, start, end, syntax, deadline)
     offset = (page - 1) * limit
     if offset >= total:
         return out
@@ -236,6 +224,30 @@ def search(
             made_hit.explanation = recency.with_recency(explained[number - 1], hit, ranked.raw)
         out.hits.append(made_hit)
     return out
+
+
+def suggestion(
+    store: Store,
+    searcher: Searcher,
+    text: str,
+    total: int,
+    start: datetime | None,
+    end: datetime | None,
+    syntax: bool,
+    deadline: float,
+) -> str | None:
+    """The query with its misspelt words corrected, if that finds more than ``total`` (see ``suggest``)."""
+    filtered = bool(start or end)
+
+    def count_of(corrected: str) -> int:
+        q = query_mod.prepare(searcher.schema, corrected, searcher.reader(), syntax=syntax).query
+        return count(
+            searcher, query_mod.require(q, query_mod.date_range(start, end)) if filtered else q, deadline
+        )
+
+    typed = text if syntax else query_mod.plain_words(text)  # its words are all that was searched
+    with store.guard():
+        return suggest_mod.suggest(searcher.reader(), searcher.schema, typed, total, count_of, deadline)
 
 
 def matches(

@@ -1,12 +1,16 @@
-"""Did you mean: a better spelling of a query that finds little or nothing, from the index's own words.
+"""Did you mean: a better spelling of the words of a query that the index holds rarely or not at all.
 
-Only when a search finds fewer than ``FEW_RESULTS`` articles, and only for words the index holds rarely or not at
-all. Candidates are the index's words within 1 edit (2 for words of 7 letters or more) that start with the same
-letter and are in many more articles. Headline and body words are stored stemmed (``govern``), so a candidate is turned
+Each word of the query is checked on its own: one in ``FEW_RESULTS`` articles or more is kept as typed, so a common
+word does not hide a misspelt one beside it (``Tony Bliar``). Candidates are the index's words within 1 edit (2 for
+words of 7 letters or more; a swap of two letters is one edit) that start with the letter typed first (or the
+second: the first two swapped) and are in many more articles; the nearest, weighed against how many articles hold
+them, are tried. Headline and body words are stored stemmed (``manchest``) and a misspelt word does not stem as the
+word meant (``manchster`` stays whole), so a stem is compared with the word typed less an ending too, then turned
 back into a real word as a story writes it: the word of a story holding it, closest to what was typed, whose stem
-it is (``government``). Names typed with ``person:``, ``org:`` or ``place:`` are looked up in those fields, which
-keep whole words. No vocabulary of its own is kept: the index's word lists and stored stories are always right
-after any update. A suggestion is offered only if it finds more articles than the query did (it is counted).
+it is (``Manchester``), which must itself be near enough. Names typed with ``person:``, ``org:`` or ``place:`` are
+looked up in those fields, which keep whole words. No vocabulary of its own is kept: the index's word lists (kept
+with the reader, which never changes) and stored stories are always right after any update. A suggestion is offered
+only if it finds more articles than the query did (it is counted).
 
 Cost is bounded: at most ``MAX_WORDS`` words checked, ``MAX_SCANNED`` index words compared, ``MAX_CANDIDATES``
 candidates a word turned back into words (reading at most ``MAX_STORIES`` stories each, ``MAX_STORY_CHARS`` of
@@ -15,6 +19,7 @@ each), and the search's deadline.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Callable
@@ -24,8 +29,7 @@ from newssearch.errors import QueryError
 from newssearch.query import OPERATORS
 from newssearch.schema import FIELD_ALIASES, TOKEN_PATTERN
 
-#: A search that finds fewer articles than this (less than a page) is checked for misspellings, and a word in
-#: fewer articles than this may be one.
+#: A word in fewer articles than this (less than a page) may be misspelt.
 FEW_RESULTS = 10
 #: A candidate must be in at least this many times as many articles as the word typed (any, for a word in none).
 MORE_COMMON = 5
@@ -35,8 +39,23 @@ LONG_WORD = 7
 MAX_WORDS = 8
 MAX_SCANNED = 50_000
 MAX_CANDIDATES = 5
+#: The words nearest to what was typed whose article counts are read.
+MAX_COUNTED = 30
 MAX_STORIES = 3
 MAX_STORY_CHARS = 20_000
+#: A misspelt word keeps its ending ("manchster"), which the stem of the word meant has lost ("manchest"): up to
+#: this many letters at the end of what was typed may be an ending.
+MAX_ENDING = 4
+#: Endings the stemmer takes off (Porter's, the common ones).
+ENDINGS = (
+    "s", "es", "ed", "ing", "er", "ers", "ion", "ions", "ment", "al", "ly", "ness", "ity", "ive", "ise", "ize",
+    "ist", "ism", "able", "ance", "ence", "ent", "ant", "ous", "ful", "y", "e", "ic", "ate", "ical",
+)  # fmt: skip
+#: What a word gains for each tenfold of the articles holding it, in edits: a word in a hundred times as many
+#: articles as another is as likely at one edit more (``impeachment`` in 176 stories over a typo in one).
+FREQUENT = 0.5
+#: A word written in the other case (a capital first or not) than the one typed costs this much more.
+OTHER_CASE = 0.75
 #: Fields whose words are whole names (not stemmed): the candidate is the word itself.
 _NAME_FIELDS = frozenset({"person_text", "org_text", "place_text"})
 _TEXT_FIELDS = frozenset({"content", "headline"})
@@ -51,8 +70,6 @@ def suggest(
 ) -> str | None:
     """The query with its rare words spelled as the index spells them, if that finds more than ``total``
     articles (``count`` counts a query's matches); else None."""
-    if total >= FEW_RESULTS:
-        return None
     budget = [MAX_SCANNED]
     changes: list[tuple[int, int, str]] = []
     for start, end, fieldname in _words(text)[:MAX_WORDS]:
@@ -99,7 +116,7 @@ def _better(
     reader: Any, schema: Any, fieldname: str, typed: str, budget: list[int], deadline: float
 ) -> str | None:
     """The word the index holds that ``typed`` most likely meant, or None if ``typed`` is common enough."""
-    from rapidfuzz import process  # loaded only for a search that finds little
+    from rapidfuzz import process  # loaded only for a word the index holds rarely
     from rapidfuzz.distance import OSA
 
     analyzer = schema[fieldname].analyzer
@@ -110,29 +127,39 @@ def _better(
     frequency = _frequency(reader, fieldname, term)
     if frequency >= FEW_RESULTS:
         return None
+    lowered = typed.lower()
     limit = 1 if len(typed) < LONG_WORD else 2
-    found: list[tuple[int, int, str]] = []  # (edits, -articles, word of the index)
-    # The words alone, not their posting information; their distances computed in one call (rapidfuzz); each
-    # word's count read only once it is near enough.
-    low, high = len(term) - limit, len(term) + limit
-    near: list[str] = []
-    for prefix in dict.fromkeys((term[:2], term[1] + term[0])):  # its first two letters, or the two swapped
-        for candidate in reader.expand_prefix(fieldname, prefix):
-            budget[0] -= 1
-            if budget[0] < 0 or (not budget[0] & 1023 and time.monotonic() > deadline):
-                break
-            if isinstance(candidate, bytes):
-                candidate = candidate.decode("utf-8", "replace")
-            if low <= len(candidate) <= high and candidate != term:
-                near.append(candidate)
-    for candidate, edits, _ in process.extract(
-        term, near, scorer=OSA.distance, score_cutoff=limit, limit=None
-    ):
+    # The index holds stems ("manchest"), and a misspelt word does not stem as the word meant ("manchster" is left
+    # whole): a stem is compared with the word typed, with its stem, and with the word typed less an ending (one
+    # edit from an ending the stemmer takes off counts as an edit: "electoin" is "elect" and "oin" for "ion").
+    forms = {term: 0, lowered: 0}
+    for n in range(max(3, len(lowered) - MAX_ENDING), len(lowered)):
+        ending = lowered[n:]
+        forms.setdefault(lowered[:n], min(OSA.distance(ending, known) for known in ENDINGS))
+    low, high = min(len(term), len(lowered) - MAX_ENDING) - limit, len(lowered) + limit
+    near = [
+        word
+        for prefix in dict.fromkeys(
+            (term[0], term[1] + term[0])
+        )  # the first letter, or the first two swapped
+        for word in _lexicon(reader, fieldname, prefix, budget, deadline)
+        if low <= len(word) <= high and word != term
+    ]
+    edits: dict[str, int] = {}
+    for form, penalty in forms.items():  # distances computed a form at a time over all the words (rapidfuzz)
+        if penalty > limit:
+            continue
+        for candidate, distance, _ in process.extract(
+            form, near, scorer=OSA.distance, score_cutoff=limit - penalty, limit=None
+        ):
+            edits[candidate] = min(distance + penalty, edits.get(candidate, limit))
+    found: list[tuple[float, str, int]] = []  # (cost, stem, articles)
+    for candidate in sorted(edits, key=lambda word: (edits[word], abs(len(word) - len(term))))[:MAX_COUNTED]:
         articles = _frequency(reader, fieldname, candidate)
         if articles >= max(1, MORE_COMMON * frequency):
-            found.append((edits, -articles, candidate))
-    best: tuple[int, bool, int, int, str] | None = None
-    for edits, negative, candidate in sorted(found)[:MAX_CANDIDATES]:
+            found.append((_cost(edits[candidate], articles), candidate, articles))
+    best: tuple[float, str] | None = None
+    for _, candidate, articles in sorted(found)[:MAX_CANDIDATES]:
         word = (
             candidate
             if fieldname in _NAME_FIELDS
@@ -140,13 +167,38 @@ def _better(
         )
         if word is None:
             continue
-        distance = OSA.distance(typed.lower(), word.lower())
+        distance = OSA.distance(lowered, word.lower())
+        if distance > limit:
+            continue
         # A name typed with a capital is more likely one the stories write with a capital (Thatcher, not teacher).
         other_case = fieldname not in _NAME_FIELDS and typed[:1].isupper() != word[:1].isupper()
-        key = (distance, other_case, edits, negative, word)
-        if distance <= limit and (best is None or key < best):
+        key = (_cost(distance, articles) + OTHER_CASE * other_case, word)
+        if best is None or key < best:
             best = key
-    return best[4] if best else None
+    return best[1] if best else None
+
+
+def _cost(edits: int, articles: int) -> float:
+    """How unlikely a word is to be the one meant: its edits from what was typed, less a bonus for a common word
+    (``FREQUENT`` for each tenfold of the articles holding it)."""
+    return edits - FREQUENT * math.log10(max(1, articles))
+
+
+def _lexicon(reader: Any, fieldname: str, prefix: str, budget: list[int], deadline: float) -> list[str]:
+    """The field's words that start with ``prefix`` (at most ``MAX_SCANNED`` words in all), kept with the reader: a
+    reader's words do not change, and the next misspelling that starts with the same letter needs them again."""
+    cache: dict[tuple[str, str], list[str]] = reader.__dict__.setdefault("_newssearch_lexicon", {})
+    words = cache.get((fieldname, prefix))
+    if words is not None:
+        return words
+    words = []
+    for word in reader.expand_prefix(fieldname, prefix):
+        budget[0] -= 1
+        if budget[0] < 0 or (not budget[0] & 1023 and time.monotonic() > deadline):
+            return words  # cut short: not kept
+        words.append(word.decode("utf-8", "replace") if isinstance(word, bytes) else word)
+    cache[(fieldname, prefix)] = words
+    return words
 
 
 def _frequency(reader: Any, fieldname: str, term: str) -> int:

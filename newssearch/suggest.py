@@ -163,7 +163,7 @@ def _better(
         word = (
             candidate
             if fieldname in _NAME_FIELDS
-            else _surface(reader, analyzer, fieldname, candidate, typed)
+            else _surface(reader, analyzer, fieldname, candidate, typed, edits[candidate])
         )
         if word is None:
             continue
@@ -208,14 +208,21 @@ def _frequency(reader: Any, fieldname: str, term: str) -> int:
         return 0
 
 
-def _surface(reader: Any, analyzer: Any, fieldname: str, term: str, typed: str) -> str | None:
-    """A word of a stored story whose stem is ``term``, as written there, the closest to ``typed`` (the most used on
-    a tie). Each story is read up to ``MAX_STORY_CHARS``."""
+def _surface(reader: Any, analyzer: Any, fieldname: str, term: str, typed: str, enough: int) -> str | None:
+    """A word of a stored story whose stem is ``term``, as written there, the closest to ``typed`` (in the case
+    typed, then the most used, on a tie). Stories are read until one holds such a word ``enough`` edits from
+    ``typed`` or nearer (at most ``MAX_STORIES``, each up to ``MAX_STORY_CHARS``): the first may hold only another
+    form ("Exporting" or "export" for "exprots")."""
+    from rapidfuzz.distance import OSA
+
+    lowered = typed.lower()
     postings = reader.postings(fieldname, term)
     stems: dict[str, bool] = {}  # word -> whether its stem is ``term``
     found: dict[str, int] = {}
     stories = 0
-    while postings.is_active() and stories < MAX_STORIES and not found:
+    while postings.is_active() and stories < MAX_STORIES:
+        if any(OSA.distance(lowered, word.lower()) <= enough for word in found):
+            break
         docnum = postings.id()
         postings.next()
         if reader.is_deleted(docnum):
@@ -232,10 +239,16 @@ def _surface(reader: Any, analyzer: Any, fieldname: str, term: str, typed: str) 
                 same = stems[word] = [t.text for t in analyzer(word, mode="index")] == [term]
             if same:
                 found[word] = found.get(word, 0) + 1
-    from rapidfuzz.distance import OSA
 
-    lowered = typed.lower()
-    return min(found, key=lambda w: (OSA.distance(lowered, w.lower()), -found[w], w)) if found else None
+    def key(word: str) -> tuple[int, bool, int, str]:
+        return (
+            OSA.distance(lowered, word.lower()),
+            word[:1].isupper() != typed[:1].isupper(),
+            -found[word],
+            word,
+        )
+
+    return min(found, key=key) if found else None
 
 
 def _same_case(typed: str, word: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from rich.console import Console
 
 from newssearch.models import Hit
-from newssearch.render import hit_renderable, safe
+from newssearch.render import echoed, hit_renderable
 from newssearch.sanitize import terminal_safe
 
 FORMATS = ("text", "json", "jsonl", "csv")
@@ -125,7 +125,7 @@ def write_json(header: dict[str, Any], hits: Iterable[Hit], out: TextIO) -> None
 def write_text(header: dict[str, Any], hits: Iterable[Hit], console: Console) -> None:
     """Every hit as ``newssearch query`` shows a page of them."""
     total = header["total"]
-    query = safe(header["query"])
+    query = echoed(header["query"])
     if not total:
         console.print(f"No results for “{query}”.")
         return

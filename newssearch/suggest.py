@@ -12,9 +12,9 @@ looked up in those fields, which keep whole words. No vocabulary of its own is k
 with the reader, which never changes) and stored stories are always right after any update. A suggestion is offered
 only if it finds more articles than the query did (it is counted).
 
-Cost is bounded: at most ``MAX_WORDS`` words checked, ``MAX_SCANNED`` index words compared, ``MAX_CANDIDATES``
-candidates a word turned back into words (reading at most ``MAX_STORIES`` stories each, ``MAX_STORY_CHARS`` of
-each), and the search's deadline.
+Cost is bounded: at most ``MAX_WORDS`` words checked, ``MAX_SCANNED`` index words compared, ``MAX_COUNTED``
+counted, ``MAX_CANDIDATES`` candidates a word turned back into words (reading ``FIRST_STORIES`` stories each, or
+at most ``MAX_STORIES``, ``MAX_STORY_CHARS`` of each), and the search's deadline.
 """
 
 from __future__ import annotations
@@ -41,7 +41,10 @@ MAX_SCANNED = 50_000
 MAX_CANDIDATES = 5
 #: The words nearest to what was typed whose article counts are read.
 MAX_COUNTED = 30
-MAX_STORIES = 3
+#: Stories read to turn a stem back into a word; up to ``MAX_STORIES`` when they hold one near enough but another
+#: may be nearer ("exports", when the first stories hold only "export" and "Exporting").
+FIRST_STORIES = 3
+MAX_STORIES = 6
 MAX_STORY_CHARS = 20_000
 #: A misspelt word keeps its ending ("manchster"), which the stem of the word meant has lost ("manchest"): up to
 #: this many letters at the end of what was typed may be an ending.
@@ -116,9 +119,6 @@ def _better(
     reader: Any, schema: Any, fieldname: str, typed: str, budget: list[int], deadline: float
 ) -> str | None:
     """The word the index holds that ``typed`` most likely meant, or None if ``typed`` is common enough."""
-    from rapidfuzz import process  # loaded only for a word the index holds rarely
-    from rapidfuzz.distance import OSA
-
     analyzer = schema[fieldname].analyzer
     terms = [token.text for token in analyzer(typed, mode="query")]
     if len(terms) != 1 or len(terms[0]) < 3:
@@ -127,6 +127,9 @@ def _better(
     frequency = _frequency(reader, fieldname, term)
     if frequency >= FEW_RESULTS:
         return None
+    from rapidfuzz import process  # loaded only for a word the index holds rarely
+    from rapidfuzz.distance import OSA
+
     lowered = typed.lower()
     limit = 1 if len(typed) < LONG_WORD else 2
     # The index holds stems ("manchest"), and a misspelt word does not stem as the word meant ("manchster" is left
@@ -159,11 +162,13 @@ def _better(
         if articles >= max(1, MORE_COMMON * frequency):
             found.append((_cost(edits[candidate], articles), candidate, articles))
     best: tuple[float, str] | None = None
-    for _, candidate, articles in sorted(found)[:MAX_CANDIDATES]:
+    for estimate, candidate, articles in sorted(found)[:MAX_CANDIDATES]:
+        if best is not None and estimate >= best[0]:
+            break  # the rest are further: a stem's word is seldom nearer to what was typed than the stem
         word = (
             candidate
             if fieldname in _NAME_FIELDS
-            else _surface(reader, analyzer, fieldname, candidate, typed, edits[candidate])
+            else _surface(reader, analyzer, fieldname, candidate, typed, edits[candidate], limit)
         )
         if word is None:
             continue
@@ -208,11 +213,13 @@ def _frequency(reader: Any, fieldname: str, term: str) -> int:
         return 0
 
 
-def _surface(reader: Any, analyzer: Any, fieldname: str, term: str, typed: str, enough: int) -> str | None:
+def _surface(
+    reader: Any, analyzer: Any, fieldname: str, term: str, typed: str, enough: int, limit: int
+) -> str | None:
     """A word of a stored story whose stem is ``term``, as written there, the closest to ``typed`` (in the case
     typed, then the most used, on a tie). Stories are read until one holds such a word ``enough`` edits from
-    ``typed`` or nearer (at most ``MAX_STORIES``, each up to ``MAX_STORY_CHARS``): the first may hold only another
-    form ("Exporting" or "export" for "exprots")."""
+    ``typed`` or nearer, each up to ``MAX_STORY_CHARS``: at most ``FIRST_STORIES``, or ``MAX_STORIES`` once they
+    hold one within ``limit`` (the first may hold only another form: "export" and "Exporting" for "exprots")."""
     from rapidfuzz.distance import OSA
 
     lowered = typed.lower()
@@ -221,7 +228,10 @@ def _surface(reader: Any, analyzer: Any, fieldname: str, term: str, typed: str, 
     found: dict[str, int] = {}
     stories = 0
     while postings.is_active() and stories < MAX_STORIES:
-        if any(OSA.distance(lowered, word.lower()) <= enough for word in found):
+        distances = [OSA.distance(lowered, word.lower()) for word in found]
+        if any(d <= enough for d in distances) or (
+            stories >= FIRST_STORIES and not any(d <= limit for d in distances)
+        ):
             break
         docnum = postings.id()
         postings.next()

@@ -18,7 +18,7 @@ import pytest
 
 from newssearch import NewsIndex
 
-from .helpers import CORPORA, ROOT, invoke, needs_corpora
+from .helpers import ROOT, invoke, needs_corpora
 
 README = ROOT / "README.md"
 UPDATE = os.environ.get("NEWSSEARCH_UPDATE_DOCS") == "1"
@@ -96,12 +96,9 @@ def bundled(tmp_path_factory):
     return folder / "index"
 
 
-@pytest.fixture(scope="module")
-def bbc(tmp_path_factory):
-    path = tmp_path_factory.mktemp("readme-bbc") / "index"
-    with NewsIndex.create(path) as ix:
-        ix.update([CORPORA / "bbc"])
-    return path
+@pytest.fixture
+def bbc(bbc_index):
+    return bbc_index
 
 
 def _facts(text: str, patterns: dict[str, re.Pattern[str]]) -> dict[str, list[re.Match[str]]]:

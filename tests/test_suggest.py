@@ -12,7 +12,7 @@ import pytest
 from newssearch import NewsIndex
 from newssearch import suggest as suggest_mod
 
-from .helpers import CORPORA, DATA, invoke, needs_corpora
+from .helpers import DATA, invoke, needs_corpora
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +35,7 @@ def spelling(tmp_path_factory):
         ("Tony Bliar", "Tony Blair"),  # Tony finds stories: Bliar is corrected all the same
         ("electoin Arsnal", "election Arsenal"),  # each word its own correction
         ("Arsenal Manchster", "Arsenal Manchester"),  # a word the stories hold is kept as typed
+        ("exprots", "exports"),  # the first stories holding "export" write "export" and "Exporting" only
     ],
 )
 def test_misspelt_words_are_corrected(spelling, typed, meant):
@@ -91,14 +92,9 @@ def test_exports_carry_the_suggestion(spelling):
 # -- the BBC collection -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def bbc(tmp_path_factory):
-    if not (CORPORA / "bbc").is_dir():
-        pytest.skip("../shared/corpora is not here")
-    path = tmp_path_factory.mktemp("bbc") / "index"
-    with NewsIndex.create(path) as ix:
-        ix.update([CORPORA / "bbc"])
-    return path
+@pytest.fixture
+def bbc(bbc_index):
+    return bbc_index
 
 
 @needs_corpora

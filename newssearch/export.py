@@ -2,7 +2,7 @@
 time, each flushed as it is written.
 
 Every export says where it came from: the query and the index fingerprint are a comment line before CSV's header
-row, fields beside ``hits`` in JSON, and fields of every row in JSON Lines (so each line stands alone).
+row, fields beside ``hits`` in JSON, and fields of every row in JSON Lines (so each line stands alone); so is the "did you mean" suggestion, when the search made one.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from rich.console import Console
 
 from newssearch.models import Hit
-from newssearch.render import hit_renderable, safe
+from newssearch.render import echoed, hit_renderable
 from newssearch.sanitize import terminal_safe
 
 FORMATS = ("text", "json", "jsonl", "csv")
@@ -31,6 +31,7 @@ CSV_COLUMNS = (
     "place",
     "url",
     "author",
+    "section",
     "people",
     "organizations",
     "places",
@@ -64,6 +65,7 @@ def csv_row(hit: Hit) -> list[str]:
         "place": hit.place or "",
         "url": hit.url or "",
         "author": hit.author or "",
+        "section": hit.section or "",
         "people": "; ".join(hit.people),
         "organizations": "; ".join(hit.organizations),
         "places": "; ".join(hit.places),
@@ -99,8 +101,11 @@ def write_csv(header: dict[str, Any], hits: Iterable[Hit], out: TextIO) -> None:
 
 
 def write_jsonl(header: dict[str, Any], hits: Iterable[Hit], out: TextIO) -> None:
-    """One JSON object a line: the query and index fingerprint, then the hit's ``to_dict()``."""
+    """One JSON object a line: the query, the index fingerprint and the "did you mean" suggestion (when there is
+    one), then the hit's ``to_dict()``."""
     where = {"query": header["query"], "index": header["index"]}
+    if header.get("suggestion"):
+        where["suggestion"] = header["suggestion"]
     for hit in hits:
         out.write(json_value({**where, **hit.to_dict()}) + "\n")
         out.flush()
@@ -124,7 +129,7 @@ def write_json(header: dict[str, Any], hits: Iterable[Hit], out: TextIO) -> None
 def write_text(header: dict[str, Any], hits: Iterable[Hit], console: Console) -> None:
     """Every hit as ``newssearch query`` shows a page of them."""
     total = header["total"]
-    query = safe(header["query"])
+    query = echoed(header["query"])
     if not total:
         console.print(f"No results for “{query}”.")
         return

@@ -1,4 +1,5 @@
-"""Keyword in context: each match in a story's body shown in its sentence, or in a window of it, for exports.
+"""Keyword in context: the matches in a story's body shown in their sentence (one row a sentence, all its matches
+marked), or each in a window of a long sentence, for exports.
 
 No Whoosh here: the matched words' spans come from ``snippets.Highlights.spans``, so a match here is a
 word the snippet highlights. Every context is bounded (a sentence of at most ``SENTENCE`` characters, else
@@ -29,8 +30,9 @@ _JOIN = re.compile(r"[ \t]{1,3}")
 def contexts(
     text: str, spans: Iterable[tuple[int, int]], limit: int = MAX_CONTEXTS
 ) -> tuple[list[Context], int]:
-    """The contexts of the first ``limit`` matches (character spans into ``text``) and how many more there are.
-    Matched words separated by a space or two are one match."""
+    """The first ``limit`` contexts of the matches (character spans into ``text``) and how many more matches
+    there are. Matched words separated by a space or two are one match; a sentence shown whole is one context
+    with all its matches marked (``Context.marks``), not one for each."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start < merged[-1][1]:
@@ -39,17 +41,50 @@ def contexts(
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
-    shown = [_context(text, start, end) for start, end in merged[:limit]]
-    return shown, len(merged) - len(shown)
+    shown: list[Context] = []
+    used = 0  # matches shown
+    while used < len(merged) and len(shown) < limit:
+        start, end = merged[used]
+        first, last = _sentence_start(text, start), _sentence_end(text, end)
+        if first is None or last is None or last - first > SENTENCE:
+            shown.append(_context(text, start, end))
+            used += 1
+            continue
+        # Every match of a sentence shown whole is marked in the one context.
+        group = [merged[used]]
+        while used + len(group) < len(merged) and merged[used + len(group)][1] <= last:
+            group.append(merged[used + len(group)])
+        used += len(group)
+        shown.append(_sentence(text, first, last, group))
+    return shown, len(merged) - used
+
+
+def _sentence(text: str, first: int, last: int, group: list[tuple[int, int]]) -> Context:
+    """A sentence with all its matches: the text from the first match to the last is ``match``, the matches
+    in it ``marks``."""
+    if len(group) == 1:
+        start, end = group[0]
+        return Context(
+            _flat(text[first:start]).lstrip(), _flat(text[start:end]), _flat(text[end:last]).rstrip()
+        )
+    middle = ""
+    spans = []
+    previous = group[0][0]
+    for start, end in group:
+        middle += _flat(text[previous:start])
+        word = _flat(text[start:end])
+        spans.append((len(middle), len(middle) + len(word)))
+        middle += word
+        previous = end
+    marks = tuple(spans)
+    left, right = text[first : group[0][0]], text[group[-1][1] : last]
+    return Context(_flat(left).lstrip(), middle, _flat(right).rstrip(), marks)
 
 
 def _context(text: str, start: int, end: int) -> Context:
-    first = _sentence_start(text, start)
-    last = _sentence_end(text, end)
-    if first is not None and last is not None and last - first <= SENTENCE:
-        left, right = text[first:start], text[end:last]
-    else:
-        left, right = _left(text, start, first), _right(text, end, last)
+    """One match in a window of a sentence too long to show whole."""
+    left = _left(text, start, _sentence_start(text, start))
+    right = _right(text, end, _sentence_end(text, end))
     return Context(_flat(left).lstrip(), _flat(text[start:end]), _flat(right).rstrip())
 
 

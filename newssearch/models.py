@@ -87,18 +87,28 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Context:
-    """A match of the query in a story's body, in context (keyword in context): the text before it, the matched
-    words, the text after it, whitespace collapsed; a side cut short starts or ends with an ellipsis."""
+    """Matches of the query in a story's body, in context (keyword in context): the text before them, the matched
+    words, the text after them, whitespace collapsed; a side cut short starts or ends with an ellipsis. When a
+    sentence holds several matches, ``match`` runs from the first to the last and ``marks`` are the matches'
+    ``[start, end)`` offsets in it (empty: ``match`` is one match)."""
 
     left: str
     match: str
     right: str
+    marks: tuple[tuple[int, int], ...] = ()
 
     def __str__(self) -> str:
-        return f"{self.left}[{self.match}]{self.right}"
+        marked, previous = "", 0
+        for start, end in self.marks or ((0, len(self.match)),):
+            marked += f"{self.match[previous:start]}[{self.match[start:end]}]"
+            previous = end
+        return f"{self.left}{marked}{self.match[previous:]}{self.right}"
 
-    def to_dict(self) -> dict[str, str]:
-        return {"left": self.left, "match": self.match, "right": self.right}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"left": self.left, "match": self.match, "right": self.right}
+        if self.marks:
+            out["marks"] = [list(mark) for mark in self.marks]
+        return out
 
 
 @dataclass
@@ -287,6 +297,8 @@ class HitStream:
     hits: Iterator[Hit] = field(default_factory=lambda: iter(()), repr=False)
     #: Every matching copy (``total`` counts each group of near-identical copies once; None: as many).
     with_reprints: int | None = None
+    #: The query with its misspelt words corrected, when that finds more (as ``SearchResults.suggestion``).
+    suggestion: str | None = None
 
     def __iter__(self) -> Iterator[Hit]:
         return self.hits
@@ -303,6 +315,7 @@ class HitStream:
             "until": self.until,
             "syntax": self.syntax,
             "notes": list(self.notes),
+            "suggestion": self.suggestion,
         }
 
 

@@ -22,6 +22,8 @@ from newssearch.reports import IndexReport
 from newssearch.sanitize import terminal_safe
 
 HIGHLIGHT = "bold black on yellow"
+#: A query up to this many characters is echoed whole in a results header.
+ECHO = 80
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -39,6 +41,17 @@ def stdout() -> Console:
 def safe(value: object) -> str:
     """Any text for the terminal: control characters shown as escapes, Rich markup shown literally."""
     return escape(terminal_safe(str(value)))
+
+
+def echoed(query: str) -> str:
+    """The query as a results header shows it: whole up to ``ECHO`` characters; a longer one (pasted text) its
+    first words with an ellipsis and its number of words. Exports keep the query whole."""
+    if len(query) <= ECHO:
+        return safe(query)
+    flat = " ".join(query.split())
+    cut = flat.rfind(" ", 0, ECHO + 1)
+    words = len(flat.split())
+    return safe(f"{flat[: cut if cut > ECHO // 2 else ECHO].rstrip()} … ({words:,} words)")
 
 
 def _same_length(text: str) -> str:
@@ -114,7 +127,7 @@ def _part(part: Contribution) -> str:
 
 
 def render(results: SearchResults, console: Console) -> None:
-    query = safe(results.query)
+    query = echoed(results.query)
     if not results.total:
         console.print(f"No results for “{query}”.")
     if results.suggestion:

@@ -223,22 +223,8 @@ def search(
         query=text, total=total, page=page, limit=limit, notes=list(ranked.prepared.notes), index=ranked.index,
         with_reprints=ranked.total,
     )  # fmt: skip
-    if ranked.literal is None and made is None and total < suggest_mod.FEW_RESULTS:
-        filtered = bool(start or end)
-        condition = field_filter(searcher.schema, filters)
-
-        def count_of(corrected: str) -> int:
-            q = query_mod.prepare(searcher.schema, corrected, searcher.reader(), syntax=syntax).query
-            q = _filtered(q, condition)
-            return count(
-                searcher, query_mod.require(q, query_mod.date_range(start, end)) if filtered else q, deadline
-            )
-
-        typed = text if syntax else query_mod.plain_words(text)  # its words are all that was searched
-        with store.guard():
-            out.suggestion = suggest_mod.suggest(
-                searcher.reader(), searcher.schema, typed, total, count_of, deadline
-            )
+    if ranked.literal is None and made is None:
+        out.suggestion = suggestion(store, searcher, text, total, start, end, syntax, deadline, filters)
     offset = (page - 1) * limit
     if offset >= total:
         return out
@@ -263,6 +249,33 @@ def search(
             made_hit.explanation = recency.with_recency(explained[number - 1], hit, ranked.raw)
         out.hits.append(made_hit)
     return out
+
+
+def suggestion(
+    store: Store,
+    searcher: Searcher,
+    text: str,
+    total: int,
+    start: datetime | None,
+    end: datetime | None,
+    syntax: bool,
+    deadline: float,
+    filters: Filters = None,
+) -> str | None:
+    """The query with its misspelt words corrected, if that finds more than ``total`` (see ``suggest``)."""
+    filtered = bool(start or end)
+    condition = field_filter(searcher.schema, filters)
+
+    def count_of(corrected: str) -> int:
+        q = query_mod.prepare(searcher.schema, corrected, searcher.reader(), syntax=syntax).query
+        q = _filtered(q, condition)
+        return count(
+            searcher, query_mod.require(q, query_mod.date_range(start, end)) if filtered else q, deadline
+        )
+
+    typed = text if syntax else query_mod.plain_words(text)  # its words are all that was searched
+    with store.guard():
+        return suggest_mod.suggest(searcher.reader(), searcher.schema, typed, total, count_of, deadline)
 
 
 def matches(

@@ -40,7 +40,7 @@ from newssearch.errors import (
 )
 from newssearch.reports import CheckReport
 from newssearch.schema import SCHEMA_VERSION, StableBM25F, build_schema
-from newssearch.segments import merge_policy
+from newssearch.segments import check_postings, merge_policy, read_postings
 
 if TYPE_CHECKING:
     from newssearch.plan import CacheEntry, FileRecord
@@ -364,14 +364,16 @@ class Store:
                     report.documents += 1
                 except Exception as exc:
                     report.problems.append(f"stored article {docnum}: {type(exc).__name__}: {exc}"[:300])
+            found = check_postings(reader)
+            if found is not None:
+                report.terms += found[0]
+                report.problems.extend(found[1])
+                continue
             for fieldname in reader.indexed_field_names():
                 try:
                     for term in reader.lexicon(fieldname):
                         try:
-                            matcher = reader.postings(fieldname, term)
-                            while matcher.is_active():
-                                matcher.weight()
-                                matcher.next()
+                            read_postings(reader.postings(fieldname, term))
                             report.terms += 1
                         except Exception as exc:
                             report.problems.append(

@@ -17,7 +17,7 @@ from newssearch.dates import from_utc_naive
 from newssearch.errors import QueryError
 from newssearch.hits import make_hit
 from newssearch.models import Hit, HitStream
-from newssearch.search import DEFAULT_TIMEOUT, Bound, Filters, _bounds, _check, rank
+from newssearch.search import DEFAULT_TIMEOUT, Bound, Filters, _bounds, _check, rank, suggestion
 from newssearch.store import Store
 
 
@@ -74,4 +74,7 @@ def stream(
         notes=list(ranked.prepared.notes),
         hits=hits(),
         with_reprints=ranked.total,
+        suggestion=suggestion(store, searcher, text, total, start, end, syntax, deadline, filters)
+        if ranked.literal is None
+        else None,
     )

@@ -1,20 +1,25 @@
-"""Did you mean: a better spelling of a query that finds little or nothing, from the index's own words.
+"""Did you mean: a better spelling of the words of a query that the index holds rarely or not at all.
 
-Only when a search finds fewer than ``FEW_RESULTS`` articles, and only for words the index holds rarely or not at
-all. Candidates are the index's words within 1 edit (2 for words of 7 letters or more) that start with the same
-letter and are in many more articles. Headline and body words are stored stemmed (``govern``), so a candidate is turned
+Each word of the query is checked on its own: one in ``FEW_RESULTS`` articles or more is kept as typed, so a common
+word does not hide a misspelt one beside it (``Tony Bliar``). Candidates are the index's words within 1 edit (2 for
+words of 7 letters or more; a swap of two letters is one edit) that start with the letter typed first (or the
+second: the first two swapped) and are in many more articles; the nearest, weighed against how many articles hold
+them, are tried. Headline and body words are stored stemmed (``manchest``) and a misspelt word does not stem as the
+word meant (``manchster`` stays whole), so a stem is compared with the word typed less an ending too, then turned
 back into a real word as a story writes it: the word of a story holding it, closest to what was typed, whose stem
-it is (``government``). Names typed with ``person:``, ``org:`` or ``place:`` are looked up in those fields, which
-keep whole words. No vocabulary of its own is kept: the index's word lists and stored stories are always right
-after any update. A suggestion is offered only if it finds more articles than the query did (it is counted).
+it is (``Manchester``), which must itself be near enough. Names typed with ``person:``, ``org:`` or ``place:`` are
+looked up in those fields, which keep whole words. No vocabulary of its own is kept: the index's word lists (kept
+with the reader, which never changes) and stored stories are always right after any update. A suggestion is offered
+only if it finds more articles than the query did (it is counted).
 
-Cost is bounded: at most ``MAX_WORDS`` words checked, ``MAX_SCANNED`` index words compared, ``MAX_CANDIDATES``
-candidates a word turned back into words (reading at most ``MAX_STORIES`` stories each, ``MAX_STORY_CHARS`` of
-each), and the search's deadline.
+Cost is bounded: at most ``MAX_WORDS`` words checked, ``MAX_SCANNED`` index words compared, ``MAX_COUNTED``
+counted, ``MAX_CANDIDATES`` candidates a word turned back into words (reading ``FIRST_STORIES`` stories each, or
+at most ``MAX_STORIES``, ``MAX_STORY_CHARS`` of each), and the search's deadline.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Callable
@@ -24,8 +29,7 @@ from newssearch.errors import QueryError
 from newssearch.query import OPERATORS
 from newssearch.schema import FIELD_ALIASES, TOKEN_PATTERN
 
-#: A search that finds fewer articles than this (less than a page) is checked for misspellings, and a word in
-#: fewer articles than this may be one.
+#: A word in fewer articles than this (less than a page) may be misspelt.
 FEW_RESULTS = 10
 #: A candidate must be in at least this many times as many articles as the word typed (any, for a word in none).
 MORE_COMMON = 5
@@ -35,8 +39,26 @@ LONG_WORD = 7
 MAX_WORDS = 8
 MAX_SCANNED = 50_000
 MAX_CANDIDATES = 5
-MAX_STORIES = 3
+#: The words nearest to what was typed whose article counts are read.
+MAX_COUNTED = 30
+#: Stories read to turn a stem back into a word; up to ``MAX_STORIES`` when they hold one near enough but another
+#: may be nearer ("exports", when the first stories hold only "export" and "Exporting").
+FIRST_STORIES = 3
+MAX_STORIES = 6
 MAX_STORY_CHARS = 20_000
+#: A misspelt word keeps its ending ("manchster"), which the stem of the word meant has lost ("manchest"): up to
+#: this many letters at the end of what was typed may be an ending.
+MAX_ENDING = 4
+#: Endings the stemmer takes off (Porter's, the common ones).
+ENDINGS = (
+    "s", "es", "ed", "ing", "er", "ers", "ion", "ions", "ment", "al", "ly", "ness", "ity", "ive", "ise", "ize",
+    "ist", "ism", "able", "ance", "ence", "ent", "ant", "ous", "ful", "y", "e", "ic", "ate", "ical",
+)  # fmt: skip
+#: What a word gains for each tenfold of the articles holding it, in edits: a word in a hundred times as many
+#: articles as another is as likely at one edit more (``impeachment`` in 176 stories over a typo in one).
+FREQUENT = 0.5
+#: A word written in the other case (a capital first or not) than the one typed costs this much more.
+OTHER_CASE = 0.75
 #: Fields whose words are whole names (not stemmed): the candidate is the word itself.
 _NAME_FIELDS = frozenset({"person_text", "org_text", "place_text"})
 _TEXT_FIELDS = frozenset({"content", "headline"})
@@ -51,8 +73,6 @@ def suggest(
 ) -> str | None:
     """The query with its rare words spelled as the index spells them, if that finds more than ``total``
     articles (``count`` counts a query's matches); else None."""
-    if total >= FEW_RESULTS:
-        return None
     budget = [MAX_SCANNED]
     changes: list[tuple[int, int, str]] = []
     for start, end, fieldname in _words(text)[:MAX_WORDS]:
@@ -99,9 +119,6 @@ def _better(
     reader: Any, schema: Any, fieldname: str, typed: str, budget: list[int], deadline: float
 ) -> str | None:
     """The word the index holds that ``typed`` most likely meant, or None if ``typed`` is common enough."""
-    from rapidfuzz import process  # loaded only for a search that finds little
-    from rapidfuzz.distance import OSA
-
     analyzer = schema[fieldname].analyzer
     terms = [token.text for token in analyzer(typed, mode="query")]
     if len(terms) != 1 or len(terms[0]) < 3:
@@ -110,43 +127,83 @@ def _better(
     frequency = _frequency(reader, fieldname, term)
     if frequency >= FEW_RESULTS:
         return None
+    from rapidfuzz import process  # loaded only for a word the index holds rarely
+    from rapidfuzz.distance import OSA
+
+    lowered = typed.lower()
     limit = 1 if len(typed) < LONG_WORD else 2
-    found: list[tuple[int, int, str]] = []  # (edits, -articles, word of the index)
-    # The words alone, not their posting information; their distances computed in one call (rapidfuzz); each
-    # word's count read only once it is near enough.
-    low, high = len(term) - limit, len(term) + limit
-    near: list[str] = []
-    for prefix in dict.fromkeys((term[:2], term[1] + term[0])):  # its first two letters, or the two swapped
-        for candidate in reader.expand_prefix(fieldname, prefix):
-            budget[0] -= 1
-            if budget[0] < 0 or (not budget[0] & 1023 and time.monotonic() > deadline):
-                break
-            if isinstance(candidate, bytes):
-                candidate = candidate.decode("utf-8", "replace")
-            if low <= len(candidate) <= high and candidate != term:
-                near.append(candidate)
-    for candidate, edits, _ in process.extract(
-        term, near, scorer=OSA.distance, score_cutoff=limit, limit=None
-    ):
+    # The index holds stems ("manchest"), and a misspelt word does not stem as the word meant ("manchster" is left
+    # whole): a stem is compared with the word typed, with its stem, and with the word typed less an ending (one
+    # edit from an ending the stemmer takes off counts as an edit: "electoin" is "elect" and "oin" for "ion").
+    forms = {term: 0, lowered: 0}
+    for n in range(max(3, len(lowered) - MAX_ENDING), len(lowered)):
+        ending = lowered[n:]
+        forms.setdefault(lowered[:n], min(OSA.distance(ending, known) for known in ENDINGS))
+    low, high = min(len(term), len(lowered) - MAX_ENDING) - limit, len(lowered) + limit
+    near = [
+        word
+        for prefix in dict.fromkeys(
+            (term[0], term[1] + term[0])
+        )  # the first letter, or the first two swapped
+        for word in _lexicon(reader, fieldname, prefix, budget, deadline)
+        if low <= len(word) <= high and word != term
+    ]
+    edits: dict[str, int] = {}
+    for form, penalty in forms.items():  # distances computed a form at a time over all the words (rapidfuzz)
+        if penalty > limit:
+            continue
+        for candidate, distance, _ in process.extract(
+            form, near, scorer=OSA.distance, score_cutoff=limit - penalty, limit=None
+        ):
+            edits[candidate] = min(distance + penalty, edits.get(candidate, limit))
+    found: list[tuple[float, str, int]] = []  # (cost, stem, articles)
+    for candidate in sorted(edits, key=lambda word: (edits[word], abs(len(word) - len(term))))[:MAX_COUNTED]:
         articles = _frequency(reader, fieldname, candidate)
         if articles >= max(1, MORE_COMMON * frequency):
-            found.append((edits, -articles, candidate))
-    best: tuple[int, bool, int, int, str] | None = None
-    for edits, negative, candidate in sorted(found)[:MAX_CANDIDATES]:
+            found.append((_cost(edits[candidate], articles), candidate, articles))
+    best: tuple[float, str] | None = None
+    for estimate, candidate, articles in sorted(found)[:MAX_CANDIDATES]:
+        if best is not None and estimate >= best[0]:
+            break  # the rest are further: a stem's word is seldom nearer to what was typed than the stem
         word = (
             candidate
             if fieldname in _NAME_FIELDS
-            else _surface(reader, analyzer, fieldname, candidate, typed)
+            else _surface(reader, analyzer, fieldname, candidate, typed, edits[candidate], limit)
         )
         if word is None:
             continue
-        distance = OSA.distance(typed.lower(), word.lower())
+        distance = OSA.distance(lowered, word.lower())
+        if distance > limit:
+            continue
         # A name typed with a capital is more likely one the stories write with a capital (Thatcher, not teacher).
         other_case = fieldname not in _NAME_FIELDS and typed[:1].isupper() != word[:1].isupper()
-        key = (distance, other_case, edits, negative, word)
-        if distance <= limit and (best is None or key < best):
+        key = (_cost(distance, articles) + OTHER_CASE * other_case, word)
+        if best is None or key < best:
             best = key
-    return best[4] if best else None
+    return best[1] if best else None
+
+
+def _cost(edits: int, articles: int) -> float:
+    """How unlikely a word is to be the one meant: its edits from what was typed, less a bonus for a common word
+    (``FREQUENT`` for each tenfold of the articles holding it)."""
+    return edits - FREQUENT * math.log10(max(1, articles))
+
+
+def _lexicon(reader: Any, fieldname: str, prefix: str, budget: list[int], deadline: float) -> list[str]:
+    """The field's words that start with ``prefix`` (at most ``MAX_SCANNED`` words in all), kept with the reader: a
+    reader's words do not change, and the next misspelling that starts with the same letter needs them again."""
+    cache: dict[tuple[str, str], list[str]] = reader.__dict__.setdefault("_newssearch_lexicon", {})
+    words = cache.get((fieldname, prefix))
+    if words is not None:
+        return words
+    words = []
+    for word in reader.expand_prefix(fieldname, prefix):
+        budget[0] -= 1
+        if budget[0] < 0 or (not budget[0] & 1023 and time.monotonic() > deadline):
+            return words  # cut short: not kept
+        words.append(word.decode("utf-8", "replace") if isinstance(word, bytes) else word)
+    cache[(fieldname, prefix)] = words
+    return words
 
 
 def _frequency(reader: Any, fieldname: str, term: str) -> int:
@@ -156,14 +213,26 @@ def _frequency(reader: Any, fieldname: str, term: str) -> int:
         return 0
 
 
-def _surface(reader: Any, analyzer: Any, fieldname: str, term: str, typed: str) -> str | None:
-    """A word of a stored story whose stem is ``term``, as written there, the closest to ``typed`` (the most used on
-    a tie). Each story is read up to ``MAX_STORY_CHARS``."""
+def _surface(
+    reader: Any, analyzer: Any, fieldname: str, term: str, typed: str, enough: int, limit: int
+) -> str | None:
+    """A word of a stored story whose stem is ``term``, as written there, the closest to ``typed`` (in the case
+    typed, then the most used, on a tie). Stories are read until one holds such a word ``enough`` edits from
+    ``typed`` or nearer, each up to ``MAX_STORY_CHARS``: at most ``FIRST_STORIES``, or ``MAX_STORIES`` once they
+    hold one within ``limit`` (the first may hold only another form: "export" and "Exporting" for "exprots")."""
+    from rapidfuzz.distance import OSA
+
+    lowered = typed.lower()
     postings = reader.postings(fieldname, term)
     stems: dict[str, bool] = {}  # word -> whether its stem is ``term``
     found: dict[str, int] = {}
     stories = 0
-    while postings.is_active() and stories < MAX_STORIES and not found:
+    while postings.is_active() and stories < MAX_STORIES:
+        distances = [OSA.distance(lowered, word.lower()) for word in found]
+        if any(d <= enough for d in distances) or (
+            stories >= FIRST_STORIES and not any(d <= limit for d in distances)
+        ):
+            break
         docnum = postings.id()
         postings.next()
         if reader.is_deleted(docnum):
@@ -180,10 +249,16 @@ def _surface(reader: Any, analyzer: Any, fieldname: str, term: str, typed: str) 
                 same = stems[word] = [t.text for t in analyzer(word, mode="index")] == [term]
             if same:
                 found[word] = found.get(word, 0) + 1
-    from rapidfuzz.distance import OSA
 
-    lowered = typed.lower()
-    return min(found, key=lambda w: (OSA.distance(lowered, w.lower()), -found[w], w)) if found else None
+    def key(word: str) -> tuple[int, bool, int, str]:
+        return (
+            OSA.distance(lowered, word.lower()),
+            word[:1].isupper() != typed[:1].isupper(),
+            -found[word],
+            word,
+        )
+
+    return min(found, key=key) if found else None
 
 
 def _same_case(typed: str, word: str) -> str:

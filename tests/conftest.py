@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from .helpers import DATA, SEED
+from .helpers import CORPORA, DATA, SEED
 
 # In CI the property tests run a fixed set of examples, so a run passes or fails for the code it tests; local runs
 # draw new examples each time (and Hypothesis keeps any failure it finds in .hypothesis/ to replay it).
@@ -40,3 +40,16 @@ def corpus(tmp_path) -> Path:
 @pytest.fixture
 def index_path(tmp_path) -> Path:
     return tmp_path / "index"
+
+
+@pytest.fixture(scope="session")
+def bbc_index(tmp_path_factory) -> Path:
+    """The BBC collection of ../shared/corpora, indexed once for the tests that read it (skipped without it)."""
+    if not (CORPORA / "bbc").is_dir():
+        pytest.skip("../shared/corpora is not here")
+    from newssearch import NewsIndex
+
+    path = tmp_path_factory.mktemp("bbc") / "index"
+    with NewsIndex.create(path) as ix:
+        ix.update([CORPORA / "bbc"])
+    return path

@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -184,3 +185,17 @@ def test_export_headers_name_the_options_that_change_the_rows(indexed):
 def test_options_that_cannot_go_together_are_one_line_errors(indexed, args):
     result = invoke("query", "oil", "--index", indexed, *args)
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1 and "Error" in result.stderr
+
+
+def test_csv_carries_the_byline_and_section_of_a_record(tmp_path):
+    index_path = tmp_path / "ix"
+    with NewsIndex.create(index_path) as ix:
+        ix.update([Path(__file__).parent / "data" / "huffpost" / "stories.json"])
+    _comment, rows = read_csv(query(index_path, "pier", "--format", "csv", "--all"))
+    pier = next(r for r in rows if r["headline"] == "Harbour Council Votes To Close Old Ferry Pier")
+    assert (pier["author"], pier["section"], pier["date"], pier["date_precision"]) == (
+        "Mary Papenfuss",
+        "POLITICS",
+        "2022-09-23T00:00:00+00:00",
+        "day",
+    )

@@ -57,3 +57,13 @@ def test_a_huge_story_without_sentences_gives_a_small_row():
     text = ("x" * 999 + " ") * 500 + "oil " + "y" * 500_000  # no spaces near the match on the right
     (context,), _ = contexts(text, spans(text, "oil"))
     assert len(context.left) + len(context.right) <= 2 * SENTENCE
+
+
+def test_a_sentence_with_several_matches_is_one_context_with_each_marked():
+    text = "Markets were calm. Oil rose as  oil   stocks fell and oil traders left. Then oil fell."
+    shown, more = contexts(text, spans(text, "[Oo]il"))
+    assert more == 0 and len(shown) == 2  # one a sentence, not one a match
+    assert str(shown[0]) == "[Oil] rose as [oil] stocks fell and [oil] traders left."
+    assert shown[0].to_dict()["marks"] == [[0, 3], [12, 15], [32, 35]]
+    assert [shown[0].match[a:b] for a, b in shown[0].marks] == ["Oil", "oil", "oil"]
+    assert str(shown[1]) == "Then [oil] fell." and "marks" not in shown[1].to_dict()

@@ -92,3 +92,30 @@ def test_report_summary_counts_files_and_articles(capsys):
     )
     err = capsys.readouterr().err
     assert "Note ag.csv: no header row" in err and "--columns" in err
+
+
+PASTED = (
+    "Oil prices rose sharply on Monday after OPEC ministers agreed to cut output, traders in London said, "
+    "and analysts expected further gains this week as stocks fell across Europe and Asia. "
+) * 3
+
+
+def test_a_pasted_query_is_echoed_short_and_whole_in_exports(corpus, index_path):
+    from .helpers import invoke
+
+    assert invoke("index", str(corpus), "--index", str(index_path)).exit_code == 0
+    words = len(PASTED.split())
+    text = invoke("query", PASTED, "--index", str(index_path))
+    assert text.exit_code == 0, text.output
+    header = text.stdout.splitlines()[0]
+    assert PASTED.strip() not in text.stdout and f"… ({words} words)" in header
+    assert "Oil prices rose sharply on Monday after OPEC ministers agreed to cut output," in header
+    assert len(header) < 200
+    every = invoke("query", PASTED, "--index", str(index_path), "--all")
+    assert f"… ({words} words)" in every.stdout.splitlines()[0]
+    assert (
+        json.loads(invoke("query", PASTED, "--index", str(index_path), "--format", "json").stdout)["query"]
+        == PASTED
+    )
+    short = invoke("query", "oil   prices", "--index", str(index_path))
+    assert "“oil   prices”" in short.stdout  # a query that fits is shown as typed

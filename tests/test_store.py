@@ -253,3 +253,46 @@ def test_a_segment_a_little_deleted_is_kept_and_one_wholly_deleted_is_dropped(in
             (r.doc_count_all(), r.doc_count()) for r, _ in index._store.searcher().reader().leaf_readers()
         ]
         assert segments == [(8, 7)]
+
+
+def test_check_reads_postings_a_block_at_a_time_and_finds_what_word_by_word_finds(built, monkeypatch):
+    import newssearch.store as store_mod
+
+    with NewsIndex.open(built) as index:
+        fast = index.check()
+    monkeypatch.setattr(store_mod, "check_postings", lambda reader: None)  # the word-by-word reading
+    with NewsIndex.open(built) as index:
+        slow = index.check()
+    assert fast.ok and slow.ok and (fast.documents, fast.terms) == (slow.documents, slow.terms)
+    seg = _segment(built)
+    data = bytearray(seg.read_bytes())
+    for at in range(len(data) * 6 // 10, len(data) * 8 // 10, 61):
+        data[at] ^= 0x5A
+    seg.write_bytes(bytes(data))
+    with NewsIndex.open(built) as index:
+        assert not index.check().ok  # word by word
+    monkeypatch.undo()
+    with NewsIndex.open(built) as index:
+        assert not index.check().ok  # a block at a time
+
+
+def test_a_posting_list_that_is_cut_short_is_found(built):
+    from newssearch.segments import _read_blocks
+
+    with NewsIndex.open(built) as index:
+        reader = index._store.searcher().reader()
+        terms = reader._terms
+        for key in terms._tindex.keys():  # noqa: SIM118 (iterating the table gives key and value)
+            info = terms.term_info(*terms._keydecoder(key))
+            if not info.is_inlined():
+                break
+        else:
+            pytest.skip("every posting list is inlined")
+        offset, length = info.extent()
+        length = length[0] if isinstance(length, tuple) else length
+        data = terms._postfile.get(offset, length)
+        _read_blocks(data, info.doc_frequency())
+        with pytest.raises(ValueError):
+            _read_blocks(data, info.doc_frequency() + 1)
+        with pytest.raises(ValueError, match="past the end"):
+            _read_blocks(data[: len(data) - 3], info.doc_frequency())

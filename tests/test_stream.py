@@ -123,6 +123,7 @@ def test_the_header_says_what_was_searched(index):
         "until": "1987-03-04T23:59:59.999999+00:00",
         "syntax": False,
         "notes": [],
+        "suggestion": None,  # "did you mean", when the search made one
     }
 
 

@@ -151,14 +151,14 @@ def query_command(
                     text, start, end, sort, syntax=not plain, snippets=fmt != "csv", kwic=fmt != "text",
                     recent=freshness, exact=exact, all_versions=all_versions, **by,
                 )  # fmt: skip
-                _notes(stream.notes)
+                _notes(stream.notes, stream.suggestion)
                 _write(fmt, {**stream.header(), **_modes(exact, recent, all_versions)}, stream)
                 return
             results = ix.search(
                 text, limit, page, start, end, sort, syntax=not plain, explain=explain, kwic=fmt != "text",
                 recent=freshness, exact=exact, all_versions=all_versions, **by,
             )  # fmt: skip
-        _notes(results.notes)
+        _notes(results.notes, results.suggestion if fmt != "text" else None)
         if fmt in ("text", "json"):  # a page as before: --json's document, or text
             _write(fmt, {}, results)
         else:
@@ -174,6 +174,7 @@ def query_command(
                 "sort": sort,
                 **{k: v.astimezone(timezone.utc).isoformat() if v else None for k, v in bounds.items()},
                 "syntax": not plain,
+                "suggestion": results.suggestion,
                 **_modes(exact, recent, all_versions),
             }
             _write(fmt, header, results.hits)
@@ -236,9 +237,12 @@ def _count(
     print_count(text, stories, copies, as_json)
 
 
-def _notes(notes: list[str]) -> None:
+def _notes(notes: list[str], suggestion: str | None = None) -> None:
+    """The notes, and an export's suggestion, on stderr (a page in text shows its suggestion itself)."""
     for note in notes:
         stderr().print(f"[yellow]Note:[/yellow] {safe(note)}")
+    if suggestion:
+        stderr().print(f"Did you mean: [bold]{safe(suggestion)}[/bold]?")
 
 
 def _write(fmt: str, header: dict[str, Any], rows: Any) -> None:

@@ -1,0 +1,125 @@
+"""Did you mean: misspellings as people type them (letters swapped, left out, endings kept), each word of the query
+on its own, the common spelling over a rare typo.
+
+On ``tests/data/spelling`` (short stories written for these cases); the slow tests on the BBC collection.
+"""
+
+import json
+import time
+
+import pytest
+
+from newssearch import NewsIndex
+from newssearch import suggest as suggest_mod
+
+from .helpers import DATA, invoke, needs_corpora
+
+
+@pytest.fixture(scope="module")
+def spelling(tmp_path_factory):
+    path = tmp_path_factory.mktemp("spelling") / "index"
+    with NewsIndex.create(path) as ix:
+        ix.update([DATA / "spelling"])
+    return path
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("electoin", "election"),  # two letters swapped
+        ("Arsnal", "Arsenal"),  # a letter left out: the stem "arsen" is not near "arsnal", the word is
+        ("Manchster", "Manchester"),
+        ("Mnchester", "Manchester"),  # the second letter left out
+        ("impeachmnet", "impeachment"),  # the ending misspelt: "impeachmnet" does not stem
+        ("impechment", "impeachment"),  # not the typo "imeachment", in one story
+        ("Tony Bliar", "Tony Blair"),  # Tony finds stories: Bliar is corrected all the same
+        ("electoin Arsnal", "election Arsenal"),  # each word its own correction
+        ("Arsenal Manchster", "Arsenal Manchester"),  # a word the stories hold is kept as typed
+        ("exprots", "exports"),  # the first stories holding "export" write "export" and "Exporting" only
+    ],
+)
+def test_misspelt_words_are_corrected(spelling, typed, meant):
+    with NewsIndex.open(spelling) as ix:
+        results = ix.search(typed)
+        assert results.suggestion == meant
+        assert ix.search(meant).total > results.total
+
+
+def test_no_suggestion_for_words_spelt_as_the_stories_do(spelling):
+    with NewsIndex.open(spelling) as ix:
+        for typed in ("election", "Arsenal Manchester", "impeachment trial", "Tony Blair"):
+            assert ix.search(typed).suggestion is None, typed
+
+
+def test_a_common_word_beats_a_rare_one_at_the_same_distance(spelling):
+    # "impachment" is one edit from both "impeachment" (four stories) and the typo "imeachment" (one).
+    with NewsIndex.open(spelling) as ix:
+        assert ix.search("impachment").suggestion == "impeachment"
+
+
+def test_cost_of_a_suggestion_stays_bounded(spelling, monkeypatch):
+    monkeypatch.setattr(
+        suggest_mod, "MAX_SCANNED", 3
+    )  # too few words read: none kept, no suggestion, no error
+    with NewsIndex.open(spelling) as ix:
+        assert ix.search("Manchster").suggestion is None
+    with NewsIndex.open(spelling) as ix, ix._store.guard():  # out of time: no words compared, no suggestion
+        searcher = ix._store.searcher()
+        late = suggest_mod.suggest(searcher.reader(), searcher.schema, "Manchster", 0, lambda _: 5, 0.0)
+    assert late is None
+
+
+def test_exports_carry_the_suggestion(spelling):
+    for args in ([], ["--all"]):
+        out = invoke("query", "Tony Bliar", "--index", spelling, "--format", "csv", *args)
+        assert out.exit_code == 0, out.output
+        assert 'suggestion="Tony Blair"' in out.stdout.splitlines()[0]
+        rows = [
+            json.loads(line)
+            for line in invoke(
+                "query", "Tony Bliar", "--index", spelling, "--format", "jsonl", *args
+            ).stdout.splitlines()
+        ]
+        assert rows and all(row["suggestion"] == "Tony Blair" for row in rows)
+        data = json.loads(
+            invoke("query", "Tony Bliar", "--index", spelling, "--format", "json", *args).stdout
+        )
+        assert data["suggestion"] == "Tony Blair"
+    nothing = invoke("query", "electoin", "--index", spelling, "--format", "jsonl")
+    assert nothing.stdout == "" and "Did you mean: election?" in nothing.stderr  # no rows to carry it
+
+
+# -- the BBC collection -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bbc(bbc_index):
+    return bbc_index
+
+
+@needs_corpora
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("electoin", "election"),
+        ("Arsnal", "Arsenal"),
+        ("Manchster", "Manchester"),
+        ("Tony Bliar", "Tony Blair"),
+        ("goverment", "government"),
+        ("Bagdad", "Baghdad"),
+    ],
+)
+def test_bbc_misspellings(bbc, typed, meant):
+    with NewsIndex.open(bbc) as ix:
+        assert ix.search(typed).suggestion == meant
+
+
+@needs_corpora
+def test_bbc_suggestions_are_quick(bbc):
+    with NewsIndex.open(bbc) as ix:
+        for typed in ("electoin", "Manchster", "Arsnal"):
+            ix.search(typed)  # words read once per reader
+        start = time.perf_counter()
+        for typed in ("electoin", "Manchster", "Arsnal"):
+            ix.search(typed)
+        assert (time.perf_counter() - start) / 3 < 0.25  # a few ms alone; generous on a shared machine

@@ -132,6 +132,79 @@ def test_headline_known_item_collections(tmp_path):
     assert [q.text for q in again.queries] == [q.text for q in real.queries]
 
 
+def test_split_lead_takes_the_first_sentence_without_its_wire_prefix():
+    assert corpora.split_lead(
+        "AP - Mr. Smith of the U.S. Senate said on Monday that taxes would rise. He gave no date.\n\nMore."
+    ) == ("Mr. Smith of the U.S. Senate said on Monday that taxes would rise.", "He gave no date.\n\nMore.")
+    assert corpora.split_lead("NEW YORK (Reuters) - Stocks fell\n sharply on Friday as oil rose.") == (
+        "Stocks fell sharply on Friday as oil rose.",
+        "",
+    )
+    assert corpora.split_lead(
+        "SPACE.com - TORONTO, Canada -- A second team set a launch date. Then more."
+    ) == (
+        "A second team set a launch date.",
+        "Then more.",
+    )
+    # a dash inside the sentence is not a prefix
+    assert corpora.split_lead("Oil prices rose on Monday - the highest in a year. Traders said so.")[0] == (
+        "Oil prices rose on Monday - the highest in a year."
+    )
+
+
+def test_lead_known_item_collections(tmp_path):
+    """Each sampled first sentence is a query whose relevant stories are its own story and any identical copy;
+    the indexed stories keep their headline and the rest of their body but never the query's sentence; leads
+    too short to be a reader's question are not drawn; the sample is the same every time."""
+    lead = "Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn for the three months to December."
+    stories = [
+        (
+            "Ad sales boost Time Warner profit",
+            f"{lead}\n\nThe firm is one of the biggest investors in Google.",
+        ),
+        (
+            "Dollar gains on Greenspan speech",
+            "The dollar has hit its highest level against the euro in almost three months. Traders cheered.",
+        ),
+        ("Time Warner profit (copy)", f"{lead}\n\nThe firm is  one of the biggest investors in Google.\n"),
+        ("Short lead", "Yukos sues. The owners of embattled Russian oil giant Yukos are to ask for a loan."),
+    ]
+    for i, (headline, body) in enumerate(stories):
+        folder = tmp_path / "bbc" / "business"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{i:03}.txt").write_text(f"{headline}\n\n{body}\n")
+    leads = corpora._lead_known_item("BBC", corpora.load_bbc(tmp_path), 3, seed=1)
+    assert len(leads.docs) == 4 and all(d.headline for d in leads.docs)
+    by_text = {q.text: leads.qrels[q.id] for q in leads.queries}
+    assert by_text == {
+        lead: {"bbc/business/000.txt": 1, "bbc/business/002.txt": 1},
+        "The dollar has hit its highest level against the euro in almost three months.": {
+            "bbc/business/001.txt": 1
+        },
+    }  # the two copies give the same query, and are both relevant
+    assert len(leads.queries) == 3
+    assert "Yukos sues." not in by_text
+    for doc in leads.docs:
+        assert not any(q.text in doc.body for q in leads.queries)
+    assert {d.id: d.body for d in leads.docs}["bbc/business/001.txt"] == "Traders cheered."
+    again = corpora._lead_known_item("BBC", corpora.load_bbc(tmp_path), 3, seed=1)
+    assert [q.text for q in again.queries] == [q.text for q in leads.queries]
+
+
+@needs_corpora
+@pytest.mark.slow
+def test_lead_known_item_collections_on_the_corpora():
+    for load, queries, docs in ((corpora.load_bbc_leads, 400, 2225), (corpora.load_ag_leads, 500, 7600)):
+        tc = load(CORPORA)
+        assert len(tc.queries) == queries and len(tc.docs) == docs
+        assert all(len(q.text.split()) >= corpora.MIN_LEAD_WORDS for q in tc.queries)
+        assert all(tc.qrels[q.id] for q in tc.queries)
+        ids = {d.id for d in tc.docs}
+        assert all(set(rel) <= ids for rel in tc.qrels.values())
+    bbc = corpora.load_bbc_leads(CORPORA)
+    assert any(len(rel) > 1 for rel in bbc.qrels.values())  # byte-identical copies judged too
+
+
 # --- Reuters-21578 -------------------------------------------------------------------------------------
 
 CATEGORIES = """Some notes on the Reuters Categories

@@ -584,3 +584,26 @@ def test_the_levers_scorer_scores_as_newssearch_does(tmp_path):
         assert all(math.isclose(ours[k], engine[k], rel_tol=1e-9) for k in ours)
     assert c.evaluate(levers.LEVERS["as built"]) == c.engine()
     c.ix.close()
+
+
+def test_the_levers_for_long_queries_switch_on_distinct_content_words(tmp_path):
+    """Levers decided per kind of query (``by_length``) count a query's distinct content words, stop words and
+    repeats aside; a word's count can be weighed by a function; Whoosh's idf without ``+ 1`` gives a word in every
+    story nothing."""
+    from benchmarks import levers
+
+    docs = [
+        Article(id="a", headline="Oil prices rise", body="Oil prices rose as Iraq cut exports of oil."),
+        Article(id="b", headline="Wheat crop", body="Kansas farmers said oil costs cut their wheat profits."),
+    ]
+    tc = corpora.TestCollection("tiny", docs, [corpora.Query("1", "the oil of Iraq, oil")], {"1": {"a": 1}})
+    c = levers.Collection("reuters", tc, tmp_path / "ix")
+    ((_, words),) = c.queries  # "oil" and "iraq": two distinct content words
+    short, long = levers.bm25(), levers.bm25(k1=2.0)
+    assert levers.by_length(short, long, 2)(c, words) == long(c, words)
+    assert levers.by_length(short, long, 3)(c, words) == short(c, words)
+    assert levers.bm25(repeats=lambda n: 1)(c, words) == levers.bm25(repeats=False)(c, words)
+    assert levers.bm25(repeats=math.sqrt)(c, words) != levers.bm25()(c, words)
+    assert levers.plain_idf(2, 2) == 0 and levers.plain_idf(100, 0) == math.log(100)
+    assert levers.lucene_idf(2, 2) > 0
+    c.ix.close()

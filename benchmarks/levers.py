@@ -22,7 +22,8 @@ from pathlib import Path
 from benchmarks import DEFAULT_CORPORA, metrics
 from benchmarks.corpora import TestCollection
 from benchmarks.runner import NEWS_COLLECTIONS, Config, relevance_loaders
-from benchmarks.systems import NewsSearch, query_words
+from benchmarks.systems import NewsSearch
+from newssearch.query import plain_words
 from newssearch.schema import BYTE_LENGTHS, FIELD_BOOSTS, STOP_WORDS, length_bytes
 
 #: A difference in nDCG@10 or AP@100 smaller than this is taken as no difference.
@@ -49,7 +50,9 @@ class Collection:
         }
         self.average = {f: (sum(v) / self.n) or 1.0 for f, v in self.lengths.items()}
         self.ids = [self.reader.stored_fields(d)["id"] for d in range(self.n)]
-        self.queries = [(q.id, query_words(q.text)) for q in tc.queries]
+        self.queries = [
+            (q.id, plain_words(q.text).split()) for q in tc.queries
+        ]  # the words newssearch searches
         self._postings: dict[tuple[str, str], list[tuple[int, float]]] = {}
         self._vectors: list[Counter[str]] | None = None
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from newssearch.models import Article
 from newssearch.readers import decode, discover, read_articles
 from newssearch.readers.smart import smart_records, to_article
+from newssearch.sentences import sentence_bounds
 
 #: qrels: query id -> doc id -> gain (> 0; non-relevant documents are simply absent)
 Qrels = dict[str, dict[str, int]]
@@ -204,6 +205,62 @@ def load_ag_headlines(root: Path) -> TestCollection:
     path = root / "ag-news" / "test.csv"
     return _known_item(
         "AG News", read_articles(path, path.parent, columns=AG_NEWS_COLUMNS).articles, 600, seed=5
+    )
+
+
+#: A wire lead's source and dateline: ``AP - ``, ``Reuters - ``, ``NEW YORK (Reuters) - ``,
+#: ``SPACE.com - TORONTO, Canada -- ``, ``Canadian Press - ``: one word, words in capitals, up to three capitalised
+#: words, or words and an agency in brackets, then a
+#: dash between spaces (``Oil prices rose on Monday - the highest...`` is a sentence, not a prefix).
+_WIRE_PREFIX = re.compile(
+    r"^(?:(?:(?:[A-Z][A-Z.&'/]+\b(?:[ ,/]+[A-Z][\w.&']*)*|[A-Z][\w.&']*(?: [A-Z][\w.&']*){0,2}|[\w.&']+)"
+    r"(?: \([^)]{1,40}\))?"
+    r"|[A-Z][\w.,&' ]{0,40}? \([^)]{1,40}\))\s+-{1,2}\s+)+"
+)
+#: A lead shorter than this many words is not a reader's long question: not drawn as a query.
+MIN_LEAD_WORDS = 8
+
+
+def split_lead(body: str) -> tuple[str, str]:
+    """A story's first sentence (its wire source and dateline left out) and the rest of its body."""
+    text = body.strip()
+    _, end = sentence_bounds(text, 0)
+    return _WIRE_PREFIX.sub("", " ".join(text[:end].split())), text[end:].strip()
+
+
+def _lead_known_item(name: str, articles: list[Article], n: int, seed: int) -> TestCollection:
+    """Find a story from its first sentence, long prose like a reader's question: ``n`` leads (drawn with a
+    fixed seed among those of ``MIN_LEAD_WORDS`` words or more) are the queries, and the collection is every story
+    with its headline and the rest of its body but not its first sentence, so the query is never the document's
+    own text. The story and every copy with the same body (whitespace aside) are relevant."""
+    stories = [a for a in articles if a.body.strip()]
+    docs, copies, leads = [], {}, []
+    for a in stories:
+        lead, rest = split_lead(a.body)
+        docs.append(Article(id=a.id, headline=a.headline, body=rest))
+        copies.setdefault(" ".join(a.body.split()), []).append(a.id)
+        if len(lead.split()) >= MIN_LEAD_WORDS:
+            leads.append((lead, a))
+    picked = random.Random(seed).sample(leads, n)
+    queries = [Query(f"{name}-lead-{i}", lead) for i, (lead, _) in enumerate(picked)]
+    qrels = {
+        q.id: dict.fromkeys(copies[" ".join(a.body.split())], 1)
+        for q, (_, a) in zip(queries, picked, strict=True)
+    }
+    return TestCollection(f"{name} leads (known item)", docs, queries, qrels)
+
+
+def load_bbc_leads(root: Path) -> TestCollection:
+    """400 BBC first sentences, each to find its story (headline and the rest of the body) among the 2,225."""
+    return _lead_known_item("BBC", load_bbc(root), 400, seed=11)
+
+
+def load_ag_leads(root: Path) -> TestCollection:
+    """500 AG News first sentences of a description, each to find its story (title and the rest of the
+    description, often the title alone) among the 7,600."""
+    path = root / "ag-news" / "test.csv"
+    return _lead_known_item(
+        "AG News", read_articles(path, path.parent, columns=AG_NEWS_COLUMNS).articles, 500, seed=13
     )
 
 

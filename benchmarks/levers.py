@@ -22,8 +22,9 @@ from pathlib import Path
 from benchmarks import DEFAULT_CORPORA, metrics
 from benchmarks.corpora import TestCollection
 from benchmarks.runner import NEWS_COLLECTIONS, Config, relevance_loaders
-from benchmarks.systems import NewsSearch, query_words
-from newssearch.schema import BYTE_LENGTHS, FIELD_BOOSTS, length_bytes
+from benchmarks.systems import NewsSearch
+from newssearch.query import plain_words
+from newssearch.schema import BYTE_LENGTHS, FIELD_BOOSTS, STOP_WORDS, length_bytes
 
 #: A difference in nDCG@10 or AP@100 smaller than this is taken as no difference.
 NOISE = 0.002
@@ -49,7 +50,9 @@ class Collection:
         }
         self.average = {f: (sum(v) / self.n) or 1.0 for f, v in self.lengths.items()}
         self.ids = [self.reader.stored_fields(d)["id"] for d in range(self.n)]
-        self.queries = [(q.id, query_words(q.text)) for q in tc.queries]
+        self.queries = [
+            (q.id, plain_words(q.text).split()) for q in tc.queries
+        ]  # the words newssearch searches
         self._postings: dict[tuple[str, str], list[tuple[int, float]]] = {}
         self._vectors: list[Counter[str]] | None = None
 
@@ -97,6 +100,30 @@ def lucene_idf(n: int, df: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
+def plain_idf(n: int, df: int) -> float:
+    """Whoosh's idf without its ``+ 1``: a word in every story weighs nothing, not a rare word's eighth."""
+    return max(0.0, math.log(n / (df + 1)))
+
+
+def half_idf(n: int, df: int) -> float:
+    """Whoosh's idf with ``+ 0.5`` in place of its ``+ 1``."""
+    return math.log(n / (df + 1)) + 0.5
+
+
+def by_length(
+    short: Callable[[Collection, list[str]], Scores],
+    long: Callable[[Collection, list[str]], Scores],
+    words: int,
+) -> Callable[[Collection, list[str]], Scores]:
+    """``long`` for a query of ``words`` distinct content words or more (stop words aside), ``short`` otherwise."""
+
+    def score(c: Collection, query: list[str]) -> Scores:
+        content = {t for w in query for t in c.tokens("content", w)}
+        return (long if len(content) >= words else short)(c, query)
+
+    return score
+
+
 def _add_bm25(
     scores: Scores,
     c: Collection,
@@ -122,16 +149,24 @@ def bm25(
     k1: float = 1.2,
     b: float = 0.75,
     idf: Callable[[int, int], float] = whoosh_idf,
-    repeats: bool = True,
+    repeats: bool | Callable[[int], float] = True,
+    name_stops: bool = True,
 ) -> Callable[[Collection, list[str]], Scores]:
     """Each field's BM25 times its boost, added up (newssearch's ranking with its defaults)."""
     boosts = boosts or FIELD_BOOSTS
 
     def score(c: Collection, words: list[str]) -> Scores:
-        counts = Counter((f, t) for w in words for f in boosts for t in c.tokens(f, w))
+        counts = Counter(
+            (f, t)
+            for w in words
+            for f in boosts
+            if name_stops or f not in ENTITY_FIELDS or w not in STOP_WORDS
+            for t in c.tokens(f, w)
+        )
         scores: Scores = defaultdict(float)
         for (f, t), times in counts.items():
-            _add_bm25(scores, c, f, t, (times if repeats else 1) * boosts[f], k1, b, idf)
+            counted = repeats(times) if callable(repeats) else (times if repeats else 1)
+            _add_bm25(scores, c, f, t, counted * boosts[f], k1, b, idf)
         return scores
 
     return score
@@ -264,6 +299,19 @@ LEVERS: dict[str, Callable[[Collection, list[str]], Scores]] = {
     "BM25F proper, headline ×2": bm25f(2.0),
     "proximity bonus": proximity(),
     "RM3 feedback (10 docs, 10 words, 0.3)": feedback(),
+    "idf without +1": bm25(idf=plain_idf),
+    "Lucene idf for 6+ words": by_length(bm25(), bm25(idf=lucene_idf), 6),
+    "idf without +1 for 6+ words": by_length(bm25(), bm25(idf=plain_idf), 6),
+    "headline ×0.5 for 6+ words": by_length(bm25(), bm25(_with(headline=0.5)), 6),
+    "K1 1.5 for 6+ words": by_length(bm25(), bm25(k1=1.5), 6),
+    "repeated words once for 6+ words": by_length(bm25(), bm25(repeats=False), 6),
+    "a word typed n times counts 1 + ln n": bm25(repeats=lambda n: 1 + math.log(n)),
+    "a word typed n times counts √n": bm25(repeats=math.sqrt),
+    "idf +0.5 instead of +1": bm25(idf=half_idf),
+    "idf +0.5 for 6+ words": by_length(bm25(), bm25(idf=half_idf), 6),
+    "entity fields without stop words": bm25(name_stops=False),
+    "entity fields ×0 for 6+ words": by_length(bm25(), bm25(_no_entities()), 6),
+    "entity fields ×0 for 10+ words": by_length(bm25(), bm25(_no_entities()), 10),
 }
 
 
@@ -274,13 +322,15 @@ def main(argv: list[str] | None = None) -> None:
         "--workdir", type=Path, help="where the indexes are built (default: a temporary folder)"
     )
     parser.add_argument("--levers", help="comma-separated lever names (default: all)")
+    parser.add_argument("--collections", help="comma-separated collection keys (default: all)")
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newssearch-levers-"))
     loaders = relevance_loaders(Config(corpora=args.corpora, workdir=workdir))
     levers = {
         k: v for k, v in LEVERS.items() if not args.levers or k in args.levers.split(",") or k == "as built"
     }
-    collections = [Collection(key, load(), workdir / key) for key, load in loaders.items()]
+    wanted = args.collections.split(",") if args.collections else list(loaders)
+    collections = [Collection(key, load(), workdir / key) for key, load in loaders.items() if key in wanted]
     names = [c.tc.name.split(" (")[0] for c in collections]
     print("| lever | " + " | ".join(f"{n}: nDCG@10 / AP@100" for n in names) + " | kept? |")
     print("|---" * (len(names) + 2) + "|")

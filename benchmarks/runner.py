@@ -39,7 +39,15 @@ class Config:
     #: largest growth size per system, to keep the full run under 20 minutes (Whoosh needs ~3 min at 100k)
     growth_max: dict[str, int] = field(default_factory=lambda: {"whoosh": 25_000})
     relevance: list[str] = field(
-        default_factory=lambda: ["cranfield", "cisi", "reuters", "bbc-headlines", "ag-headlines"]
+        default_factory=lambda: [
+            "cranfield",
+            "cisi",
+            "reuters",
+            "bbc-headlines",
+            "ag-headlines",
+            "bbc-leads",
+            "ag-leads",
+        ]
     )
     relevance_queries: int | None = None  #: evaluate only the first N judged queries (None: all)
     entity_limit: int | None = None
@@ -242,7 +250,7 @@ def speed(cfg: Config, corpus: Corpus, turn: int) -> dict:
 
 
 #: Judged collections of news stories: newssearch indexes them as it indexes news (entities extracted).
-NEWS_COLLECTIONS = ("reuters", "bbc-headlines", "ag-headlines")
+NEWS_COLLECTIONS = ("reuters", "bbc-headlines", "ag-headlines", "bbc-leads", "ag-leads")
 
 
 def relevance_systems(cfg: Config, name: str) -> list[str]:
@@ -260,6 +268,8 @@ def relevance_loaders(cfg: Config) -> dict[str, Callable[[], TestCollection]]:
         "reuters": lambda: corpora.load_reuters_topics(cfg.corpora, cfg.reuters_limit),
         "bbc-headlines": lambda: corpora.load_bbc_headlines(cfg.corpora),
         "ag-headlines": lambda: corpora.load_ag_headlines(cfg.corpora),
+        "bbc-leads": lambda: corpora.load_bbc_leads(cfg.corpora),
+        "ag-leads": lambda: corpora.load_ag_leads(cfg.corpora),
     }
 
 

@@ -2,8 +2,9 @@
 
 ``build(docs, path)`` writes an index into the folder ``path``; ``open(path)`` makes it searchable;
 ``search(text, k, snippets)`` returns ``Result``s best first; ``size()`` is the index's bytes on disk.
-Every adapter receives the same natural-language text and makes it safe for its own query language the same
-way: the text's words (letters and digits), lower-cased, ORed (``query_words``).
+Every adapter receives the same natural-language text. The peers make it safe for their query language the same
+way: the text's words (letters and digits), lower-cased, ORed (``query_words``); newssearch reads it with
+``syntax=False``, which does the same but keeps ``U.S.`` and ``5.5`` whole, as its index holds them.
 """
 
 from __future__ import annotations
@@ -122,12 +123,12 @@ class NewsSearch(System):
     def search(self, text: str, k: int = 10, snippets: bool = False) -> list[Result]:
         from newssearch import QueryError
 
-        words = query_words(text)
-        if not words:
+        if not query_words(text):
             return []
         try:
             grouping = {"all_versions": True} if self.all_versions else {}
-            found = self.ix.search(" ".join(words), limit=k, syntax=False, snippets=snippets, **grouping)
+            # syntax=False: its own plain-text reading, words as its index holds them (``U.S.``, ``5.5``)
+            found = self.ix.search(text, limit=k, syntax=False, snippets=snippets, **grouping)
         except QueryError:
             return []
         return [Result(h.id, h.score, h.snippet.text if snippets else None) for h in found.hits]

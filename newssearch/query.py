@@ -106,7 +106,9 @@ _WHOLE_WORD_FIELDS = frozenset(
 _FIELD_VALUE = re.compile(r"(\w+):(\"[^\"]*\"?|\([^)]*\)?|[^\s()]+)")
 _WILDCARD_CHARS = "*?\u055e\u061f\u1367"
 _WORD = re.compile(r"\w+")
-_PLAIN_WORD = re.compile(r"[^\W_]+")
+#: Words as the analyzer reads them (``schema.TOKEN_PATTERN`` without ``*``): ``5.5`` and ``U.S.`` are one word.
+_TEXT_WORD = re.compile(r"\d+(?:\.\d+)+|[^\W\d_](?:\.[^\W\d_])+(?=\.?(?!\w))|\w+")
+_PLAIN_WORD = re.compile(r"\d+(?:\.\d+)+|[^\W\d_](?:\.[^\W\d_])+|[^\W_]+")
 _MINUS = re.compile(r"(?<![^\s(])-(?=\S)")  # the parser's "-word" (PlusMinusPlugin's expression below)
 
 
@@ -119,8 +121,8 @@ class Prepared:
 
 
 def plain_words(text: str) -> str:
-    """The words of ``text`` alone, lower-cased so that none reads as an operator, a field or a phrase."""
-    return " ".join(_WORD.findall(text)).lower()
+    """The words of ``text`` alone, lower-cased so that none reads as an operator, a field or a phrase (``U.S.`` whole)."""
+    return " ".join(_TEXT_WORD.findall(text)).lower()
 
 
 def make_parser(schema: Any) -> MultifieldParser:

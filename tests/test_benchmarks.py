@@ -132,6 +132,79 @@ def test_headline_known_item_collections(tmp_path):
     assert [q.text for q in again.queries] == [q.text for q in real.queries]
 
 
+def test_split_lead_takes_the_first_sentence_without_its_wire_prefix():
+    assert corpora.split_lead(
+        "AP - Mr. Smith of the U.S. Senate said on Monday that taxes would rise. He gave no date.\n\nMore."
+    ) == ("Mr. Smith of the U.S. Senate said on Monday that taxes would rise.", "He gave no date.\n\nMore.")
+    assert corpora.split_lead("NEW YORK (Reuters) - Stocks fell\n sharply on Friday as oil rose.") == (
+        "Stocks fell sharply on Friday as oil rose.",
+        "",
+    )
+    assert corpora.split_lead(
+        "SPACE.com - TORONTO, Canada -- A second team set a launch date. Then more."
+    ) == (
+        "A second team set a launch date.",
+        "Then more.",
+    )
+    # a dash inside the sentence is not a prefix
+    assert corpora.split_lead("Oil prices rose on Monday - the highest in a year. Traders said so.")[0] == (
+        "Oil prices rose on Monday - the highest in a year."
+    )
+
+
+def test_lead_known_item_collections(tmp_path):
+    """Each sampled first sentence is a query whose relevant stories are its own story and any identical copy;
+    the indexed stories keep their headline and the rest of their body but never the query's sentence; leads
+    too short to be a reader's question are not drawn; the sample is the same every time."""
+    lead = "Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn for the three months to December."
+    stories = [
+        (
+            "Ad sales boost Time Warner profit",
+            f"{lead}\n\nThe firm is one of the biggest investors in Google.",
+        ),
+        (
+            "Dollar gains on Greenspan speech",
+            "The dollar has hit its highest level against the euro in almost three months. Traders cheered.",
+        ),
+        ("Time Warner profit (copy)", f"{lead}\n\nThe firm is  one of the biggest investors in Google.\n"),
+        ("Short lead", "Yukos sues. The owners of embattled Russian oil giant Yukos are to ask for a loan."),
+    ]
+    for i, (headline, body) in enumerate(stories):
+        folder = tmp_path / "bbc" / "business"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{i:03}.txt").write_text(f"{headline}\n\n{body}\n")
+    leads = corpora._lead_known_item("BBC", corpora.load_bbc(tmp_path), 3, seed=1)
+    assert len(leads.docs) == 4 and all(d.headline for d in leads.docs)
+    by_text = {q.text: leads.qrels[q.id] for q in leads.queries}
+    assert by_text == {
+        lead: {"bbc/business/000.txt": 1, "bbc/business/002.txt": 1},
+        "The dollar has hit its highest level against the euro in almost three months.": {
+            "bbc/business/001.txt": 1
+        },
+    }  # the two copies give the same query, and are both relevant
+    assert len(leads.queries) == 3
+    assert "Yukos sues." not in by_text
+    for doc in leads.docs:
+        assert not any(q.text in doc.body for q in leads.queries)
+    assert {d.id: d.body for d in leads.docs}["bbc/business/001.txt"] == "Traders cheered."
+    again = corpora._lead_known_item("BBC", corpora.load_bbc(tmp_path), 3, seed=1)
+    assert [q.text for q in again.queries] == [q.text for q in leads.queries]
+
+
+@needs_corpora
+@pytest.mark.slow
+def test_lead_known_item_collections_on_the_corpora():
+    for load, queries, docs in ((corpora.load_bbc_leads, 400, 2225), (corpora.load_ag_leads, 500, 7600)):
+        tc = load(CORPORA)
+        assert len(tc.queries) == queries and len(tc.docs) == docs
+        assert all(len(q.text.split()) >= corpora.MIN_LEAD_WORDS for q in tc.queries)
+        assert all(tc.qrels[q.id] for q in tc.queries)
+        ids = {d.id for d in tc.docs}
+        assert all(set(rel) <= ids for rel in tc.qrels.values())
+    bbc = corpora.load_bbc_leads(CORPORA)
+    assert any(len(rel) > 1 for rel in bbc.qrels.values())  # byte-identical copies judged too
+
+
 # --- Reuters-21578 -------------------------------------------------------------------------------------
 
 CATEGORIES = """Some notes on the Reuters Categories
@@ -510,4 +583,27 @@ def test_the_levers_scorer_scores_as_newssearch_does(tmp_path):
         assert ours.keys() == engine.keys() and ours
         assert all(math.isclose(ours[k], engine[k], rel_tol=1e-9) for k in ours)
     assert c.evaluate(levers.LEVERS["as built"]) == c.engine()
+    c.ix.close()
+
+
+def test_the_levers_for_long_queries_switch_on_distinct_content_words(tmp_path):
+    """Levers decided per kind of query (``by_length``) count a query's distinct content words, stop words and
+    repeats aside; a word's count can be weighed by a function; Whoosh's idf without ``+ 1`` gives a word in every
+    story nothing."""
+    from benchmarks import levers
+
+    docs = [
+        Article(id="a", headline="Oil prices rise", body="Oil prices rose as Iraq cut exports of oil."),
+        Article(id="b", headline="Wheat crop", body="Kansas farmers said oil costs cut their wheat profits."),
+    ]
+    tc = corpora.TestCollection("tiny", docs, [corpora.Query("1", "the oil of Iraq, oil")], {"1": {"a": 1}})
+    c = levers.Collection("reuters", tc, tmp_path / "ix")
+    ((_, words),) = c.queries  # "oil" and "iraq": two distinct content words
+    short, long = levers.bm25(), levers.bm25(k1=2.0)
+    assert levers.by_length(short, long, 2)(c, words) == long(c, words)
+    assert levers.by_length(short, long, 3)(c, words) == short(c, words)
+    assert levers.bm25(repeats=lambda n: 1)(c, words) == levers.bm25(repeats=False)(c, words)
+    assert levers.bm25(repeats=math.sqrt)(c, words) != levers.bm25()(c, words)
+    assert levers.plain_idf(2, 2) == 0 and levers.plain_idf(100, 0) == math.log(100)
+    assert levers.lucene_idf(2, 2) > 0
     c.ix.close()

@@ -169,6 +169,13 @@ def test_query_plain_option(indexed):
     assert syntax["total"] == 0 and plain["hits"][0]["id"] == SEED_ID
 
 
+def test_query_plain_keeps_decimals_and_abbreviations_whole(indexed):
+    """``--plain`` searches ``52.40`` and ``U.S.`` as the stories hold them (split, they found nothing)."""
+    for text, wanted in (("$52.40", "corpus/oil_prices.txt"), ("U.S.", SEED_ID)):
+        plain = json.loads(run("query", text, "--index", indexed, "--json", "--plain").stdout)
+        assert wanted in [h["id"] for h in plain["hits"]], text
+
+
 def test_query_without_results(indexed):
     result = run("query", "zyzzyva", "--index", indexed)
     assert result.exit_code == 0 and "No results" in result.stdout

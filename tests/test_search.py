@@ -402,3 +402,23 @@ def test_extreme_date_bounds_with_snippets_give_results_not_an_error(dated_index
     results = dated_index.search("oil", since=since, limit=3)
     assert results.total == (30 if since.startswith("0001") else 0)
     assert all(h.snippet.text for h in results.hits)
+
+
+def test_pasted_text_keeps_abbreviations_and_decimals_whole(index_path):
+    """Plain text (``syntax=False``, as pasted) is read into the words the index holds: ``U.S.`` and ``5.5`` are
+    one word each in a story, so split into ``u`` ``s`` and ``5`` ``5`` they found nothing."""
+    with NewsIndex.create(index_path) as index:
+        index.add(
+            [
+                Article(
+                    id="us", headline="Economy", body="The U.S. economy grew 5.5% last year, officials said."
+                ),
+                Article(
+                    id="other", headline="Cricket", body="England won the second test at Lord's on Sunday."
+                ),
+            ]
+        )
+    with NewsIndex.open(index_path) as index:
+        for text in ("U.S.", "5.5%", "what did the U.S. do?"):
+            assert [h.id for h in index.search(text, syntax=False).hits] == ["us"], text
+            assert [h.id for h in index.search(text).hits] == ["us"], text

@@ -4,9 +4,8 @@ Plain words are ORed, each searched in every default field (``schema.FIELD_BOOST
 quoted phrases, ``field:value``, ``+required``, ``-excluded``, ``wildcard*`` and ``fuzzy~`` work when typed.
 Anything the parser cannot make sense of becomes plain words, never an exception.
 
-``prepare`` is the entry point for searching: it parses, refuses a query made only of stop words, and bounds what
-the query may cost (``bounds.py``). What it changed is returned as one-line notes for the user; what cannot be
-searched raises QueryError. ``require`` adds a filter (a ``date_range``) to a prepared query.
+``prepare`` parses, refuses a query of stop words alone and bounds what it may cost (``bounds.py``), returning
+what it changed as one-line notes; what cannot be searched raises QueryError. ``require`` adds a filter.
 """
 
 from __future__ import annotations

@@ -114,11 +114,13 @@ def link(mentions: list[Mention], gaz: Gazetteer, lower_words: set[str]) -> Enti
             first_names.setdefault(keys[0], target)
         _note(people, target, m.pos)
 
+    titled = {m.name for m in mentions if m.kind == Kind.TITLED and _titled_single_ok(m, gaz, lower_words)}
     for m in mentions:
         key = " ".join(_name_key(w) for w in m.name.split())
         if m.kind == Kind.PLACE:
-            if key in alias and " " not in m.name and m.name not in gaz.big:
-                _note(people, alias[key], m.pos)  # "Kennedy" near "Charles Kennedy" is no town
+            # "Kennedy" near "Charles Kennedy", "Castro" near "President Castro": no town
+            if (key in alias or m.name in titled) and " " not in m.name and m.name not in gaz.big:
+                _note(people, alias.get(key, m.name), m.pos)
             else:
                 _note(places, m.name, m.pos)
         elif m.kind == Kind.ORG:  # "Merrill Lynch" is the story's "Merrill Lynch and Co"

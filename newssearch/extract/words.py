@@ -152,6 +152,13 @@ PERSON_CUES = words(
 NAME_SUFFIXES = (
     NAME_SUFFIX_ABBREVIATIONS | {short + "." for short in NAME_SUFFIX_ABBREVIATIONS} | words("II III IV")
 )
+# Lower-case words before a one-word town that make it a person ("his son Leo", "their fourth child, Leo,")
+KIN_WORDS = words(
+    "son sons daughter daughters wife husband brother sister father mother child baby grandson granddaughter "
+    "nephew niece cousin widow widower partner girlfriend boyfriend fiancee"
+)
+# ... or a club ("joined Tottenham", "scored against Portsmouth").
+CLUB_CUES = words("joined join joins joining against beat beats beating v vs")
 # Lower-case words after a name that make it a firm, not a person ("Smith Barney analyst", "Morgan Grenfell unit").
 ORG_CUES = words(
     "analyst analysts economist economists strategist strategists subsidiary unit shares stock affiliate"
@@ -198,7 +205,7 @@ ORG_SUFFIXES = (
         "Directorate Cabinet Police Mission Tribunal Commons Lords Partnership Markets Industrie "
         "Administration School Force Software Army Navy Community Communities Stores Foods Products Brands "
         "Resources Enterprises Labs Railways Railroad Restaurants Hotels Mines Metals Electronics Bourse "
-        "Shipping Studios Pictures Records Publishing Entertainment"
+        "Shipping Studios Pictures Records Publishing Entertainment Tobacco Oil Capital Instruments"
     )
 )
 # Heads that take "of ..." inside an organisation name ("Bank of England", "Ministry of Defence").
@@ -211,7 +218,7 @@ ORG_FIRST = words(
 NON_ORG_ACRONYMS = frozenset(t for t in TITLES if t.isupper()) | words(
     "CEO CFO COO CTO TV GMT BST EST EDT PST AM PM GDP GNP CPI DNA HIV AIDS OK PC PR VAT ID IQ UFO BC AD US UK "
     "USA UAE FM AI IT HQ RIP PS NB DJ IPO ETF LNG MLN DLRS PCT CTS SHR QTR MTH MTHS VS YR OTC NA AA AAA BB BBB "
-    "CD PA UV"
+    "CD PA UV CO NO SO"
 )
 # Organisations known by a name without an organisation suffix, and party nicknames -> canonical name.
 KNOWN_ORGS = {
@@ -246,6 +253,8 @@ KNOWN_ACRONYMS = words(
     "UN EU EC EEC NATO OPEC GATT WTO IMF OECD ASEAN UNESCO UNICEF UNCTAD UNHCR FAO IAEA ILO OAU NASA FBI CIA "
     "KGB PLO IRA ANC BBC CNN NHS FIFA UEFA IOC SEC FDIC FTC USDA NYSE NASDAQ"
 )
+# The same acronyms as a word, as British papers write the longer ones ("Opec", "Nato"): the organisation.
+KNOWN_ORGS.update({a.title(): a for a in KNOWN_ACRONYMS if len(a) > 3})
 # Well-known firms named after people ("Merrill Lynch"): organisations, also at the head of a longer name
 # ("Dean Witter Reynolds"). A name ending "Brothers", "& Co" ... is told by its last words.
 FIRMS_NAMED_LIKE_PEOPLE = names(
@@ -255,7 +264,7 @@ FIRMS_NAMED_LIKE_PEOPLE = names(
     "Touche Ross|Thomson McKinnon|James Capel|Hoare Govett|Wood Gundy|Nesbitt Thomson|Alex Brown|"
     "Piper Jaffray|Edward Jones|Raymond James|A.G. Edwards|Marks and Spencer|John Lewis|Walt Disney|"
     "Dow Jones|Johnson Matthey|Clifford Chance|Skadden Arps|Sullivan Cromwell|Sears Roebuck|Rolls-Royce|"
-    "Hewlett-Packard|Warner Brothers|Warner Bros|J.P. Morgan"
+    "Hewlett-Packard|Warner Brothers|Warner Bros|J.P. Morgan|Sony Ericsson|Franklin Templeton"
 )
 # Words after a country that make the run one of its government bodies: "U.S. State Department".
 GOV_WORDS = GOVERNMENT_BRANCHES | words("Homeland Federal Congress Senate Pentagon Securities Environmental")

@@ -36,6 +36,7 @@ from newssearch.bounds import (
     one_line,
     shorten,
 )
+from newssearch.entity_query import canonical_names
 from newssearch.errors import QueryError
 from newssearch.matchers import SafeAndNot, SafeRequire
 from newssearch.schema import DEFAULT_FIELDS, FIELD_ALIASES, FIELD_BOOSTS, STOP_WORDS, build_schema
@@ -198,6 +199,8 @@ def prepare(schema: Any, text: str, reader: Any, *, syntax: bool = True) -> Prep
             "add a word that is more specific"
         )
     notes: list[str] = []
+    if syntax:  # place:UK searches the gazetteer's "United Kingdom", as the index names it
+        source = canonical_names(source, notes)
     try:
         return Prepared(
             bound(_parse(schema, source, lambda: make_parser(schema), notes), reader, notes, source), notes

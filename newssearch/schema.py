@@ -25,7 +25,7 @@ from whoosh.support.charset import accent_map
 from whoosh.util.numeric import byte_to_length
 
 #: Bump when the schema or the meaning of a field changes: older indexes must then be rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 #: Query-time weights of the fields searched by default (chosen on the benchmarks' judged collections).
 FIELD_BOOSTS = {"content": 1.0, "headline": 0.3, "person_text": 0.05, "org_text": 0.05, "place_text": 0.05}

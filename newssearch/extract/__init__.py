@@ -57,8 +57,8 @@ def extract_entities(headline: str, body: str, dateline_place: str | None = None
     ("Trump", "Abdul Mahdi", "Chrysler") to the full name. Countries are canonical ("U.S." ->
     "United States"); cities are kept as written ("Kerbala"), but for former names ("Peking" -> "Beijing")
     and spelt-out umlauts ("Duesseldorf"). A dateline at the start of ``body`` is parsed and its place
-    counted (as is ``dateline_place``; "Jerusalem/Beirut" counts as two). Title Case stretches yield only
-    known places, known organisations and names found elsewhere; ALL-CAPS ones also people after a title
-    ("PRESIDENT RONALD REAGAN") and companies before a suffix ("CHRYSLER CORP"), never a common word ("WHO").
-    """
+    counted (as is ``dateline_place``; "Jerusalem/Beirut" counts as two). ALL-CAPS and Title Case lines yield
+    only names on evidence: people after a title ("PRESIDENT RONALD REAGAN", "Senator Ron Johnson Says"),
+    companies before a suffix ("CHRYSLER CORP"), known places and organisations, names found elsewhere, never a
+    common word ("WHO"); Title Case also acronyms and names the body confirms (``headlines``)."""
     return extract_after_dateline(headline, body_dateline(body), dateline_place)

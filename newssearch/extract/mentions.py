@@ -71,13 +71,22 @@ class MentionFinder:
     def emit_place(self, name: str, pos: int) -> None:
         self.emit(Kind.PLACE, self.gaz.places.get(name) or name, pos)
 
-    def acronym(self, tok: Tok) -> None:
-        """An all-caps word in mixed-case text is an organisation, unless "CEO", "IV" or "NOTE"."""
+    def acronym(self, tok: Tok, bracketed: bool = False) -> None:
+        """An all-caps word in mixed-case text is an organisation, unless "CEO", "IV" or "NOTE" (but for one in
+        brackets after an organisation's name: "Bureau of Prisons (BOP)")."""
         bare = tok.text.replace(".", "")
-        if not (bare in NON_ORG_ACRONYMS or _ROMAN_RE.fullmatch(bare) or (len(bare) > 2 and is_common(bare))):
+        last = self.mentions[-1] if self.mentions else None
+        named = (
+            bracketed
+            and last is not None
+            and last.kind == Kind.ORG
+            and last.pos + len(last.name) + 2 == tok.pos
+        )
+        common = len(bare) > 2 and is_common(bare) and not named
+        if not (bare in NON_ORG_ACRONYMS or _ROMAN_RE.fullmatch(bare) or common):
             self.emit(Kind.ORG, bare, tok.pos)
 
-    def _single(self, tok: Tok) -> None:
+    def _single(self, tok: Tok, bracketed: bool = False) -> None:
         t = tok.text
         bare = t.rstrip(".")
         if len(bare) < 2 or bare in MONTHS or t in WEEKDAYS or bare in TITLES or t in TITLE_MODIFIERS:
@@ -85,7 +94,7 @@ class MentionFinder:
         if t in self.gaz.demonyms:
             return
         if is_acronym(t):
-            self.acronym(tok)
+            self.acronym(tok, bracketed)
         elif (code := _CODE_RE.fullmatch(t)) and code.group(1) not in NON_ORG_ACRONYMS:
             self.emit(Kind.ORG, t, tok.pos)
         else:  # a lone word is a name only if it links to one found elsewhere ("official Kent house")
@@ -351,7 +360,9 @@ class MentionFinder:
             self.classify(rest, None if org == 0 else prev, nxt if org == 0 else None)
             return
         if len(span) == 1:
-            self._single(span[0])
+            self._single(
+                span[0], prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")"
+            )
             return
         if self._titled(span, prev):
             return

@@ -253,6 +253,44 @@ KNOWN_ACRONYMS = words(
     "UN EU EC EEC NATO OPEC GATT WTO IMF OECD ASEAN UNESCO UNICEF UNCTAD UNHCR FAO IAEA ILO OAU NASA FBI CIA "
     "KGB PLO IRA ANC BBC CNN NHS FIFA UEFA IOC SEC FDIC FTC USDA NYSE NASDAQ"
 )
+# Known expansions of known acronyms: a story that spells one out records the acronym, the form people search
+# by ("org:OPEC"); a story that has both an expansion and its acronym records the acronym too (``linking``).
+ORG_EXPANSIONS = {
+    expansion: acronym
+    for acronym, expansions in {
+        "OPEC": "Organization of Petroleum Exporting Countries|Organisation of Petroleum Exporting Countries|"
+        "Organization of the Petroleum Exporting Countries|Organisation of the Petroleum Exporting Countries",
+        "NATO": "North Atlantic Treaty Organization|North Atlantic Treaty Organisation",
+        "EC": "European Community|European Communities",
+        "EEC": "European Economic Community",
+        "EU": "European Union",
+        "UN": "United Nations",
+        "IMF": "International Monetary Fund",
+        "GATT": "General Agreement on Tariffs and Trade",
+        "WTO": "World Trade Organization|World Trade Organisation",
+        "OECD": "Organisation for Economic Co-operation and Development|Organization for Economic Cooperation "
+        "and Development|Organisation for Economic Cooperation and Development|Organization for Economic "
+        "Co-operation and Development",
+        "IAEA": "International Atomic Energy Agency",
+        "FAO": "Food and Agriculture Organization|Food and Agriculture Organisation",
+        "ILO": "International Labour Organization|International Labour Organisation|International Labor "
+        "Organization",
+        "NASA": "National Aeronautics and Space Administration",
+        "FBI": "Federal Bureau of Investigation",
+        "CIA": "Central Intelligence Agency",
+        "SEC": "Securities and Exchange Commission",
+        "FDIC": "Federal Deposit Insurance Corporation|Federal Deposit Insurance Corp",
+        "FTC": "Federal Trade Commission",
+        "USDA": "U.S. Department of Agriculture|US Department of Agriculture|United States Department of "
+        "Agriculture",
+        "NYSE": "New York Stock Exchange",
+        "ASEAN": "Association of Southeast Asian Nations|Association of South East Asian Nations",
+        "UNCTAD": "United Nations Conference on Trade and Development",
+        "UNHCR": "United Nations High Commissioner for Refugees",
+        "WHO": "World Health Organization|World Health Organisation",
+    }.items()
+    for expansion in expansions.split("|")
+}
 # The same acronyms as a word, as British papers write the longer ones ("Opec", "Nato"): the organisation.
 KNOWN_ORGS.update({a.title(): a for a in KNOWN_ACRONYMS if len(a) > 3})
 # Well-known firms named after people ("Merrill Lynch"): organisations, also at the head of a longer name

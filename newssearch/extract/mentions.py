@@ -15,6 +15,7 @@ from newssearch.extract.tokens import Tok, is_acronym, is_date_word, join
 from newssearch.extract.words import (
     ABBREVIATIONS,
     CLUB_CUES,
+    CLUB_SUFFIXES,
     COMPASS,
     CONNECTORS,
     CURRENCY_WORDS,
@@ -370,6 +371,9 @@ class MentionFinder:
         if first.initial and is_pure_common(first.text) and first.text not in TITLES:
             # "Seeking ...", "Reading ...": a sentence-initial ordinary word is no part of the name.
             self.classify(span[1:], None, nxt)
+            return
+        if self._place_prefix(texts, 0) == len(span) - 1 and texts[-1] in CLUB_SUFFIXES:
+            self.emit(Kind.ORG, whole, pos)  # "Sheffield United", "Nottingham Forest": a club
             return
         if self._looks_like_person(span):
             firm = nxt is not None and nxt.text in ORG_CUES  # "Smith Barney analyst Jane Doe"

@@ -159,6 +159,10 @@ KIN_WORDS = words(
 )
 # ... or a club ("joined Tottenham", "scored against Portsmouth").
 CLUB_CUES = words("joined join joins joining against beat beats beating v vs")
+# Words after a town that make a sports club ("Sheffield United", "Nottingham Forest").
+CLUB_SUFFIXES = words(
+    "United City Rovers Athletic Wanderers Albion Hotspur Rangers Celtic Argyle Villa Forest County"
+)
 # Lower-case words after a name that make it a firm, not a person ("Smith Barney analyst", "Morgan Grenfell unit").
 ORG_CUES = words(
     "analyst analysts economist economists strategist strategists subsidiary unit shares stock affiliate"

@@ -70,6 +70,9 @@ def load_aliases(path: Path = CODES_FILE) -> Aliases:
 
 def match(kind: str, name: str, aliases: Aliases) -> set[str]:
     """The codes an extracted name stands for (empty when none)."""
+    both = re.fullmatch(r"(.+) \((\S+)\)", name)  # "International Energy Agency (IEA)": either form
+    if both:
+        return match(kind, both.group(1), aliases) or match(kind, both.group(2), aliases)
     table = aliases[kind]
     key = normalize(name)
     if key in table:

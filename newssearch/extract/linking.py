@@ -63,8 +63,8 @@ def _org_aliases(mentions: list[Mention]) -> dict[str, str]:
             initials = "".join(w[0] for w in words if w[0].isupper())
             if len(initials) >= 2:
                 org_alias.setdefault(initials.lower(), m.name)
-    for m in mentions:  # "Opec" in an ALL-CAPS headline is the story's "OPEC"
-        if m.kind == Kind.ORG and " " not in m.name:
+    for m in mentions:  # "Opec" in an ALL-CAPS headline is the story's "OPEC"; a headline's "Deutsche Boerse"
+        if m.kind == Kind.ORG:
             org_alias.setdefault(m.name.lower(), m.name)
     # An expansion and its acronym are one organisation: a known one named by its acronym, the form people
     # search by ("Organization of Petroleum Exporting Countries", with or without "OPEC": "OPEC"); another by

@@ -283,7 +283,9 @@ def test_an_agency_code_with_a_digit_is_an_organization() -> None:
 
 
 def test_a_town_and_a_club_word_are_a_club() -> None:
-    e = extract_entities("", "Sheffield United drew with Nottingham Forest. He flew to Mexico City on Monday.")
+    e = extract_entities(
+        "", "Sheffield United drew with Nottingham Forest. He flew to Mexico City on Monday."
+    )
     assert (e.people, e.organizations, e.places) == (
         [],
         ["Sheffield United", "Nottingham Forest"],

@@ -90,3 +90,25 @@ def test_benchmark_title_case_conversion() -> None:
         bench.truecase("Pelosi Hits Trump Where It Hurts", "Trump said so")
         == "Pelosi hits Trump where it hurts"
     )
+
+
+@pytest.mark.parametrize(
+    ("headline", "body"),
+    [
+        (
+            "Box Office Blow For Alexander",
+            "The film took little at the box office.",
+        ),  # the story's "box office"
+        (
+            "Famed Music Director Viotti Dies",
+            "The conductor died on Tuesday.",
+        ),  # "Dies" is no part of the name
+        ("Usher Leads Billboard Nominations", "The singer is leading the race for the Billboard awards."),
+        ("Deutsche Boerse Boosts Dividend", "Shares in Deutsche Boerse rose."),  # the body's organisation
+        ("JP Morgan Admits Slavery Links", "The bank apologised."),  # an acronym beside a name
+    ],
+)
+def test_title_case_words_are_no_names_without_evidence(headline: str, body: str) -> None:
+    e = extract_entities(headline, body)
+    assert "Box Office" not in e.organizations and "JP" not in e.organizations
+    assert all(name in ("Viotti",) for name in e.people), e.people

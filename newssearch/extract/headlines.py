@@ -176,11 +176,12 @@ def _title_at(finder: MentionFinder, run: list[Tok], i: int, owner: str) -> int:
         if is_acronym(texts[i])
         else caps_name([t.upper() for t in texts], i, finder.gaz, "" if i else owner)
     )
-    if found:
-        n, at, _, title = found
-        if not title:  # a company, as written
+    n, at, _, title = found or (0, 0, "", "")
+    if found and not title:  # a company, as written; not "Box Office" where the story writes "box office"
+        if not any(w.lower() in finder.lower_words for w in texts[i : i + n]):
             finder.emit(Kind.ORG, join(run[i : i + n]).rstrip("."), run[i].pos)
             return n
+    elif found:
         # The name as written ("McConnell"), without common words the body does not confirm: "Director
         # Viotti Dies", "Star Patsy Rowlands", "Cardinal Criticises".
         start, end = i + at, i + n
@@ -202,8 +203,8 @@ def _title_at(finder: MentionFinder, run: list[Tok], i: int, owner: str) -> int:
 
 
 def _stands_alone(texts: list[str], i: int) -> bool:
-    """No name word next to ``texts[i]``: none, a common word, another acronym."""
+    """No name word next to ``texts[i]``: none, a common word no name uses ("Asks"; not "Morgan"), an acronym."""
     return all(
-        w is None or is_common(w) or w.lower() in _MINOR or w in FUNCTION_WORDS or is_acronym(w)
+        w is None or is_pure_common(w) or w.lower() in _MINOR or w in FUNCTION_WORDS or is_acronym(w)
         for w in (texts[i - 1] if i else None, texts[i + 1] if i + 1 < len(texts) else None)
     )

@@ -213,6 +213,7 @@ def test_surnames_like_business_words_stay_people() -> None:
     ],
 )
 def test_firms_named_like_people_are_organizations(body: str, org: str) -> None:
+    """Firms read by hand as people (issue 16); a trade after a country is no firm ("U.S. Oil companies")."""
     e = extract_entities("", body)
     assert org in e.organizations
     assert org not in e.people and "Texas" not in e.places
@@ -291,3 +292,11 @@ def test_a_town_and_a_club_word_are_a_club() -> None:
         ["Sheffield United", "Nottingham Forest"],
         ["Mexico City"],
     )
+
+
+def test_a_trade_after_a_country_is_no_firm() -> None:
+    e = extract_entities(
+        "", "The four U.S. Oil firms with stakes in Aramco, and Texaco's Getty Oil, objected."
+    )
+    assert "U.S. Oil" not in e.organizations and "Getty Oil" in e.organizations
+    assert "United States" in e.places

@@ -43,6 +43,7 @@ from newssearch.extract.words import (
     SPEECH_VERBS,
     TITLE_MODIFIERS,
     TITLES,
+    TRADE_SUFFIXES,
     WEAK_TITLES,
     WEEKDAYS,
 )
@@ -211,6 +212,8 @@ class MentionFinder:
         if len(span) == 1 or texts[0] in DOCUMENT_FIRST:
             return False
         last = texts[-1].rstrip(".")
+        if last in TRADE_SUFFIXES and all(self.gaz.places.get(t) in self.gaz.countries for t in texts[:-1]):
+            return False  # "U.S. Oil companies"
         pairs = range(len(texts) - 1)
         if last not in ORG_SUFFIXES and texts[0] not in ORG_FIRST:
             if last in GEO_SUFFIXES or any(texts[i] in GEO_HEADS_OF and texts[i + 1] == "of" for i in pairs):

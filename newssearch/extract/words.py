@@ -209,9 +209,12 @@ ORG_SUFFIXES = (
         "Directorate Cabinet Police Mission Tribunal Commons Lords Partnership Markets Industrie "
         "Administration School Force Software Army Navy Community Communities Stores Foods Products Brands "
         "Resources Enterprises Labs Railways Railroad Restaurants Hotels Mines Metals Electronics Bourse "
-        "Shipping Studios Pictures Records Publishing Entertainment Tobacco Oil Capital Instruments"
+        "Shipping Studios Pictures Records Publishing Entertainment"
     )
 )
+# Trades that end a firm's name ("Getty Oil", "Barclays Capital"), but not after a country ("U.S. Oil companies").
+TRADE_SUFFIXES = words("Tobacco Oil Capital Instruments")
+ORG_SUFFIXES |= TRADE_SUFFIXES
 # Heads that take "of ..." inside an organisation name ("Bank of England", "Ministry of Defence").
 ORG_HEADS_OF = _INSTITUTIONS | words("Chamber Chambers House Church Order Guardians Friends Sisters")
 # First words of (mostly continental) company names: "Banque Paribas", "Societe Generale".

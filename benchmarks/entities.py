@@ -22,6 +22,7 @@ that name), to show how much of the gap is that difference of granularity.
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 import re
 import time
@@ -33,9 +34,13 @@ from pathlib import Path
 
 from benchmarks import HERE
 from newssearch.enrich import enrich
+from newssearch.extract.english import is_common
+from newssearch.extract.words import KNOWN_ACRONYMS, NON_ORG_ACRONYMS
 from newssearch.models import Article
 
 CODES_FILE = HERE / "entity_codes.tsv"
+#: HuffPost-style stories with Title Case headlines and hand labels (``expected``), written for the tests
+FIXTURE = HERE.parent / "tests" / "data" / "titlecase" / "huffpost-style.jsonl"
 #: Reuters label field -> newssearch ``Entities`` attribute
 TYPES = {"places": "places", "people": "people", "orgs": "organizations"}
 
@@ -65,6 +70,9 @@ def load_aliases(path: Path = CODES_FILE) -> Aliases:
 
 def match(kind: str, name: str, aliases: Aliases) -> set[str]:
     """The codes an extracted name stands for (empty when none)."""
+    both = re.fullmatch(r"(.+) \((\S+)\)", name)  # "International Energy Agency (IEA)": either form
+    if both:
+        return match(kind, both.group(1), aliases) or match(kind, both.group(2), aliases)
     table = aliases[kind]
     key = normalize(name)
     if key in table:
@@ -223,3 +231,128 @@ def evaluate(docs: list[Article], aliases: Aliases | None = None) -> dict:
         "types": {kind: counts.as_dict() for kind, counts in totals.items()},
         "caps": caps_overlap(docs),
     }
+
+
+# --- Title Case headlines ---------------------------------------------------------------------------------
+
+_WORD_RE = re.compile(r"[^\W\d_][\w'-]*")
+
+
+def to_title_case(headline: str) -> str:
+    """A headline as most news sites write it, every word capitalised: from sentence case, each word's first
+    letter raised ("Blair Says Labour Will Win"); from ALL CAPS, each word lower-cased after its first letter
+    but for the acronyms newssearch's word lists know ("OPEC", "US"), which such sites keep in capitals."""
+    caps = headline.isupper()
+    keep = KNOWN_ACRONYMS | NON_ORG_ACRONYMS
+
+    def fix(m: re.Match[str]) -> str:
+        w = m.group()
+        if caps and w not in keep:
+            w = w.lower()
+        return w[0].upper() + w[1:]
+
+    return _WORD_RE.sub(fix, headline)
+
+
+def _names(entities: Article) -> dict[str, set[str]]:
+    return {attr: {normalize(n) for n in getattr(entities, attr)} for attr in TYPES.values()}
+
+
+def headline_names(pairs: Iterable[tuple[Article, Article]]) -> dict:
+    """The names a headline adds to a story, in Title Case against a reference: per type, summed over the
+    stories. Added names: those extracted from headline and body but not from the body alone. ``pairs``:
+    (reference story, the same story with its headline in Title Case)."""
+    sums = {attr: {"reference": 0, "found": 0, "both": 0} for attr in TYPES.values()}
+    stories = 0
+    for ref, titled in pairs:
+        stories += 1
+        body = _names(extract(dataclasses.replace(ref, headline="")))
+        want, got = _names(extract(ref)), _names(extract(titled))
+        for attr, c in sums.items():
+            a, b = want[attr] - body[attr], got[attr] - body[attr]
+            c["reference"] += len(a)
+            c["found"] += len(b)
+            c["both"] += len(a & b)
+    types = {
+        attr: {
+            **c,
+            "precision": c["both"] / c["found"] if c["found"] else 0.0,
+            "recall": c["both"] / c["reference"] if c["reference"] else 0.0,
+        }
+        for attr, c in sums.items()
+    }
+    return {"stories": stories, "types": types}
+
+
+def truecase(headline: str, description: str) -> str:
+    """A Title Case headline in sentence case, as a reference: a word keeps its capital if it opens the
+    headline, is an acronym, is no common English word, or the description writes it capitalised."""
+    written = set(_WORD_RE.findall(description))
+
+    def fix(m: re.Match[str]) -> str:
+        w = m.group()
+        if not m.start() or w.isupper() or w in written or not is_common(w):
+            return w
+        return w.lower()
+
+    return _WORD_RE.sub(fix, headline)
+
+
+def title_case_headlines(
+    reuters: list[Article], bbc: list[Article], ag: list[Article], fixture: list[dict]
+) -> dict:
+    """Extraction with Title Case headlines: Reuters (ALL-CAPS headlines converted) scored against its codes
+    as ``evaluate`` scores it; BBC (sentence case converted) and AG News (Title Case as published, against
+    the headline put in sentence case by ``truecase``) as the names a headline adds (``headline_names``); the fixture against its hand labels (``expected``)."""
+    out: dict = {}
+    if reuters:
+        labelled = [d for d in reuters if any(d.metadata.get(kind) for kind in TYPES) and d.headline]
+        titled = [dataclasses.replace(d, headline=to_title_case(d.headline)) for d in labelled]
+        out["reuters"] = {
+            "as_published": score(labelled),
+            "title_case": score(titled),
+        }
+    if bbc:
+        out["bbc"] = headline_names(
+            (d, dataclasses.replace(d, headline=to_title_case(d.headline))) for d in bbc
+        )
+    if ag:
+        out["ag_news"] = headline_names(
+            (dataclasses.replace(d, headline=truecase(d.headline, d.body)), d)
+            for d in ag
+            if d.headline and d.body
+        )
+    if fixture:
+        totals = {attr: Counts() for attr in TYPES.values()}
+        for row in fixture:
+            entities = extract(Article(id=row["link"], headline=row["headline"], body=fixture_body(row)))
+            for attr, c in totals.items():
+                want = {normalize(n) for n in row["expected"][attr]}
+                got = {normalize(n) for n in getattr(entities, attr)}
+                c.add(Counts(docs=1, tp=len(want & got), fp=len(got - want), fn=len(want - got)))
+        out["fixture"] = {"stories": len(fixture), "types": {a: c.as_dict() for a, c in totals.items()}}
+    return out
+
+
+def load_fixture(path: Path = FIXTURE) -> list[dict]:
+    """The fixture's records (none when the file is absent)."""
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def fixture_body(row: dict) -> str:
+    """A HuffPost-style record's text: its short description, then its body."""
+    return "\n\n".join(row[k] for k in ("short_description", "body") if row.get(k))
+
+
+def score(docs: list[Article]) -> dict:
+    """Micro P/R per type against the Reuters codes (as ``evaluate``, without the ALL-CAPS measure)."""
+    aliases = load_aliases()
+    totals = {kind: Counts() for kind in TYPES}
+    for doc in docs:
+        entities = extract(doc)
+        for kind, attr in TYPES.items():
+            if doc.metadata.get(kind):
+                totals[kind].add(score_doc(kind, getattr(entities, attr), doc.metadata[kind], aliases))
+    return {kind: c.as_dict() for kind, c in totals.items()}

@@ -355,6 +355,63 @@ def entity_section(ent: dict) -> list[str]:
         *_table(["type", "docs", "TP", "FP", "FN", "unmapped", "P", "P strict", "R", "F1"], rows),
         "",
         *caps_section(ent.get("caps")),
+        *title_case_section(ent.get("title_case")),
+    ]
+
+
+def title_case_section(tc: dict | None) -> list[str]:
+    """Title Case headlines: Reuters against its codes, BBC and AG News as the names a headline adds, the fixture."""
+    if not tc:
+        return []
+    rows = []
+    for label, key in (
+        ("Reuters, headlines as published (ALL CAPS)", "as_published"),
+        ("Reuters, Title Case", "title_case"),
+    ):
+        for kind, c in tc.get("reuters", {}).get(key, {}).items():
+            rows.append(
+                [
+                    label,
+                    kind,
+                    str(c["tp"] + c["fp"]),
+                    str(c["tp"] + c["fn"]),
+                    f"{c['precision']:.3f}",
+                    f"{c['recall']:.3f}",
+                ]
+            )
+    for label, key in (
+        ("BBC, Title Case (headline names)", "bbc"),
+        ("AG News, as published (headline names)", "ag_news"),
+    ):
+        for kind, c in tc.get(key, {}).get("types", {}).items():
+            rows.append(
+                [
+                    label,
+                    kind,
+                    str(c["found"]),
+                    str(c["reference"]),
+                    f"{c['precision']:.3f}",
+                    f"{c['recall']:.3f}",
+                ]
+            )
+    for kind, c in tc.get("fixture", {}).get("types", {}).items():
+        rows.append(
+            [
+                "HuffPost-style fixture",
+                kind,
+                str(c["tp"] + c["fp"]),
+                str(c["tp"] + c["fn"]),
+                f"{c['precision']:.3f}",
+                f"{c['recall']:.3f}",
+            ]
+        )
+    return [
+        "Title Case headlines (see README): Reuters scored against its codes; BBC (headlines converted) and AG News "
+        "(published in Title Case) by the names the headline adds to the body's, against the sentence-case "
+        "headline (AG News: put in sentence case from its description); the fixture against its hand labels.",
+        "",
+        *_table(["collection", "type", "found", "reference", "P", "R"], rows),
+        "",
     ]
 
 

@@ -348,4 +348,14 @@ def growth(cfg: Config, reuse: dict | None) -> dict:
 def entity_quality(cfg: Config) -> dict:
     docs = corpora.load_reuters(cfg.corpora, cfg.entity_limit)
     cfg.say(f"entities: {len(docs)} Reuters stories")
-    return entities.evaluate(docs)
+    result = entities.evaluate(docs)
+    ag = cfg.corpora / "ag-news" / "test.csv"
+    result["title_case"] = entities.title_case_headlines(
+        docs,
+        corpora.load_bbc(cfg.corpora) if (cfg.corpora / "bbc").is_dir() else [],
+        corpora.read_articles(ag, ag.parent, columns=corpora.AG_NEWS_COLUMNS).articles
+        if ag.is_file()
+        else [],
+        entities.load_fixture(),
+    )
+    return result

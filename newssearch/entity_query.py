@@ -149,3 +149,54 @@ def _spans(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[int, int]]:
         else:
             out.append((start, end))
     return out
+
+
+#: ``place:UK``, ``org:"Organization of Petroleum Exporting Countries"``: an entity field and the name typed.
+_TYPED_NAME = re.compile(
+    r"(?<![\w:])("
+    + "|".join(
+        re.escape(alias)
+        for name in ("org_text", "place_text")
+        for alias in [name, *FIELD_ALIASES.get(name, [])]
+    )
+    + r'):("[^"*?]+"|[^\s()"*?~^:]+)(?![\w*?~])',
+    re.IGNORECASE,
+)
+_KIND = {
+    alias.lower(): name
+    for name in ("org_text", "place_text")
+    for alias in [name, *FIELD_ALIASES.get(name, [])]
+}
+
+
+def canonical_names(text: str, notes: list[str]) -> str:
+    """``text`` with each place or organisation typed after its field named as the index names it: the
+    gazetteer's aliases and former names (``place:UK`` is ``place:"United Kingdom"``, ``place:Kiev`` is
+    ``place:Kyiv``), an organisation's known short form (``org:"European Union"`` is ``org:EU``, ``org:Opec`` is
+    ``org:OPEC``). Each change is said in ``notes``."""
+
+    def rename(m: re.Match[str]) -> str:
+        field_name, value = m.group(1), m.group(2)
+        typed = value.strip('"').strip()
+        name = _canonical(_KIND[field_name.lower()], typed)
+        if name is None or name.casefold() == typed.casefold():
+            return m.group()
+        new = f'{field_name}:"{name}"' if " " in name else f"{field_name}:{name}"
+        notes.append(f"{m.group()} is searched as {new}")
+        return new
+
+    return _TYPED_NAME.sub(rename, text) if ":" in text else text
+
+
+def _canonical(field_name: str, typed: str) -> str | None:
+    """The name the index gives a place or organisation typed in any case; None when it knows no other."""
+    from newssearch.extract.gazetteer import gazetteer
+    from newssearch.extract.words import KNOWN_ORGS, ORG_EXPANSIONS
+
+    forms = [typed, typed.upper(), " ".join(w[:1].upper() + w[1:].lower() for w in typed.split())]
+    if field_name == "place_text":
+        places = gazetteer().places
+        return next((places[f] for f in forms if places.get(f)), None)
+    known = {k.casefold(): v for table in (KNOWN_ORGS, ORG_EXPANSIONS) for k, v in table.items()}
+    name = known.get(typed.casefold())
+    return ORG_EXPANSIONS.get(name, name) if name else None

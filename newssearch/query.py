@@ -35,6 +35,7 @@ from newssearch.bounds import (
     one_line,
     shorten,
 )
+from newssearch.entity_query import canonical_names
 from newssearch.errors import QueryError
 from newssearch.fields import read_fields
 from newssearch.matchers import SafeAndNot, SafeRequire
@@ -184,15 +185,13 @@ def _parse(
 
 
 def prepare(schema: Any, text: str, reader: Any, *, syntax: bool = True) -> Prepared:
-    """Parse ``text`` into a query that runs in bounded time against ``reader`` (the searcher's IndexReader).
-
-    With ``syntax=False`` the text is taken as plain words. Raises QueryError (one line) for what cannot be
-    searched: empty, too long, only stop words, or beyond the limits of ``bounds.py`` (a wildcard without enough
-    letters, wildcard/fuzzy/range terms that together match too much).
-    """
+    """Parse ``text`` (plain words with ``syntax=False``) into a query that runs in bounded time against
+    ``reader``. Raises QueryError (one line) for what cannot be searched: empty, too long, only stop words, or
+    beyond the limits of ``bounds.py`` (a short wildcard; wildcard/fuzzy/range terms that match too much)."""
     _check_text(text)
     notes: list[str] = []
     source, dated = read_fields(text, notes) if syntax else (plain_words(text), None)
+    source = canonical_names(source, notes) if syntax else source  # place:UK as indexed: "United Kingdom"
     if dated and not source.strip():  # dates alone: every story of those dates
         return Prepared(bound(date_range(*dated), reader, notes, text), notes)
     if not source.strip():

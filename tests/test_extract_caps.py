@@ -85,7 +85,7 @@ def test_an_all_caps_headline_acronym_links_to_the_body() -> None:
     e = extract_entities(
         "OPEC MEETS", "The Organization of Petroleum Exporting Countries (OPEC) meets today."
     )
-    assert e.organizations == ["Organization of Petroleum Exporting Countries"]
+    assert e.organizations == ["OPEC"]
 
 
 def test_caps_overlap_compares_a_story_with_its_upper_case_copy() -> None:

@@ -32,8 +32,11 @@ def test_organisations_link_by_stem_and_initials() -> None:
         Mention(Kind.CANDIDATE, "Chrysler", 10),
         Mention(Kind.ORG, "European Union", 20),
         Mention(Kind.ORG, "EU", 30),
+        Mention(Kind.ORG, "Energy Information Administration", 40),
+        Mention(Kind.ORG, "EIA", 50),
     )
-    assert e.organizations == ["Chrysler Corp", "European Union"]
+    # A known expansion is its acronym; another pair is named by both.
+    assert e.organizations == ["Chrysler Corp", "EU", "Energy Information Administration (EIA)"]
 
 
 def test_a_surname_is_no_town() -> None:

@@ -125,7 +125,7 @@ def test_organisation_with_of_and_and() -> None:
     )
     e = extract_entities("", text)
     assert e.organizations == [
-        "Securities and Exchange Commission",
+        "SEC",  # a known expansion, recorded by its acronym
         "Bank of England",
         "Standard Oil Co",
         "BP Inc",

@@ -10,6 +10,7 @@ kind).
 from __future__ import annotations
 
 from newssearch.extract.datelines import Dateline, dateline_place, parse_dateline
+from newssearch.extract.english import is_common
 from newssearch.extract.gazetteer import gazetteer
 from newssearch.extract.linking import link
 from newssearch.extract.mentions import MentionFinder
@@ -33,8 +34,13 @@ def extract_after_dateline(headline: str, dateline: Dateline, dateline_place: st
     gaz = gazetteer()
     lower_words: set[str] = set()  # every paragraph is read before any is classified: all count
     body_offset = len(headline) + 1
-    pars = paragraphs(headline, 0, lower_words) + paragraphs(dateline.text, body_offset, lower_words)
-    finder = MentionFinder(gaz, lower_words)
+    body = paragraphs(dateline.text, body_offset, lower_words)
+    pars = paragraphs(headline, 0, lower_words) + body
+    # Words the body writes capitalised, not merely to open a sentence: they confirm a Title Case headline's names.
+    confirmed = frozenset(
+        t.text for toks in body for t in toks if t.cap and not (t.initial and is_common(t.text))
+    )
+    finder = MentionFinder(gaz, lower_words, confirmed)
     for part in (dateline_place or dateline.place or "").split("/"):
         if part.strip():
             finder.emit_place(part.strip(), body_offset - 1)
@@ -51,8 +57,8 @@ def extract_entities(headline: str, body: str, dateline_place: str | None = None
     ("Trump", "Abdul Mahdi", "Chrysler") to the full name. Countries are canonical ("U.S." ->
     "United States"); cities are kept as written ("Kerbala"), but for former names ("Peking" -> "Beijing")
     and spelt-out umlauts ("Duesseldorf"). A dateline at the start of ``body`` is parsed and its place
-    counted (as is ``dateline_place``; "Jerusalem/Beirut" counts as two). Title Case stretches yield only
-    known places, known organisations and names found elsewhere; ALL-CAPS ones also people after a title
-    ("PRESIDENT RONALD REAGAN") and companies before a suffix ("CHRYSLER CORP"), never a common word ("WHO").
-    """
+    counted (as is ``dateline_place``; "Jerusalem/Beirut" counts as two). ALL-CAPS and Title Case lines yield
+    only names on evidence: people after a title ("PRESIDENT RONALD REAGAN", "Senator Ron Johnson Says"),
+    companies before a suffix ("CHRYSLER CORP"), known places and organisations, names found elsewhere, never a
+    common word ("WHO"); Title Case also acronyms and names the body confirms (``headlines``)."""
     return extract_after_dateline(headline, body_dateline(body), dateline_place)

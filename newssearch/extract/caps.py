@@ -60,7 +60,7 @@ def caps_org(name: str) -> str | None:
     return _CAPS_ORGS.get(name)
 
 
-def _name_word(word: str, gaz: Gazetteer) -> bool:
+def name_word(word: str, gaz: Gazetteer) -> bool:
     """A word that may be part of a personal name: no place, title, month, suffix or function word."""
     titled = word.title()
     return (
@@ -107,14 +107,14 @@ def caps_person(run: list[str], i: int, gaz: Gazetteer, owner: str = "") -> tupl
     ):
         j += 1
     k = j
-    while k < len(run) and k - j < 3 and _name_word(run[k], gaz):
+    while k < len(run) and k - j < 3 and name_word(run[k], gaz):
         if not is_common(run[k]):
             k += 1
             continue
         # A common word: a first name before a surname ("LEE IACOCCA"), or a surname ending the name, before
         # "SAID" or the like ("JAMES BAKER SAID"); not "YEUTTER SUGGESTED", "FED'S ABILITY TO".
         nxt = run[k + 1] if k + 1 < len(run) else None
-        if nxt is not None and k - j < 2 and _name_word(nxt, gaz) and not is_common(nxt):
+        if nxt is not None and k - j < 2 and name_word(nxt, gaz) and not is_common(nxt):
             k += 1
             continue
         lone = k == j and is_pure_common(run[k])  # needs "SAID" after it: not "UNIT PRESIDENT RESIGNS"

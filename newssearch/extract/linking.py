@@ -11,8 +11,10 @@ from newssearch.extract.tokens import is_acronym
 from newssearch.extract.words import (
     ARABIC_ARTICLES,
     CORP_SUFFIXES,
+    KNOWN_ACRONYMS,
     MONTHS,
     NON_PERSON_LAST,
+    ORG_EXPANSIONS,
     ORG_SUFFIXES,
     WEAK_TITLES,
 )
@@ -61,9 +63,32 @@ def _org_aliases(mentions: list[Mention]) -> dict[str, str]:
             initials = "".join(w[0] for w in words if w[0].isupper())
             if len(initials) >= 2:
                 org_alias.setdefault(initials.lower(), m.name)
-    for m in mentions:  # "Opec" in an ALL-CAPS headline is the story's "OPEC"
-        if m.kind == Kind.ORG and " " not in m.name:
+    for m in mentions:  # "Opec" in an ALL-CAPS headline is the story's "OPEC"; a headline's "Deutsche Boerse"
+        if m.kind == Kind.ORG:
             org_alias.setdefault(m.name.lower(), m.name)
+    # An expansion and its acronym are one organisation: a known one named by its acronym, the form people
+    # search by ("Organization of Petroleum Exporting Countries", with or without "OPEC": "OPEC"); another by
+    # both, so that either finds it ("International Energy Agency (IEA)"). The acronym is the expansion's
+    # initials, or follows it in brackets ("Confederation of Industry (CBI)").
+    orgs = [m for m in mentions if m.kind == Kind.ORG]
+    acronyms = {m.name: m for m in orgs if is_acronym(m.name)}
+    claimed: dict[
+        str, str
+    ] = {}  # acronym -> the expansion it names: "EC" is the first of "European Community"
+    for m in sorted(orgs, key=lambda m: m.name not in ORG_EXPANSIONS):  # known expansions first
+        if " " not in m.name:
+            continue
+        initials = "".join(w[0] for w in m.name.split() if w[0].isupper())
+        after = next((a.name for a in acronyms.values() if a.pos == m.pos + len(m.name) + 2), None)
+        known = ORG_EXPANSIONS.get(m.name)
+        short = known or (initials if initials in acronyms else after)
+        if not short or claimed.setdefault(short, m.name) != m.name:
+            continue  # "Executive Commission" after "European Community" and "EC"
+        name = short if known or short in KNOWN_ACRONYMS else f"{m.name} ({short})"
+        for key, value in list(org_alias.items()):
+            if value == m.name:
+                org_alias[key] = name
+        org_alias[m.name.lower()] = org_alias[short.lower()] = name
     return org_alias
 
 
@@ -114,11 +139,13 @@ def link(mentions: list[Mention], gaz: Gazetteer, lower_words: set[str]) -> Enti
             first_names.setdefault(keys[0], target)
         _note(people, target, m.pos)
 
+    titled = {m.name for m in mentions if m.kind == Kind.TITLED and _titled_single_ok(m, gaz, lower_words)}
     for m in mentions:
         key = " ".join(_name_key(w) for w in m.name.split())
         if m.kind == Kind.PLACE:
-            if key in alias and " " not in m.name and m.name not in gaz.big:
-                _note(people, alias[key], m.pos)  # "Kennedy" near "Charles Kennedy" is no town
+            # "Kennedy" near "Charles Kennedy", "Castro" near "President Castro": no town
+            if (key in alias or m.name in titled) and " " not in m.name and m.name not in gaz.big:
+                _note(people, alias.get(key, m.name), m.pos)
             else:
                 _note(places, m.name, m.pos)
         elif m.kind == Kind.ORG:  # "Merrill Lynch" is the story's "Merrill Lynch and Co"

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
-from enum import Enum
 
-from newssearch.extract.caps import caps_name, caps_org, known_name
-from newssearch.extract.datelines import title_case
 from newssearch.extract.english import is_common, is_pure_common
 from newssearch.extract.gazetteer import Gazetteer, known_place
+from newssearch.extract.headlines import is_title_case, restricted
 from newssearch.extract.inside import place_words, places_stand_alone
+from newssearch.extract.kinds import Kind, Mention
 from newssearch.extract.spans import spans
 from newssearch.extract.tokens import Tok, is_acronym, is_date_word, join
 from newssearch.extract.words import (
     ABBREVIATIONS,
+    CLUB_CUES,
+    CLUB_SUFFIXES,
     COMPASS,
     CONNECTORS,
     CURRENCY_WORDS,
@@ -24,6 +25,7 @@ from newssearch.extract.words import (
     GEO_HEADS_OF,
     GEO_SUFFIXES,
     GOV_WORDS,
+    KIN_WORDS,
     KNOWN_ORGS,
     LOCATIVES,
     MONTHS,
@@ -39,42 +41,31 @@ from newssearch.extract.words import (
     ORG_SUFFIXES,
     PERSON_CUES,
     SPEECH_VERBS,
-    TITLE_CASE_LOWER,
     TITLE_MODIFIERS,
     TITLES,
+    TRADE_SUFFIXES,
     WEAK_TITLES,
     WEEKDAYS,
 )
 
 _ROMAN_RE = re.compile(r"[IVXLC]+")
 _PLURAL_ACRONYM_RE = re.compile(r"[A-Z]{2,}s")
+_CODE_RE = re.compile(r"([A-Z]{2,4})\d")  # "MI6", "MI5"; not "A321" or "CO2"
 _FIRST_OF_FIRMS = frozenset(firm.split()[0] for firm in FIRMS_NAMED_LIKE_PEOPLE)
 _DEMONYM = ("ian", "ean", "ese", "ish")  # endings of demonyms the gazetteer may not know ("Belgian")
-
-
-class Kind(Enum):
-    PLACE = "place"
-    ORG = "org"
-    PERSON = "person"
-    TITLED = "titled"  # one name after a title ("President Trump"): a person unless it links to a full name
-    CANDIDATE = "candidate"  # a name that only counts if it links to a person or organisation found elsewhere
-
-
-@dataclass(slots=True)
-class Mention:
-    kind: Kind
-    name: str
-    pos: int
-    title: str = ""  # the title before a titled single name ("President" Trump)
 
 
 class MentionFinder:
     """Classifies the capitalised runs of each paragraph into ``mentions``, in order of appearance."""
 
-    def __init__(self, gaz: Gazetteer, lower_words: set[str]) -> None:
+    def __init__(
+        self, gaz: Gazetteer, lower_words: set[str], confirmed: frozenset[str] = frozenset()
+    ) -> None:
         self.gaz = gaz
         self.lower_words = lower_words  # words the whole story writes in lower case
+        self.confirmed = confirmed  # words the body writes capitalised, not to open a sentence
         self.mentions: list[Mention] = []
+        self._before: dict[int, str] = {}
 
     def emit(self, kind: Kind, name: str, pos: int, title: str = "") -> None:
         self.mentions.append(Mention(kind, name, pos, title))
@@ -82,13 +73,22 @@ class MentionFinder:
     def emit_place(self, name: str, pos: int) -> None:
         self.emit(Kind.PLACE, self.gaz.places.get(name) or name, pos)
 
-    def _acronym(self, tok: Tok) -> None:
-        """An all-caps word in mixed-case text is an organisation, unless "CEO", "IV" or "NOTE"."""
+    def acronym(self, tok: Tok, bracketed: bool = False) -> None:
+        """An all-caps word in mixed-case text is an organisation, unless "CEO", "IV" or "NOTE" (but for one in
+        brackets after an organisation's name: "Bureau of Prisons (BOP)")."""
         bare = tok.text.replace(".", "")
-        if not (bare in NON_ORG_ACRONYMS or _ROMAN_RE.fullmatch(bare) or (len(bare) > 2 and is_common(bare))):
+        last = self.mentions[-1] if self.mentions else None
+        named = (
+            bracketed
+            and last is not None
+            and last.kind == Kind.ORG
+            and last.pos + len(last.name) + 2 == tok.pos
+        )
+        common = len(bare) > 2 and is_common(bare) and not named
+        if not (bare in NON_ORG_ACRONYMS or _ROMAN_RE.fullmatch(bare) or common):
             self.emit(Kind.ORG, bare, tok.pos)
 
-    def _single(self, tok: Tok) -> None:
+    def _single(self, tok: Tok, bracketed: bool = False) -> None:
         t = tok.text
         bare = t.rstrip(".")
         if len(bare) < 2 or bare in MONTHS or t in WEEKDAYS or bare in TITLES or t in TITLE_MODIFIERS:
@@ -96,7 +96,9 @@ class MentionFinder:
         if t in self.gaz.demonyms:
             return
         if is_acronym(t):
-            self._acronym(tok)
+            self.acronym(tok, bracketed)
+        elif (code := _CODE_RE.fullmatch(t)) and code.group(1) not in NON_ORG_ACRONYMS:
+            self.emit(Kind.ORG, t, tok.pos)
         else:  # a lone word is a name only if it links to one found elsewhere ("official Kent house")
             self.emit(Kind.CANDIDATE, t, tok.pos)
 
@@ -137,7 +139,13 @@ class MentionFinder:
             or first in COMPASS
         ):
             return False
-        if first in MONTHS or first in WEEKDAYS or first in FUNCTION_WORDS or is_pure_common(first):
+        if first in MONTHS or first in WEEKDAYS or first in FUNCTION_WORDS:
+            return False
+        # A common word opens a name only mid-sentence, before names, if the text never writes it in lower
+        # case: "And Menzies Campbell said"; not "Seeking Alpha", "Greater London".
+        if is_pure_common(first) and (
+            span[0].initial or any(is_common(t.text) or t.text in self.gaz.places for t in span[1:])
+        ):
             return False
         if first.lower() in self.lower_words:  # "Women MPs": the text itself writes it in lower case
             return False
@@ -204,6 +212,8 @@ class MentionFinder:
         if len(span) == 1 or texts[0] in DOCUMENT_FIRST:
             return False
         last = texts[-1].rstrip(".")
+        if last in TRADE_SUFFIXES and all(self.gaz.places.get(t) in self.gaz.countries for t in texts[:-1]):
+            return False  # "U.S. Oil companies"
         pairs = range(len(texts) - 1)
         if last not in ORG_SUFFIXES and texts[0] not in ORG_FIRST:
             if last in GEO_SUFFIXES or any(texts[i] in GEO_HEADS_OF and texts[i + 1] == "of" for i in pairs):
@@ -295,6 +305,18 @@ class MentionFinder:
             return
         if whole in self.gaz.places and nxt is not None and nxt.text.lower() in CURRENCY_WORDS:
             return  # "U.S. dlrs", "Hong Kong dollars": a currency, not the place
+        if len(span) == 1 and whole in self.gaz.places and whole not in self.gaz.big and prev is not None:
+            cue = prev.text.lower()
+            if cue == "," and prev.pos in self._before:
+                cue = self._before[prev.pos].lower()  # "their fourth child, Leo,"
+            if cue in KIN_WORDS:
+                self.emit(Kind.TITLED, whole, pos, cue)  # "his son Leo": no town
+                return
+            if prev.text.lower() in CLUB_CUES:
+                self.emit(
+                    Kind.CANDIDATE, whole, pos
+                )  # "joined Tottenham": the club, or a person found elsewhere
+                return
         if whole in self.gaz.places and not (
             len(span) == 1 and whole not in self.gaz.big and nxt is not None and nxt.text in SPEECH_VERBS
         ):
@@ -334,8 +356,17 @@ class MentionFinder:
             return
         if self._title_inside(span, prev) or self._org(span):
             return
+        if len(span) > 1 and (span[0].text in KNOWN_ORGS or span[-1].text in KNOWN_ORGS):
+            # "Blair Labour's longest-serving PM", "Opec February output": two names, or an organisation and a word
+            org = 0 if span[0].text in KNOWN_ORGS else len(span) - 1
+            self.emit(Kind.ORG, KNOWN_ORGS[span[org].text], span[org].pos)
+            rest = span[1:] if org == 0 else span[:-1]
+            self.classify(rest, None if org == 0 else prev, nxt if org == 0 else None)
+            return
         if len(span) == 1:
-            self._single(span[0])
+            self._single(
+                span[0], prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")"
+            )
             return
         if self._titled(span, prev):
             return
@@ -344,56 +375,26 @@ class MentionFinder:
             # "Seeking ...", "Reading ...": a sentence-initial ordinary word is no part of the name.
             self.classify(span[1:], None, nxt)
             return
+        if self._place_prefix(texts, 0) == len(span) - 1 and texts[-1] in CLUB_SUFFIXES:
+            self.emit(Kind.ORG, whole, pos)  # "Sheffield United", "Nottingham Forest": a club
+            return
         if self._looks_like_person(span):
             firm = nxt is not None and nxt.text in ORG_CUES  # "Smith Barney analyst Jane Doe"
             self.emit(Kind.ORG if firm else Kind.PERSON, whole, pos)
             return
         self._scan_places(span)
 
-    def _restricted(self, toks: list[Tok], caps: bool) -> None:
-        """ALL-CAPS or Title Case text: known places and organisations, acronyms (not in all-caps text)
-        and names already found elsewhere; nothing else, or every word would be a name."""
-        run: list[Tok] = []
-        owner = ""  # the organisation whose possessive ends the previous run: "TREASURY'S BAKER"
-        for tok in [*toks, None]:
-            if tok is not None and tok.word:
-                run.append(tok)
-                if not tok.possessive:
-                    continue
-            i, texts, known = 0, [t.text for t in run], None
-            while i < len(run):
-                found = caps_name(texts, i, self.gaz, owner if i == 0 else "") if caps else None
-                if found:  # "PRESIDENT RONALD REAGAN", "NORTON CO" (not the town)
-                    n, at, name, title = found
-                    kind = Kind.ORG if not title else Kind.PERSON if " " in name else Kind.TITLED
-                    self.emit(kind, name, run[i + at].pos, title)
-                elif known := known_name(texts, i, caps, self.gaz):
-                    n, org, name = known
-                    self.emit(Kind.ORG if org else Kind.PLACE, name, run[i].pos)
-                if found or known:
-                    i += n
-                    continue
-                t = run[i].text
-                if not caps and is_acronym(t):
-                    self._acronym(run[i])
-                elif len(t) > 2 and t not in FUNCTION_WORDS:
-                    self.emit(Kind.CANDIDATE, title_case(t) if caps else t, run[i].pos)
-                i += 1
-            owned = (
-                caps and run and run[-1].possessive and (caps_org(run[-1].text) or caps_org(join(run[-2:])))
-            )
-            owner, run = owned or "", []
-
     def paragraph(self, toks: list[Tok]) -> None:
         """Find the mentions in one paragraph."""
         words = [t for t in toks if t.word and len(t.text) > 1]
         # Mostly upper case, or a line of two upper-case words ("SIX MTHS"): ALL-CAPS text.
         if sum(t.text.replace(".", "").isupper() for t in words) >= max(2, 0.6 * len(words)):
-            self._restricted(toks, caps=True)
+            restricted(self, toks, caps=True)
             return
-        long_words = [t for t in words[1:] if len(t.text) > 3]
-        if len(long_words) >= 3 and all(t.cap or t.text in TITLE_CASE_LOWER for t in long_words):
-            self._restricted(toks, caps=False)  # A Title Case Headline: no long word in lower case
+        if is_title_case(toks):
+            restricted(self, toks, caps=False)  # A Title Case Headline
             return
+        # The word before each token, for "child, Leo,"
+        self._before = {b.pos: a.text for a, b in itertools.pairwise(toks)}
         for span, prev, nxt in spans(toks, self.gaz):
             self.classify(span, prev, nxt)

@@ -152,6 +152,17 @@ PERSON_CUES = words(
 NAME_SUFFIXES = (
     NAME_SUFFIX_ABBREVIATIONS | {short + "." for short in NAME_SUFFIX_ABBREVIATIONS} | words("II III IV")
 )
+# Lower-case words before a one-word town that make it a person ("his son Leo", "their fourth child, Leo,")
+KIN_WORDS = words(
+    "son sons daughter daughters wife husband brother sister father mother child baby grandson granddaughter "
+    "nephew niece cousin widow widower partner girlfriend boyfriend fiancee"
+)
+# ... or a club ("joined Tottenham", "scored against Portsmouth").
+CLUB_CUES = words("joined join joins joining against beat beats beating v vs")
+# Words after a town that make a sports club ("Sheffield United", "Nottingham Forest").
+CLUB_SUFFIXES = words(
+    "United City Rovers Athletic Wanderers Albion Hotspur Rangers Celtic Argyle Villa Forest County"
+)
 # Lower-case words after a name that make it a firm, not a person ("Smith Barney analyst", "Morgan Grenfell unit").
 ORG_CUES = words(
     "analyst analysts economist economists strategist strategists subsidiary unit shares stock affiliate"
@@ -201,6 +212,9 @@ ORG_SUFFIXES = (
         "Shipping Studios Pictures Records Publishing Entertainment"
     )
 )
+# Trades that end a firm's name ("Getty Oil", "Barclays Capital"), but not after a country ("U.S. Oil companies").
+TRADE_SUFFIXES = words("Tobacco Oil Capital Instruments")
+ORG_SUFFIXES |= TRADE_SUFFIXES
 # Heads that take "of ..." inside an organisation name ("Bank of England", "Ministry of Defence").
 ORG_HEADS_OF = _INSTITUTIONS | words("Chamber Chambers House Church Order Guardians Friends Sisters")
 # First words of (mostly continental) company names: "Banque Paribas", "Societe Generale".
@@ -211,7 +225,7 @@ ORG_FIRST = words(
 NON_ORG_ACRONYMS = frozenset(t for t in TITLES if t.isupper()) | words(
     "CEO CFO COO CTO TV GMT BST EST EDT PST AM PM GDP GNP CPI DNA HIV AIDS OK PC PR VAT ID IQ UFO BC AD US UK "
     "USA UAE FM AI IT HQ RIP PS NB DJ IPO ETF LNG MLN DLRS PCT CTS SHR QTR MTH MTHS VS YR OTC NA AA AAA BB BBB "
-    "CD PA UV"
+    "CD PA UV CO NO SO"
 )
 # Organisations known by a name without an organisation suffix, and party nicknames -> canonical name.
 KNOWN_ORGS = {
@@ -246,6 +260,46 @@ KNOWN_ACRONYMS = words(
     "UN EU EC EEC NATO OPEC GATT WTO IMF OECD ASEAN UNESCO UNICEF UNCTAD UNHCR FAO IAEA ILO OAU NASA FBI CIA "
     "KGB PLO IRA ANC BBC CNN NHS FIFA UEFA IOC SEC FDIC FTC USDA NYSE NASDAQ"
 )
+# Known expansions of known acronyms: a story that spells one out records the acronym, the form people search
+# by ("org:OPEC"); a story that has both an expansion and its acronym records the acronym too (``linking``).
+ORG_EXPANSIONS = {
+    expansion: acronym
+    for acronym, expansions in {
+        "OPEC": "Organization of Petroleum Exporting Countries|Organisation of Petroleum Exporting Countries|"
+        "Organization of the Petroleum Exporting Countries|Organisation of the Petroleum Exporting Countries",
+        "NATO": "North Atlantic Treaty Organization|North Atlantic Treaty Organisation",
+        "EC": "European Community|European Communities",
+        "EEC": "European Economic Community",
+        "EU": "European Union",
+        "UN": "United Nations",
+        "IMF": "International Monetary Fund",
+        "GATT": "General Agreement on Tariffs and Trade",
+        "WTO": "World Trade Organization|World Trade Organisation",
+        "OECD": "Organisation for Economic Co-operation and Development|Organization for Economic Cooperation "
+        "and Development|Organisation for Economic Cooperation and Development|Organization for Economic "
+        "Co-operation and Development",
+        "IAEA": "International Atomic Energy Agency",
+        "FAO": "Food and Agriculture Organization|Food and Agriculture Organisation",
+        "ILO": "International Labour Organization|International Labour Organisation|International Labor "
+        "Organization",
+        "NASA": "National Aeronautics and Space Administration",
+        "FBI": "Federal Bureau of Investigation",
+        "CIA": "Central Intelligence Agency",
+        "SEC": "Securities and Exchange Commission",
+        "FDIC": "Federal Deposit Insurance Corporation|Federal Deposit Insurance Corp",
+        "FTC": "Federal Trade Commission",
+        "USDA": "U.S. Department of Agriculture|US Department of Agriculture|United States Department of "
+        "Agriculture",
+        "NYSE": "New York Stock Exchange",
+        "ASEAN": "Association of Southeast Asian Nations|Association of South East Asian Nations",
+        "UNCTAD": "United Nations Conference on Trade and Development",
+        "UNHCR": "United Nations High Commissioner for Refugees",
+        "WHO": "World Health Organization|World Health Organisation",
+    }.items()
+    for expansion in expansions.split("|")
+}
+# The same acronyms as a word, as British papers write the longer ones ("Opec", "Nato"): the organisation.
+KNOWN_ORGS.update({a.title(): a for a in KNOWN_ACRONYMS if len(a) > 3})
 # Well-known firms named after people ("Merrill Lynch"): organisations, also at the head of a longer name
 # ("Dean Witter Reynolds"). A name ending "Brothers", "& Co" ... is told by its last words.
 FIRMS_NAMED_LIKE_PEOPLE = names(
@@ -255,7 +309,7 @@ FIRMS_NAMED_LIKE_PEOPLE = names(
     "Touche Ross|Thomson McKinnon|James Capel|Hoare Govett|Wood Gundy|Nesbitt Thomson|Alex Brown|"
     "Piper Jaffray|Edward Jones|Raymond James|A.G. Edwards|Marks and Spencer|John Lewis|Walt Disney|"
     "Dow Jones|Johnson Matthey|Clifford Chance|Skadden Arps|Sullivan Cromwell|Sears Roebuck|Rolls-Royce|"
-    "Hewlett-Packard|Warner Brothers|Warner Bros|J.P. Morgan"
+    "Hewlett-Packard|Warner Brothers|Warner Bros|J.P. Morgan|Sony Ericsson|Franklin Templeton"
 )
 # Words after a country that make the run one of its government bodies: "U.S. State Department".
 GOV_WORDS = GOVERNMENT_BRANCHES | words("Homeland Federal Congress Senate Pentagon Securities Environmental")

@@ -38,6 +38,14 @@ def corpus(tmp_path) -> Path:
 
 
 @pytest.fixture
+def huffpost(tmp_path) -> Path:
+    """A copy of the HuffPost-style records (JSON Lines in a .json file, a CSV, odd field names)."""
+    folder = tmp_path / "huffpost"
+    shutil.copytree(DATA / "huffpost", folder)
+    return folder
+
+
+@pytest.fixture
 def index_path(tmp_path) -> Path:
     return tmp_path / "index"
 

@@ -3,7 +3,6 @@ names people guess (``title:``), unknown names and ``date:`` in a query, and the
 filters, on HuffPost-style records."""
 
 import json
-import shutil
 
 import pytest
 
@@ -13,20 +12,11 @@ from newssearch.errors import QueryError
 from .helpers import DATA
 from .helpers import invoke as run
 
-HUFFPOST = DATA / "huffpost"
-
 
 @pytest.fixture
-def folder(tmp_path):
-    target = tmp_path / "huffpost"
-    shutil.copytree(HUFFPOST, target)
-    return target
-
-
-@pytest.fixture
-def index(folder, tmp_path):
+def index(huffpost, tmp_path):
     with NewsIndex.create(tmp_path / "index") as ix:
-        ix.update([folder])
+        ix.update([huffpost])
         yield ix
 
 
@@ -125,9 +115,9 @@ def test_date_in_the_query_is_a_date_filter(index):
         index.search("pier date:2021 date:2022")
 
 
-def test_query_cli_filters_notes_and_json(folder, tmp_path):
+def test_query_cli_filters_notes_and_json(huffpost, tmp_path):
     location = tmp_path / "ix"
-    assert run("index", folder, "--index", location).exit_code == 0
+    assert run("index", huffpost, "--index", location).exit_code == 0
     result = run("query", "ferry OR pier", "--author", "Papenfuss", "--section", "politics", "-i", location)
     assert result.exit_code == 0, result.output
     assert "Harbour Council Votes" in result.stdout and "Fares Rise" not in result.stdout

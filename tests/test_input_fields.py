@@ -2,31 +2,19 @@
 bylines and categories, fields of other names): read, noted and indexed. Searching them: ``test_fields.py``."""
 
 import json
-import shutil
 
 import pytest
 
 from newssearch.errors import ReadError
 from newssearch.readers import read_articles
 
-from .helpers import DATA
 from .helpers import invoke as run
-
-HUFFPOST = DATA / "huffpost"
-
-
-@pytest.fixture
-def folder(tmp_path):
-    target = tmp_path / "huffpost"
-    shutil.copytree(HUFFPOST, target)
-    return target
-
 
 # -- reading ---------------------------------------------------------------------------------------------------
 
 
-def test_json_lines_in_a_json_file_are_read_as_json_lines(folder):
-    result = read_articles(folder / "stories.json", folder)
+def test_json_lines_in_a_json_file_are_read_as_json_lines(huffpost):
+    result = read_articles(huffpost / "stories.json", huffpost)
     assert len(result.articles) == 5
     assert "read as JSON Lines (one record a line)" in result.notes
     first = result.articles[0]
@@ -64,8 +52,8 @@ def test_a_json_file_that_is_neither_is_still_refused(tmp_path):
         read_articles(path, tmp_path)
 
 
-def test_a_lead_is_the_body_or_its_first_paragraph(folder):
-    pier, *_, chess, fares = read_articles(folder / "stories.json", folder).articles
+def test_a_lead_is_the_body_or_its_first_paragraph(huffpost):
+    pier, *_, chess, fares = read_articles(huffpost / "stories.json", huffpost).articles
     assert pier.body == "The vote ends a decade of arguments over the crumbling pier at Eastwick."
     assert chess.body == ""
     lead = "Commuters will pay a fifth more from next month."
@@ -80,8 +68,8 @@ def test_a_lead_that_opens_the_text_is_not_repeated(tmp_path):
     assert read_articles(path, tmp_path).articles[0].body == "Fares rise.\n\nA pass costs more."
 
 
-def test_fields_used_and_records_without_text_are_one_note_per_file(folder):
-    notes = read_articles(folder / "stories.json", folder).notes
+def test_fields_used_and_records_without_text_are_one_note_per_file(huffpost):
+    notes = read_articles(huffpost / "stories.json", huffpost).notes
     [note] = [n for n in notes if n.startswith("read ") and "JSON Lines" not in n]
     assert "body from short_description or content" in note and "lead from short_description" in note
     assert "section from category" in note
@@ -89,8 +77,8 @@ def test_fields_used_and_records_without_text_are_one_note_per_file(folder):
     assert "1 record has a headline but no text (line 4)" in note
 
 
-def test_unknown_fields_are_kept_as_metadata_and_noted(folder):
-    result = read_articles(folder / "odd-fields.json", folder)
+def test_unknown_fields_are_kept_as_metadata_and_noted(huffpost):
+    result = read_articles(huffpost / "odd-fields.json", huffpost)
     keeper, library = result.articles
     assert keeper.body == ""  # its text is in a field newssearch does not know
     assert keeper.metadata["story_body"][0].startswith("The keeper of the Gull Point light")
@@ -102,8 +90,8 @@ def test_unknown_fields_are_kept_as_metadata_and_noted(folder):
     assert "1 record has a headline but no text (line 1)" in note
 
 
-def test_csv_reads_the_same_field_names(folder):
-    result = read_articles(folder / "stories.csv", folder)
+def test_csv_reads_the_same_field_names(huffpost):
+    result = read_articles(huffpost / "stories.csv", huffpost)
     bakery, tram = result.articles
     assert bakery.body == "A small bakery in Hollin took the top prize at the county show."
     assert (bakery.section, bakery.author) == ("FOOD & DRINK", "Ruth Amsel")
@@ -129,13 +117,13 @@ def test_a_refused_first_build_leaves_no_index_behind(tmp_path):
     result = run("index", bad, "--index", tmp_path / "index")
     assert result.exit_code == 1 and "no file could be indexed" in result.stderr
     assert not (tmp_path / "index").exists()
-    (tmp_path / "kept").mkdir()  # a folder that was there before stays, empty
+    (tmp_path / "kept").mkdir()  # a huffpost that was there before stays, empty
     assert run("index", bad, "--index", tmp_path / "kept").exit_code == 1
     assert (tmp_path / "kept").is_dir() and not list((tmp_path / "kept").iterdir())
 
 
-def test_the_cli_indexes_json_lines_in_a_json_file(folder, tmp_path):
-    result = run("index", folder / "stories.json", "--index", tmp_path / "ix")
+def test_the_cli_indexes_json_lines_in_a_json_file(huffpost, tmp_path):
+    result = run("index", huffpost / "stories.json", "--index", tmp_path / "ix")
     assert result.exit_code == 0, result.output
     assert "5 added" in result.stdout
     assert "read as JSON Lines" in result.stderr

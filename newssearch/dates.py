@@ -120,11 +120,22 @@ def _parse_with_dateutil(text: str, dayfirst: bool) -> Dated:
 
 def read_date(text: str | None, *, dayfirst: bool | None = None) -> Dated | None:
     """Read a date with the precision its text gives; None for no text. Raises ``DateError`` for text that is not
-    read as a date: relative dates, dates without a year, and (unless ``dayfirst`` says) dates such as
-    ``01/03/1987`` whose day and month could be either way round."""
+    read as a date: relative dates, dates without a year, dates out of range (year 0, 9999-12-31 23:59 EST) and
+    (unless ``dayfirst`` says) dates such as ``01/03/1987`` whose day and month could be either way round."""
     if text is None or not text.strip():
         return None
     text = " ".join(text.split())
+    try:
+        dated = _read_date(text, dayfirst)
+        to_utc_naive(dated.value)  # as the index stores it: in UTC, within years 1 to 9999
+    except (ValueError, OverflowError) as exc:
+        if isinstance(exc, DateError):
+            raise
+        raise DateError("unreadable", text, f"not a date: {text!r} is out of range") from None
+    return dated
+
+
+def _read_date(text: str, dayfirst: bool | None) -> Dated:
     if len(text) > MAX_DATE_CHARS:
         raise DateError("unreadable", text[:40] + "…", f"not a date: {text[:40]!r}… (too long)")
     if _YEAR.match(text):

@@ -141,7 +141,13 @@ def filter_values(**given: Names) -> dict[str, list[str]]:
     for name, value in given.items():
         if value is None:
             continue
-        values = [value] if isinstance(value, str) else list(value)
+        values = (
+            [value]
+            if isinstance(value, str)
+            else list(value)
+            if isinstance(value, (list, tuple, set))
+            else [value]
+        )
         if not all(isinstance(v, str) for v in values):
             raise QueryError(f"{name} must be text, or a list of texts")
         if len(values) > MAX_FILTER_VALUES:

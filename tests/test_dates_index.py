@@ -165,3 +165,30 @@ def test_exports_keep_the_iso_date_and_add_its_precision(built):
     ]
     undated = json.loads(run("query", "panic buying", "--index", path, "--json").stdout)["hits"]
     assert undated and all(hit["date"] is None and hit["date_precision"] is None for hit in undated)
+
+
+def test_a_date_out_of_range_leaves_its_story_undated_and_costs_nothing_else(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.jsonl").write_text(json.dumps({"headline": "Harbour opens", "body": "The harbour opened."}))
+    index_path = tmp_path / "index"
+    assert run("index", corpus, "--index", index_path).exit_code == 0
+    records = [
+        {"id": "late", "headline": "Far future", "body": "Ferry timetable.", "date": "9999-12-31 23:59 EST"},
+        {"id": "zero", "headline": "Year zero", "body": "Ferry history.", "date": "0000"},
+        {"id": "fine", "headline": "Ferry fares", "body": "Ferry fares rise.", "date": "2021-03-05"},
+    ]
+    (corpus / "future.jsonl").write_text("\n".join(json.dumps(r) for r in records))
+    (corpus / "zero.csv").write_text("id,headline,body,date\nz1,Old ferry,Ferry of old.,0000\n")
+    (corpus / "zero.txt").write_text("Ferry at year zero\nDate: 0000\n\nThe ferry story.\n")
+    result = run("index", corpus, "--index", index_path)
+    assert result.exit_code == 0, result.output
+    assert "Error" not in result.output and "Skipped" not in result.stderr
+    assert "out of range" not in result.stdout and "left undated" in " ".join(result.stderr.split())
+    with NewsIndex.open(index_path) as ix:
+        assert ix.count("ferry") == 5
+        assert ix.get("late").date is None and ix.get("zero").date is None
+        assert ix.get("fine").date == datetime(2021, 3, 5, tzinfo=UTC)
+        assert ix.count("harbour") == 1  # the first run's story stays
+    bad_bound = run("query", "ferry", "--until", "0000", "--index", index_path)
+    assert bad_bound.exit_code == 2 and "not a date: '0000' is out of range" in bad_bound.output

@@ -68,7 +68,12 @@ def test_filters_by_author_section_and_source(index):
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"author": "  "}, "no word"), ({"section": [1]}, "must be text"), ({"source": ["x"] * 21}, "too many")],
+    [
+        ({"author": "  "}, "no word"),
+        ({"section": [1]}, "must be text"),
+        ({"author": 5}, "must be text"),  # not a raw TypeError from iterating a number
+        ({"source": ["x"] * 21}, "too many"),
+    ],
 )
 def test_bad_filters_are_one_line_errors(index, kwargs, message):
     with pytest.raises(QueryError, match=message):

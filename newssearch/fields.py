@@ -141,14 +141,10 @@ def filter_values(**given: Names) -> dict[str, list[str]]:
     for name, value in given.items():
         if value is None:
             continue
-        values = (
-            [value]
-            if isinstance(value, str)
-            else list(value)
-            if isinstance(value, (list, tuple, set))
-            else [value]
-        )
-        if not all(isinstance(v, str) for v in values):
+        iterable = isinstance(value, Iterable) and not isinstance(value, (str, bytes))
+        given_values: list[object] = list(value) if iterable else [value]
+        values = [v for v in given_values if isinstance(v, str)]
+        if len(values) != len(given_values):
             raise QueryError(f"{name} must be text, or a list of texts")
         if len(values) > MAX_FILTER_VALUES:
             raise QueryError(f"too many {name} values (the limit is {MAX_FILTER_VALUES})")

@@ -170,7 +170,9 @@ def test_exports_keep_the_iso_date_and_add_its_precision(built):
 def test_a_date_out_of_range_leaves_its_story_undated_and_costs_nothing_else(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "good.jsonl").write_text(json.dumps({"headline": "Harbour opens", "body": "The harbour opened."}))
+    (corpus / "good.jsonl").write_text(
+        json.dumps({"headline": "Harbour opens", "body": "The harbour opened."})
+    )
     index_path = tmp_path / "index"
     assert run("index", corpus, "--index", index_path).exit_code == 0
     records = [

@@ -127,3 +127,12 @@ def test_the_cli_indexes_json_lines_in_a_json_file(huffpost, tmp_path):
     assert result.exit_code == 0, result.output
     assert "5 added" in result.stdout
     assert "read as JSON Lines" in result.stderr
+
+
+def test_text_nested_in_an_object_is_kept_as_metadata(tmp_path):
+    record = {"headline": "Second Odd Story", "payload": {"text": "Nested text about Ford.", "words": 4}}
+    (tmp_path / "o.json").write_text(json.dumps(record))
+    result = read_articles(tmp_path / "o.json", tmp_path)
+    [article] = result.articles
+    assert article.metadata["payload"] == ["Nested text about Ford., 4"]
+    assert any("kept as metadata: payload" in note for note in result.notes)

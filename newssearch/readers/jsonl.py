@@ -86,9 +86,11 @@ def _date(value: Any) -> tuple[datetime | None, DatePrecision]:
 
 
 def _metadata(value: Any) -> list[str]:
-    """A kept record value as metadata values: a list's items, or the value as text."""
+    """A kept record value as metadata values: a list's items, or the value as text (an object with no name, title
+    or id: its values joined, so that ``{"payload": {"text": …}}`` is kept, not dropped)."""
     values = value if isinstance(value, list) else [value]
-    return [text for text in (scalar(v) for v in values) if text]
+    texts = (scalar(v) or (scalar(list(v.values())) if isinstance(v, dict) else None) for v in values)
+    return [text for text in texts if text]
 
 
 def _with_lead(lead: str, body: str) -> str:

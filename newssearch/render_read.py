@@ -47,9 +47,10 @@ def render_reading(reading: Reading, console: Console) -> None:
     details = Text()
     if any(meta):
         details.append(terminal_safe(" · ".join(m for m in meta if m)) + "\n", style="cyan")
-    fields = [("By", article.author), ("URL", article.url), ("id", article.id), ("File", article.path)]
+    fields = [("By", article.author), ("Section", article.section), ("URL", article.url)]
+    fields += [("id", article.id), ("File", article.path)]
     labels = "; ".join(
-        f"{key} {', '.join(values)}" for key, values in sorted(article.metadata.items()) if values
+        f"{key}: {', '.join(values)}" for key, values in sorted(article.metadata.items()) if values
     )
     fields.append(("Labels", labels))  # what came with the record (Reuters' topics, say), apart from entities
     for label, names in (

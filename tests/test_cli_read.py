@@ -155,3 +155,20 @@ def test_a_reader_that_stops_early_ends_similar_quietly(tmp_path):
     process.stdout.close()
     _, err = process.communicate(timeout=60)
     assert process.returncode == 0 and err == b""
+
+
+def test_show_prints_the_byline_section_and_each_label_with_its_key(huffpost, tmp_path):
+    index_path = tmp_path / "ix"
+    assert (
+        run("index", huffpost / "odd-fields.json", huffpost / "stories.json", "--index", index_path).exit_code
+        == 0
+    )
+    with NewsIndex.open(index_path) as ix:
+        [pier] = [h for h in ix.search("pier", limit=50).hits if h.author == "Mary Papenfuss"][:1]
+        [keeper] = ix.search("lighthouse keeper").hits[:1]
+    out = run("show", pier.id, "--index", index_path).stdout
+    assert "By: Mary Papenfuss" in out and "Section: POLITICS" in out
+    labels = next(
+        line for line in run("show", keeper.id, "--index", index_path).stdout.splitlines() if "Labels" in line
+    )
+    assert "tags: coast, people" in labels and "story_body: The keeper" in labels

@@ -1,20 +1,26 @@
-"""Did you mean: a better spelling of the words of a query that the index holds rarely or not at all.
+"""Did you mean: a better spelling of the words of a query that the index does not hold, or holds only as a rare
+typo beside a far more frequent word.
 
-Each word of the query is checked on its own: one in ``FEW_RESULTS`` articles or more is kept as typed, so a common
-word does not hide a misspelt one beside it (``Tony Bliar``). Candidates are the index's words within 1 edit (2 for
-words of 7 letters or more; a swap of two letters is one edit) that start with the letter typed first (or the
-second: the first two swapped) and are in many more articles; the nearest, weighed against how many articles hold
+Each word of the query is judged on its own, as a search engine's spell checker does. A word the index holds is a
+real word and is kept as typed: one in ``FEW_RESULTS`` articles or more, or a name (the people, organisations,
+places or bylines hold it, or it is typed with a capital and the stories write it so: ``Mido``, ``Ruth``). Words
+typed after ``person:``, ``org:``, ``place:``, ``author:``, ``section:`` or ``source:`` are judged against the
+words of that field (a name that field holds is kept; one the query already renames, ``org:Conservatives``, is left
+alone). Any other word is corrected: candidates are the field's words within 1 edit (2 for words of 7 letters or
+more; a swap of two letters is one edit) that start with the letter typed first (or the second: the first two
+swapped) and are in many more articles than the word typed; the nearest, weighed against how many articles hold
 them, are tried. Headline and body words are stored stemmed (``manchest``) and a misspelt word does not stem as the
 word meant (``manchster`` stays whole), so a stem is compared with the word typed less an ending too, then turned
 back into a real word as a story writes it: the word of a story holding it, closest to what was typed, whose stem
-it is (``Manchester``), which must itself be near enough. Names typed with ``person:``, ``org:`` or ``place:`` are
-looked up in those fields, which keep whole words. No vocabulary of its own is kept: the index's word lists (kept
-with the reader, which never changes) and stored stories are always right after any update. A suggestion is offered
-only if it finds more articles than the query did (it is counted).
+it is (``Manchester``), which must itself be near enough. A suggestion is offered when some word was corrected (each
+correction is in more articles than the word typed, whatever the whole query finds: ``Nancy Pelsoi``) and the
+corrected query finds something. No vocabulary of its own is kept: the index's word lists (kept with the reader,
+which never changes) and stored stories are always right after any update.
 
 Cost is bounded: at most ``MAX_WORDS`` words checked, ``MAX_SCANNED`` index words compared, ``MAX_COUNTED``
 counted, ``MAX_CANDIDATES`` candidates a word turned back into words (reading ``FIRST_STORIES`` stories each, or
-at most ``MAX_STORIES``, ``MAX_STORY_CHARS`` of each), and the search's deadline.
+at most ``MAX_STORIES``, ``MAX_STORY_CHARS`` of each), ``FIRST_STORIES`` stories read to tell a name, and the
+search's deadline.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from newssearch.entity_query import canonical_names
 from newssearch.errors import QueryError
 from newssearch.query import OPERATORS
 from newssearch.schema import FIELD_ALIASES, TOKEN_PATTERN
@@ -59,8 +66,12 @@ ENDINGS = (
 FREQUENT = 0.5
 #: A word written in the other case (a capital first or not) than the one typed costs this much more.
 OTHER_CASE = 0.75
-#: Fields whose words are whole names (not stemmed): the candidate is the word itself.
-_NAME_FIELDS = frozenset({"person_text", "org_text", "place_text"})
+#: Fields whose words are whole names (not stemmed): the candidate is the word itself, and a word they hold is real.
+_NAME_FIELDS = frozenset(
+    {"person_text", "org_text", "place_text", "author_text", "section_text", "source_text"}
+)
+#: Fields whose words are names of people, organisations, places or authors: a word of the text they hold is a name.
+_NAMES = ("person_text", "org_text", "place_text", "author_text")
 _TEXT_FIELDS = frozenset({"content", "headline"})
 _ALIAS = {alias.lower(): name for name, aliases in FIELD_ALIASES.items() for alias in [name, *aliases]}
 _FIELD_VALUE = re.compile(r"(\w+):(\"[^\"]*\"?|\([^)]*\)?|[^\s()]+)")
@@ -71,8 +82,10 @@ _WORD = re.compile(TOKEN_PATTERN)
 def suggest(
     reader: Any, schema: Any, text: str, total: int, count: Callable[[str], int], deadline: float
 ) -> str | None:
-    """The query with its rare words spelled as the index spells them, if that finds more than ``total``
-    articles (``count`` counts a query's matches); else None."""
+    """The query with its misspelt words spelled as the index spells them, if some word was (each correction in
+    more articles than the word typed) and the corrected query finds something (``count`` counts a query's
+    matches); else None. ``total`` (what the query found) does not decide: a correct word beside a misspelt one may
+    find the same stories."""
     budget = [MAX_SCANNED]
     changes: list[tuple[int, int, str]] = []
     for start, end, fieldname in _words(text)[:MAX_WORDS]:
@@ -88,7 +101,7 @@ def suggest(
     for start, end, word in reversed(changes):
         corrected = corrected[:start] + word + corrected[end:]
     try:
-        return corrected if count(corrected) > total else None
+        return corrected if count(corrected) > 0 else None
     except QueryError:  # out of time, or the corrected text cannot be searched
         return None
 
@@ -99,6 +112,8 @@ def _words(text: str) -> list[tuple[int, int, str]]:
     fields: dict[int, str] = {}  # start of a word -> the field it is typed in
     for m in _FIELD_VALUE.finditer(text):
         name = _ALIAS.get(m.group(1).lower(), m.group(1).lower())
+        if name in ("org_text", "place_text") and canonical_names(m.group(), []) != m.group():
+            name = "renamed"  # searched as the name the index gives it (org:Conservatives): not misspelt
         for word in _LETTERS.finditer(m.group(2)):
             fields[m.start(2) + word.start()] = name
     out = []
@@ -110,7 +125,7 @@ def _words(text: str) -> list[tuple[int, int, str]]:
         if before.isalnum() or before == "_" or after == "_":
             continue
         fieldname = fields.get(start, "content")
-        if fieldname in _TEXT_FIELDS or fieldname in _NAME_FIELDS:
+        if fieldname in _TEXT_FIELDS or fieldname in _NAME_FIELDS:  # not a renamed name, dates or ids
             out.append((start, end, "content" if fieldname == "headline" else fieldname))
     return out
 
@@ -125,7 +140,12 @@ def _better(
         return None  # a stop word, or a word the analyzer splits
     term = terms[0]
     frequency = _frequency(reader, fieldname, term)
-    if frequency >= FEW_RESULTS:
+    if fieldname in _NAME_FIELDS:
+        if frequency:
+            return None  # a name the field holds (person:Leo), however rare
+    elif frequency >= FEW_RESULTS or (
+        frequency and _is_name(reader, schema, analyzer, term, typed, deadline)
+    ):
         return None
     from rapidfuzz import process  # loaded only for a word the index holds rarely
     from rapidfuzz.distance import OSA
@@ -181,6 +201,43 @@ def _better(
         if best is None or key < best:
             best = key
     return best[1] if best else None
+
+
+def _in_names(reader: Any, schema: Any, word: str) -> bool:
+    """Whether the people, organisations, places or bylines of the index hold ``word``."""
+    names = [token.text for token in schema["person_text"].analyzer(word, mode="query")]
+    return len(names) == 1 and any(_frequency(reader, field, names[0]) for field in _NAMES)
+
+
+def _is_name(reader: Any, schema: Any, analyzer: Any, term: str, typed: str, deadline: float) -> bool:
+    """Whether a word of the text is a name: the people, organisations, places or bylines hold it (whatever the
+    case typed: ``ruth kelly``), or it is typed with a capital and the first ``FIRST_STORIES`` stories holding it
+    write it with one, once at least inside a sentence, never without (``Mido``; not a typo such as "goverment")."""
+    if _in_names(reader, schema, typed):
+        return True
+    if not typed[:1].isupper():
+        return False
+    capital = inside = False
+    postings = reader.postings("content", term)
+    stories = 0
+    while postings.is_active() and stories < FIRST_STORIES and time.monotonic() <= deadline:
+        docnum = postings.id()
+        postings.next()
+        if reader.is_deleted(docnum):
+            continue
+        stories += 1
+        body = (reader.stored_fields(docnum).get("body") or "")[:MAX_STORY_CHARS]
+        for m in _WORD.finditer(body):
+            word = m.group()
+            if word[:1].lower() != term[0] or [t.text for t in analyzer(word, mode="query")] != [term]:
+                continue
+            if not word[:1].isupper():
+                return False
+            capital = True
+            inside = inside or not re.search(
+                r"(^|[.!?:\"\u201c]\s*)$", body[max(0, m.start() - 3) : m.start()]
+            )
+    return capital and inside
 
 
 def _cost(edits: int, articles: int) -> float:

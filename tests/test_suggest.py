@@ -44,6 +44,62 @@ def test_misspelt_words_are_corrected(spelling, typed, meant):
         assert ix.search(meant).total > results.total
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        (
+            "Nancy Pelsoi",
+            "Nancy Pelosi",
+        ),  # "Nancy" finds the same stories as "Nancy Pelosi": Pelsoi is misspelt all the same
+        ("Donald Trmup", "Donald Trump"),
+        ("goverment election", "government election"),
+        ("Trump impeachmnet", "Trump impeachment"),
+        ("Goverment", "Government"),  # a capital typed: not a name the stories hold
+    ],
+)
+def test_a_misspelt_word_is_corrected_whatever_the_query_finds(spelling, typed, meant):
+    with NewsIndex.open(spelling) as ix:
+        results = ix.search(typed)
+        assert results.suggestion == meant
+        assert ix.search(meant).total >= results.total
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("author:Whitfeild", "author:Whitfield"),  # the words of the bylines
+        ("byline:Whitfeild", "byline:Whitfield"),
+        ("section:poltics", "section:politics"),  # the words of the sections
+        ("person:Bliar", "person:Blair"),
+    ],
+)
+def test_a_field_is_corrected_with_its_own_words(spelling, typed, meant):
+    with NewsIndex.open(spelling) as ix:
+        assert ix.search(typed).total == 0
+        assert ix.search(typed).suggestion == meant
+        assert ix.search(meant).total > 0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Ruth Kelly",  # Ruth is a person of the stories, not "Rush" (in six stories)
+        "ruth kelly",  # a name typed in lower case is a name all the same
+        "Boateng",  # not "beaten"
+        "Leo",  # not "Lee"
+        "person:Leo",  # a person the index holds, however rare
+        "author:Brook",
+        "section:travel",
+        "org:Conservatives",  # searched as the organisation's name (a note says so): not misspelt
+    ],
+)
+def test_names_the_index_holds_are_kept(spelling, typed):
+    with NewsIndex.open(spelling) as ix:
+        results = ix.search(typed)
+        assert results.total > 0
+        assert results.suggestion is None
+
+
 def test_no_suggestion_for_words_spelt_as_the_stories_do(spelling):
     with NewsIndex.open(spelling) as ix:
         for typed in ("election", "Arsenal Manchester", "impeachment trial", "Tony Blair"):
@@ -104,10 +160,34 @@ def bbc(bbc_index):
         ("Arsnal", "Arsenal"),
         ("Manchster", "Manchester"),
         ("Tony Bliar", "Tony Blair"),
-        ("goverment", "government"),
         ("Bagdad", "Baghdad"),
+        ("Gordon Brwon", "Gordon Brown"),
+        ("goverment", "government"),  # in one story, as a typo: "government" is in hundreds
+        ("Goverment", "Government"),  # the story writes it in lower case: not a name
     ],
 )
 def test_bbc_misspellings(bbc, typed, meant):
     with NewsIndex.open(bbc) as ix:
         assert ix.search(typed).suggestion == meant
+
+
+@needs_corpora
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Mido",  # in two stories, written with a capital (the extractor misses him): not "Mid"
+        "Jol",  # people of the stories, not Joe, Take, beaten, salary, Anna, Rush or Lee
+        "Tate",
+        "Boateng",
+        "Shalaby",
+        "Annan",
+        "Ruth Kelly",
+        "person:Leo",
+        "org:Conservatives",  # searched as org:"Conservative Party"
+    ],
+)
+def test_bbc_names_are_kept(bbc, typed):
+    with NewsIndex.open(bbc) as ix:
+        results = ix.search(typed)
+        assert results.total > 0
+        assert results.suggestion is None

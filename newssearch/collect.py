@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import heapq
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from typing import Any
 
 from whoosh.collectors import Collector, TermsCollector, TimeLimit, TopCollector, WrappingCollector
@@ -148,7 +149,7 @@ class _MatchedTerms(TermsCollector):
                 self.termdocs[term]
 
 
-def matching(searcher: Searcher, q: query_mod.Query, deadline: float) -> Iterator[int]:
+def matching(searcher: Searcher, q: query_mod.Query, deadline: float) -> Generator[int, None, None]:
     """Every matching document, unscored, one at a time; QueryError once past the deadline. Consume it whole."""
     token = DEADLINE.set(deadline)
     try:
@@ -164,3 +165,9 @@ def matching(searcher: Searcher, q: query_mod.Query, deadline: float) -> Iterato
 
 def count(searcher: Searcher, q: query_mod.Query, deadline: float) -> int:
     return sum(1 for _ in matching(searcher, q, deadline))
+
+
+def finds_any(searcher: Searcher, q: query_mod.Query, deadline: float) -> bool:
+    """Whether anything matches, read up to the first match."""
+    with closing(matching(searcher, q, deadline)) as docs:
+        return next(docs, None) is not None

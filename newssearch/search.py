@@ -21,7 +21,7 @@ from newssearch import exact as exact_mod
 from newssearch import query as query_mod
 from newssearch import suggest as suggest_mod
 from newssearch.collapse import NONE, Seen, later_copies
-from newssearch.collect import collect, count, matching, too_slow
+from newssearch.collect import collect, finds_any, matching, too_slow
 from newssearch.columns import MISSING_DATE, NO_DATE, Column, ager, fingerprint
 from newssearch.dates import coerce_bound, from_utc_naive, to_utc_naive
 from newssearch.errors import QueryError
@@ -262,16 +262,18 @@ def suggestion(
     deadline: float,
     filters: Filters = None,
 ) -> str | None:
-    """The query with its misspelt words corrected, if that finds more than ``total`` (see ``suggest``)."""
+    """The query with its misspelt words corrected, if that finds something (see ``suggest``)."""
     filtered = bool(start or end)
     condition = field_filter(searcher.schema, filters)
 
-    def count_of(corrected: str) -> int:
+    def count_of(corrected: str) -> int:  # 1 at the first match: whether it finds anything, not how much
+        words = corrected.split()
+        if not (filtered or condition) and all(w.isalnum() and w not in query_mod.OPERATORS for w in words):
+            return 1  # words ORed, each corrected to a word the index holds: found without searching
         q = query_mod.prepare(searcher.schema, corrected, searcher.reader(), syntax=syntax).query
         q = _filtered(q, condition)
-        return count(
-            searcher, query_mod.require(q, query_mod.date_range(start, end)) if filtered else q, deadline
-        )
+        q = query_mod.require(q, query_mod.date_range(start, end)) if filtered else q
+        return int(finds_any(searcher, q, deadline))
 
     typed = text if syntax else query_mod.plain_words(text)  # its words are all that was searched
     with store.guard():

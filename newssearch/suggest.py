@@ -92,7 +92,7 @@ def suggest(
         if time.monotonic() > deadline:
             return None
         typed = text[start:end]
-        better = _better(reader, schema, fieldname, typed, budget, deadline)
+        better = _better(reader, schema, fieldname, typed, budget, deadline, typos_only=total >= FEW_RESULTS)
         if better is not None and better.lower() != typed.lower():
             changes.append((start, end, _same_case(typed, better)))
     if not changes:
@@ -131,15 +131,26 @@ def _words(text: str) -> list[tuple[int, int, str]]:
 
 
 def _better(
-    reader: Any, schema: Any, fieldname: str, typed: str, budget: list[int], deadline: float
+    reader: Any,
+    schema: Any,
+    fieldname: str,
+    typed: str,
+    budget: list[int],
+    deadline: float,
+    *,
+    typos_only: bool = False,
 ) -> str | None:
-    """The word the index holds that ``typed`` most likely meant, or None if ``typed`` is common enough."""
+    """The word the index holds that ``typed`` most likely meant, or None if ``typed`` is common enough (with
+    ``typos_only``, for a query that found plenty: if it is in more than one article, as a typo seldom is; this
+    keeps the search of a query of many words from comparing each rare word with the word list)."""
     analyzer = schema[fieldname].analyzer
     terms = [token.text for token in analyzer(typed, mode="query")]
     if len(terms) != 1 or len(terms[0]) < 3:
         return None  # a stop word, or a word the analyzer splits
     term = terms[0]
     frequency = _frequency(reader, fieldname, term)
+    if typos_only and frequency > 1:
+        return None
     if fieldname in _NAME_FIELDS:
         if frequency:
             return None  # a name the field holds (person:Leo), however rare

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from newssearch import NewsIndex
+from newssearch import Article, NewsIndex
 from newssearch import suggest as suggest_mod
 
 from .helpers import DATA, invoke, needs_corpora
@@ -191,3 +191,20 @@ def test_bbc_names_are_kept(bbc, typed):
         results = ix.search(typed)
         assert results.total > 0
         assert results.suggestion is None
+
+
+def test_a_query_that_finds_plenty_corrects_only_words_in_one_story_or_none(tmp_path):
+    stories = [
+        Article(id=f"e{n}", headline=f"Election day {n}", body="The government counted the votes.")
+        for n in range(12)
+    ]
+    stories += [
+        Article(id="typo", headline="Count", body="The goverment counted again."),
+        *(Article(id=f"t{n}", headline=f"Tram {n}", body="The tram line opened.") for n in range(3)),
+        *(Article(id=f"m{n}", headline=f"Team {n}", body="The team won.") for n in range(20)),
+    ]
+    with NewsIndex.create(tmp_path / "ix") as ix:
+        ix.add(stories)
+        assert ix.search("goverment election").suggestion == "government election"  # 12 found, a typo
+        assert ix.search("tram election").suggestion is None  # 15 found; "tram" is in 3 stories: meant
+        assert ix.search("tram").suggestion == "team"  # 3 found: a rare word near a far commoner one

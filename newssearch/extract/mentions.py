@@ -58,6 +58,8 @@ _DEMONYM = ("ian", "ean", "ese", "ish")  # endings of demonyms the gazetteer may
 class MentionFinder:
     """Classifies the capitalised runs of each paragraph into ``mentions``, in order of appearance."""
 
+    opened: frozenset[str] = frozenset()  # words the body writes capitalised only to open a sentence
+
     def __init__(
         self, gaz: Gazetteer, lower_words: set[str], confirmed: frozenset[str] = frozenset()
     ) -> None:
@@ -329,8 +331,7 @@ class MentionFinder:
             and prev.text in LOCATIVES
             and whole.lower() not in self.lower_words
         ):
-            # "in Nice", "the mayor of Reading": a city named like a common word needs a preposition, and
-            # the text must not use the word in lower case; "Reading the report", "Nice work" do not count.
+            # "in Nice", "mayor of Reading": a preposition, and no lower-case use in the text; not "Nice work".
             self.emit(Kind.PLACE, whole, pos)
             return
         # Leading "The", "But", weekdays; a trailing weekday or date ("on Friday", "Jan. 3").
@@ -371,8 +372,7 @@ class MentionFinder:
         if self._titled(span, prev):
             return
         first = span[0]
-        if first.initial and is_pure_common(first.text) and first.text not in TITLES:
-            # "Seeking ...", "Reading ...": a sentence-initial ordinary word is no part of the name.
+        if first.initial and is_pure_common(first.text) and first.text not in TITLES:  # "Seeking ..."
             self.classify(span[1:], None, nxt)
             return
         if self._place_prefix(texts, 0) == len(span) - 1 and texts[-1] in CLUB_SUFFIXES:

@@ -156,3 +156,22 @@ def test_taylor_swift_is_no_place() -> None:
 )
 def test_body_capitals_make_no_person_of_common_words(headline: str, body: str) -> None:
     assert extract_entities(headline, body).people == []
+
+
+@pytest.mark.parametrize(
+    ("headline", "body", "places", "orgs"),
+    [
+        # A town before "beat", "drew" or a plural verb, and a town and club word after "beat", are clubs.
+        ("Chelsea win", "Chelsea beat Manchester City 2-0 at Stamford Bridge.", [], ["Manchester City"]),
+        ("Arsenal Beat Manchester United", "Arsenal won 2-1.", [], ["Manchester United"]),
+        ("More Newcastle United Stories", "Fans wrote in.", [], ["Newcastle United"]),
+        # A city named with "City" stays a place without a club cue; "Athletic Director" is a title.
+        ("Floods Hit Kansas City", "Kansas City was flooded.", ["Kansas City"], []),
+        ("New Columbia Athletic Director Sounds Off", "The school named him.", ["Columbia"], []),
+    ],
+)
+def test_clubs_named_like_towns_are_no_places(
+    headline: str, body: str, places: list[str], orgs: list[str]
+) -> None:
+    e = extract_entities(headline, body)
+    assert (e.places, e.organizations) == (places, orgs)

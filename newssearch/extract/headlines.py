@@ -17,6 +17,8 @@ from newssearch.extract.kinds import Kind
 from newssearch.extract.tokens import Tok, is_acronym, join
 from newssearch.extract.words import (
     ARABIC_ARTICLES,
+    CLUB_CUES,
+    CLUB_SUFFIXES,
     FUNCTION_WORDS,
     GEO_HEADS_OF,
     GEO_SUFFIXES,
@@ -24,6 +26,7 @@ from newssearch.extract.words import (
     ORG_HEADS_OF,
     ORG_SUFFIXES,
     TITLE_CASE_LOWER,
+    TITLES,
     words,
 )
 
@@ -206,6 +209,12 @@ def _title_at(finder: MentionFinder, run: list[Tok], i: int, owner: str) -> int:
     if known and (known[1] or known[0] > 1):
         finder.emit(Kind.ORG if known[1] else Kind.PLACE, known[2], run[i].pos)
         return known[0]
+    # "Beat Manchester United": a club; not "Columbia Athletic Director", nor "Kansas City" without a cue.
+    nxt, after = [*texts, "", ""][i + 1 : i + 3] if known else ("", "")
+    cue = i and texts[i - 1].lower() in CLUB_CUES
+    if nxt in CLUB_SUFFIXES and after not in TITLES and (nxt not in GEO_SUFFIXES or cue):
+        finder.emit(Kind.ORG, f"{texts[i]} {nxt}", run[i].pos)
+        return 2
     found = (
         None
         if is_acronym(texts[i])

@@ -61,6 +61,26 @@ def test_fixture_people_in_title_case_headlines(record: dict) -> None:
         ("Fans Sue Ticketmaster Over Tour Chaos", "The fans say Ticketmaster sold seats to bots.", []),
         # Capitalised words are no names without evidence.
         ("Reading The Riot Act To Big Oil", "The minister spoke to oil firms.", []),
+        # A name past the line's start: the body names the surname mid-sentence ("Joe", "Nancy" are also words).
+        (
+            "Why Joe Biden Signed The Bill",
+            "The law funds roads, and Biden signed it on Friday.",
+            ["Joe Biden"],
+        ),
+        ("Voters Turn On Nancy Pelosi", "Polls show that Pelosi is losing support.", ["Nancy Pelosi"]),
+        # The body opens a sentence with the surname, as news leads do.
+        (
+            "Nancy Pelosi Hits Donald Trump Where It Hurts",
+            "The speaker was blunt. Trump did not respond.",
+            ["Nancy Pelosi", "Donald Trump"],
+        ),
+        (
+            "Bernie Sanders Endorses Joe Biden",
+            "Sanders said Biden would win.",
+            ["Bernie Sanders", "Joe Biden"],
+        ),
+        ("Taylor Swift Releases New Album", "Swift said the record took two years.", ["Taylor Swift"]),
+        ("Elon Musk Buys Another Company", "Musk, the Tesla chief, agreed the deal.", ["Elon Musk"]),
     ],
 )
 def test_title_case_headline_people(headline: str, body: str, people: list[str]) -> None:
@@ -112,3 +132,46 @@ def test_title_case_words_are_no_names_without_evidence(headline: str, body: str
     e = extract_entities(headline, body)
     assert "Box Office" not in e.organizations and "JP" not in e.organizations
     assert all(name in ("Viotti",) for name in e.people), e.people
+
+
+def test_taylor_swift_is_no_place() -> None:
+    e = extract_entities("Taylor Swift Releases New Album", "Swift said the record took two years.")
+    assert e.places == [] and e.people == ["Taylor Swift"]
+
+
+@pytest.mark.parametrize(
+    ("headline", "body"),
+    [
+        ("Grand Jury Indicts Former Mayor", "Jury selection begins next week. The mayor denies it."),
+        ("Taylor Releases New Album", "Album sales rose in May."),
+        ("Stocks Slide On Wall Street", "Street traders were gloomy. Stocks fell."),
+        ("Will Power Return To Texas", "Power was cut for days."),
+        # A word before a name the body confirms: a verb ("Mars", "Tame"), an article ("Al"), a common word
+        # opening a sentence before "in" ("Shares in American Express").
+        ("Downing Injury Mars Uefa Victory", "The winger was hurt in the Uefa Cup win."),
+        ("Reds Tame Cubs", "The Reds beat the Cubs on Sunday."),
+        ("Five Killed In Al Qaeda Jailbreak", "Inmates linked to Qaeda escaped."),
+        ("Amex Shares Up On Spin-Off News", "Shares in American Express surged."),
+    ],
+)
+def test_body_capitals_make_no_person_of_common_words(headline: str, body: str) -> None:
+    assert extract_entities(headline, body).people == []
+
+
+@pytest.mark.parametrize(
+    ("headline", "body", "places", "orgs"),
+    [
+        # A town before "beat", "drew" or a plural verb, and a town and club word after "beat", are clubs.
+        ("Chelsea win", "Chelsea beat Manchester City 2-0 at Stamford Bridge.", [], ["Manchester City"]),
+        ("Arsenal Beat Manchester United", "Arsenal won 2-1.", [], ["Manchester United"]),
+        ("More Newcastle United Stories", "Fans wrote in.", [], ["Newcastle United"]),
+        # A city named with "City" stays a place without a club cue; "Athletic Director" is a title.
+        ("Floods Hit Kansas City", "Kansas City was flooded.", ["Kansas City"], []),
+        ("New Columbia Athletic Director Sounds Off", "The school named him.", ["Columbia"], []),
+    ],
+)
+def test_clubs_named_like_towns_are_no_places(
+    headline: str, body: str, places: list[str], orgs: list[str]
+) -> None:
+    e = extract_entities(headline, body)
+    assert (e.places, e.organizations) == (places, orgs)

@@ -17,6 +17,10 @@ from newssearch.extract.mentions import MentionFinder
 from newssearch.extract.tokens import clean_body, clean_headline, paragraphs
 from newssearch.models import Entities
 
+_OF = frozenset(
+    ("in", "of", "at", "for", "from", "on", "with")
+)  # after a noun, not a name: "Shares in American Express"
+
 __all__ = ["Dateline", "dateline_place", "extract_entities", "parse_dateline"]
 
 
@@ -41,6 +45,13 @@ def extract_after_dateline(headline: str, dateline: Dateline, dateline_place: st
         t.text for toks in body for t in toks if t.cap and not (t.initial and is_common(t.text))
     )
     finder = MentionFinder(gaz, lower_words, confirmed)
+    # Words capitalised only to open a sentence, never in lower case: "Trump did not respond."; not "Shares in".
+    finder.opened = frozenset(
+        t.text
+        for toks in body
+        for t, nxt in zip(toks, [*toks[1:], None], strict=True)
+        if t.cap and t.initial and t.text.lower() not in lower_words and not (nxt and nxt.text in _OF)
+    )
     for part in (dateline_place or dateline.place or "").split("/"):
         if part.strip():
             finder.emit_place(part.strip(), body_offset - 1)

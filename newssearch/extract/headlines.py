@@ -16,6 +16,9 @@ from newssearch.extract.english import english_words, is_common, is_pure_common
 from newssearch.extract.kinds import Kind
 from newssearch.extract.tokens import Tok, is_acronym, join
 from newssearch.extract.words import (
+    ARABIC_ARTICLES,
+    CLUB_CUES,
+    CLUB_SUFFIXES,
     FUNCTION_WORDS,
     GEO_HEADS_OF,
     GEO_SUFFIXES,
@@ -23,6 +26,7 @@ from newssearch.extract.words import (
     ORG_HEADS_OF,
     ORG_SUFFIXES,
     TITLE_CASE_LOWER,
+    TITLES,
     words,
 )
 
@@ -65,9 +69,11 @@ def is_title_case(toks: list[Tok]) -> bool:
 
 
 def _given_name(word: str, finder: MentionFinder) -> bool:
-    """A word English writes only as a name, not a major place: "Nancy", "Taylor"; not "Jordan"."""
+    """A word English writes only as a name, not a major place nor an article: "Nancy", "Taylor"; not "Jordan",
+    "Al" ("Al Qaeda")."""
     return (
         word.lower() in english_words()[1]
+        and word.lower() not in ARABIC_ARTICLES
         and word not in finder.gaz.big
         and word.upper() not in finder.gaz.caps
         and word not in finder.gaz.demonyms
@@ -86,10 +92,22 @@ def _word(word: str) -> bool:
     )
 
 
+def _known(word: str, finder: MentionFinder) -> bool:
+    """A word the body writes capitalised, and never in lower case."""
+    return (word in finder.confirmed or word in finder.opened) and word.lower() not in finder.lower_words
+
+
+def _verb(word: str) -> bool:
+    """A word English also inflects as a verb: "Sue" ("suing"), "Star" ("starring"); not "Joe", "Nancy"."""
+    w = word.lower()
+    forms = (w + "ing", w[:-1] + "ing", w + w[-1:] + "ing", w + "ed", w + w[-1:] + "ed")
+    return any(f in english_words()[0] for f in forms)
+
+
 def headline_person(texts: list[str], i: int, finder: MentionFinder) -> int:
     """Words in a personal name at ``texts[i]`` of a Title Case line, 0 if none: two or three name words whose
-    last the body writes with a capital ("Donald Trump" where the body says "Trump"), or a given name before a
-    word English does not use ("Nancy Pelosi")."""
+    last the body writes with a capital ("Donald Trump" where the body says "Trump", even to open a sentence
+    after a given name that is no word), or a given name before a word English does not use ("Nancy Pelosi")."""
     for n in (3, 2):
         name = texts[i : i + n]
         if len(name) < n or not all(w[0].isupper() and not is_acronym(w) for w in name):
@@ -99,10 +117,30 @@ def headline_person(texts: list[str], i: int, finder: MentionFinder) -> int:
         ):
             continue
         first, last = name[0], name[-1]
-        # A first name that is also a word ("Sue", "Nancy", "Star") needs the body's capital, or to open the line:
-        # "Nancy Pelosi Hits ..."; not "Fans Sue Ticketmaster", "To Star Tom Hanks".
+        # The body writes the last name capitalised mid-sentence ("... and Biden signed it"), or, after a given
+        # name English does not use, to open a sentence it writes no other way ("Trump did not respond.").
+        named = last.lower() not in finder.lower_words and (
+            last in finder.confirmed
+            or (
+                last in finder.opened
+                and _given_name(first, finder)
+                and not _word(first)
+                and last not in FUNCTION_WORDS
+            )
+        )
+        # A first name that is also a word ("Sue", "Nancy", "Star") needs the body's capital, to open the line,
+        # or, before a confirmed name, to be no verb and follow a function word or a named subject's verb:
+        # "Nancy Pelosi Hits ...", "Why Joe Biden ...", "Sanders Endorses Joe Biden"; not "Fans Sue
+        # Ticketmaster", "To Star Tom Hanks", "Injury Mars Uefa", "Reds Tame Cubs".
         if i and _word(first) and first not in finder.confirmed:
-            continue
+            prev, subject = texts[i - 1], texts[i - 2] if i > 1 else ""
+            after = (
+                prev.lower() in _MINOR
+                or prev in FUNCTION_WORDS
+                or (prev.endswith("s") and _known(subject, finder))
+            )
+            if not (named and _given_name(first, finder) and not _verb(first) and after):
+                continue
         if (
             last in NON_PERSON_LAST
             or any(_word(w) for w in name[1:-1])
@@ -110,7 +148,7 @@ def headline_person(texts: list[str], i: int, finder: MentionFinder) -> int:
             or not (first in finder.confirmed or _given_name(first, finder))
         ):
             continue  # "Slimmer PlayStation", "Davis Cup", "Moya Sidesteps Davis", "Lead Broadway"
-        if last in finder.confirmed and last.lower() not in finder.lower_words:
+        if named:
             return n
         if n == 2 and _given_name(first, finder) and not _word(last):
             return n
@@ -171,6 +209,12 @@ def _title_at(finder: MentionFinder, run: list[Tok], i: int, owner: str) -> int:
     if known and (known[1] or known[0] > 1):
         finder.emit(Kind.ORG if known[1] else Kind.PLACE, known[2], run[i].pos)
         return known[0]
+    # "Beat Manchester United": a club; not "Columbia Athletic Director", nor "Kansas City" without a cue.
+    nxt, after = [*texts, "", ""][i + 1 : i + 3] if known else ("", "")
+    cue = i and texts[i - 1].lower() in CLUB_CUES
+    if nxt in CLUB_SUFFIXES and after not in TITLES and (nxt not in GEO_SUFFIXES or cue):
+        finder.emit(Kind.ORG, f"{texts[i]} {nxt}", run[i].pos)
+        return 2
     found = (
         None
         if is_acronym(texts[i])

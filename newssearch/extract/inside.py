@@ -9,6 +9,9 @@ from newssearch.extract.english import is_pure_common
 from newssearch.extract.gazetteer import Gazetteer
 from newssearch.extract.tokens import is_acronym
 from newssearch.extract.words import (
+    CLUB_CUES,
+    CLUB_SUFFIXES,
+    CLUB_VERBS,
     COMPASS,
     CURRENCY_WORDS,
     GEO_MODIFIERS,
@@ -64,3 +67,11 @@ def places_stand_alone(texts: list[str], covered: list[bool], gaz: Gazetteer) ->
             return False
         start = end + 1
     return True
+
+
+def club(texts: list[str], prev: str, nxt: str, gaz: Gazetteer) -> bool:
+    """A town or a town and a club word ("City", "United") that a match names as a club, not a place: after
+    "beat", "joined" or "against", or before "beat" or "drew": "Chelsea beat Manchester City"; not "Kansas
+    City" alone, nor a major place ("Paris")."""
+    town = " ".join(texts[:-1]) if len(texts) > 1 and texts[-1] in CLUB_SUFFIXES else " ".join(texts)
+    return (prev.lower() in CLUB_CUES or nxt in CLUB_VERBS) and town in gaz.places and town not in gaz.big

@@ -8,13 +8,12 @@ import re
 from newssearch.extract.english import is_common, is_pure_common
 from newssearch.extract.gazetteer import Gazetteer, known_place
 from newssearch.extract.headlines import is_title_case, restricted
-from newssearch.extract.inside import place_words, places_stand_alone
+from newssearch.extract.inside import club, place_words, places_stand_alone
 from newssearch.extract.kinds import Kind, Mention
 from newssearch.extract.spans import spans
 from newssearch.extract.tokens import Tok, is_acronym, is_date_word, join
 from newssearch.extract.words import (
     ABBREVIATIONS,
-    CLUB_CUES,
     CLUB_SUFFIXES,
     COMPASS,
     CONNECTORS,
@@ -57,6 +56,8 @@ _DEMONYM = ("ian", "ean", "ese", "ish")  # endings of demonyms the gazetteer may
 
 class MentionFinder:
     """Classifies the capitalised runs of each paragraph into ``mentions``, in order of appearance."""
+
+    opened: frozenset[str] = frozenset()  # words the body writes capitalised only to open a sentence
 
     def __init__(
         self, gaz: Gazetteer, lower_words: set[str], confirmed: frozenset[str] = frozenset()
@@ -305,17 +306,17 @@ class MentionFinder:
             return
         if whole in self.gaz.places and nxt is not None and nxt.text.lower() in CURRENCY_WORDS:
             return  # "U.S. dlrs", "Hong Kong dollars": a currency, not the place
+        if club([t.text for t in span], prev.text if prev else "", nxt.text if nxt else "", self.gaz):
+            self.emit(
+                Kind.ORG if len(span) > 1 else Kind.CANDIDATE, whole, pos
+            )  # or a person found elsewhere
+            return
         if len(span) == 1 and whole in self.gaz.places and whole not in self.gaz.big and prev is not None:
             cue = prev.text.lower()
             if cue == "," and prev.pos in self._before:
                 cue = self._before[prev.pos].lower()  # "their fourth child, Leo,"
             if cue in KIN_WORDS:
                 self.emit(Kind.TITLED, whole, pos, cue)  # "his son Leo": no town
-                return
-            if prev.text.lower() in CLUB_CUES:
-                self.emit(
-                    Kind.CANDIDATE, whole, pos
-                )  # "joined Tottenham": the club, or a person found elsewhere
                 return
         if whole in self.gaz.places and not (
             len(span) == 1 and whole not in self.gaz.big and nxt is not None and nxt.text in SPEECH_VERBS
@@ -329,8 +330,7 @@ class MentionFinder:
             and prev.text in LOCATIVES
             and whole.lower() not in self.lower_words
         ):
-            # "in Nice", "the mayor of Reading": a city named like a common word needs a preposition, and
-            # the text must not use the word in lower case; "Reading the report", "Nice work" do not count.
+            # "in Nice", "mayor of Reading": a preposition, and no lower-case use in the text; not "Nice work".
             self.emit(Kind.PLACE, whole, pos)
             return
         # Leading "The", "But", weekdays; a trailing weekday or date ("on Friday", "Jan. 3").
@@ -371,8 +371,7 @@ class MentionFinder:
         if self._titled(span, prev):
             return
         first = span[0]
-        if first.initial and is_pure_common(first.text) and first.text not in TITLES:
-            # "Seeking ...", "Reading ...": a sentence-initial ordinary word is no part of the name.
+        if first.initial and is_pure_common(first.text) and first.text not in TITLES:  # "Seeking ..."
             self.classify(span[1:], None, nxt)
             return
         if self._place_prefix(texts, 0) == len(span) - 1 and texts[-1] in CLUB_SUFFIXES:

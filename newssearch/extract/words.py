@@ -159,6 +159,8 @@ KIN_WORDS = words(
 )
 # ... or a club ("joined Tottenham", "scored against Portsmouth").
 CLUB_CUES = words("joined join joins joining against beat beats beating v vs")
+# ... or before these: "Chelsea beat Fulham", "Leeds drew 1-1", "Chelsea win" (a plural verb: the team).
+CLUB_VERBS = words("beat beats drew draw v vs win lose")
 # Words after a town that make a sports club ("Sheffield United", "Nottingham Forest").
 CLUB_SUFFIXES = words(
     "United City Rovers Athletic Wanderers Albion Hotspur Rangers Celtic Argyle Villa Forest County"

@@ -22,6 +22,14 @@ def spelling(tmp_path_factory):
     return path
 
 
+def assert_kept(index_path, typed):
+    """The words typed find stories, and none is offered another spelling."""
+    with NewsIndex.open(index_path) as ix:
+        results = ix.search(typed)
+    assert results.total > 0
+    assert results.suggestion is None
+
+
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [
@@ -94,10 +102,7 @@ def test_a_field_is_corrected_with_its_own_words(spelling, typed, meant):
     ],
 )
 def test_names_the_index_holds_are_kept(spelling, typed):
-    with NewsIndex.open(spelling) as ix:
-        results = ix.search(typed)
-        assert results.total > 0
-        assert results.suggestion is None
+    assert_kept(spelling, typed)
 
 
 def test_no_suggestion_for_words_spelt_as_the_stories_do(spelling):
@@ -187,10 +192,7 @@ def test_bbc_misspellings(bbc, typed, meant):
     ],
 )
 def test_bbc_names_are_kept(bbc, typed):
-    with NewsIndex.open(bbc) as ix:
-        results = ix.search(typed)
-        assert results.total > 0
-        assert results.suggestion is None
+    assert_kept(bbc, typed)
 
 
 def test_a_query_that_finds_plenty_corrects_only_words_in_one_story_or_none(tmp_path):

@@ -169,7 +169,11 @@ def restricted(finder: MentionFinder, toks: list[Tok], caps: bool) -> None:
         upper = [t.upper() for t in texts]
         i = 0
         while i < len(run):
-            n = _caps_at(finder, run, i, owner) if caps else _title_at(finder, run, i, owner)
+            n = (
+                _caps_at(finder, run, texts, i, owner)
+                if caps
+                else _title_at(finder, run, texts, upper, i, owner)
+            )
             if n:
                 i += n
                 continue
@@ -184,9 +188,8 @@ def restricted(finder: MentionFinder, toks: list[Tok], caps: bool) -> None:
         owner, run = owned or "", []
 
 
-def _caps_at(finder: MentionFinder, run: list[Tok], i: int, owner: str) -> int:
-    """Words used by the name at ``run[i]`` of ALL-CAPS text, emitted; 0 if none."""
-    texts = [t.text for t in run]
+def _caps_at(finder: MentionFinder, run: list[Tok], texts: list[str], i: int, owner: str) -> int:
+    """Words used by the name at ``run[i]`` (``texts``: the run's words) of ALL-CAPS text, emitted; 0 if none."""
     found = caps_name(texts, i, finder.gaz, "" if i else owner)
     if found:  # "PRESIDENT RONALD REAGAN", "NORTON CO" (not the town)
         n, at, name, title = found
@@ -200,11 +203,13 @@ def _caps_at(finder: MentionFinder, run: list[Tok], i: int, owner: str) -> int:
     return 0
 
 
-def _title_at(finder: MentionFinder, run: list[Tok], i: int, owner: str) -> int:
+def _title_at(
+    finder: MentionFinder, run: list[Tok], texts: list[str], upper: list[str], i: int, owner: str
+) -> int:
     """Words used by the name at ``run[i]`` of a Title Case line, emitted; 0 if none. A known organisation or
     a place of more words first ("Sri Lanka"), then a title and a name, a company, a personal name
-    (``headline_person``: before "Taylor", a town), a place."""
-    texts = [t.text for t in run]
+    (``headline_person``: before "Taylor", a town), a place. ``texts`` and ``upper``: the run's words, as written
+    and upper-cased (made once a run: a name is looked for at each word)."""
     known = known_name(texts, i, False, finder.gaz)
     if known and (known[1] or known[0] > 1):
         finder.emit(Kind.ORG if known[1] else Kind.PLACE, known[2], run[i].pos)
@@ -215,11 +220,7 @@ def _title_at(finder: MentionFinder, run: list[Tok], i: int, owner: str) -> int:
     if nxt in CLUB_SUFFIXES and after not in TITLES and (nxt not in GEO_SUFFIXES or cue):
         finder.emit(Kind.ORG, f"{texts[i]} {nxt}", run[i].pos)
         return 2
-    found = (
-        None
-        if is_acronym(texts[i])
-        else caps_name([t.upper() for t in texts], i, finder.gaz, "" if i else owner)
-    )
+    found = None if is_acronym(texts[i]) else caps_name(upper, i, finder.gaz, "" if i else owner)
     n, at, _, title = found or (0, 0, "", "")
     if found and not title:  # a company, as written; not "Box Office" where the story writes "box office"
         if not any(w.lower() in finder.lower_words for w in texts[i : i + n]):

@@ -52,6 +52,8 @@ def small_index(tmp_path: Path) -> Path:
         ),
         ("General Motors said sales rose. GM shares fell.", "General Motors (GM)"),
         ("The Federal Bureau of Prisons (BOP) moved them.", "Federal Bureau of Prisons (BOP)"),
+        # the bracket is found however often the acronym comes back later
+        ("The Office of Fair Trading (OFTX) said so. Later, OFTX said no.", "Office of Fair Trading (OFTX)"),
         ("The International Energy Agency said demand would rise.", "International Energy Agency"),
     ],
 )

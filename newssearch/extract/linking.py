@@ -71,25 +71,30 @@ def _org_aliases(mentions: list[Mention]) -> dict[str, str]:
     # both, so that either finds it ("International Energy Agency (IEA)"). The acronym is the expansion's
     # initials, or follows it in brackets ("Confederation of Industry (CBI)").
     orgs = [m for m in mentions if m.kind == Kind.ORG]
-    acronyms = {m.name: m for m in orgs if is_acronym(m.name)}
+    acronym_at = {m.pos: m.name for m in orgs if is_acronym(m.name)}
+    bracketed: dict[
+        str, str | None
+    ] = {}  # a name of several words -> an acronym in brackets after it, if any
+    for m in orgs:
+        if " " in m.name and not bracketed.get(m.name):
+            bracketed[m.name] = acronym_at.get(m.pos + len(m.name) + 2)
+    acronyms = set(acronym_at.values())
     claimed: dict[
         str, str
     ] = {}  # acronym -> the expansion it names: "EC" is the first of "European Community"
-    for m in sorted(orgs, key=lambda m: m.name not in ORG_EXPANSIONS):  # known expansions first
-        if " " not in m.name:
-            continue
-        initials = "".join(w[0] for w in m.name.split() if w[0].isupper())
-        after = next((a.name for a in acronyms.values() if a.pos == m.pos + len(m.name) + 2), None)
-        known = ORG_EXPANSIONS.get(m.name)
-        short = known or (initials if initials in acronyms else after)
-        if not short or claimed.setdefault(short, m.name) != m.name:
+    renamed: dict[str, str] = {}  # expansion -> the name it and its acronym are given
+    named: dict[str, str] = {}  # the expansion's and the acronym's own keys
+    for full in sorted(bracketed, key=lambda name: name not in ORG_EXPANSIONS):  # known expansions first
+        initials = "".join(w[0] for w in full.split() if w[0].isupper())
+        known = ORG_EXPANSIONS.get(full)
+        short = known or (initials if initials in acronyms else bracketed[full])
+        if not short or claimed.setdefault(short, full) != full:
             continue  # "Executive Commission" after "European Community" and "EC"
-        name = short if known or short in KNOWN_ACRONYMS else f"{m.name} ({short})"
-        for key, value in list(org_alias.items()):
-            if value == m.name:
-                org_alias[key] = name
-        org_alias[m.name.lower()] = org_alias[short.lower()] = name
-    return org_alias
+        renamed[full] = named[full.lower()] = named[short.lower()] = (
+            short if known or short in KNOWN_ACRONYMS else f"{full} ({short})"
+        )
+    # every other key that named an expansion now names what it was renamed to, all in one pass
+    return {key: renamed.get(value, value) for key, value in org_alias.items()} | named
 
 
 def _titled_single_ok(m: Mention, gaz: Gazetteer, lower_words: set[str]) -> bool:

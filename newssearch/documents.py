@@ -26,7 +26,7 @@ def _clean_names(names: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-_AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b)\s*", re.IGNORECASE)
+_AUTHOR_SEPARATORS = re.compile(r",|&|\band\b", re.IGNORECASE)  # spaces go in _clean_names: no \s* runs
 
 
 def author_names(byline: str | None) -> list[str]:

@@ -2,7 +2,9 @@
 
 from datetime import datetime, timedelta, timezone
 
-from newssearch.documents import filesig, parse_filesig, to_article, to_document
+import pytest
+
+from newssearch.documents import author_names, filesig, parse_filesig, to_article, to_document
 from newssearch.models import Article
 
 from .helpers import whoosh_modules_after_importing
@@ -69,3 +71,16 @@ def test_filesig_round_trips_a_file_name_with_tabs():
 
 def test_documents_import_no_whoosh():
     assert whoosh_modules_after_importing("newssearch.documents") == ["whoosh", "whoosh.compat"]
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By Ann Lee and Bo Ng, AP", ["Ann Lee", "Bo Ng", "AP"]),
+        ("Tom Quill & Jo Dee", ["Tom Quill", "Jo Dee"]),
+        ("Ann Lee; Bo Ng, AP", ["Ann Lee", "Bo Ng AP"]),  # semicolons, when there are any, alone separate
+        ("Ann" + " " * 5000 + "Lee ,   Bo Ng", ["Ann Lee", "Bo Ng"]),  # runs of spaces folded, not matched
+    ],
+)
+def test_a_byline_is_split_into_its_authors(byline, names):
+    assert author_names(byline) == names

@@ -136,3 +136,13 @@ def test_text_nested_in_an_object_is_kept_as_metadata(tmp_path):
     [article] = result.articles
     assert article.metadata["payload"] == ["Nested text about Ford., 4"]
     assert any("kept as metadata: payload" in note for note in result.notes)
+
+
+def test_a_deeply_nested_value_costs_no_record(tmp_path):
+    deep: list = []
+    for _ in range(600):  # json reads it; reading it as text must not recurse past Python's limit
+        deep = [deep]
+    records = [{"headline": "Deep", "body": "Text.", "x": deep}, {"headline": "Fine", "body": "Ok."}]
+    (tmp_path / "deep.jsonl").write_text("\n".join(json.dumps(r) for r in records))
+    result = read_articles(tmp_path / "deep.jsonl", tmp_path)
+    assert [a.headline for a in result.articles] == ["Deep", "Fine"]

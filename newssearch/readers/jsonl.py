@@ -51,14 +51,18 @@ KEYS = {
 _LIST_KEYS = ("articles", "items", "data", "results", "documents", "docs", "records")
 
 
-def scalar(value: Any) -> str | None:
+#: How deep ``scalar`` reads nested lists and objects: deeper values are left out, not a RecursionError.
+MAX_DEPTH = 20
+
+
+def scalar(value: Any, depth: int = 0) -> str | None:
     """A record value as text: names of nested objects (``{"name": "BBC"}``), lists joined with commas."""
-    if value is None:
+    if value is None or depth > MAX_DEPTH:
         return None
     if isinstance(value, dict):
-        return scalar(value.get("name") or value.get("title") or value.get("id"))
+        return scalar(value.get("name") or value.get("title") or value.get("id"), depth + 1)
     if isinstance(value, list):
-        parts = [p for p in (scalar(v) for v in value) if p]
+        parts = [p for p in (scalar(v, depth + 1) for v in value) if p]
         return ", ".join(parts) or None
     text = str(value).strip()
     return text or None
@@ -89,7 +93,7 @@ def _metadata(value: Any) -> list[str]:
     """A kept record value as metadata values: a list's items, or the value as text (an object with no name, title
     or id: its values joined, so that ``{"payload": {"text": …}}`` is kept, not dropped)."""
     values = value if isinstance(value, list) else [value]
-    texts = (scalar(v) or (scalar(list(v.values())) if isinstance(v, dict) else None) for v in values)
+    texts = (scalar(v) or (scalar(list(v.values()), 1) if isinstance(v, dict) else None) for v in values)
     return [text for text in texts if text]
 
 

@@ -28,6 +28,7 @@ _RELATIVE = re.compile(
     r"\b(yesterday|today|tonight|tomorrow|now|ago|last|next|this\s+(morning|afternoon|evening|week|month|year))\b",
     re.IGNORECASE,
 )
+_A_YEAR = re.compile(r"\b\d{4}\b")
 #: Longer text is not a date (and dateutil's time grows with it).
 MAX_DATE_CHARS = 100
 # Two defaults that differ in every part: a part that comes out the same under both was given by the text.
@@ -151,7 +152,7 @@ def _read_date(text: str, dayfirst: bool | None) -> Dated:
         pass
     else:
         return Dated(_aware(value), "day" if _ISO_DAY.match(text) else "time")
-    if _RELATIVE.search(text):
+    if _RELATIVE.search(text) and not _A_YEAR.search(text):  # not "Last updated 12 March 2021"
         raise DateError("relative", text, f"not a date: {text!r} is relative to when it was written")
     numeric = _NUMERIC.match(text)
     if numeric and dayfirst is None:

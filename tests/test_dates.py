@@ -128,6 +128,7 @@ def test_a_date_is_read_with_its_precision_as_the_start_of_its_period(text, star
         ("01/03/1987", "ambiguous"),
         ("4.3.2021", "ambiguous"),
         ("soon", "unreadable"),
+        ("Last updated 12 March 2021", "unreadable"),  # a date with words around it, not a relative one
         ("x" * 500, "unreadable"),
     ],
 )

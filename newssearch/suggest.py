@@ -88,7 +88,7 @@ def suggest(
     find the same stories."""
     budget = [MAX_SCANNED]
     changes: list[tuple[int, int, str]] = []
-    for start, end, fieldname in _words(text)[:MAX_WORDS]:
+    for start, end, fieldname in _words(text):
         if time.monotonic() > deadline:
             return None
         typed = text[start:end]
@@ -109,14 +109,7 @@ def suggest(
 def _words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, field) of the words of the text that could be misspelt: letters only, not operators, field
     names, wildcards or fuzzy terms; in the default fields (``content``) or a field that holds words."""
-    fields: dict[int, str] = {}  # start of a word -> the field it is typed in
-    for m in _FIELD_VALUE.finditer(text):
-        name = _ALIAS.get(m.group(1).lower(), m.group(1).lower())
-        if name in ("org_text", "place_text") and canonical_names(m.group(), []) != m.group():
-            name = "renamed"  # searched as the name the index gives it (org:Conservatives): not misspelt
-        for word in _LETTERS.finditer(m.group(2)):
-            fields[m.start(2) + word.start()] = name
-    out = []
+    spans = []
     for m in _LETTERS.finditer(text):
         start, end = m.span()
         before, after = text[start - 1 : start], text[end : end + 1]
@@ -124,6 +117,18 @@ def _words(text: str) -> list[tuple[int, int, str]]:
             continue
         if before.isalnum() or before == "_" or after == "_":
             continue
+        spans.append((start, end))
+        if len(spans) == MAX_WORDS:  # a pasted text is read no further than the words checked
+            break
+    fields: dict[int, str] = {}  # start of a word -> the field it is typed in
+    for m in _FIELD_VALUE.finditer(text, 0, spans[-1][1] if spans else 0):
+        name = _ALIAS.get(m.group(1).lower(), m.group(1).lower())
+        if name in ("org_text", "place_text") and canonical_names(m.group(), []) != m.group():
+            name = "renamed"  # searched as the name the index gives it (org:Conservatives): not misspelt
+        for word in _LETTERS.finditer(m.group(2)):
+            fields[m.start(2) + word.start()] = name
+    out = []
+    for start, end in spans:
         fieldname = fields.get(start, "content")
         if fieldname in _TEXT_FIELDS or fieldname in _NAME_FIELDS:  # not a renamed name, dates or ids
             out.append((start, end, "content" if fieldname == "headline" else fieldname))

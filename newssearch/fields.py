@@ -24,6 +24,7 @@ GUESSED = {"title": "headline", "byline": "author", "category": "section"}
 #: The filters a search takes, and the field whose words each matches.
 FILTER_FIELDS = {"author": "author_text", "section": "section_text", "source": "source_text"}
 MAX_FILTER_VALUES = 20
+MAX_FILTER_CHARS = 200  # a name, a section or a source: far longer is no name
 
 _KNOWN = frozenset(
     [name.lower() for name in build_schema().names()]
@@ -73,16 +74,16 @@ def read_fields(text: str, notes: list[str]) -> tuple[str, DateBounds | None]:
             elif name not in _KNOWN:
                 unknown.setdefault(match.group(1), None)
     if guessed:
-        notes.append(f"read {', '.join(guessed)}")
+        notes.append(f"read {_some(guessed)}")
     if unknown:
-        names = ", ".join(f"{name}:" for name in unknown)
+        names = _some(f"{name}:" for name in unknown)
         notes.append(
             f"{names} {'is not a field' if len(unknown) == 1 else 'are not fields'}, so searched as words; "
             f"the fields are {', '.join(f'{name}:' for name in QUERY_FIELDS)}"
         )
     if undated:
         notes.append(
-            f"date:{', date:'.join(undated)} is not a date, so searched as words (a date is date:2005, "
+            f"{_some(f'date:{value}' for value in undated)} is not a date, so searched as words (a date is date:2005, "
             "date:2005-03, date:2005-03-14, date:>2005 or date:[2005 TO 2006])"
         )
     if bounds is None:
@@ -94,6 +95,13 @@ def read_fields(text: str, notes: list[str]) -> tuple[str, DateBounds | None]:
     dated = first if first == last else f"from {first}" if not last else f"until {last}" if not first else ""
     notes.append(f"date: read as a filter, stories dated {dated or f'{first} to {last}'}")
     return "".join(parts), bounds
+
+
+def _some(names: Iterable[str], shown: int = 5) -> str:
+    """The first few names, then how many more: a note stays one line, however long the query."""
+    names = list(names)
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def _date_bounds(value: str) -> DateBounds | None:
@@ -149,6 +157,10 @@ def filter_values(**given: Names) -> dict[str, list[str]]:
         if len(values) > MAX_FILTER_VALUES:
             raise QueryError(f"too many {name} values (the limit is {MAX_FILTER_VALUES})")
         for v in values:
+            if len(v) > MAX_FILTER_CHARS:
+                raise QueryError(
+                    f"the {name} filter is too long (the limit is {MAX_FILTER_CHARS} characters)"
+                )
             if not re.search(r"\w", v):
                 raise QueryError(f"the {name} filter {shorten(v)!r} has no word to match")
         if values:

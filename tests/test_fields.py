@@ -73,6 +73,7 @@ def test_filters_by_author_section_and_source(index):
         ({"section": [1]}, "must be text"),
         ({"author": 5}, "must be text"),  # not a raw TypeError from iterating a number
         ({"source": ["x"] * 21}, "too many"),
+        ({"author": "Ann " * 100}, "too long"),
     ],
 )
 def test_bad_filters_are_one_line_errors(index, kwargs, message):
@@ -103,6 +104,8 @@ def test_unknown_field_names_get_one_note(index):
     assert found.to_dict()["notes"] == found.notes
     for text in ("meeting 10:30", "http://example.com/pier", '"note: pier"', "pier (see: ferry)"):
         assert index.search(text).notes == [], text
+    many = index.search(" ".join(f"name{n}:pier" for n in range(300)))
+    assert many.notes[0].startswith("name0:, name1:, name2:, name3:, name4: and 295 more are not fields")
 
 
 def test_date_in_the_query_is_a_date_filter(index):

@@ -99,7 +99,7 @@ def _metadata(value: Any) -> list[str]:
 
 def _with_lead(lead: str, body: str) -> str:
     """The body with the lead as its first paragraph, unless it already opens with it."""
-    if not lead or " ".join(body.split()).startswith(" ".join(lead.split())):
+    if not lead or " ".join(body[: 2 * len(lead) + 100].split()).startswith(" ".join(lead.split())):
         return body or lead
     return f"{lead}\n\n{body}" if body else lead
 
@@ -152,8 +152,8 @@ def record_to_article(
     )
     taken = set(used.values())
     for original, value in lowered.values():
-        if original not in taken and _metadata(value):
-            article.metadata[original] = _metadata(value)
+        if original not in taken and (kept := _metadata(value)):
+            article.metadata[original] = kept
     if ctx is not None:
         ctx.fields.records += 1
         ctx.fields.used.update(used.items())

@@ -26,6 +26,7 @@ _EXPORTS = {
     "SearchResults": "newssearch.models",
     "Snippet": "newssearch.models",
     "ArticleNotFoundError": "newssearch.errors",
+    "IndexAccessError": "newssearch.errors",
     "IndexBusyError": "newssearch.errors",
     "IndexDamagedError": "newssearch.errors",
     "IndexIncompatibleError": "newssearch.errors",
@@ -45,6 +46,7 @@ __all__ = [
     "Entities",
     "Hit",
     "HitStream",
+    "IndexAccessError",
     "IndexBusyError",
     "IndexDamagedError",
     "IndexIncompatibleError",
@@ -63,6 +65,7 @@ __all__ = [
 if TYPE_CHECKING:
     from newssearch.errors import (
         ArticleNotFoundError,
+        IndexAccessError,
         IndexBusyError,
         IndexDamagedError,
         IndexIncompatibleError,

@@ -41,6 +41,14 @@ class IndexDamagedError(NewsSearchError):
     """The index's files cannot be read: truncated, garbled or never finished."""
 
 
+class IndexAccessError(NewsSearchError):
+    """The system refused to read or write the index's files (no permission, a read-only or full disk, the file-size
+    limit): nothing is damaged, and a write that failed left the index as it was. The message names the file and
+    how to fix the cause."""
+
+    exit_code = 3
+
+
 class IndexUnfinishedError(IndexDamagedError):
     """The index's creation or first build was cut short: it holds no finished index to read."""
 

@@ -17,6 +17,8 @@ from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
+from newssearch.reports import CheckReport
+
 #: A segment is rewritten without its deleted documents once they make up this share of it (Lucene's
 #: TieredMergePolicy allows a third). Below it they only cost space: scores leave them out (StableBM25F).
 MERGE_DELETED_SHARE = 0.25
@@ -72,6 +74,35 @@ def check_postings(reader: Any) -> tuple[int, list[str]] | None:
     except Exception:
         return None
     return count, problems
+
+
+def check_reader(reader: Any, report: CheckReport) -> None:
+    """Read every stored article and posting list of one segment's reader into ``report``."""
+    for docnum in range(reader.doc_count_all()):
+        if reader.is_deleted(docnum):
+            continue
+        try:
+            reader.stored_fields(docnum)
+            report.documents += 1
+        except Exception as exc:
+            report.problems.append(f"stored article {docnum}: {type(exc).__name__}: {exc}"[:300])
+    found = check_postings(reader)
+    if found is not None:
+        report.terms += found[0]
+        report.problems.extend(found[1])
+        return
+    for fieldname in reader.indexed_field_names():
+        try:
+            for term in reader.lexicon(fieldname):
+                try:
+                    read_postings(reader.postings(fieldname, term))
+                    report.terms += 1
+                except Exception as exc:
+                    report.problems.append(
+                        f"postings of {fieldname}:{term!r}: {type(exc).__name__}: {exc}"[:300]
+                    )
+        except Exception as exc:
+            report.problems.append(f"word list of field {fieldname}: {type(exc).__name__}: {exc}"[:300])
 
 
 def _read_blocks(data: bytes, postings: int) -> None:

@@ -27,6 +27,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
+from newssearch import diskfiles
 from newssearch.documents import parse_filesig
 from newssearch.errors import (
     IndexBusyError,
@@ -40,7 +41,7 @@ from newssearch.errors import (
 )
 from newssearch.reports import CheckReport
 from newssearch.schema import SCHEMA_VERSION, StableBM25F, build_schema
-from newssearch.segments import check_postings, merge_policy, read_postings
+from newssearch.segments import check_reader, merge_policy
 
 if TYPE_CHECKING:
     from newssearch.plan import CacheEntry, FileRecord
@@ -51,7 +52,6 @@ FILES_CACHE = "newssearch-files.json"
 #: Seconds a writer waits for another's write lock before IndexBusyError ($NEWSSEARCH_LOCK_TIMEOUT overrides it).
 WRITE_LOCK_TIMEOUT = 2.0
 INDEX_NAME = "MAIN"
-_LEFTOVERS = re.compile(rf"^_{INDEX_NAME}_\d+\.toc\..+$")  # a TOC whose writer was killed mid-write
 #: Errors Whoosh raises when its files are truncated or garbled. Opening an index reads its TOC and schema, where
 #: damage shows up as almost anything; later reads fail in the ways of I/O, unpickling and decompression.
 DAMAGE_READING: tuple[type[BaseException], ...] = (
@@ -78,7 +78,7 @@ def index_state(path: str | os.PathLike[str]) -> str:
         return "missing"
     except OSError:  # a file, or a folder that cannot be listed
         return "foreign"
-    ours = re.compile(rf"^_?{INDEX_NAME}[_.]|^{re.escape(META_FILE)}|^{re.escape(FILES_CACHE)}")
+    ours = re.compile(rf"^_?{INDEX_NAME}[_.]|^newssearch[-\w]*\.json")
     if not names:
         return "missing"
     has_toc = any(re.match(rf"^_{INDEX_NAME}_\d+\.toc$", name) for name in names)
@@ -120,6 +120,7 @@ class Store:
         self._searcher: Searcher | None = None
         self._lock: Any = None  # the write lock, while this object holds it
         self._complete = True
+        self._intact: set[str] = set()  # segment files whose checksums were confirmed
         state = index_state(self.path)
         if state == "foreign":
             raise NotAnIndexError(f"{self.path} is not a newssearch index (it holds other files)")
@@ -142,19 +143,27 @@ class Store:
                 self._ix = whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
 
     @contextlib.contextmanager
-    def guard(self, damage: tuple[type[BaseException], ...] = DAMAGE_READING) -> Iterator[None]:
-        """Turn the errors of reading truncated or garbled index files into one IndexDamagedError."""
+    def guard(
+        self, damage: tuple[type[BaseException], ...] = DAMAGE_READING, *, writing: bool = False
+    ) -> Iterator[None]:
+        """Turn the errors of reading truncated or garbled index files (or of Whoosh's file formats) into one
+        IndexDamagedError, and the system's refusals (no permission, a full disk) into IndexAccessError."""
         try:
             yield
         except NewsSearchError:
             raise
-        except damage as exc:
+        except Exception as exc:
+            if diskfiles.refused(exc):
+                raise diskfiles.refusal(self.path, exc, writing=writing) from None
+            if not isinstance(exc, damage) and not diskfiles.from_storage(exc):
+                raise
             detail = f"{type(exc).__name__}: {exc}"[:200]
             raise IndexDamagedError(f"the index at {self.path} is damaged ({detail})") from None
 
     def _check_version(self) -> None:
-        try:  # an OSError (no permission, say) is no damage: it goes up as it is
-            meta = json.loads((self.path / META_FILE).read_text())
+        try:
+            with self.guard(()):  # a refused read (no permission, say) is no damage
+                meta = json.loads((self.path / META_FILE).read_text())
         except ValueError:
             raise IndexDamagedError(
                 f"the index at {self.path} is damaged ({META_FILE} is not valid JSON)"
@@ -179,15 +188,15 @@ class Store:
     def _create(self) -> whoosh_index.FileIndex:
         """A new, empty index. The write lock is taken first and kept until the first commit (or ``close``), so
         another process sees an index that is being built, never one that looks finished or abandoned."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        self._take_lock()
-        with contextlib.suppress(FileNotFoundError):
-            (self.path / FILES_CACHE).unlink()
-        # The meta file last: a folder with Whoosh's files and no meta file is an unfinished creation.
-        with contextlib.suppress(FileNotFoundError):
-            (self.path / META_FILE).unlink()
-        ix = whoosh_index.create_in(str(self.path), build_schema(), indexname=INDEX_NAME)
-        self._write_meta(complete=False)
+        with self.guard((), writing=True):
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._take_lock()
+            for name in (FILES_CACHE, diskfiles.SUMS_FILE, META_FILE):
+                # The meta file last: a folder with Whoosh's files and no meta file is an unfinished creation.
+                with contextlib.suppress(FileNotFoundError):
+                    (self.path / name).unlink()
+            ix = whoosh_index.create_in(str(self.path), build_schema(), indexname=INDEX_NAME)
+            self._write_meta(complete=False)
         return ix
 
     # -- the write lock ------------------------------------------------------------------------------------
@@ -293,59 +302,76 @@ class Store:
             return {}
 
     def save_cache(self, cache: dict[str, CacheEntry]) -> None:
-        with contextlib.suppress(OSError):
-            tmp = self.path / f"{FILES_CACHE}.tmp"
+        tmp = self.path / f"{FILES_CACHE}.tmp"
+        try:
             tmp.write_text(json.dumps(cache))
             os.replace(tmp, self.path / FILES_CACHE)
+        except OSError:  # the cache only spares work
+            tmp.unlink(missing_ok=True)
 
     # -- writing -------------------------------------------------------------------------------------------
 
-    def writer(self) -> SegmentWriter:
-        """A Whoosh writer; this object holds the write lock (Whoosh's own locking is off) until commit or cancel."""
-        self._take_lock()
+    def writer(self, *, verify: bool = True) -> SegmentWriter:
+        """A Whoosh writer; this object holds the write lock (Whoosh's own locking is off) until commit or cancel.
+        Leftovers of failed writes are swept first; with ``verify`` a segment file changed on disk is damage."""
+        with self.guard((), writing=True):
+            self._take_lock()
         try:
-            with self.guard():
+            live = self._sweep()
+            with self.guard(()):
+                changed = diskfiles.changed(self.path, INDEX_NAME, live or (), self._intact) if verify else []
+            if changed:
+                raise IndexDamagedError(f"the index at {self.path} is damaged ({changed[0]})")
+            with self.guard(writing=True):
                 writer = self._ix.writer(limitmb=128, _lk=False)
         except BaseException:
             self._drop_lock()
             raise
-        # Holding the lock: clear half-written TOC files that killed writers left behind.
-        for name in os.listdir(self.path):
-            if _LEFTOVERS.match(name):
-                with contextlib.suppress(OSError):
-                    (self.path / name).unlink()
         return writer
 
+    def _sweep(self) -> set[str] | None:
+        """Holding the write lock: remove the files no TOC references (``diskfiles.sweep``); the live segments'
+        ids (None when the TOC cannot be read: segment files are then left alone)."""
+        try:
+            live = {segment.segment_id() for segment in self._ix._read_toc().segments}
+        except Exception:
+            live = None
+        diskfiles.sweep(self.path, INDEX_NAME, live)
+        return live
+
+    def _discard(self, writer: SegmentWriter, committed: bool) -> None:
+        """After a failed write, holding the lock: the writer's files go, whatever Whoosh's own cancel managed."""
+        with contextlib.suppress(Exception):
+            if not committed:
+                writer.cancel()
+        self._sweep()
+
     def commit(self, writer: SegmentWriter, *, rebuild: bool = False) -> None:
-        """Commit, or cancel on any failure. An interrupt says whether the commit had reached the disk."""
+        """Commit, or on any failure cancel and remove its files; an interrupt or a refusal says if it committed."""
         generation = self.generation()
         try:
             writer.commit(mergetype=CLEAR if rebuild else merge_policy)
             if not self._complete:
                 self._write_meta(complete=True)
             _COMMITS[0] += 1
-        except KeyboardInterrupt:
+            diskfiles.record(self.path, INDEX_NAME, writer.newsegment.segment_id())
+        except BaseException as exc:
             committed = self.generation() > generation
-            if not committed:
-                with contextlib.suppress(Exception):
-                    writer.cancel()
-            raise IndexInterrupted(committed) from None
-        except BaseException:
-            with contextlib.suppress(Exception):
-                writer.cancel()
-            raise
+            self._discard(writer, committed)
+            if isinstance(exc, KeyboardInterrupt):
+                raise IndexInterrupted(committed) from None
+            raise diskfiles.refusal(self.path, exc, writing=True, unchanged=not committed) from None
         finally:
             self._drop_lock()
 
     def cancel(self, writer: SegmentWriter, exc: BaseException) -> BaseException:
-        """Cancel the writer after ``exc``; returns the exception to raise (an interrupt says nothing was
-        committed)."""
-        with contextlib.suppress(Exception):
-            writer.cancel()
+        """Cancel the writer after ``exc`` and remove its files; returns the exception to raise (an interrupt says
+        nothing was committed; a refusal of the system is IndexAccessError)."""
+        self._discard(writer, committed=False)
         self._drop_lock()
         if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, IndexInterrupted):
             return IndexInterrupted(False)
-        return exc
+        return diskfiles.refusal(self.path, exc, writing=True)
 
     # -- checking ------------------------------------------------------------------------------------------
 
@@ -355,34 +381,10 @@ class Store:
         with self.guard():
             searcher = self.searcher()
             readers = [r for r, _ in searcher.reader().leaf_readers()] or [searcher.reader()]
+            live = {segment.segment_id() for segment in self._ix._read_toc().segments}
+            report.problems.extend(diskfiles.changed(self.path, INDEX_NAME, live))
         for reader in readers:
-            for docnum in range(reader.doc_count_all()):
-                if reader.is_deleted(docnum):
-                    continue
-                try:
-                    reader.stored_fields(docnum)
-                    report.documents += 1
-                except Exception as exc:
-                    report.problems.append(f"stored article {docnum}: {type(exc).__name__}: {exc}"[:300])
-            found = check_postings(reader)
-            if found is not None:
-                report.terms += found[0]
-                report.problems.extend(found[1])
-                continue
-            for fieldname in reader.indexed_field_names():
-                try:
-                    for term in reader.lexicon(fieldname):
-                        try:
-                            read_postings(reader.postings(fieldname, term))
-                            report.terms += 1
-                        except Exception as exc:
-                            report.problems.append(
-                                f"postings of {fieldname}:{term!r}: {type(exc).__name__}: {exc}"[:300]
-                            )
-                except Exception as exc:
-                    report.problems.append(
-                        f"word list of field {fieldname}: {type(exc).__name__}: {exc}"[:300]
-                    )
+            check_reader(reader, report)
         return report
 
 

@@ -71,7 +71,7 @@ def update(
             progress(done, total_bytes, key)
 
     grouper = Grouper(None if rebuild else store.searcher(), leaving)
-    writer = store.writer()
+    writer = store.writer(verify=not rebuild)  # a rebuild reads nothing of the index
     results = _read_all(todo.read, columns, file_progress)
     try:
         for key in todo.remove:

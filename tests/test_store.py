@@ -256,11 +256,11 @@ def test_a_segment_a_little_deleted_is_kept_and_one_wholly_deleted_is_dropped(in
 
 
 def test_check_reads_postings_a_block_at_a_time_and_finds_what_word_by_word_finds(built, monkeypatch):
-    import newssearch.store as store_mod
+    import newssearch.segments as segments_mod
 
     with NewsIndex.open(built) as index:
         fast = index.check()
-    monkeypatch.setattr(store_mod, "check_postings", lambda reader: None)  # the word-by-word reading
+    monkeypatch.setattr(segments_mod, "check_postings", lambda reader: None)  # the word-by-word reading
     with NewsIndex.open(built) as index:
         slow = index.check()
     assert fast.ok and slow.ok and (fast.documents, fast.terms) == (slow.documents, slow.terms)
@@ -269,11 +269,14 @@ def test_check_reads_postings_a_block_at_a_time_and_finds_what_word_by_word_find
     for at in range(len(data) * 6 // 10, len(data) * 8 // 10, 61):
         data[at] ^= 0x5A
     seg.write_bytes(bytes(data))
+    def read_problems(report):  # found by reading, not by the segment's checksum
+        return [p for p in report.problems if "since it was written" not in p]
+
     with NewsIndex.open(built) as index:
-        assert not index.check().ok  # word by word
+        assert read_problems(index.check())  # word by word
     monkeypatch.undo()
     with NewsIndex.open(built) as index:
-        assert not index.check().ok  # a block at a time
+        assert read_problems(index.check())  # a block at a time
 
 
 def test_a_posting_list_that_is_cut_short_is_found(built):

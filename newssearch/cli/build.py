@@ -17,7 +17,7 @@ from newssearch.cli.common import (
     errors,
     run_update,
 )
-from newssearch.errors import ReadError
+from newssearch.errors import IndexAccessError, ReadError
 from newssearch.index import NewsIndex, commit_count, index_state
 from newssearch.render import print_report, safe, stderr, stdout
 from newssearch.sanitize import path_text
@@ -60,13 +60,21 @@ def index_command(
                 raise ReadError(f"no such file or folder: {path_text(path)}")
         names = [c.strip() for c in columns.split(",")] if columns else None
         existed, fresh = location.exists(), index_state(location) == "missing"
-        with committed(commit_count()):  # an interrupt on the way back from the commit, or while printing
-            if rebuild:
-                report = run_update(location, paths, True, names)
-            else:
-                with NewsIndex.create(location) as ix:
-                    report = run_update(ix, paths, False, names)
-            print_report(report, stdout())
+        made = commit_count()
+        try:
+            with committed(made):  # an interrupt on the way back from the commit, or while printing
+                if rebuild:
+                    report = run_update(location, paths, True, names)
+                else:
+                    with NewsIndex.create(location) as ix:
+                        report = run_update(ix, paths, False, names)
+                print_report(report, stdout())
+        except (
+            IndexAccessError
+        ):  # a full disk, say: a first build that committed nothing leaves no index behind
+            if fresh and commit_count() == made:
+                remove_created(location, existed)
+            raise
         if not (report.files_read or report.files_unchanged or report.files_removed):
             if fresh and not rebuild:  # a first build that indexed nothing leaves no empty index behind
                 remove_created(location, existed)

@@ -1,0 +1,169 @@
+"""The index folder's upkeep: the system's refusals told apart from damage, leftovers swept, segment files summed.
+
+- A read or write the system refuses (no permission, a read-only or full disk, the file-size limit) is not damage:
+  ``refusal`` makes it an ``IndexAccessError`` that names the file and how to fix the cause, and ``--rebuild``
+  (which replaces a damaged index) is never advised for it.
+- A write that fails, or a writer that is killed, leaves partial segment files, Whoosh's temporary folder and
+  half-written TOC or meta files. ``sweep`` removes every such file that no TOC references: it must run only
+  while the write lock is held (a writer holding it may be writing exactly such files).
+- Each segment file a commit writes is recorded with its size and CRC-32 (``SUMS_FILE``); ``changed`` finds a
+  segment file overwritten since, which reading may never reach (an incremental update reads little of the index).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import re
+import shutil
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from newssearch.errors import IndexAccessError
+from newssearch.sanitize import path_text
+
+#: Each segment file's ``[size, crc32]``, by file name: written after each commit, pruned of files gone.
+SUMS_FILE = "newssearch-sums.json"
+#: What the system refuses, by errno: the cause and how to fix it ({folder} is the index folder).
+_PERMISSION = "give your user read and write access to the folder and its files (`chmod -R u+rwX {folder}`)"
+REFUSALS = {
+    errno.EACCES: ("permission denied", _PERMISSION),
+    errno.EPERM: ("operation not permitted", _PERMISSION),
+    errno.EROFS: ("the file system is read-only", "copy the index to a writable place"),
+    errno.ENOSPC: ("no space left on the device", "free some space and run again"),
+    errno.EDQUOT: ("disk quota exceeded", "free some space and run again"),
+    errno.EFBIG: ("a file would exceed the file-size limit", "raise the limit (`ulimit -f`) and run again"),
+}
+_CHUNK = 1 << 20
+
+
+def refused(exc: BaseException) -> bool:
+    """Whether ``exc`` is the system refusing a read or write, not a sign of damage."""
+    return isinstance(exc, OSError) and exc.errno in REFUSALS
+
+
+def refusal(folder: Path, exc: BaseException, *, writing: bool, unchanged: bool = True) -> BaseException:
+    """The one-line error for a refused read or write of the index at ``folder`` (``exc`` itself if it is not a
+    refusal)."""
+    if not isinstance(exc, OSError) or exc.errno not in REFUSALS:
+        return exc
+    cause, remedy = REFUSALS[exc.errno]
+    name = os.fsdecode(exc.filename) if isinstance(exc.filename, str | bytes | os.PathLike) else ""
+    inside = os.path.dirname(os.path.abspath(name)) == os.path.abspath(folder)
+    where = f" ({path_text(os.path.basename(name) if inside else name)})" if name else ""
+    verb = "write to" if writing else "read"
+    outcome = ""
+    if writing:
+        outcome = "; the index is unchanged" if unchanged else "; this run's changes were committed"
+    fix = remedy.format(folder=path_text(folder))
+    return IndexAccessError(f"cannot {verb} the index at {path_text(folder)}{where}: {cause}{outcome}; {fix}")
+
+
+def from_storage(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised by Whoosh's file formats (its codec and file layers): a file that does not hold
+    what Whoosh wrote there (Whoosh raises plain ``Exception("Block tag error …")`` and the like)."""
+    if type(exc) is Exception:
+        return True
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    where = Path(tb.tb_frame.f_code.co_filename).parts
+    if where[-2:] == ("newssearch", "segments.py"):  # its files over the memory-mapped segments
+        return True
+    return len(where) >= 3 and where[-3] == "whoosh" and where[-2] in ("codec", "filedb")
+
+
+def _segment_file(name: str) -> re.Pattern[str]:
+    return re.compile(rf"^({re.escape(name)}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
+
+
+def sweep(folder: Path, name: str, live: set[str] | None) -> list[str]:
+    """Remove what failed or killed writes left in ``folder`` (an index named ``name``): Whoosh's temporary folder,
+    half-written TOC, meta and sums files, and, when ``live`` (the segment ids the latest TOC holds) is known,
+    every segment file not among them. The names removed. Only ever call it holding the write lock."""
+    segment = _segment_file(name)
+    partial = re.compile(rf"^_{re.escape(name)}_\d+\.toc\..+$|^newssearch(-sums)?\.json\.tmp$")
+    removed: list[str] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for entry in names:
+        found = segment.match(entry)
+        if entry == f"{name}.tmp":
+            shutil.rmtree(folder / entry, ignore_errors=True)
+        elif partial.match(entry) or (found and live is not None and found.group(1) not in live):
+            try:
+                (folder / entry).unlink()
+            except OSError:
+                continue
+        else:
+            continue
+        removed.append(entry)
+    return removed
+
+
+def _crc(path: Path) -> list[int]:
+    crc, size = 0, 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+    return [size, crc]
+
+
+def _load(folder: Path) -> dict[str, list[int]]:
+    try:
+        sums = json.loads((folder / SUMS_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    return sums if isinstance(sums, dict) else {}
+
+
+def record(folder: Path, name: str, segment_id: str) -> None:
+    """After a commit (holding the write lock): add the files of the segment ``segment_id`` just written, if the
+    commit kept it, and drop the entries of files gone. Sums are an aid: a failure to write them is ignored."""
+    sums = _load(folder)
+    with contextlib.suppress(OSError):
+        names = set(os.listdir(folder))
+        sums = {k: v for k, v in sums.items() if k in names}
+        segment = _segment_file(name)
+        for entry in names:
+            found = segment.match(entry)
+            if found and found.group(1) == segment_id:
+                sums[entry] = _crc(folder / entry)
+        tmp = folder / f"{SUMS_FILE}.tmp"
+        try:
+            tmp.write_text(json.dumps(sums))
+            os.replace(tmp, folder / SUMS_FILE)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+def changed(folder: Path, name: str, live: Iterable[str], known: set[str] | None = None) -> list[str]:
+    """The segment files of the ``live`` segments whose size or checksum is not what their commit recorded (files
+    in ``known`` were found intact before and are not read again; those found intact are added to it)."""
+    sums = _load(folder)
+    segment = _segment_file(name)
+    live = set(live)
+    problems = []
+    for entry, expected in sorted(sums.items()):
+        found = segment.match(entry)
+        if not found or found.group(1) not in live or (known is not None and entry in known):
+            continue
+        try:
+            actual = _crc(folder / entry)
+        except FileNotFoundError:
+            problems.append(f"{entry} is missing")
+            continue
+        if actual != expected:
+            problems.append(f"{entry} has changed since it was written")
+        elif known is not None:
+            known.add(entry)
+    return problems

@@ -63,10 +63,9 @@ def refusal(folder: Path, exc: BaseException, *, writing: bool, unchanged: bool 
 
 
 def from_storage(exc: BaseException) -> bool:
-    """Whether ``exc`` was raised by Whoosh's file formats (its codec and file layers): a file that does not hold
-    what Whoosh wrote there (Whoosh raises plain ``Exception("Block tag error …")`` and the like)."""
-    if type(exc) is Exception:
-        return True
+    """Whether ``exc`` was raised where Whoosh decodes its files (its codec and file layers, and the files over
+    memory-mapped segments in ``segments.py``): the file does not hold what Whoosh wrote there (it raises a plain
+    ``Exception("Block tag error …")``, a ``ValueError`` and the like)."""
     tb = exc.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next

@@ -330,8 +330,7 @@ class Store:
         return writer
 
     def _sweep(self) -> set[str] | None:
-        """Holding the write lock: remove the files no TOC references (``diskfiles.sweep``); the live segments'
-        ids (None when the TOC cannot be read: segment files are then left alone)."""
+        """Holding the write lock: remove what no TOC references; the live segment ids (None: TOC unreadable)."""
         try:
             live = {segment.segment_id() for segment in self._ix._read_toc().segments}
         except Exception:
@@ -351,9 +350,9 @@ class Store:
         generation = self.generation()
         try:
             writer.commit(mergetype=CLEAR if rebuild else merge_policy)
+            _COMMITS[0] += 1
             if not self._complete:
                 self._write_meta(complete=True)
-            _COMMITS[0] += 1
             diskfiles.record(self.path, INDEX_NAME, writer.newsegment.segment_id())
         except BaseException as exc:
             committed = self.generation() > generation

@@ -269,6 +269,7 @@ def test_check_reads_postings_a_block_at_a_time_and_finds_what_word_by_word_find
     for at in range(len(data) * 6 // 10, len(data) * 8 // 10, 61):
         data[at] ^= 0x5A
     seg.write_bytes(bytes(data))
+
     def read_problems(report):  # found by reading, not by the segment's checksum
         return [p for p in report.problems if "since it was written" not in p]
 

@@ -108,12 +108,14 @@ def sweep(folder: Path, name: str, live: set[str] | None) -> list[str]:
 
 
 def _crc(path: Path) -> list[int]:
+    """``[size, crc32, mtime_ns]`` of a file."""
     crc, size = 0, 0
     with path.open("rb") as f:
+        mtime = os.fstat(f.fileno()).st_mtime_ns
         while chunk := f.read(_CHUNK):
             crc = zlib.crc32(chunk, crc)
             size += len(chunk)
-    return [size, crc]
+    return [size, crc, mtime]
 
 
 def _load(folder: Path) -> dict[str, list[int]]:
@@ -146,8 +148,9 @@ def record(folder: Path, name: str, segment_id: str) -> None:
 
 
 def changed(folder: Path, name: str, live: Iterable[str], known: set[str] | None = None) -> list[str]:
-    """The segment files of the ``live`` segments whose size or checksum is not what their commit recorded (files
-    in ``known`` were found intact before and are not read again; those found intact are added to it)."""
+    """The segment files of the ``live`` segments whose size or checksum is not what their commit recorded. With
+    ``known`` (a quick look, before a write), a file whose size and time stamp are as recorded is not read, nor one
+    found intact before (in ``known``; those found intact are added to it); without it every file is read."""
     sums = _load(folder)
     segment = _segment_file(name)
     live = set(live)
@@ -157,11 +160,13 @@ def changed(folder: Path, name: str, live: Iterable[str], known: set[str] | None
         if not found or found.group(1) not in live or (known is not None and entry in known):
             continue
         try:
-            actual = _crc(folder / entry)
+            stat = (folder / entry).stat()
+            quick = known is not None and [stat.st_size, stat.st_mtime_ns] == [expected[0], expected[-1]]
+            actual = expected if quick else _crc(folder / entry)
         except FileNotFoundError:
             problems.append(f"{entry} is missing")
             continue
-        if actual != expected:
+        if actual[:2] != expected[:2]:
             problems.append(f"{entry} has changed since it was written")
         elif known is not None:
             known.add(entry)

@@ -164,16 +164,20 @@ def test_a_read_only_index_folder_answers_queries_and_refuses_writes_without_cha
     assert _files(index) == files and _stories(index) == stories
 
 
-def _overwrite_postings(index):
-    """Zero the posting lists of the index's segment, as a stray write over the file would."""
+def _part(index, suffix):
+    """The segment file and the offset and length in it of its part whose name ends with ``suffix``."""
     with NewsIndex.open(index) as ix:
         reader = ix._store.searcher().reader()
         leaf = reader.leaf_readers()[0][0] if reader.leaf_readers() else reader
-        compound = leaf._storage.a
-        name, where = next((n, d) for n, d in compound._dir.items() if n.endswith(".pst"))
-        segment = index / (name.split(".")[0] + ".seg")
+        name, where = next((n, d) for n, d in leaf._storage.a._dir.items() if n.endswith(suffix))
+    return index / (name.split(".")[0] + ".seg"), where["offset"], where["length"]
+
+
+def _overwrite_postings(index):
+    """Zero the posting lists of the index's segment, as a stray write over the file would."""
+    segment, offset, length = _part(index, ".pst")
     data = bytearray(segment.read_bytes())
-    data[where["offset"] + 8 : where["offset"] + where["length"]] = bytes(where["length"] - 8)
+    data[offset + 8 : offset + length] = bytes(length - 8)
     segment.write_bytes(bytes(data))
 
 
@@ -202,3 +206,19 @@ def test_an_index_without_checksums_still_updates(small):
     os.remove(index / "newssearch-sums.json")
     assert run("index", base, more, "--index", index).exit_code == 0
     assert run("check", "--index", index).exit_code == 0
+
+
+def test_check_finds_a_segment_changed_where_reading_it_cannot_tell(small):
+    """A byte of the body lengths (which scores read, and check does not) changed in place, its time stamp put
+    back: every read still works, but the segment's checksum is not its commit's."""
+    index, _, _ = small
+    segment, offset, length = _part(index, "_content_len.col")
+    stat = segment.stat()
+    data = bytearray(segment.read_bytes())
+    data[offset + length - 1] ^= 0x01
+    segment.write_bytes(bytes(data))
+    os.utime(segment, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    with NewsIndex.open(index) as ix:
+        assert [p for p in ix.check().problems if "since it was written" not in p] == []
+    result = run("check", "--index", index)
+    assert result.exit_code == 1 and f"{segment.name} has changed since it was written" in result.stderr

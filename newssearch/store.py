@@ -27,6 +27,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
+from newssearch import safeload  # on import: an index folder's pickles load data only, never code
 from newssearch.documents import parse_filesig
 from newssearch.errors import (
     IndexBusyError,
@@ -146,8 +147,8 @@ class Store:
         """Turn the errors of reading truncated or garbled index files into one IndexDamagedError."""
         try:
             yield
-        except NewsSearchError:
-            raise
+        except NewsSearchError as exc:
+            raise exc.at(self.path) if isinstance(exc, safeload.IndexUntrustedError) else exc  # noqa: B904
         except damage as exc:
             detail = f"{type(exc).__name__}: {exc}"[:200]
             raise IndexDamagedError(f"the index at {self.path} is damaged ({detail})") from None
@@ -362,6 +363,8 @@ class Store:
                 try:
                     reader.stored_fields(docnum)
                     report.documents += 1
+                except safeload.IndexUntrustedError as exc:
+                    raise exc.at(self.path) from None
                 except Exception as exc:
                     report.problems.append(f"stored article {docnum}: {type(exc).__name__}: {exc}"[:300])
             found = check_postings(reader)

@@ -77,8 +77,9 @@ def load(file: Any) -> Any:
 
 
 def loads(data: bytes) -> Any:
-    """``pickle.loads`` of data only."""
-    return _DataUnpickler(io.BytesIO(data)).load()
+    """``pickle.loads`` of data only. (Read through a buffered reader: the unpickler then takes the whole pickle at
+    once, where from a ``BytesIO`` it reads each posting of a posting block on its own, twice as slow.)"""
+    return _DataUnpickler(io.BufferedReader(io.BytesIO(data))).load()
 
 
 # -- the schema ------------------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ fields, the posting blocks, and the headers of hash tables, columns and compound
 function a pickle names, so a crafted folder (a cloned repository's ``./index``, say) could run code. Importing
 this module changes whoosh-reloaded 2.7.5 so that nothing of the kind is loaded:
 
-- the schema is built from code (``schema.build_schema``); the stored one is only checked against it, read by an
-  unpickler that knows nothing but the classes and functions newssearch's own schema pickles;
+- newssearch's index is opened with the schema built from code (``schema.build_schema``), once the stored one is
+  found the same: read by an unpickler that knows nothing but the classes and functions newssearch's own schema
+  pickles (as is any schema Whoosh reads in this process);
 - every other pickle goes through an unpickler that knows only what newssearch's indexes hold (``DATA_GLOBALS``);
 - the segments a TOC lists must be Whoosh 3 segments of that index with plain names and counts (their names
   become file names), and a TOC of an older Whoosh format (read with an unrestricted unpickler) is refused.
@@ -25,11 +26,14 @@ import pickletools
 import re
 import sys
 import types
+from pathlib import Path
 from typing import Any, ClassVar
 
 from whoosh import index as whoosh_index
 from whoosh import legacy
 from whoosh.codec import whoosh3
+from whoosh.fields import FieldConfigurationError
+from whoosh.filedb.filestore import FileStorage
 
 from newssearch.errors import IndexUntrustedError
 from newssearch.schema import build_schema
@@ -99,9 +103,6 @@ class _SchemaUnpickler(_DataUnpickler):
     allowed: ClassVar[dict[tuple[str, str], Any]] = {}
 
 
-_CHECKED: set[bytes] = set()  # the stored schemas found to be newssearch's, by their bytes
-
-
 def _state(value: Any) -> Any:
     getstate = getattr(type(value), "__getstate__", None)
     if getstate is not None and getstate is not getattr(object, "__getstate__", None):
@@ -127,17 +128,25 @@ def _same(a: Any, b: Any, depth: int = 0) -> bool:
 
 
 def schema_loads(data: bytes) -> Any:
-    """The schema, built from code, once the stored one (``data``) is found to be the same."""
-    if data not in _CHECKED:
-        if not _SchemaUnpickler.allowed:
-            _SchemaUnpickler.allowed = _schema_globals()
-        stored = _SchemaUnpickler(io.BytesIO(data)).load()  # a truncated or garbled one: damage, as before
-        if not _same(stored, build_schema()):
-            raise IndexUntrustedError(
-                "not an index newssearch wrote: refuses to load a schema that is not newssearch's"
-            )
-        _CHECKED.add(bytes(data))
-    return build_schema()
+    """A stored schema, read knowing only the classes and functions of newssearch's own schema: how every Whoosh
+    index this process opens without giving its schema (a benchmark's plain Whoosh index, say) is read."""
+    if not _SchemaUnpickler.allowed:
+        _SchemaUnpickler.allowed = _schema_globals()
+    return _SchemaUnpickler(io.BytesIO(data)).load()  # a truncated or garbled one: damage, as before
+
+
+def open_dir(path: Path, indexname: str) -> Any:
+    """newssearch's index at ``path``, with the schema built from code once the stored one is found the same
+    (Whoosh then skips the stored one whenever it reads the TOC again)."""
+    try:
+        stored = whoosh_index.TOC.read(FileStorage(str(path)), indexname).schema
+    except FieldConfigurationError:  # what was unpickled is no schema at all
+        stored = None
+    if not _same(stored, build_schema()):
+        raise IndexUntrustedError(
+            "not an index newssearch wrote: refuses to load a schema that is not newssearch's"
+        )
+    return whoosh_index.open_dir(str(path), indexname=indexname, schema=build_schema())
 
 
 # -- the TOC ---------------------------------------------------------------------------------------------------
@@ -173,9 +182,9 @@ def _sound(segment: Any, indexname: str) -> bool:
 
 
 def _read_checked(cls: Any, storage: Any, indexname: str, gen: Any = None, schema: Any = None) -> Any:
-    """``TOC.read`` that always checks the stored schema (a schema passed in would skip it) and the segments."""
+    """``TOC.read`` that checks the segments (and refuses the old formats Whoosh unpickles freely)."""
     try:
-        toc = _read_toc(cls, storage, indexname, gen, None)
+        toc = _read_toc(cls, storage, indexname, gen, schema)
     except whoosh_index.IndexVersionError as exc:
         if exc.version not in _LEGACY:
             raise  # garbled: damage

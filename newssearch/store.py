@@ -140,7 +140,7 @@ class Store:
             self._complete = state != "building"
             self._check_version()
             with self.guard(DAMAGE_OPENING):
-                self._ix = whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
+                self._ix = safeload.open_dir(self.path, INDEX_NAME)  # schema from code, checked
 
     @contextlib.contextmanager
     def guard(self, damage: tuple[type[BaseException], ...] = DAMAGE_READING) -> Iterator[None]:

@@ -13,7 +13,7 @@ import pytest
 
 from newssearch import Article, NewsIndex
 from newssearch.errors import IndexDamagedError, IndexUntrustedError
-from newssearch.safeload import loads, schema_loads
+from newssearch.safeload import _same, loads, schema_loads
 from newssearch.schema import build_schema
 from tests.fault_pickle import COMMANDS, CRAFTED, KINDS, MARKER, REFUSAL, _corpus
 
@@ -137,10 +137,27 @@ def test_a_garbled_schema_is_damage_not_a_refusal(built):
         NewsIndex.open(built)
 
 
-def test_the_schema_is_built_from_code_once_the_stored_one_matches():
-    stored = pickle.dumps(build_schema(), 2)
-    assert schema_loads(stored) is not schema_loads(stored)  # a new schema each time, from code
-    assert list(schema_loads(stored).names()) == list(build_schema().names())
+def test_the_schema_is_built_from_code_once_the_stored_one_matches(built):
+    with NewsIndex.open(built) as ix:
+        schema = ix._store.searcher().schema
+    assert schema is not build_schema() and _same(schema, build_schema())
+    assert _same(schema_loads(pickle.dumps(build_schema(), 2)), build_schema())
+    other = build_schema()
+    other["headline"].analyzer = other["person_text"].analyzer
+    assert not _same(other, build_schema())
+
+
+def test_a_plain_whoosh_index_of_the_same_building_blocks_still_opens(tmp_path):
+    """Another Whoosh index in the same process (a benchmark's) is read with the schema unpickler, unchecked."""
+    from whoosh import index as whoosh_index
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import ID, TEXT, Schema
+
+    schema = Schema(id=ID(stored=True, unique=True), body=TEXT(analyzer=StemmingAnalyzer(), stored=True))
+    with whoosh_index.create_in(str(tmp_path), schema).writer() as writer:
+        writer.add_document(id="1", body="Oil prices rose")
+    with whoosh_index.open_dir(str(tmp_path)).searcher() as searcher:
+        assert searcher.document(id="1") == {"id": "1", "body": "Oil prices rose"}
 
 
 def test_bytes_are_read_only_as_latin1():

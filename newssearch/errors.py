@@ -1,5 +1,7 @@
 """Errors meant to be shown to the user as one line. They say what is wrong; the CLI adds how to fix it."""
 
+from __future__ import annotations
+
 
 class NewsSearchError(Exception):
     """Base class: the CLI prints the message and exits with ``exit_code``."""
@@ -51,6 +53,21 @@ class IndexAccessError(NewsSearchError):
 
 class IndexUnfinishedError(IndexDamagedError):
     """The index's creation or first build was cut short: it holds no finished index to read."""
+
+
+class IndexUntrustedError(NewsSearchError):
+    """The index folder holds something newssearch never writes (a pickle naming a class or function it does not
+    use, a schema or segment list not its own): it is refused before anything in it is loaded."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, path: object = None):
+        super().__init__(message)
+        self.path = path
+
+    def at(self, path: object) -> IndexUntrustedError:
+        """The error, naming the index folder (once)."""
+        return self if self.path is not None else IndexUntrustedError(f"{self} (in {path})", path)
 
 
 class IndexInterrupted(KeyboardInterrupt):

@@ -8,7 +8,6 @@ read the mapped bytes in place (``_ViewFile``); the change is to whoosh-reloaded
 from __future__ import annotations
 
 import io
-import pickle
 import struct
 import zlib
 from typing import Any
@@ -17,6 +16,8 @@ from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
+from newssearch import safeload
+from newssearch.errors import IndexUntrustedError
 from newssearch.reports import CheckReport
 
 #: A segment is rewritten without its deleted documents once they make up this share of it (Lucene's
@@ -69,8 +70,12 @@ def check_postings(reader: Any) -> tuple[int, list[str]] | None:
                     )  # a 1-tuple as Whoosh reads it
                     _read_blocks(terms._postfile.get(offset, length), terminfo.doc_frequency())
                 count += 1
+            except IndexUntrustedError:
+                raise
             except Exception as exc:
                 problems.append(f"postings of {fieldname}:{tbytes!r}: {type(exc).__name__}: {exc}"[:300])
+    except IndexUntrustedError:
+        raise
     except Exception:
         return None
     return count, problems
@@ -84,6 +89,8 @@ def check_reader(reader: Any, report: CheckReport) -> None:
         try:
             reader.stored_fields(docnum)
             report.documents += 1
+        except IndexUntrustedError:
+            raise
         except Exception as exc:
             report.problems.append(f"stored article {docnum}: {type(exc).__name__}: {exc}"[:300])
     found = check_postings(reader)
@@ -97,11 +104,15 @@ def check_reader(reader: Any, report: CheckReport) -> None:
                 try:
                     read_postings(reader.postings(fieldname, term))
                     report.terms += 1
+                except IndexUntrustedError:
+                    raise
                 except Exception as exc:
                     report.problems.append(
                         f"postings of {fieldname}:{term!r}: {type(exc).__name__}: {exc}"[:300]
                     )
         except Exception as exc:
+            if isinstance(exc, IndexUntrustedError):
+                raise
             report.problems.append(f"word list of field {fieldname}: {type(exc).__name__}: {exc}"[:300])
 
 
@@ -121,9 +132,9 @@ def _read_blocks(data: bytes, postings: int) -> None:
         end += 4 + abs(length)
         if end > len(data):
             raise ValueError(f"a block runs past the end of its posting list ({end} of {len(data)} bytes)")
-        count, _, _, compressed, _, _ = pickle.load(stream)
+        count, _, _, compressed, _, _ = safeload.load(stream)
         block = data[stream.tell() : end]
-        ids, _, _ = pickle.loads(zlib.decompress(block) if compressed else block)
+        ids, _, _ = safeload.loads(zlib.decompress(block) if compressed else block)
         if len(ids) != count:
             raise ValueError(f"a block says {count} postings and holds {len(ids)}")
         found += count

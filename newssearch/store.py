@@ -27,7 +27,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
-from newssearch import diskfiles
+from newssearch import diskfiles, safeload  # safeload on import: an index's pickles load data only
 from newssearch.documents import parse_filesig
 from newssearch.errors import (
     IndexBusyError,
@@ -140,7 +140,7 @@ class Store:
             self._complete = state != "building"
             self._check_version()
             with self.guard(DAMAGE_OPENING):
-                self._ix = whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
+                self._ix = safeload.open_dir(self.path, INDEX_NAME)  # schema from code, checked
 
     @contextlib.contextmanager
     def guard(
@@ -150,8 +150,8 @@ class Store:
         IndexDamagedError, and the system's refusals (no permission, a full disk) into IndexAccessError."""
         try:
             yield
-        except NewsSearchError:
-            raise
+        except NewsSearchError as exc:
+            raise exc.at(self.path) if isinstance(exc, safeload.IndexUntrustedError) else exc  # noqa: B904
         except Exception as exc:
             if diskfiles.refused(exc):
                 raise diskfiles.refusal(self.path, exc, writing=writing) from None
@@ -382,8 +382,8 @@ class Store:
             readers = [r for r, _ in searcher.reader().leaf_readers()] or [searcher.reader()]
             live = {segment.segment_id() for segment in self._ix._read_toc().segments}
             report.problems.extend(diskfiles.changed(self.path, INDEX_NAME, live))
-        for reader in readers:
-            check_reader(reader, report)
+            for reader in readers:  # a refusal to load a pickle is raised at the folder (guard)
+                check_reader(reader, report)
         return report
 
 

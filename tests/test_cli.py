@@ -337,7 +337,7 @@ def test_help_shows_defaults_environment_variables_and_examples():
         assert result.exit_code == 0
         text = " ".join(result.stdout.split())
         assert "NEWSSEARCH_INDEX" in text and "[default: (./index)]" in text and "Example" in text, command
-        assert "pickle" in text
+        assert "crafted to run code is refused" in text
     assert "NEWSSEARCH_CORPUS" in " ".join(run("index", "--help").stdout.split())
     assert "-- -oil" in " ".join(run("query", "--help").stdout.split())
 

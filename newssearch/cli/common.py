@@ -25,6 +25,7 @@ from newssearch.errors import (
     IndexInterrupted,
     IndexNotFoundError,
     IndexUnfinishedError,
+    IndexUntrustedError,
     NewsSearchError,
     NotAnIndexError,
 )
@@ -50,6 +51,7 @@ HINTS: list[tuple[type[NewsSearchError], str]] = [
     (IndexUnfinishedError, "run `newssearch index PATH…` to build it"),
     (IndexIncompatibleError, "run `newssearch index PATH… --rebuild`"),
     (IndexDamagedError, "rebuild it with `newssearch index PATH… --rebuild`"),
+    (IndexUntrustedError, "delete that folder (nothing in it was run), or choose another --index folder"),
 ]
 
 
@@ -121,7 +123,7 @@ IndexOption = Annotated[
     typer.Option(
         "--index",
         "-i",
-        help="Index folder. The index stores its schema with pickle: open only indexes you built or trust.",
+        help="Index folder (one crafted to run code is refused: nothing in it is run).",
         show_default="./index",
         envvar="NEWSSEARCH_INDEX",
         show_envvar=True,

@@ -141,8 +141,8 @@ def jsonl_huge_line(folder: Path, scale: float, rng: random.Random) -> Expect:
 
 
 def json_huge_value(folder: Path, scale: float, rng: random.Random) -> Expect:
-    head = b'{"headline": "Huge", "body": "'
-    _write_repeated(folder / "huge.json", b"oil prices ", int(95 * MB * scale), head, b'"}')
+    head = b'{"headline": "Huge",\r\n "body": "'  # a CR: the text is cleaned of control characters too
+    _write_repeated(folder / "huge.json", b"oil prices ", int(95 * MB * scale), head, b'"}\r\n')
     return Expect("prices", 0)
 
 

@@ -198,3 +198,47 @@ def test_a_huge_story_or_record_is_left_out_unparsed(tmp_path, monkeypatch):
     result = read_articles(path, tmp_path, fmt="smart")
     assert [a.headline for a in result.articles] == ["First", "Third"]
     assert any("(.I 2): too long for one record" in note for note in result.notes), result.notes
+
+
+def test_bytes_are_cleaned_as_they_are_read_as_clean_text_cleans_text(monkeypatch):
+    """Control characters go from each block as it is read, so that a large file's text needs no cleaning pass
+    (one copied a 95 MB JSON file's text twice more: 323 MB). Whatever the block size, the result is what
+    ``clean_text`` makes of the whole text: CR LF and CR as LF, escape sequences cut across blocks removed whole."""
+    import io
+
+    from newssearch.sanitize import clean_text
+
+    pieces = [
+        "ab\r\n",
+        "x\ry",
+        "\x1b[31mred\x1b[0m",
+        "\x1b]0;t\x07",
+        "\x1b]2;t\x1b\\",
+        "\x1b]0;t\x9c",
+        "\x1b(B",
+    ]
+    pieces += ["\x1b", "é", "\t", "\x01\x7f", "\n", "plain words "]
+    rng = random.Random(2)
+    for _ in range(2_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        size = rng.choice([4, 8, 16, 64])
+        monkeypatch.setattr(source_mod, "BLOCK_BYTES", size)
+        handle = io.BytesIO(text.encode())
+        raw = source_mod.read_limited(handle, handle.read(size), "text")
+        assert clean_text(raw.data.decode()) == clean_text(text), (text, size)
+
+
+def test_a_value_too_long_for_an_article_leaves_out_its_record_at_once(tmp_path, monkeypatch):
+    """A 95 MB JSON value was copied to be stripped before its record was found too long (322 MB): a value over
+    ``MAX_VALUE_CHARS`` leaves out its record at once."""
+    from newssearch.readers import jsonl
+
+    monkeypatch.setattr(jsonl, "MAX_VALUE_CHARS", 1_000)
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps([{"title": "Short", "body": STORY}, {"title": "Huge", "body": "oil " * 300}]))
+    result = read(path)
+    assert [a.headline for a in result.articles] == ["Short"]
+    assert result.notes == ["item 2: too long for one article (a value of 1,200 characters)"]
+    path.write_text(json.dumps({"title": "Huge", "body": "oil " * 300}))
+    with pytest.raises(ReadError, match=r"too long for one article \(a value of 1,200 characters\)"):
+        read(path)

@@ -3,8 +3,8 @@
 ``read_articles(path, root)`` is the single entry point: it detects the format, decodes the bytes, runs the
 reader and cleans each record (no control characters or terminal escapes); ``newssearch.enrich`` completes the
 records afterwards (dateline place and source, named entities). A reader raises ``ReadError`` for a file it cannot
-use at all, and leaves out bad records with a note in its ``ReadContext``. Only regular files are opened, and only
-up to ``MAX_FILE_BYTES``.
+use at all, and leaves out bad records with a note in its ``ReadContext``. Only regular files are opened, and
+they are read under limits (``source.py``: size, line length); links are followed only inside the folder given.
 """
 
 from __future__ import annotations
@@ -287,6 +287,9 @@ def _read_file(path: Path, fmt: str | None) -> tuple[Raw, str]:
             if size > limit_for(fmt):  # refused unread
                 raise too_large(size, fmt)
             first = handle.read(BLOCK_BYTES)
+            binary = binary_reason(first)  # judged on the bytes as they are, before they are cleaned
+            if binary:
+                raise ReadError(binary)
             fmt = fmt or _sniff(path, first[:_SNIFF_BYTES])
             if fmt is None:
                 raise ReadError("not an article file")
@@ -326,7 +329,7 @@ def read_articles(
     raw, fmt = _read_file(path, fmt)
     decoded = decode_text(raw.data, raw.long_lines)
     raw.data = bytearray()  # the bytes go before the text is parsed
-    if not decoded.text.strip():
+    if not decoded.text or decoded.text.isspace():  # not .strip(): no copy of the text
         raise ReadError("empty file")
     ctx = ReadContext(rel=_id_base(path, root), columns=columns)
     if decoded.fallback:

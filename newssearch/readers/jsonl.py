@@ -60,6 +60,9 @@ MAX_DEPTH = 20
 MAX_METADATA_KEYS = 50
 MAX_METADATA_VALUES = 100
 MAX_METADATA_CHARS = 2_000
+#: A value longer than this makes its record too long for one article (500,000 characters, ``MAX_ARTICLE_CHARS``
+#: in ``readers``): the record is left out at once, before its text is copied to be cleaned.
+MAX_VALUE_CHARS = 2_000_000
 
 
 def scalar(value: Any, depth: int = 0) -> str | None:
@@ -71,7 +74,10 @@ def scalar(value: Any, depth: int = 0) -> str | None:
     if isinstance(value, list):
         parts = [p for p in (scalar(v, depth + 1) for v in value) if p]
         return ", ".join(parts) or None
-    text = str(value).strip()
+    text = str(value)
+    if len(text) > MAX_VALUE_CHARS:
+        raise ReadError(f"too long for one article (a value of {len(text):,} characters)")
+    text = text.strip()
     return text or None
 
 

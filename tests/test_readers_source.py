@@ -161,11 +161,14 @@ def test_a_million_column_table_reads_a_few_columns_and_keeps_little(tmp_path):
         for article in result.articles:
             assert article.body == STORY and len(article.metadata) == MAX_METADATA_KEYS
         assert f"only the first {MAX_COLUMNS:,} of {width:,} columns read" in result.notes
-        assert any("more values not kept (at most 50 keys a record)" in n for n in result.notes)
+        assert any("more keys not kept (at most 50 a record)" in n for n in result.notes)
         assert all(len(note) <= MAX_NOTE_CHARS for note in result.notes)
 
 
 def test_metadata_is_capped_in_keys_values_and_length(tmp_path):
+    from newssearch.readers import context
+
+    assert context._KEYS_KEPT == MAX_METADATA_KEYS  # the note says what the reader does
     extra = {f"k{i}": "v" for i in range(5_000)}
     path = tmp_path / "keys.jsonl"
     path.write_text(

@@ -43,7 +43,7 @@ class FieldUse:
             more = f" and {len(self.kept) - 8} more" if len(self.kept) > 8 else ""
             parts.append(f"kept as metadata: {', '.join(names)}{more}")
         if self.dropped:
-            parts.append(f"{self.dropped:,} more values not kept (at most {_KEYS_KEPT} keys a record)")
+            parts.append(f"{self.dropped:,} more keys not kept (at most {_KEYS_KEPT} a record)")
         if self.no_text:
             count = len(self.no_text)
             where = ", ".join(self.no_text[:NAMED_BAD_RECORDS]) + (", …" if count > NAMED_BAD_RECORDS else "")

@@ -89,6 +89,18 @@ def terminal_safe(s: str) -> str:
     return _UNPRINTABLE.sub(_visible, s)
 
 
+_KEY_ESCAPES = re.compile(r"[\udc80-\udcff]|\\(?=\\|x[0-9a-fA-F]{2}|[\udc80-\udcff])")
+
+
+def _key_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return "\\\\" if char == "\\" else f"\\x{ord(char) - 0xDC00:02x}"
+
+
 def path_text(path: str | os.PathLike[str]) -> str:
-    """A file path as valid UTF-8 text: bytes of a name that is not UTF-8 become ``\\xNN``."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    """A file path as valid UTF-8 text, one text for each path (it is the key of a file in the index): a byte of
+    a name that is not UTF-8 becomes ``\\xNN``, and a backslash that would read as the start of such an escape
+    (one before ``xNN``, before another backslash or before such a byte) is doubled. Every other path, and so
+    every UTF-8 name without such a backslash, is its text unchanged."""
+    text = os.fsdecode(os.fsencode(path))  # bytes that are not UTF-8 as lone surrogates (surrogateescape)
+    return _KEY_ESCAPES.sub(_key_escape, text) if "\\" in text or not text.isascii() else text

@@ -284,11 +284,18 @@ def test_a_folder_that_cannot_be_listed_is_a_problem(tmp_path, monkeypatch):
 
 def test_files_over_the_size_limit_are_not_read(tmp_path):
     assert MAX_FILE_BYTES == 100_000_000
+    path = tmp_path / "huge.jsonl"
+    with path.open("wb") as handle:
+        handle.write(b'{"title": "Huge"}\n')
+        handle.truncate(101_000_000)  # sparse: no disk space used
+    with pytest.raises(ReadError, match=r"too large \(101 MB; the limit is 100 MB\)"):
+        read(path)
+    # A file of one article is refused at a few megabytes (the 99 MB one-line file of issue 17 peaked at 3.1 GB).
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
         handle.write(b"Huge\n\n")
-        handle.truncate(101_000_000)  # sparse: no disk space used
-    with pytest.raises(ReadError, match=r"too large \(101 MB; the limit is 100 MB\)"):
+        handle.truncate(4_000_001)
+    with pytest.raises(ReadError, match=r"too large \(4 MB; the limit for one text article is 4 MB\)"):
         read(path)
 
 
@@ -332,6 +339,39 @@ def test_a_long_headline_is_cut_at_a_word_boundary(tmp_path):
     assert len(article.headline) <= 200 and article.headline.endswith("…")
     assert title.startswith(article.headline[:-1]) and title[len(article.headline) - 1] == " "
     assert article.body == f"{title.strip()}\n\nThe body."  # the text is kept, in the body
+
+
+def test_links_out_of_the_folder_given_are_not_followed(tmp_path):
+    """Issue 17: a link to a file outside the corpus folder was followed (a credentials file became searchable,
+    /proc/self/environ was read). A link is followed only to a file inside the folder given; the others, and
+    links to folders (never walked), are skipped with their reason."""
+    folder = tmp_path / "corpus"
+    write(folder, "good.txt", f"Good\n\n{STORY}")
+    secret = write(
+        tmp_path, "credentials.txt", "Secret canary\n\naws_secret_access_key canary, and more words here."
+    )
+    (folder / "sub").mkdir()
+    (folder / "sub" / "inside.txt").symlink_to(folder / "good.txt")  # inside the folder: followed
+    (folder / "notes.txt").symlink_to(secret)
+    (folder / "environ.txt").symlink_to("/proc/self/environ")
+    (folder / "up.txt").symlink_to(Path("..") / "credentials.txt")
+    (folder / "outside").symlink_to(tmp_path, target_is_directory=True)
+    problems = []
+    assert [file.name for _, file, _ in discover([folder], problems)] == ["good.txt", "inside.txt"]
+    reasons = {path.name: reason for path, reason in problems}
+    assert reasons["outside"] == "a link to a folder, not followed"
+    assert reasons["notes.txt"] == f"a link out of the folder given, not followed: {path_text(secret)}"
+    assert reasons["up.txt"] == reasons["notes.txt"]
+    assert reasons["environ.txt"].startswith("a link out of the folder given, not followed: /proc/")
+    with pytest.raises(ReadError, match="a link out of the folder given"):
+        read_articles(folder / "notes.txt", folder)  # read_articles checks too (the link may be made later)
+    assert read_articles(folder / "sub" / "inside.txt", folder).articles[0].headline == "Good"
+    index = tmp_path / "ix"
+    result = CliRunner().invoke(app, ["index", str(folder), "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert f"Skipped {path_text(folder / 'notes.txt')}: a link out of the folder given" in result.stderr
+    with NewsIndex.open(index) as ix:
+        assert ix.search("canary").total == 0 and ix.search("good", all_versions=True).total == 2
 
 
 # --- every format in one run -----------------------------------------------------------------------------------

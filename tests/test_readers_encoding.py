@@ -60,8 +60,12 @@ def test_binary_files_are_skipped(tmp_path, name):
     data = random.Random(7).randbytes(20_000)
     path = tmp_path / name
     path.write_bytes(data)
-    with pytest.raises(ReadError, match=r"binary file \(it holds NUL bytes\)"):
+    with pytest.raises(ReadError, match=r"binary file \(\d+% NUL and control bytes\)"):
         read_articles(path, tmp_path)
     path.write_bytes(data.replace(b"\0", b""))
+    with pytest.raises(ReadError, match=r"binary file \(\d+% control bytes\)"):
+        read_articles(path, tmp_path)
+    # C1 controls (0x80-0x9f) count once decoded: latin-1 text full of them is not text either.
+    path.write_bytes(bytes(b for b in data if 0x80 <= b < 0xA0 or 0x41 <= b < 0x5B))
     with pytest.raises(ReadError, match=r"binary file \(\d+% control characters\)"):
         read_articles(path, tmp_path)

@@ -1,5 +1,6 @@
 """``newssearch.sanitize``: text that is safe to index and to print."""
 
+import itertools
 import os
 import time
 from pathlib import Path
@@ -92,3 +93,22 @@ def test_path_text_is_valid_utf8():
     assert path_text(os.fsdecode(b"/corpus/caf\xe9.txt")) == "/corpus/caf\\xe9.txt"
     assert path_text(Path("/corpus/café.txt")) == "/corpus/café.txt"
     assert path_text(b"caf\xe9.txt") == "caf\\xe9.txt"
+
+
+def test_path_text_gives_each_path_its_own_text():
+    """Issue 17: files named b"x\\xff.txt" and "x\\\\xff.txt" (a literal backslash) got the same key, so each run
+    kept 2 of 3 stories. Every distinct name now has a text of its own (all names of up to 6 bytes from an
+    alphabet of backslashes, "x", hex digits and bytes that are not UTF-8), and any name without a backslash
+    before "xNN", another backslash or such a byte is its text unchanged, as before (index keys stay valid)."""
+    assert path_text(os.fsdecode(b"x\xff.txt")) == "x\\xff.txt"
+    assert path_text("x\\xff.txt") == "x\\\\xff.txt"
+    for same in ("/corpus/a b.txt", "C:\\corpus\\story.txt", "dir\\", "café\\é.txt"):
+        assert path_text(same) == same
+    alphabet = [b"a", b"x", b"f", b"\\", b"\xff", b"\xc3", b"\xa9"]
+    texts: dict[str, bytes] = {}
+    for length in range(1, 7):
+        for parts in itertools.product(alphabet, repeat=length):
+            name = b"".join(parts)
+            text = path_text(os.fsdecode(name))
+            assert texts.setdefault(text, name) == name, (texts[text], name)
+            assert text.encode("utf-8")

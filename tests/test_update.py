@@ -371,3 +371,35 @@ def test_a_killed_update_leaves_no_worker_behind_and_the_lock_free(corpus, index
     assert not any(_alive(pid) for pid in workers)
     with NewsIndex.create(index_path) as index:  # no worker holds the write lock
         assert index.update([corpus]).total == 9
+
+
+def test_file_names_that_read_alike_keep_their_stories(tmp_path, index_path, monkeypatch):
+    """Issue 17: files named b"x\\xff.txt" and "x\\\\xff.txt" (a literal backslash) got the same key: each run kept
+    2 of 3 stories, flipping which. Each now has its own key, run after run; an index made with the old keys
+    is put right by the next update (the file with the backslash is read again under its new key)."""
+    corpus = os.fsencode(tmp_path / "corpus")
+    os.mkdir(corpus)
+    for n, name in enumerate([b"x\xff.txt", b"x\\xff.txt", b"y.txt"], 1):
+        with open(corpus + b"/" + name, "w") as handle:
+            handle.write(f"Story {n}\n\nOil prices rose in story number {n}, traders said on Monday.\n")
+    folder = os.fsdecode(corpus)
+    from newssearch import plan as plan_mod
+    from newssearch import readers, sanitize
+
+    def old_path_text(path):
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+    with monkeypatch.context() as patch:  # the keys as they were made before
+        patch.setattr(plan_mod, "path_text", old_path_text)
+        patch.setattr(readers, "path_text", old_path_text)
+        with NewsIndex.create(index_path) as index:
+            index.update([folder])
+    with NewsIndex.open(index_path) as index:
+        for _ in range(3):
+            report = index.update([folder])
+            hits = index.search("oil", limit=10).hits
+            assert sorted(hit.headline for hit in hits) == ["Story 1", "Story 2", "Story 3"], report
+            assert len({hit.path for hit in hits}) == 3 and len({hit.id for hit in hits}) == 3
+            for name in os.listdir(corpus):
+                os.utime(corpus + b"/" + name, ns=(time.time_ns(), time.time_ns()))
+    assert sanitize.path_text(os.fsdecode(corpus + b"/x\\xff.txt")).endswith("x\\\\xff.txt")

@@ -3,14 +3,13 @@
 ``read_articles(path, root)`` is the single entry point: it detects the format, decodes the bytes, runs the
 reader and cleans each record (no control characters or terminal escapes); ``newssearch.enrich`` completes the
 records afterwards (dateline place and source, named entities). A reader raises ``ReadError`` for a file it cannot
-use at all, and leaves out bad records with a note in its ``ReadContext``. Only regular files are opened, and only
-up to ``MAX_FILE_BYTES``.
+use at all, and leaves out bad records with a note in its ``ReadContext``. Only regular files are opened, and
+they are read under limits (``source.py``: size, line length); links are followed only inside the folder given.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import stat
@@ -24,11 +23,12 @@ from newssearch.dates import reading_file
 from newssearch.errors import ReadError
 from newssearch.models import Article
 from newssearch.readers.context import ReadContext
-from newssearch.readers.encoding import bom_encoding, decode, decode_text
+from newssearch.readers.encoding import binary_reason, bom_encoding, damage, decode, decode_text
 from newssearch.readers.html import read_html
 from newssearch.readers.jsonl import read_json, read_jsonl
 from newssearch.readers.reuters import read_reuters
 from newssearch.readers.smart import looks_like_smart, read_smart
+from newssearch.readers.source import BLOCK_BYTES, MAX_FILE_BYTES, Raw, limit_for, read_limited, too_large
 from newssearch.readers.tabular import read_table
 from newssearch.readers.text import parse_text, read_text
 from newssearch.sanitize import clean_article, clean_text, path_text
@@ -47,8 +47,8 @@ __all__ = [
     "short_headline",
 ]
 
-#: Larger files are not read (ReadError "too large").
-MAX_FILE_BYTES = 100_000_000
+#: A note for the report is cut to this many characters.
+MAX_NOTE_CHARS = 300
 #: A record whose headline and body together are longer is a book or a data dump, not an article: left out.
 MAX_ARTICLE_CHARS = 500_000
 #: A longer "headline" is not one: it is text, and a shorter headline is made from its first sentence.
@@ -56,6 +56,8 @@ MAX_HEADLINE_CHARS = 300
 #: The length of a headline made from text (``short_headline``), "…" included.
 SHORT_HEADLINE_CHARS = 200
 NOT_REGULAR = "not a regular file"
+LINK_OUT = "a link out of the folder given, not followed"
+LINK_FOLDER = "a link to a folder, not followed"
 _SINGLE_ARTICLE_FORMATS = ("text", "html")
 
 READERS: dict[str, Callable[[str, ReadContext], Iterator[Article]]] = {
@@ -99,6 +101,16 @@ def _not_regular(path: Path) -> str | None:
     return None if stat.S_ISREG(mode) else NOT_REGULAR
 
 
+def _outside(path: Path, root: Path) -> str | None:
+    """Why a file is not read when a symbolic link takes it out of the folder given (``root``), else None.
+
+    Links are followed only to files inside that folder: one to a credentials file or to ``/proc`` is not."""
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    if real == base or real.startswith(base.rstrip(os.sep) + os.sep):
+        return None
+    return f"{LINK_OUT}: {path_text(real)}"
+
+
 def _open_regular(path: Path) -> BinaryIO:
     """Open a file for reading without blocking on a FIFO; ReadError when it is not a regular file."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
@@ -124,7 +136,7 @@ def _sniff(path: Path, raw: bytes) -> str | None:
     bom = bom_encoding(raw)
     if bom:
         head = raw[bom[1] :].decode(bom[0], "replace")
-    elif b"\0" in raw:
+    elif binary_reason(raw):
         return None
     else:
         head = raw.decode("utf-8", "replace")
@@ -166,11 +178,14 @@ def _walk(folder: Path, problems: list[tuple[Path, str]]) -> list[tuple[Path, st
     files = []
     for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in dirnames:
+            if os.path.islink(os.path.join(dirpath, name)):  # os.walk does not go into it: say so
+                problems.append((Path(dirpath) / name, LINK_FOLDER))
         for name in sorted(filenames):
             file = Path(dirpath) / name
             if _skipped_name(file):
                 continue
-            reason = _not_regular(file)
+            reason = _not_regular(file) or (_outside(file, folder) if file.is_symlink() else None)
             fmt = None if reason else detect_format(file)
             if reason:
                 problems.append((file, reason))
@@ -185,7 +200,9 @@ def discover(
     """Yield ``(root, file, format)`` for every article file under the given files and folders, sorted.
 
     A file found in a folder comes with its format (files of no article format are left out); a file given alone
-    comes with None, and ``read_articles`` says what it is. A given file's root is its folder. Only regular files are yielded (symlinks followed); special files, broken
+    comes with None, and ``read_articles`` says what it is. A given file's root is its folder. Only regular files are
+    yielded, and symlinks followed only to files inside the folder given; special files, links out of the folder
+    or to folders, broken
     symlinks and folders that cannot be listed are appended to ``problems`` as ``(path, reason)``.
     """
     problems = [] if problems is None else problems
@@ -230,6 +247,25 @@ def _values(metadata: dict[str, list[str]]) -> Iterator[str]:
     return (value for values in metadata.values() for value in values)
 
 
+def _damage(article: Article) -> str | None:
+    """Why an article's text is damaged (a NUL byte, a line cut out: ``encoding.damage``), field by field (a
+    joined copy of a huge body would cost its size again)."""
+    fields = (article.id, article.headline, article.body, article.source, article.place, article.url)
+    texts = (
+        *fields,
+        article.author,
+        article.section,
+        *article.people,
+        *article.organizations,
+        *article.places,
+    )
+    for text in (*texts, *article.metadata, *_values(article.metadata)):
+        reason = damage(text) if text else None
+        if reason:
+            return reason
+    return None
+
+
 @dataclass
 class FileResult:
     """What reading one file gave: its complete articles, its format, notes for the report, and the bytes read."""
@@ -241,18 +277,25 @@ class FileResult:
     size: int = 0  # the number of bytes read
 
 
-def _read_bytes(path: Path) -> bytes:
-    """A regular file's bytes; ReadError when it cannot be read or is larger than ``MAX_FILE_BYTES``."""
+def _read_file(path: Path, fmt: str | None) -> tuple[Raw, str]:
+    """A regular file read under the limits of its format (``source.read_limited``), and its format (detected
+    from its first bytes when neither ``discover`` nor its ending says); ReadError when it cannot be read."""
     try:
         with _open_regular(path) as handle:
+            fmt = fmt or EXTENSIONS.get(path.suffix.lower())
             size = os.fstat(handle.fileno()).st_size
-            data = handle.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+            if size > limit_for(fmt):  # refused unread
+                raise too_large(size, fmt)
+            first = handle.read(BLOCK_BYTES)
+            binary = binary_reason(first)  # judged on the bytes as they are, before they are cleaned
+            if binary:
+                raise ReadError(binary)
+            fmt = fmt or _sniff(path, first[:_SNIFF_BYTES])
+            if fmt is None:
+                raise ReadError("not an article file")
+            return read_limited(handle, first, fmt), fmt
     except OSError as exc:
         raise ReadError(exc.strerror or str(exc)) from None
-    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
-        size = max(size, len(data))
-        raise ReadError(f"too large ({size / 1e6:,.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:,.0f} MB)")
-    return data
 
 
 def _id_base(path: Path, root: Path) -> str:
@@ -277,30 +320,35 @@ def read_articles(
     found, if any; otherwise it is detected here. The articles are as the file gives
     them: ``newssearch.enrich`` completes them.
     """
-    reason = _not_regular(path)
+    reason = _not_regular(path) or _outside(path, root)
     if reason:
         raise ReadError(reason)
     if _skipped_name(path):
         raise ReadError("not an article file")
-    raw = _read_bytes(path)
-    # Detected at most once per file (by ``discover`` or here, from the bytes read): the file is opened once here.
-    fmt = fmt or EXTENSIONS.get(path.suffix.lower()) or _sniff(path, raw[:_SNIFF_BYTES])
-    if fmt is None:
-        raise ReadError("not an article file")
-    decoded = decode_text(raw)
-    if not decoded.text.strip():
+    # Detected at most once per file (by ``discover`` or here, from the first bytes): the file is opened once here.
+    raw, fmt = _read_file(path, fmt)
+    decoded = decode_text(raw.data, raw.long_lines)
+    raw.data = bytearray()  # the bytes go before the text is parsed
+    if not decoded.text or decoded.text.isspace():  # not .strip(): no copy of the text
         raise ReadError("empty file")
     ctx = ReadContext(rel=_id_base(path, root), columns=columns)
     if decoded.fallback:
         ctx.notes.append(f"not UTF-8, read as {decoded.encoding}")
     articles = []
     text = clean_text(decoded.text)
+    del decoded
     # Escape sequences go before parsing (so they cannot hide a line's words from the reader) and again from each
     # field after it (JSON's \u001b escapes only become control characters when parsed). Dates not read as
     # written are noted for the file (dates.py).
     with reading_file(text) as file_dates:
         for article in READERS[fmt](text, ctx):
             article = clean_article(article)
+            damaged = _damage(article)
+            if damaged:
+                if fmt in _SINGLE_ARTICLE_FORMATS:
+                    raise ReadError(f"the article {damaged}")
+                ctx.leave_out(article.id, damaged)
+                continue
             if not (article.headline or article.body.strip()):
                 ctx.leave_out(article.id, "no headline or text once control characters are removed")
                 continue
@@ -318,7 +366,8 @@ def read_articles(
             articles.append(article)
     fields_note = ctx.fields.note()
     notes = ctx.notes + ([fields_note] if fields_note else []) + file_dates.notes() + ctx.left_out_notes()
+    notes = [note if len(note) <= MAX_NOTE_CHARS else f"{note[: MAX_NOTE_CHARS - 1]}…" for note in notes]
     if not articles:
         left_out = "; ".join(ctx.left_out_notes())
         raise ReadError(f"no articles found: {left_out}" if left_out else "no articles found")
-    return FileResult(articles, fmt, notes, hashlib.sha256(raw).hexdigest(), len(raw))
+    return FileResult(articles, fmt, notes, raw.digest, raw.size)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 #: Bad records named one by one in the notes; the rest are counted.
 NAMED_BAD_RECORDS = 3
 _NOTE_CHARS = 200
+_KEYS_KEPT = 50  # jsonl.MAX_METADATA_KEYS (not imported: jsonl imports this module)
 
 
 #: Record keys that are the usual names of their field: a file using them needs no note.
@@ -23,6 +24,7 @@ class FieldUse:
     kept: Counter[str] = field(default_factory=Counter)  # key kept as metadata -> records
     no_text: list[str] = field(default_factory=list)  # where the records with a headline but no text are
     records: int = 0
+    dropped: int = 0  # keys not kept as metadata: over ``MAX_METADATA_KEYS`` in their record
 
     def note(self) -> str | None:
         """One line on the file's fields, when they are not the usual ones or some records have no text."""
@@ -37,9 +39,11 @@ class FieldUse:
             shown = [f"{name} from {' or '.join(ks)}" for name, ks in keys.items()]
             parts.append(f"read {', '.join(shown)}" if shown else "no known fields")
         if self.kept:
-            names = [key for key, _ in self.kept.most_common(8)]
+            names = [key[:40] for key, _ in self.kept.most_common(8)]
             more = f" and {len(self.kept) - 8} more" if len(self.kept) > 8 else ""
             parts.append(f"kept as metadata: {', '.join(names)}{more}")
+        if self.dropped:
+            parts.append(f"{self.dropped:,} more keys not kept (at most {_KEYS_KEPT} a record)")
         if self.no_text:
             count = len(self.no_text)
             where = ", ".join(self.no_text[:NAMED_BAD_RECORDS]) + (", …" if count > NAMED_BAD_RECORDS else "")

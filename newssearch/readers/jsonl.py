@@ -12,6 +12,7 @@ from newssearch.dates import article_date
 from newssearch.errors import ReadError
 from newssearch.models import Article, DatePrecision
 from newssearch.readers.context import ReadContext
+from newssearch.readers.encoding import damage
 
 KEYS = {
     "id": ("id", "_id", "guid", "uuid"),
@@ -48,11 +49,20 @@ KEYS = {
     "organizations": ("organizations", "organisations", "orgs"),
     "places": ("places", "locations"),
 }
+_NOT_SPACE = re.compile(r"\S")
 _LIST_KEYS = ("articles", "items", "data", "results", "documents", "docs", "records")
 
 
 #: How deep ``scalar`` reads nested lists and objects: deeper values are left out, not a RecursionError.
 MAX_DEPTH = 20
+#: What a record keeps as metadata (stored, shown by ``show``, not searched): at most this many keys, this many
+#: values a key, each cut to this many characters. The rest is dropped, and the file's note says how much.
+MAX_METADATA_KEYS = 50
+MAX_METADATA_VALUES = 100
+MAX_METADATA_CHARS = 2_000
+#: A value longer than this makes its record too long for one article (500,000 characters, ``MAX_ARTICLE_CHARS``
+#: in ``readers``): the record is left out at once, before its text is copied to be cleaned.
+MAX_VALUE_CHARS = 2_000_000
 
 
 def scalar(value: Any, depth: int = 0) -> str | None:
@@ -64,7 +74,10 @@ def scalar(value: Any, depth: int = 0) -> str | None:
     if isinstance(value, list):
         parts = [p for p in (scalar(v, depth + 1) for v in value) if p]
         return ", ".join(parts) or None
-    text = str(value).strip()
+    text = str(value)
+    if len(text) > MAX_VALUE_CHARS:
+        raise ReadError(f"too long for one article (a value of {len(text):,} characters)")
+    text = text.strip()
     return text or None
 
 
@@ -92,9 +105,13 @@ def _date(value: Any) -> tuple[datetime | None, DatePrecision]:
 def _metadata(value: Any) -> list[str]:
     """A kept record value as metadata values: a list's items, or the value as text (an object with no name, title
     or id: its values joined, so that ``{"payload": {"text": …}}`` is kept, not dropped)."""
-    values = value if isinstance(value, list) else [value]
+    values = value[:MAX_METADATA_VALUES] if isinstance(value, list) else [value]
     texts = (scalar(v) or (scalar(list(v.values()), 1) if isinstance(v, dict) else None) for v in values)
-    return [text for text in texts if text]
+    return [
+        text if len(text) <= MAX_METADATA_CHARS else f"{text[: MAX_METADATA_CHARS - 1]}…"
+        for text in texts
+        if text
+    ]
 
 
 def _with_lead(lead: str, body: str) -> str:
@@ -151,10 +168,16 @@ def record_to_article(
         places=_strings(pick("places")),
     )
     taken = set(used.values())
+    dropped = 0
     for original, value in lowered.values():
-        if original not in taken and (kept := _metadata(value)):
-            article.metadata[original] = kept
+        if original in taken or value in (None, "", []):
+            continue
+        if len(article.metadata) >= MAX_METADATA_KEYS:
+            dropped += 1
+        elif kept := _metadata(value):
+            article.metadata[original[:MAX_METADATA_CHARS]] = kept
     if ctx is not None:
+        ctx.fields.dropped += dropped
         ctx.fields.records += 1
         ctx.fields.used.update(used.items())
         ctx.fields.kept.update(article.metadata.keys())
@@ -179,8 +202,8 @@ def _records(value: Any) -> list[Any]:
 
 def _first_line_record(data: str) -> bool:
     """True when the first line that is not blank is a JSON object by itself (as in JSON Lines)."""
-    start = len(data) - len(data.lstrip())
-    start = data.rfind("\n", 0, start) + 1  # the start of that line
+    first = _NOT_SPACE.search(data)  # not data.lstrip(): no copy of the file's text
+    start = data.rfind("\n", 0, first.start() if first else len(data)) + 1  # the start of that line
     end = data.find("\n", start)
     line = data[start : end if end >= 0 else len(data)]
     try:
@@ -239,6 +262,10 @@ def read_jsonl(data: str, ctx: ReadContext) -> Iterator[Article]:
 def _read_lines(data: str, ctx: ReadContext) -> Iterator[Article]:
     for n, line in enumerate(data.split("\n"), 1):  # not splitlines(): U+2028 may sit inside a string
         if not line.strip():
+            continue
+        damaged = damage(line)
+        if damaged:
+            ctx.leave_out(f"line {n}", damaged)
             continue
         try:
             record = json.loads(line)

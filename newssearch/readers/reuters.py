@@ -19,6 +19,7 @@ from newssearch.errors import ReadError
 from newssearch.extract import dateline_place
 from newssearch.models import Article, DatePrecision
 from newssearch.readers.context import ReadContext
+from newssearch.readers.encoding import damage
 from newssearch.sanitize import clean_text
 
 _STORY = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.DOTALL)
@@ -29,6 +30,9 @@ _FILLER = re.compile(r"^\s*blah blah blah\.?\s*$", re.IGNORECASE)
 #: "Reuter" at the end, in any case, sometimes twice ("REUTER\n Reuter") or with a literal "^M" after it.
 _SIGN_OFF = re.compile(r"(?:\s*\bReuters?(?:\^M)?)+\s*$", re.IGNORECASE)
 _CHAR_REF = re.compile(r"&#(\d{1,3});")
+#: A story whose markup and text are longer is left out unparsed: it cannot be one article (of at most 500,000
+#: characters, ``MAX_ARTICLE_CHARS``), and parsing it line by line would cost many times its size.
+MAX_STORY_CHARS = 2_000_000
 _LABELS = ("topics", "places", "people", "orgs", "exchanges", "companies")
 
 
@@ -125,10 +129,13 @@ def read_reuters(data: str, ctx: ReadContext) -> Iterator[Article]:
     for match in _STORY.finditer(data):
         found = True
         line, pos = line + data.count("\n", pos, match.start()), match.start()
-        article = parse_story(match.group(1), match.group(2))
+        damaged = damage(match.group())  # a NUL byte may break its markup: the whole story is left out
+        if len(match.group()) > MAX_STORY_CHARS:
+            damaged = f"too long for one story ({len(match.group()):,} characters), not read"
+        article = None if damaged else parse_story(match.group(1), match.group(2))
         if article is None:
             newid = dict(_ATTR.findall(match.group(1))).get("NEWID", "?")
-            ctx.leave_out(f"line {line} (NEWID {newid})", "no headline or text")
+            ctx.leave_out(f"line {line} (NEWID {newid})", damaged or "no headline or text")
         else:
             yield article
     if not found:

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from newssearch.errors import ReadError
 from newssearch.models import Article
 from newssearch.readers.context import ReadContext
+from newssearch.readers.encoding import damage
 
+#: A record longer than this is left out unparsed (as ``reuters.MAX_STORY_CHARS``).
+MAX_RECORD_CHARS = 2_000_000
 _RECORD = re.compile(r"^\.I\s+(\S+)[^\n]*\n?", re.MULTILINE)
 _MARKER = re.compile(r"^\.([A-Z])\s*$")
 
@@ -28,6 +31,7 @@ class SmartRecord:
     id: str
     line: int
     fields: dict[str, list[str]]
+    damage: str | None = None  # why the record cannot be read whole (a NUL byte, a line cut out)
 
     def text(self, letter: str, sep: str = " ") -> str:
         """A field's values joined by ``sep`` (empty values left out); "" when the record lacks the field."""
@@ -60,7 +64,12 @@ def smart_records(data: str) -> Iterator[SmartRecord]:
     for i, start in enumerate(starts):
         line, pos = line + data.count("\n", pos, start.start()), start.start()
         end = starts[i + 1].start() if i + 1 < len(starts) else len(data)
-        yield SmartRecord(start.group(1), line, parse_fields(data[start.end() : end]))
+        if end - start.start() > MAX_RECORD_CHARS:
+            too_long = f"too long for one record ({end - start.start():,} characters), not read"
+            yield SmartRecord(start.group(1), line, {}, too_long)
+            continue
+        text = data[start.end() : end]
+        yield SmartRecord(start.group(1), line, parse_fields(text), damage(start.group() + text))
 
 
 def to_article(record: SmartRecord, article_id: str) -> Article:
@@ -79,6 +88,9 @@ def read_smart(data: str, ctx: ReadContext) -> Iterator[Article]:
     for record in smart_records(data):
         found = True
         article = to_article(record, f"{ctx.rel}#{record.id}")
+        if record.damage:
+            ctx.leave_out(f"line {record.line} (.I {record.id})", record.damage)
+            continue
         if not article.headline and not article.body:
             ctx.leave_out(f"line {record.line} (.I {record.id})", "no title or text")
             continue

@@ -18,6 +18,7 @@ from typing import Any
 from newssearch.errors import ReadError
 from newssearch.models import Article
 from newssearch.readers.context import ReadContext
+from newssearch.readers.encoding import damage
 from newssearch.readers.jsonl import KEYS, record_to_article
 
 _KNOWN = {key for names in KEYS.values() for key in names}
@@ -25,6 +26,9 @@ _LOST_ENTITY = re.compile(r"(?<!&)(#\d{2,5});|(?<![&\w])(quot|amp|lt|gt|apos|nbs
 _TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
 _SPACE_BEFORE_PUNCT = re.compile(r" ([.,;:!?])")
 _SAMPLE_ROWS = 200
+#: Columns after this many are not read (a note says how many there were): a table of articles has a few, and
+#: each read column costs time for every row. Of those read, at most ``MAX_METADATA_KEYS`` become metadata.
+MAX_COLUMNS = 1_000
 
 
 def clean_cell(text: str) -> str:
@@ -41,7 +45,7 @@ def _has_header(row: list[str]) -> bool:
 
 def _guess_columns(rows: list[list[str]]) -> list[str]:
     """Name the columns of a header-less table: body = longest text column, headline = the next text column."""
-    width = max(len(r) for r in rows)
+    width = min(max(len(r) for r in rows), MAX_COLUMNS)
     names = [f"column{i + 1}" for i in range(width)]
     text_columns = []
     for i in range(width):
@@ -86,8 +90,11 @@ def read_table(data: str, ctx: ReadContext, delimiter: str | None = None) -> Ite
     sample = list(itertools.islice(rows, _SAMPLE_ROWS))
     if not sample:
         raise ReadError("empty table")
-    if _has_header(sample[0][1]):
-        names, sample = [c.strip() for c in sample[0][1]], sample[1:]
+    width = max(len(row) for _, row in sample)
+    if width > MAX_COLUMNS:
+        ctx.notes.append(f"only the first {MAX_COLUMNS:,} of {width:,} columns read")
+    if _has_header(sample[0][1][:MAX_COLUMNS]):
+        names, sample = [c.strip() for c in sample[0][1][:MAX_COLUMNS]], sample[1:]
     else:
         widths = Counter(len(row) for _, row in sample if any(cell.strip() for cell in row))
         width = widths.most_common(1)[0][0] if widths else 0
@@ -97,11 +104,16 @@ def read_table(data: str, ctx: ReadContext, delimiter: str | None = None) -> Ite
             names = ctx.columns
         else:
             names = _guess_columns([row for _, row in sample])
-            ctx.notes.append(f"no header row: read columns as {','.join(names)}")
+            shown = ",".join(names[:20]) + (f",… ({len(names):,} columns)" if len(names) > 20 else "")
+            ctx.notes.append(f"no header row: read columns as {shown}")
     for n, (line, row) in enumerate(itertools.chain(sample, rows), 1):
         if not any(cell.strip() for cell in row):
             continue
-        record = {name: clean_cell(cell) for name, cell in zip(names, row, strict=False)}
+        damaged = damage("".join(row))
+        if damaged:
+            ctx.leave_out(f"line {line}", damaged)
+            continue
+        record = {name: clean_cell(cell) for name, cell in zip(names, row[:MAX_COLUMNS], strict=False)}
         try:
             yield record_to_article(record, f"{ctx.rel}#{n}", ctx, f"line {line}")
         except ReadError as exc:

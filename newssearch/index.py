@@ -154,9 +154,9 @@ class NewsIndex:
         for article in articles:
             article = clean_article(article)
             batch[article.id] = enrich(article) if extract else article  # the last one of an id wins
-        grouper = Grouper(self._store.searcher(), replaced=batch.keys())
-        writer = self._store.writer()
+        writer = self._store.writer()  # the lock first: the grouper reads the index as this writer sees it
         try:
+            grouper = Grouper(self._store.searcher(), replaced=batch.keys())
             for article in batch.values():
                 writer.update_document(**to_document(article), **grouper.fields(article))
         except BaseException as exc:
@@ -168,9 +168,9 @@ class NewsIndex:
     def delete(self, ids: Iterable[str]) -> int:
         """Delete articles by id; returns how many were deleted."""
         unique = set(ids)
-        count = sum(1 for article_id in unique if self._store.id_owner(article_id)[0])
         writer = self._store.writer()
         try:
+            count = sum(1 for article_id in unique if self._store.id_owner(article_id)[0])
             for article_id in unique:
                 writer.delete_by_term("id", article_id)
         except BaseException as exc:
@@ -200,7 +200,7 @@ class NewsIndex:
         from newssearch.update import update as run_update
 
         roots = check_paths(paths)
-        generation = self._store.generation()
+        commits = self._store.commits
         try:
             report = run_update(self._store, roots, rebuild, columns, progress)
             report.total = len(self)
@@ -209,7 +209,7 @@ class NewsIndex:
             raise
         except KeyboardInterrupt:
             # After the commit (or during it): say truthfully whether the work reached the index.
-            raise IndexInterrupted(self._store.generation() > generation) from None
+            raise self._store.interrupted(self._store.commits > commits) from None
 
     # -- reading -------------------------------------------------------------------------------------------
 

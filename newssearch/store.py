@@ -27,6 +27,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
+from newssearch.checking import check_readers
 from newssearch.documents import parse_filesig
 from newssearch.errors import (
     IndexBusyError,
@@ -40,7 +41,7 @@ from newssearch.errors import (
 )
 from newssearch.reports import CheckReport
 from newssearch.schema import SCHEMA_VERSION, StableBM25F, build_schema
-from newssearch.segments import check_postings, merge_policy, read_postings
+from newssearch.segments import merge_policy
 
 if TYPE_CHECKING:
     from newssearch.plan import CacheEntry, FileRecord
@@ -119,12 +120,12 @@ class Store:
         self.path = path
         self._searcher: Searcher | None = None
         self._lock: Any = None  # the write lock, while this object holds it
-        self._complete = True
+        self._complete, self.commits = True, 0  # commits: made by ``commit`` (not checkpoints)
         state = index_state(self.path)
         if state == "foreign":
             raise NotAnIndexError(f"{self.path} is not a newssearch index (it holds other files)")
         if overwrite or (create and state in ("missing", "unfinished")):
-            self._ix = self._create()
+            self._ix = self._create(overwrite)
         elif state == "missing":
             raise IndexNotFoundError(f"no index at {self.path}")
         elif state in ("building", "unfinished") and not create and self._locked():
@@ -136,10 +137,13 @@ class Store:
                 f"the index at {self.path} was never finished (its creation was interrupted)"
             )
         else:
-            self._complete = state != "building"
-            self._check_version()
-            with self.guard(DAMAGE_OPENING):
-                self._ix = whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
+            self._ix = self._open(state)
+
+    def _open(self, state: str) -> whoosh_index.FileIndex:
+        self._complete = state != "building"
+        self._check_version()
+        with self.guard(DAMAGE_OPENING):
+            return whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
 
     @contextlib.contextmanager
     def guard(self, damage: tuple[type[BaseException], ...] = DAMAGE_READING) -> Iterator[None]:
@@ -176,11 +180,18 @@ class Store:
         os.replace(tmp, self.path / META_FILE)
         self._complete = complete
 
-    def _create(self) -> whoosh_index.FileIndex:
+    def _create(self, overwrite: bool = True) -> whoosh_index.FileIndex:
         """A new, empty index. The write lock is taken first and kept until the first commit (or ``close``), so
         another process sees an index that is being built, never one that looks finished or abandoned."""
         self.path.mkdir(parents=True, exist_ok=True)
         self._take_lock()
+        state = index_state(self.path)
+        if not overwrite and state in ("ready", "building"):  # another process created it meanwhile
+            try:
+                return self._open(state)
+            except BaseException:
+                self._drop_lock()
+                raise
         with contextlib.suppress(FileNotFoundError):
             (self.path / FILES_CACHE).unlink()
         # The meta file last: a folder with Whoosh's files and no meta file is an unfinished creation.
@@ -306,6 +317,8 @@ class Store:
         try:
             with self.guard():
                 writer = self._ix.writer(limitmb=128, _lk=False)
+            # Another process may have finished the first build while this one waited.
+            self._complete = self._complete or index_state(self.path) != "building"
         except BaseException:
             self._drop_lock()
             raise
@@ -316,11 +329,30 @@ class Store:
                     (self.path / name).unlink()
         return writer
 
+    @property
+    def building(self) -> bool:  # a first build that has not finished (its meta file says so)
+        return not self._complete
+
+    def checkpoint(self, writer: SegmentWriter) -> SegmentWriter:
+        """Commit a first build's work so far and go on in a new writer, keeping the write lock: the index stays
+        "building" until ``commit``, and a run cut short after this is resumed by the next one."""
+        try:
+            writer.commit(mergetype=merge_policy)
+        except BaseException as exc:
+            raise self.cancel(writer, exc) from None
+        return self.writer()
+
+    def interrupted(self, committed: bool) -> IndexInterrupted:
+        """An interrupt: whether the commit was made; the stories committed by a first build's checkpoints."""
+        kept = None if committed or self._complete else self._ix.doc_count()
+        return IndexInterrupted(committed, checkpointed=kept)
+
     def commit(self, writer: SegmentWriter, *, rebuild: bool = False) -> None:
         """Commit, or cancel on any failure. An interrupt says whether the commit had reached the disk."""
         generation = self.generation()
         try:
             writer.commit(mergetype=CLEAR if rebuild else merge_policy)
+            self.commits += 1
             if not self._complete:
                 self._write_meta(complete=True)
             _COMMITS[0] += 1
@@ -329,7 +361,7 @@ class Store:
             if not committed:
                 with contextlib.suppress(Exception):
                     writer.cancel()
-            raise IndexInterrupted(committed) from None
+            raise self.interrupted(committed) from None
         except BaseException:
             with contextlib.suppress(Exception):
                 writer.cancel()
@@ -344,46 +376,17 @@ class Store:
             writer.cancel()
         self._drop_lock()
         if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, IndexInterrupted):
-            return IndexInterrupted(False)
+            return self.interrupted(False)
         return exc
 
     # -- checking ------------------------------------------------------------------------------------------
 
     def check(self) -> CheckReport:
-        """Read every stored article and every posting list; report what cannot be read."""
-        report = CheckReport()
+        """Read every stored article and every posting list; report what cannot be read, and duplicate ids."""
         with self.guard():
             searcher = self.searcher()
             readers = [r for r, _ in searcher.reader().leaf_readers()] or [searcher.reader()]
-        for reader in readers:
-            for docnum in range(reader.doc_count_all()):
-                if reader.is_deleted(docnum):
-                    continue
-                try:
-                    reader.stored_fields(docnum)
-                    report.documents += 1
-                except Exception as exc:
-                    report.problems.append(f"stored article {docnum}: {type(exc).__name__}: {exc}"[:300])
-            found = check_postings(reader)
-            if found is not None:
-                report.terms += found[0]
-                report.problems.extend(found[1])
-                continue
-            for fieldname in reader.indexed_field_names():
-                try:
-                    for term in reader.lexicon(fieldname):
-                        try:
-                            read_postings(reader.postings(fieldname, term))
-                            report.terms += 1
-                        except Exception as exc:
-                            report.problems.append(
-                                f"postings of {fieldname}:{term!r}: {type(exc).__name__}: {exc}"[:300]
-                            )
-                except Exception as exc:
-                    report.problems.append(
-                        f"word list of field {fieldname}: {type(exc).__name__}: {exc}"[:300]
-                    )
-        return report
+        return check_readers(readers)
 
 
 def remove_created(location: Path, existed: bool) -> None:

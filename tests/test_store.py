@@ -256,11 +256,11 @@ def test_a_segment_a_little_deleted_is_kept_and_one_wholly_deleted_is_dropped(in
 
 
 def test_check_reads_postings_a_block_at_a_time_and_finds_what_word_by_word_finds(built, monkeypatch):
-    import newssearch.store as store_mod
+    import newssearch.checking as checking
 
     with NewsIndex.open(built) as index:
         fast = index.check()
-    monkeypatch.setattr(store_mod, "check_postings", lambda reader: None)  # the word-by-word reading
+    monkeypatch.setattr(checking, "check_postings", lambda reader: None)  # the word-by-word reading
     with NewsIndex.open(built) as index:
         slow = index.check()
     assert fast.ok and slow.ok and (fast.documents, fast.terms) == (slow.documents, slow.terms)

@@ -131,6 +131,36 @@ def test_a_first_build_that_waited_to_create_the_index_opens_the_one_made_meanwh
         assert len(ix) == 9
 
 
+def test_a_first_run_that_found_nothing_leaves_the_index_another_run_built_meanwhile(
+    corpus, tmp_path, index_path, waiting, monkeypatch
+):
+    """`index EMPTY_FOLDER` into a folder that held no index removes the empty index it made; when another run
+    built an index there while this one waited for the lock, that index was removed with it."""
+    import newssearch.cli.build as build
+
+    real_state = build.index_state
+    monkeypatch.setattr(  # the second run looked before the first created the index
+        build,
+        "index_state",
+        lambda path: "missing" if threading.current_thread() is not main else real_state(path),
+    )
+    main = threading.main_thread()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    outcome = {}
+    with deadline(60), NewsIndex.create(index_path) as first:
+        thread = threading.Thread(
+            target=lambda: outcome.update(result=run("index", empty, "--index", index_path))
+        )
+        thread.start()
+        assert waiting.wait(10)
+        first.update([corpus])
+    thread.join(30)
+    assert outcome["result"].exit_code == 1 and "no article files found" in outcome["result"].stderr
+    with NewsIndex.open(index_path) as ix:
+        assert len(ix) == 9
+
+
 def test_check_reports_ids_held_twice(corpus, index_path):
     """Stories indexed twice (what two writers at once used to leave) are a problem for `check`, not OK."""
     from whoosh import index as whoosh_index

@@ -68,7 +68,9 @@ def index_command(
                     report = run_update(ix, paths, False, names)
             print_report(report, stdout())
         if not (report.files_read or report.files_unchanged or report.files_removed):
-            if fresh and not rebuild:  # a first build that indexed nothing leaves no empty index behind
+            # A first build that indexed nothing leaves no empty index behind (unless another process's run
+            # filled it meanwhile: this one waited for its lock).
+            if fresh and not rebuild and not report.total:
                 remove_created(location, existed)
             what = "no file could be indexed" if report.skipped else "no article files found"
             error(f"{what} in {', '.join(path_text(p) for p in paths)}")

@@ -161,6 +161,47 @@ def test_a_first_run_that_found_nothing_leaves_the_index_another_run_built_meanw
         assert len(ix) == 9
 
 
+LATE = (
+    "Dock strike closes the port of Rotterdam\n\nDock workers at the port of Rotterdam walked out on Tuesday "
+    "over pay, halting container traffic at Europe's largest port, a union spokesman said. Ships queued off the "
+    "coast as talks between the union and the terminal operators broke down late on Monday night, and shippers "
+    "warned of delays to deliveries across the continent if the strike lasts into next week."
+)
+
+
+def test_api_writers_that_wait_for_the_lock_read_the_index_after_the_commit(corpus, index_path, waiting):
+    """``add`` read the index for reprints, and ``delete`` counted what it would delete, before the lock: a copy
+    of a story the other writer committed meanwhile was not grouped with it, and a story it deleted not counted."""
+    from newssearch import Article
+
+    with NewsIndex.create(index_path) as ix:
+        ix.update([corpus])
+    (corpus / "late.txt").write_text(LATE)
+    headline, body = LATE.split("\n\n")
+
+    def second():
+        with NewsIndex.open(index_path) as ix:
+            return ix.add([Article(id="copy-of-late", headline=headline, body=body)], extract=False)
+
+    _, outcome = _second_writer_while_the_first_writes(index_path, [corpus], waiting, second)
+    assert outcome == {"report": 1}
+    with NewsIndex.open(index_path) as ix:
+        hits = ix.search("Rotterdam dock strike", all_versions=True).hits
+        assert {h.id: h.group for h in hits if "late" in h.id} == {
+            "corpus/late.txt": "corpus/late.txt",
+            "copy-of-late": "corpus/late.txt",
+        }
+    waiting.clear()
+    (corpus / "later.txt").write_text("Strike ends\n\nThe dock strike at Rotterdam ended on Friday.")
+
+    def third():
+        with NewsIndex.open(index_path) as ix:
+            return ix.delete(["corpus/later.txt", "copy-of-late"])
+
+    _, outcome = _second_writer_while_the_first_writes(index_path, [corpus], waiting, third)
+    assert outcome == {"report": 2}
+
+
 def test_check_reports_ids_held_twice(corpus, index_path):
     """Stories indexed twice (what two writers at once used to leave) are a problem for `check`, not OK."""
     from whoosh import index as whoosh_index

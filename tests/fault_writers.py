@@ -127,12 +127,16 @@ def _paths(corpus: Path, kind: str, n: int) -> list[list[Path]]:
 
 
 def prepare_writers(
-    workdir: Path, seed: int, runs: tuple[int, ...] = (2, 3, 4), kinds: tuple[str, ...] = ("same", "parts")
+    workdir: Path,
+    seed: int,
+    runs: tuple[int, ...] = (2, 3, 4),
+    kinds: tuple[str, ...] = ("same", "parts"),
+    articles: int = 60,
 ) -> Writers:
     """A generated corpus, an index of it (whole, and topic folder by topic folder) before it changed, and what
     each trial's runs make when they run one after another."""
     corpus = workdir / "corpus"
-    fi.make_corpus(corpus, articles=60, records=10, seed=seed)
+    fi.make_corpus(corpus, articles=articles, records=10, seed=seed)
     bases = {}
     for kind in kinds:
         bases[kind] = workdir / f"base-{kind}"
@@ -219,6 +223,7 @@ def writers_trial(w: Writers, base: str, kind: str, n: int, rng: random.Random, 
 
 def killed_builds(workdir: Path, corpus: Path, kills: int, seed: int, row: Row) -> None:
     rng = random.Random(f"kills-{seed}")
+    workdir.mkdir(parents=True, exist_ok=True)
     os.environ["PYTHONPATH"] = environment(workdir)["PYTHONPATH"]  # for fault_injection's runs
     reference = workdir / "reuters-reference"
     started = time.monotonic()

@@ -329,13 +329,10 @@ class Store:
                     (self.path / name).unlink()
         return writer
 
-    @property
-    def building(self) -> bool:  # a first build that has not finished (its meta file says so)
-        return not self._complete
+    building = property(lambda self: not self._complete)  # a first build not finished (its meta file says so)
 
     def checkpoint(self, writer: SegmentWriter) -> SegmentWriter:
-        """Commit a first build's work so far and go on in a new writer, keeping the write lock: the index stays
-        "building" until ``commit``, and a run cut short after this is resumed by the next one."""
+        """A first build's work so far committed, and a new writer under the same lock (still "building")."""
         try:
             writer.commit(mergetype=merge_policy)
         except BaseException as exc:
@@ -344,7 +341,9 @@ class Store:
 
     def interrupted(self, committed: bool) -> IndexInterrupted:
         """An interrupt: whether the commit was made; the stories committed by a first build's checkpoints."""
-        kept = None if committed or self._complete else self._ix.doc_count()
+        kept = None
+        with contextlib.suppress(Exception):  # unreadable: the message says nothing of them
+            kept = None if committed or self._complete else int(self._ix.doc_count())
         return IndexInterrupted(committed, checkpointed=kept)
 
     def commit(self, writer: SegmentWriter, *, rebuild: bool = False) -> None:

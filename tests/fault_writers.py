@@ -49,7 +49,6 @@ TOPICS = (
     "politics",
 )  # the topic folders of the generated corpus given to runs
 SUMMARY = re.compile(r"^(?:Indexed|Rebuilt): (\d+) added, (\d+) updated, (\d+) removed", re.MULTILINE)
-READ = re.compile(r"with (\d+) articles")
 QUERIES = ("oil prices", "bank rates", '"central bank"', "storm OR flood", "reporting")
 
 
@@ -247,7 +246,8 @@ def killed_builds(workdir: Path, corpus: Path, kills: int, seed: int, row: Row) 
         except Exception:
             kept = 0  # no commit yet: nothing to read
         resumed = fi.run(fi.command("index", corpus, "--index", index), workdir, timeout=1800)
-        reread = sum(int(n) for n in READ.findall(resumed.stdout))
+        added, updated, _ = _reported(resumed.stdout)
+        reread = added + updated  # the stories the next run read and wrote
         row.tried += 1
         row.figures["stories"] += total
         row.figures["re-read"] += reread

@@ -49,6 +49,9 @@ TOPICS = (
     "politics",
 )  # the topic folders of the generated corpus given to runs
 SUMMARY = re.compile(r"^(?:Indexed|Rebuilt): (\d+) added, (\d+) updated, (\d+) removed", re.MULTILINE)
+#: Seconds after which a killed first build must have committed something (a checkpoint comes after a minute,
+#: at the end of a file; start-up and the first file take a few seconds more).
+CHECKPOINT_AFTER = 90.0
 QUERIES = ("oil prices", "bank rates", '"central bank"', "storm OR flood", "reporting")
 
 
@@ -248,6 +251,12 @@ def killed_builds(workdir: Path, corpus: Path, kills: int, seed: int, row: Row) 
         resumed = fi.run(fi.command("index", corpus, "--index", index), workdir, timeout=1800)
         added, updated, _ = _reported(resumed.stdout)
         reread = added + updated  # the stories the next run read and wrote
+        print(
+            f"  kill {k + 1} at {delay} s (landed: {landed}): {kept} kept, {reread} re-read of {total}",
+            flush=True,
+        )
+        if not landed:  # the build had finished: no trial
+            continue
         row.tried += 1
         row.figures["stories"] += total
         row.figures["re-read"] += reread
@@ -257,12 +266,12 @@ def killed_builds(workdir: Path, corpus: Path, kills: int, seed: int, row: Row) 
             problems.append(f"the next run exited {resumed.returncode}: {resumed.stderr.strip()[-300:]!r}")
         if reread > total - kept:
             problems.append(f"re-read {reread} stories; {kept} of {total} were committed at the kill")
+        if not kept and delay > CHECKPOINT_AFTER:
+            problems.append(
+                f"killed after {delay} s, nothing had been committed: all {reread} stories read again"
+            )
         diffs = _differences(index, want, want_scores, groups=True) if resumed.returncode == 0 else []
         problems += diffs
-        print(
-            f"  kill {k + 1} at {delay} s (landed: {landed}): {kept} kept, {reread} re-read of {total}",
-            flush=True,
-        )
         if problems:
             row.failed += 1
             row.lost += bool(diffs)

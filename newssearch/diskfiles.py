@@ -25,6 +25,10 @@ from pathlib import Path
 from newssearch.errors import IndexAccessError
 from newssearch.sanitize import path_text
 
+META_FILE = "newssearch.json"
+#: A cache of each file's (mtime, size) when its content hash was last confirmed: spares hashing unchanged files.
+FILES_CACHE = "newssearch-files.json"
+INDEX_NAME = "MAIN"
 #: Each segment file's ``[size, crc32]``, by file name: written after each commit, pruned of files gone.
 SUMS_FILE = "newssearch-sums.json"
 #: What the system refuses, by errno: the cause and how to fix it ({folder} is the index folder).
@@ -171,3 +175,42 @@ def changed(folder: Path, name: str, live: Iterable[str], known: set[str] | None
         elif known is not None:
             known.add(entry)
     return problems
+
+
+def index_state(path: str | os.PathLike[str]) -> str:
+    """What is at ``path``: ``"missing"`` (nothing, or an empty folder), ``"ready"``, ``"building"`` (a first
+    build that has not finished: interrupted, or still running in another process), ``"unfinished"`` (creation
+    was cut short) or ``"foreign"`` (a folder holding other files)."""
+    path = Path(path)
+    try:
+        names = [name for name in os.listdir(path) if not name.startswith(".")]
+    except FileNotFoundError:
+        return "missing"
+    except OSError:  # a file, or a folder that cannot be listed
+        return "foreign"
+    ours = re.compile(rf"^_?{INDEX_NAME}[_.]|^newssearch[-\w]*\.json")
+    if not names:
+        return "missing"
+    has_toc = any(re.match(rf"^_{INDEX_NAME}_\d+\.toc$", name) for name in names)
+    if META_FILE not in names:
+        if has_toc:
+            return "unfinished"
+        return "foreign" if any(not ours.match(name) for name in names) else "missing"
+    if not has_toc:
+        return "unfinished"
+    try:
+        meta = json.loads((path / META_FILE).read_text())
+    except (OSError, ValueError):
+        return "ready"  # the version check says it is damaged
+    return "building" if isinstance(meta, dict) and meta.get("complete") is False else "ready"
+
+
+def remove_created(location: Path, existed: bool) -> None:
+    """Remove the index files a refused first build created (and the folder, if it made that too)."""
+    if not existed:
+        shutil.rmtree(location, ignore_errors=True)
+        return
+    for entry in location.iterdir():
+        if not entry.name.startswith("."):  # it held none but hidden files before
+            with contextlib.suppress(OSError):
+                entry.unlink()

@@ -71,8 +71,11 @@ class IndexUntrustedError(NewsSearchError):
 
 
 class IndexInterrupted(KeyboardInterrupt):
-    """An update was interrupted (Ctrl-C, SIGTERM); ``committed`` tells whether its work reached the index."""
+    """An update was interrupted (Ctrl-C, SIGTERM); ``committed`` tells whether its work reached the index. For a
+    first build that was not finished, ``checkpointed`` is the number of stories its checkpoints committed (the
+    next run resumes from them); None for any other update."""
 
-    def __init__(self, committed: bool):
+    def __init__(self, committed: bool, *, checkpointed: int | None = None):
         super().__init__("committed" if committed else "not committed")
         self.committed = committed
+        self.checkpointed = checkpointed

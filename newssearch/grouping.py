@@ -95,8 +95,18 @@ class Grouper:
                 best = copy
         if best is not None:
             group = best.group
+        self._remember(_Copy(article.id, group, article.date, article.headline, article.body), keys)
+        return {"group": group, "reprint": "1"} if group != article.id else {}
+
+    def remember(self, stored: dict[str, Any]) -> None:
+        """Take a stored story as written earlier in this transaction: a first build resumed after its last
+        checkpoint sees the stories of its earlier checkpoints as a build run at once sees them."""
+        copy = self._copy(stored)
+        self._remember(copy, reprints.band_keys(reprints.shingles(copy.headline, copy.body)))
+
+    def _remember(self, copy: _Copy, keys: list[str]) -> None:
         position = len(self.batch)
-        self.batch.append(_Copy(article.id, group, article.date, article.headline, article.body))
+        self.batch.append(copy)
         for key in map(hash, keys):  # most keys are one story's: an int, not a list, keeps memory down
             held = self.keys.setdefault(key, position)
             if isinstance(held, int) and held != position:
@@ -108,7 +118,6 @@ class Grouper:
             _post(self.words, word, position)
         if corrects and named:
             _post(self.corrections, named[0], position)
-        return {"group": group, "reprint": "1"} if group != article.id else {}
 
     def _named(self, article: Article) -> list[_Copy]:
         """The stories of this transaction whose headline may name the same story as the article's (the same
@@ -182,6 +191,10 @@ class Grouper:
         stored = self.searcher.stored_fields(docnum)
         if stored.get("path") in self.leaving or stored["id"] in self.replaced:
             return None
+        return self._copy(stored)
+
+    @staticmethod
+    def _copy(stored: dict[str, Any]) -> _Copy:
         day = from_utc_naive(stored["date"]) if stored.get("date") else None
         headline, body = stored.get("headline", ""), stored.get("body", "")
         return _Copy(stored["id"], stored.get("group") or stored["id"], day, headline, body)

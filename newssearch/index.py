@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from newssearch.columns import fingerprint
+from newssearch.diskfiles import FILES_CACHE, META_FILE, index_state, remove_created
 from newssearch.documents import to_article, to_document
 from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted, ReadError
 from newssearch.fields import Names, filter_values
@@ -24,15 +25,7 @@ from newssearch.models import Article, HitStream, IndexStats, Matches, Reading, 
 from newssearch.reports import CheckReport, IndexReport
 from newssearch.sanitize import clean_article
 from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, count_matches, matches, search
-from newssearch.store import (
-    FILES_CACHE,
-    META_FILE,
-    WRITE_LOCK_TIMEOUT,
-    Store,
-    commit_count,
-    index_state,
-    remove_created,
-)
+from newssearch.store import WRITE_LOCK_TIMEOUT, Store, commit_count
 from newssearch.stream import stream
 
 if TYPE_CHECKING:
@@ -154,9 +147,9 @@ class NewsIndex:
         for article in articles:
             article = clean_article(article)
             batch[article.id] = enrich(article) if extract else article  # the last one of an id wins
-        grouper = Grouper(self._store.searcher(), replaced=batch.keys())
-        writer = self._store.writer()
+        writer = self._store.writer()  # the lock first: the grouper reads the index as this writer sees it
         try:
+            grouper = Grouper(self._store.searcher(), replaced=batch.keys())
             for article in batch.values():
                 writer.update_document(**to_document(article), **grouper.fields(article))
         except BaseException as exc:
@@ -168,9 +161,9 @@ class NewsIndex:
     def delete(self, ids: Iterable[str]) -> int:
         """Delete articles by id; returns how many were deleted."""
         unique = set(ids)
-        count = sum(1 for article_id in unique if self._store.id_owner(article_id)[0])
         writer = self._store.writer()
         try:
+            count = sum(1 for article_id in unique if self._store.id_owner(article_id)[0])
             for article_id in unique:
                 writer.delete_by_term("id", article_id)
         except BaseException as exc:
@@ -200,7 +193,7 @@ class NewsIndex:
         from newssearch.update import update as run_update
 
         roots = check_paths(paths)
-        generation = self._store.generation()
+        commits = self._store.commits
         try:
             report = run_update(self._store, roots, rebuild, columns, progress)
             report.total = len(self)
@@ -209,7 +202,7 @@ class NewsIndex:
             raise
         except KeyboardInterrupt:
             # After the commit (or during it): say truthfully whether the work reached the index.
-            raise IndexInterrupted(self._store.generation() > generation) from None
+            raise self._store.interrupted(self._store.commits > commits) from None
 
     # -- reading -------------------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections import Counter
 from typing import Any
 
 from whoosh.filedb.structfile import BufferFile
@@ -81,13 +82,14 @@ def check_postings(reader: Any) -> tuple[int, list[str]] | None:
     return count, problems
 
 
-def check_reader(reader: Any, report: CheckReport) -> None:
-    """Read every stored article and posting list of one segment's reader into ``report``."""
+def check_reader(reader: Any, report: CheckReport, ids: Counter[str]) -> None:
+    """Read every stored article and posting list of one segment's reader into ``report``; count the live
+    articles' ``ids``."""
     for docnum in range(reader.doc_count_all()):
         if reader.is_deleted(docnum):
             continue
         try:
-            reader.stored_fields(docnum)
+            ids[reader.stored_fields(docnum).get("id")] += 1
             report.documents += 1
         except IndexUntrustedError:
             raise
@@ -114,6 +116,19 @@ def check_reader(reader: Any, report: CheckReport) -> None:
             if isinstance(exc, IndexUntrustedError):
                 raise
             report.problems.append(f"word list of field {fieldname}: {type(exc).__name__}: {exc}"[:300])
+
+
+def duplicate_ids(ids: Counter[str], examples: int = 3) -> list[str]:
+    """The problem of ids held by more than one live article (newssearch gives each article its own)."""
+    twice = Counter({article_id: n - 1 for article_id, n in ids.items() if n > 1})
+    if not twice:
+        return []
+    first = sorted(twice, key=lambda article_id: (-twice[article_id], article_id))[:examples]
+    named = ", ".join(repr(article_id)[:80] for article_id in first)
+    return [
+        f"{len(twice)} ids are held by more than one article ({sum(twice.values())} articles too many, "
+        f"e.g. {named}): stories were indexed twice"
+    ]
 
 
 def _read_blocks(data: bytes, postings: int) -> None:

@@ -17,10 +17,11 @@ from typing import Any
 from newssearch.collapse import later_copies
 from newssearch.columns import MISSING_DATE, Column
 from newssearch.dates import from_utc_naive
+from newssearch.diskfiles import INDEX_NAME, META_FILE
 from newssearch.models import IndexStats
 from newssearch.reports import FormatCount
 from newssearch.schema import length_bytes
-from newssearch.store import INDEX_NAME, META_FILE, Store
+from newssearch.store import Store
 
 #: Sources listed at most (``source_count`` says how many there are).
 MAX_SOURCES = 100

@@ -13,11 +13,10 @@ import contextlib
 import json
 import os
 import pickle
-import re
-import shutil
 import struct
 import time
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +27,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
 from newssearch import diskfiles, safeload  # safeload on import: an index's pickles load data only
+from newssearch.diskfiles import FILES_CACHE, INDEX_NAME, META_FILE, index_state
 from newssearch.documents import parse_filesig
 from newssearch.errors import (
     IndexBusyError,
@@ -41,17 +41,13 @@ from newssearch.errors import (
 )
 from newssearch.reports import CheckReport
 from newssearch.schema import SCHEMA_VERSION, StableBM25F, build_schema
-from newssearch.segments import check_reader, merge_policy
+from newssearch.segments import check_reader, duplicate_ids, merge_policy
 
 if TYPE_CHECKING:
     from newssearch.plan import CacheEntry, FileRecord
 
-META_FILE = "newssearch.json"
-#: A cache of each file's (mtime, size) when its content hash was last confirmed: spares hashing unchanged files.
-FILES_CACHE = "newssearch-files.json"
 #: Seconds a writer waits for another's write lock before IndexBusyError ($NEWSSEARCH_LOCK_TIMEOUT overrides it).
 WRITE_LOCK_TIMEOUT = 2.0
-INDEX_NAME = "MAIN"
 #: Errors Whoosh raises when its files are truncated or garbled. Opening an index reads its TOC and schema, where
 #: damage shows up as almost anything; later reads fail in the ways of I/O, unpickling and decompression.
 DAMAGE_READING: tuple[type[BaseException], ...] = (
@@ -65,34 +61,6 @@ DAMAGE_READING: tuple[type[BaseException], ...] = (
     zlib.error,
 )
 DAMAGE_OPENING = (*DAMAGE_READING, ValueError, IndexError, KeyError, TypeError, AttributeError, ImportError)
-
-
-def index_state(path: str | os.PathLike[str]) -> str:
-    """What is at ``path``: ``"missing"`` (nothing, or an empty folder), ``"ready"``, ``"building"`` (a first
-    build that has not finished: interrupted, or still running in another process), ``"unfinished"`` (creation
-    was cut short) or ``"foreign"`` (a folder holding other files)."""
-    path = Path(path)
-    try:
-        names = [name for name in os.listdir(path) if not name.startswith(".")]
-    except FileNotFoundError:
-        return "missing"
-    except OSError:  # a file, or a folder that cannot be listed
-        return "foreign"
-    ours = re.compile(rf"^_?{INDEX_NAME}[_.]|^newssearch[-\w]*\.json")
-    if not names:
-        return "missing"
-    has_toc = any(re.match(rf"^_{INDEX_NAME}_\d+\.toc$", name) for name in names)
-    if META_FILE not in names:
-        if has_toc:
-            return "unfinished"
-        return "foreign" if any(not ours.match(name) for name in names) else "missing"
-    if not has_toc:
-        return "unfinished"
-    try:
-        meta = json.loads((path / META_FILE).read_text())
-    except (OSError, ValueError):
-        return "ready"  # the version check says it is damaged
-    return "building" if isinstance(meta, dict) and meta.get("complete") is False else "ready"
 
 
 _COMMITS = [0]
@@ -119,13 +87,13 @@ class Store:
         self.path = path
         self._searcher: Searcher | None = None
         self._lock: Any = None  # the write lock, while this object holds it
-        self._complete = True
+        self._complete, self.commits = True, 0  # commits: made by ``commit`` (not checkpoints)
         self._intact: set[str] = set()  # segment files whose checksums were confirmed
         state = index_state(self.path)
         if state == "foreign":
             raise NotAnIndexError(f"{self.path} is not a newssearch index (it holds other files)")
         if overwrite or (create and state in ("missing", "unfinished")):
-            self._ix = self._create()
+            self._ix = self._create(overwrite)
         elif state == "missing":
             raise IndexNotFoundError(f"no index at {self.path}")
         elif state in ("building", "unfinished") and not create and self._locked():
@@ -137,10 +105,13 @@ class Store:
                 f"the index at {self.path} was never finished (its creation was interrupted)"
             )
         else:
-            self._complete = state != "building"
-            self._check_version()
-            with self.guard(DAMAGE_OPENING):
-                self._ix = safeload.open_dir(self.path, INDEX_NAME)  # schema from code, checked
+            self._ix = self._open(state)
+
+    def _open(self, state: str) -> whoosh_index.FileIndex:
+        self._complete = state != "building"
+        self._check_version()
+        with self.guard(DAMAGE_OPENING):
+            return safeload.open_dir(self.path, INDEX_NAME)  # schema from code, checked
 
     @contextlib.contextmanager
     def guard(
@@ -185,12 +156,19 @@ class Store:
         os.replace(tmp, self.path / META_FILE)
         self._complete = complete
 
-    def _create(self) -> whoosh_index.FileIndex:
+    def _create(self, overwrite: bool = True) -> whoosh_index.FileIndex:
         """A new, empty index. The write lock is taken first and kept until the first commit (or ``close``), so
         another process sees an index that is being built, never one that looks finished or abandoned."""
         with self.guard((), writing=True):
             self.path.mkdir(parents=True, exist_ok=True)
             self._take_lock()
+            state = index_state(self.path)
+            if not overwrite and state in ("ready", "building"):  # another process created it meanwhile
+                try:
+                    return self._open(state)
+                except BaseException:
+                    self._drop_lock()
+                    raise
             for name in (FILES_CACHE, diskfiles.SUMS_FILE, META_FILE):
                 # The meta file last: a folder with Whoosh's files and no meta file is an unfinished creation.
                 with contextlib.suppress(FileNotFoundError):
@@ -324,6 +302,8 @@ class Store:
                 raise IndexDamagedError(f"the index at {self.path} is damaged ({changed[0]})")
             with self.guard(writing=True):
                 writer = self._ix.writer(limitmb=128, _lk=False)
+            # Another process may have finished the first build while this one waited.
+            self._complete = self._complete or index_state(self.path) != "building"
         except BaseException:
             self._drop_lock()
             raise
@@ -345,12 +325,32 @@ class Store:
                 writer.cancel()
         self._sweep()
 
+    building = property(lambda self: not self._complete)  # a first build not finished (its meta file says so)
+
+    def checkpoint(self, writer: SegmentWriter) -> SegmentWriter:
+        """A first build's work so far committed, and a new writer under the same lock (still "building")."""
+        try:
+            writer.commit(mergetype=merge_policy)
+            _COMMITS[0] += 1
+            diskfiles.record(self.path, INDEX_NAME, writer.newsegment.segment_id())
+        except BaseException as exc:
+            raise self.cancel(writer, exc) from None
+        return self.writer()
+
+    def interrupted(self, committed: bool) -> IndexInterrupted:
+        """An interrupt: whether the commit was made; the stories committed by a first build's checkpoints."""
+        kept = None
+        with contextlib.suppress(Exception):  # unreadable: the message says nothing of them
+            kept = None if committed or self._complete else int(self._ix.doc_count())
+        return IndexInterrupted(committed, checkpointed=kept)
+
     def commit(self, writer: SegmentWriter, *, rebuild: bool = False) -> None:
         """Commit, or on any failure cancel and remove its files; an interrupt or a refusal says if it committed."""
         generation = self.generation()
         try:
             writer.commit(mergetype=CLEAR if rebuild else merge_policy)
             _COMMITS[0] += 1
+            self.commits += 1
             if not self._complete:
                 self._write_meta(complete=True)
             diskfiles.record(self.path, INDEX_NAME, writer.newsegment.segment_id())
@@ -358,7 +358,7 @@ class Store:
             committed = self.generation() > generation
             self._discard(writer, committed)
             if isinstance(exc, KeyboardInterrupt):
-                raise IndexInterrupted(committed) from None
+                raise self.interrupted(committed) from None
             raise diskfiles.refusal(self.path, exc, writing=True, unchanged=not committed) from None
         finally:
             self._drop_lock()
@@ -369,30 +369,21 @@ class Store:
         self._discard(writer, committed=False)
         self._drop_lock()
         if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, IndexInterrupted):
-            return IndexInterrupted(False)
+            return self.interrupted(False)
         return diskfiles.refusal(self.path, exc, writing=True)
 
     # -- checking ------------------------------------------------------------------------------------------
 
     def check(self) -> CheckReport:
-        """Read every stored article and every posting list; report what cannot be read."""
+        """Read every stored article and every posting list; report what cannot be read, and duplicate ids."""
         report = CheckReport()
         with self.guard():
             searcher = self.searcher()
             readers = [r for r, _ in searcher.reader().leaf_readers()] or [searcher.reader()]
             live = {segment.segment_id() for segment in self._ix._read_toc().segments}
             report.problems.extend(diskfiles.changed(self.path, INDEX_NAME, live))
+            ids: Counter[str] = Counter()
             for reader in readers:  # a refusal to load a pickle is raised at the folder (guard)
-                check_reader(reader, report)
+                check_reader(reader, report, ids)
+        report.problems.extend(duplicate_ids(ids))
         return report
-
-
-def remove_created(location: Path, existed: bool) -> None:
-    """Remove the index files a refused first build created (and the folder, if it made that too)."""
-    if not existed:
-        shutil.rmtree(location, ignore_errors=True)
-        return
-    for entry in location.iterdir():
-        if not entry.name.startswith("."):  # it held none but hidden files before
-            with contextlib.suppress(OSError):
-                entry.unlink()

@@ -8,11 +8,13 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 from newssearch.documents import filesig, to_document
 from newssearch.enrich import enrich
@@ -37,6 +39,10 @@ READ_AHEAD_BYTES = 16_000_000
 #: One worker keeps up with the writer (Whoosh's analysis and writing is the larger part); more only compete
 #: with it for the cores (measured on 2 cores: BBC 6.1 s with one worker, 6.6 s with two, 8.8 s with none).
 MAX_WORKERS = 1
+#: A first build commits what it has written (a checkpoint) after the file that brings this many stories, or
+#: this many seconds, since the last: a build cut short loses no more, and the next run reads only what is left.
+CHECKPOINT_STORIES = 5000
+CHECKPOINT_SECONDS = 60.0
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -51,33 +57,47 @@ def check_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 def update(
     store: Store, roots: list[Path], rebuild: bool, columns: list[str] | None, progress: Progress | None
 ) -> IndexReport:
-    """Plan, read, enrich and write in one writer, committed once (see ``NewsIndex.update``). A rebuild that
-    could read no file at all is refused, so that the index is not emptied by mistake."""
+    """Plan, read, enrich and write (see ``NewsIndex.update``), all under the write lock: a run that waited for
+    another plans after its commit and does only what is left. One commit, but for a first build: it commits in
+    checkpoints (``CHECKPOINT_STORIES``, ``CHECKPOINT_SECONDS``) and a run cut short is resumed after the last
+    one. A rebuild that could read no file at all is refused, so that the index is not emptied by mistake."""
     report = IndexReport(rebuilt=rebuild)
-    indexed = {} if rebuild else store.indexed_files()
-    cache = {} if rebuild else store.load_cache()
-    todo = plan(roots, indexed, cache)
-    report.skipped.extend(todo.skipped)
-    report.files_unchanged = len(todo.unchanged)
-    new_cache: dict[str, CacheEntry | None] = dict(todo.unchanged)
-    # Ids of articles whose files are read again or gone: they are deleted in this run, so free to reuse.
-    leaving = {work.key for work in todo.read} | set(todo.remove)
-    claimed: dict[str, str] = {}
-    check = not rebuild and store.searcher().doc_count() > 0  # an empty index holds no id to look up
-    total_bytes = todo.bytes_to_read or 1
-
-    def file_progress(done: int, key: str) -> None:
-        if progress:
-            progress(done, total_bytes, key)
-
-    grouper = Grouper(None if rebuild else store.searcher(), leaving)
-    writer = store.writer(verify=not rebuild)  # a rebuild reads nothing of the index
-    results = _read_all(todo.read, columns, file_progress)
+    # The write lock first: the plan sees every commit made before it was taken (a rebuild reads nothing of it).
+    writer = store.writer(verify=not rebuild)
+    results = None
     try:
+        indexed = {} if rebuild else store.indexed_files()
+        cache = {} if rebuild else store.load_cache()
+        todo = plan(roots, indexed, cache)
+        report.skipped.extend(todo.skipped)
+        report.files_unchanged = len(todo.unchanged)
+        new_cache: dict[str, CacheEntry | None] = dict(todo.unchanged)
+        # Ids of articles whose files are read again or gone: they are deleted in this run, so free to reuse.
+        leaving = {work.key for work in todo.read} | set(todo.remove)
+        claimed: dict[str, str] = {}
+        first = store.building and not rebuild  # a first build, perhaps resumed: checkpoints
+        grouper = Grouper(None if rebuild or first else store.searcher(), leaving)
+        if first:
+            _resume(store.searcher(), list(todo.unchanged), leaving, grouper, claimed)
+        check = not rebuild and not first and store.searcher().doc_count() > 0  # else no id to look up
+        total_bytes = todo.bytes_to_read or 1
+
+        def file_progress(done: int, key: str) -> None:
+            if progress:
+                progress(done, total_bytes, key)
+
+        def cache_now() -> dict[str, CacheEntry]:
+            kept = (
+                {} if rebuild else {k: v for k, v in cache.items() if k in indexed and k not in todo.remove}
+            )
+            return {k: v for k, v in {**kept, **new_cache}.items() if v}
+
+        results = _read_all(todo.read, columns, file_progress)
         for key in todo.remove:
             writer.delete_by_term("path", key)
             report.removed += indexed[key].count
             report.files_removed += 1
+        since, written = time.monotonic(), 0  # the last checkpoint, and the stories written after it
         for work, result in results:
             if isinstance(result, str):
                 report.skipped.append((work.key, result))
@@ -102,18 +122,42 @@ def update(
             report.updated += min(before, len(articles))
             report.added += max(0, len(articles) - before)
             report.removed += max(0, before - len(articles))
+            written += len(articles)
+            if first and (written >= CHECKPOINT_STORIES or time.monotonic() - since >= CHECKPOINT_SECONDS):
+                writer = store.checkpoint(writer)  # after a whole file: a file is in the index whole or not
+                store.save_cache(cache_now())
+                since, written = time.monotonic(), 0
         if rebuild and not report.files_read:
             where = ", ".join(path_text(root) for root in roots)
             raise ReadError(f"no article file could be read in {where}: the index is as it was")
     except BaseException as exc:
-        results.close()  # stops the workers, if any
+        if results is not None:
+            results.close()  # stops the workers, if any
         raise store.cancel(writer, exc) from None
     store.commit(writer, rebuild=rebuild)
-    if not rebuild:
-        kept = {k: v for k, v in cache.items() if k in indexed and k not in todo.remove}
-        new_cache = {**kept, **new_cache}
-    store.save_cache({k: v for k, v in new_cache.items() if v})
+    store.save_cache(cache_now())
     return report
+
+
+def _resume(
+    searcher: Any, order: list[str], leaving: set[str], grouper: Grouper, claimed: dict[str, str]
+) -> None:
+    """A first build resumed after a checkpoint: the stories its checkpoints committed are given to the grouper
+    and their ids claimed in the order a build run at once wrote them (by file, in ``order``, then in the file),
+    so that the rest is grouped and named as that build would."""
+    if not searcher.doc_count():
+        return
+    reader = searcher.reader()
+    position = {key: n for n, key in enumerate(order)}
+    stories = []
+    for docnum in reader.all_doc_ids():  # the live ones
+        path = reader.stored_fields(docnum).get("path")
+        if path not in leaving:
+            stories.append((position.get(path, len(order)), docnum))
+    for _, docnum in sorted(stories):
+        stored = reader.stored_fields(docnum)
+        grouper.remember(stored)
+        claimed[stored["id"]] = stored.get("path") or "an article added through the API"
 
 
 def _claim_id(

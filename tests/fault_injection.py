@@ -73,6 +73,8 @@ QUERIES = (
 )
 NOT_COMMITTED = "nothing was committed"
 COMMITTED = "the work was committed"
+#: A first build long enough to commit checkpoints, cut short: "… N stories are committed (in checkpoints) …".
+CHECKPOINTED = re.compile(r"(\d+) stories are committed \(in checkpoints\)")
 
 # --- a generated corpus -------------------------------------------------------------------------------------
 
@@ -748,6 +750,8 @@ def cycle(
         result.outcome = "before"
     elif after == sc.target:
         result.outcome = "after"
+    elif mode == "build" and after.items() <= sc.target.items() and index_state(index) == "building":
+        result.outcome = "checkpoint"  # the whole files of a first build's checkpoints; the next run resumes
     else:
         result.outcome = "mixed"
         problems.extend(compare(after, sc.target, "neither before nor after; vs clean build"))
@@ -819,6 +823,11 @@ def _check_claim(done: Done, sig: int, outcome: str, finished: bool, problems: l
         problems.append(
             f"exit {done.returncode} after {name}, expected {EXIT_CODES[sig]}: {done.stderr[-300:]!r}"
         )
+    kept = CHECKPOINTED.search(done.stderr)
+    if kept:
+        if outcome != "checkpoint":
+            problems.append(f"said {kept.group(0)!r}, but the index holds the {outcome} state")
+        return "checkpointed"
     if NOT_COMMITTED in done.stderr:
         if outcome != "before":
             problems.append(f"said {NOT_COMMITTED!r}, but the index holds the {outcome} state")

@@ -17,11 +17,11 @@ from newssearch.cli.common import (
     errors,
     run_update,
 )
+from newssearch.diskfiles import remove_created
 from newssearch.errors import IndexAccessError, ReadError
 from newssearch.index import NewsIndex, commit_count, index_state
 from newssearch.render import print_report, safe, stderr, stdout
 from newssearch.sanitize import path_text
-from newssearch.store import remove_created
 
 
 @app.command("index")
@@ -76,7 +76,9 @@ def index_command(
                 remove_created(location, existed)
             raise
         if not (report.files_read or report.files_unchanged or report.files_removed):
-            if fresh and not rebuild:  # a first build that indexed nothing leaves no empty index behind
+            # A first build that indexed nothing leaves no empty index behind (unless another process's run
+            # filled it meanwhile: this one waited for its lock).
+            if fresh and not rebuild and not report.total:
                 remove_created(location, existed)
             what = "no file could be indexed" if report.skipped else "no article files found"
             error(f"{what} in {', '.join(path_text(p) for p in paths)}")

@@ -91,10 +91,7 @@ def errors() -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt as exc:
         if isinstance(exc, IndexInterrupted):
-            what = "the work was committed: the index holds this run's changes." if exc.committed else None
-            stderr().print(
-                f"[red]Interrupted:[/red] {what or 'nothing was committed; the index is as it was.'}"
-            )
+            stderr().print(f"[red]Interrupted:[/red] {interrupted(exc)}")
         else:
             stderr().print("[red]Interrupted.[/red]")
         INTERRUPT["reported"] = True
@@ -102,6 +99,20 @@ def errors() -> Iterator[None]:
     except OSError as exc:
         error(f"{exc.strerror or exc}: {path_text(exc.filename or '')}")
         raise typer.Exit(1) from None
+
+
+def interrupted(exc: IndexInterrupted) -> str:
+    """What an interrupted update left in the index."""
+    if exc.committed:
+        return "the work was committed: the index holds this run's changes."
+    if exc.checkpointed is None:
+        return "nothing was committed; the index is as it was."
+    if not exc.checkpointed:
+        return "nothing was committed; the index is still empty: run the same command to build it."
+    return (
+        f"the first build is not finished: {exc.checkpointed} stories are committed (in checkpoints), the rest "
+        "is not; run the same command to resume it."
+    )
 
 
 @contextmanager

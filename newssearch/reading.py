@@ -10,9 +10,11 @@ from __future__ import annotations
 import time
 
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit
 
 from newssearch import query as query_mod
 from newssearch.bounds import shorten
+from newssearch.collect import too_slow
 from newssearch.documents import to_article
 from newssearch.errors import ArticleNotFoundError, QueryError
 from newssearch.models import Reading
@@ -43,6 +45,8 @@ def read(
         token = DEADLINE.set(time.monotonic() + timeout)  # for the matchers that read whole posting lists
         try:
             results = searcher.search(q, limit=1, terms=True)
+        except TimeLimit:
+            raise too_slow() from None
         finally:
             DEADLINE.reset(token)
     reading = Reading(article, query)

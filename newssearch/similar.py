@@ -10,6 +10,7 @@ leaves out the story itself, the ids asked for and every story whose headline an
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from newssearch.matchers import Excluding
 from newssearch.models import Article, SearchResults
 from newssearch.query import Prepared
 from newssearch.sanitize import clean_article
-from newssearch.search import DEFAULT_TIMEOUT, Bound, search
+from newssearch.search import DEFAULT_TIMEOUT, Bound, deadline_of, search
 from newssearch.store import Store
 
 #: Pasted text is read up to this many characters.
@@ -190,6 +191,7 @@ def similar(
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> SearchResults:
     """Stories like a stored one or like pasted text (see ``NewsIndex.similar``)."""
+    deadline = deadline_of(timeout)  # reading the story and choosing its words count in the time limit
     excluded = set(exclude)
     if len(excluded) > MAX_EXCLUDED:
         raise QueryError(f"too many ids to leave out (the limit is {MAX_EXCLUDED:,})")
@@ -198,4 +200,5 @@ def similar(
     with store.guard():
         made = similar_query(searcher, source, excluded)
     label = f"similar to {article_id}" if article_id is not None else "similar to the text given"
-    return search(store, label, limit, page, since, until, timeout=timeout, made=made)
+    left = None if timeout is None else max(0.0, deadline - time.monotonic())
+    return search(store, label, limit, page, since, until, timeout=left, made=made)

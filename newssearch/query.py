@@ -103,7 +103,7 @@ _WHOLE_WORD_FIELDS = frozenset(
     if _keeps_stop_words(fieldobj)
     for alias in [name, *FIELD_ALIASES.get(name, [])]
 )
-_FIELD_VALUE = re.compile(r"(\w+):(\"[^\"]*\"?|\([^)]*\)?|[^\s()]+)")
+_FIELD_VALUE = re.compile(r"(?<!\w)(\w+):(\"[^\"]*\"?|\([^)]*\)?|[^\s()]+)")
 _WILDCARD_CHARS = "*?\u055e\u061f\u1367"
 _WORD = re.compile(r"\w+")
 #: Words as the analyzer reads them (``schema.TOKEN_PATTERN`` without ``*``): ``5.5`` and ``U.S.`` are one word.

@@ -17,11 +17,21 @@ from newssearch.bounds import shorten
 from newssearch.collect import too_slow
 from newssearch.documents import to_article
 from newssearch.errors import ArticleNotFoundError, QueryError
-from newssearch.models import Reading
+from newssearch.models import Article, Reading
 from newssearch.postings import DEADLINE
 from newssearch.search import DEFAULT_TIMEOUT
 from newssearch.snippets import Highlights
 from newssearch.store import Store
+
+
+def stored(store: Store, article_id: str) -> Article | None:
+    """The stored article with this id, or None."""
+    if not isinstance(article_id, str):
+        raise QueryError("the article id must be text")
+    searcher = store.searcher()
+    with store.guard():
+        fields = searcher.document(id=article_id)
+    return to_article(fields) if fields else None
 
 
 def read(
@@ -31,6 +41,8 @@ def read(
     query does not match the story)."""
     if not isinstance(article_id, str):
         raise QueryError("the article id must be text")
+    if query is not None and not isinstance(query, str):
+        raise QueryError("the query must be text")
     searcher = store.searcher()
     with store.guard():
         docnum = searcher.document_number(id=article_id)

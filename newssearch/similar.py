@@ -192,7 +192,7 @@ def similar(
 ) -> SearchResults:
     """Stories like a stored one or like pasted text (see ``NewsIndex.similar``)."""
     deadline = deadline_of(timeout)  # reading the story and choosing its words count in the time limit
-    excluded = set(exclude)
+    excluded = _ids(exclude)
     if len(excluded) > MAX_EXCLUDED:
         raise QueryError(f"too many ids to leave out (the limit is {MAX_EXCLUDED:,})")
     source = find_source(store, article_id, text)
@@ -202,3 +202,16 @@ def similar(
     label = f"similar to {article_id}" if article_id is not None else "similar to the text given"
     left = None if timeout is None else max(0.0, deadline - time.monotonic())
     return search(store, label, limit, page, since, until, timeout=left, made=made)
+
+
+def _ids(exclude: Iterable[str]) -> set[str]:
+    """The ids to leave out (one id given as text is that id); QueryError for anything but ids."""
+    if isinstance(exclude, str):
+        return {exclude}
+    try:
+        ids = set(exclude)
+    except TypeError:
+        ids = {None}  # type: ignore[arg-type]
+    if not all(isinstance(i, str) for i in ids):
+        raise QueryError("exclude must be a list of article ids (text)")
+    return ids

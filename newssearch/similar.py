@@ -26,7 +26,7 @@ from newssearch.matchers import Excluding
 from newssearch.models import Article, SearchResults
 from newssearch.query import Prepared
 from newssearch.sanitize import clean_article
-from newssearch.search import DEFAULT_TIMEOUT, Bound, deadline_of, search
+from newssearch.search import DEFAULT_TIMEOUT, Bound, _bounds, _check, deadline_of, search
 from newssearch.store import Store
 
 #: Pasted text is read up to this many characters.
@@ -192,6 +192,8 @@ def similar(
 ) -> SearchResults:
     """Stories like a stored one or like pasted text (see ``NewsIndex.similar``)."""
     deadline = deadline_of(timeout)  # reading the story and choosing its words count in the time limit
+    _check("similar", limit, page, "relevance")  # the options first: reading a pasted text takes time
+    _bounds(since, until)
     excluded = _ids(exclude)
     if len(excluded) > MAX_EXCLUDED:
         raise QueryError(f"too many ids to leave out (the limit is {MAX_EXCLUDED:,})")

@@ -318,6 +318,12 @@ def fuzz(index: NewsIndex, n: int, seed: int, slack: float, out: Any = sys.stdou
             stats["over"] += 1
             if len(stats["examples"]) < 8:
                 stats["examples"].append(f"{described}: {elapsed:.1f}s for a limit of {limit}")
+        if (number + 1) % 500 == 0:
+            print(
+                f"  {number + 1} calls: {stats['raw']} non-NewsSearchError, {stats['over']} over",
+                file=out,
+                flush=True,
+            )
     return stats
 
 

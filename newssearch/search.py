@@ -254,6 +254,13 @@ def search(
         if explained is None:
             out.notes.append("the search took too long to explain its scores, so they are left out")
     for number, (hit, versions) in enumerate(page_hits, 1):
+        if (
+            kwic and time.monotonic() > deadline
+        ):  # past the limit: no more matches in context (snippets: the lead)
+            kwic = False
+            out.notes.append(
+                f"the search took too long to show matches in context after hit {offset + number - 1}"
+            )
         made_hit = make_hit(store, ranked, hit, offset + number, deadline, snippets=snippets, kwic=kwic)
         made_hit.versions = versions
         if explained is not None:

@@ -119,7 +119,7 @@ def test_a_timeout_that_is_not_seconds_is_refused(index, method, timeout):
         else getattr(index, method)
     )
     args = () if method == "similar" else ("NATO",)
-    with pytest.raises(QueryError, match="^timeout must be a number of seconds"):
+    with pytest.raises(QueryError, match=r"^timeout must be a number of seconds"):
         call(*args, timeout=timeout)
 
 
@@ -150,3 +150,21 @@ def test_fuzzed_calls_raise_only_one_line_errors_within_the_limit(index):
     stats = fuzz(index, 120, seed=17, slack=2.0)
     assert stats["tried"] == 120
     assert (stats["raw"], stats["over"]) == (0, 0), stats["examples"]
+
+
+def test_matches_in_context_stop_at_the_limit(index, monkeypatch):
+    """Building a page of 1,000 hits with their matches in context took seconds past the limit."""
+    from newssearch import search as search_mod
+
+    rank = search_mod.rank
+
+    def slow_rank(*args, **kwargs):  # the ranking ends in time, the limit passes before the hits are built
+        ranked = rank(*args, **kwargs)
+        time.sleep(0.3)
+        return ranked
+
+    assert all(hit.kwic for hit in index.search("NATO", kwic=True, timeout=5).hits)
+    monkeypatch.setattr(search_mod, "rank", slow_rank)
+    results = index.search("NATO", kwic=True, timeout=0.2)
+    assert results.hits and not any(hit.kwic for hit in results.hits)
+    assert "the search took too long to show matches in context after hit 0" in results.notes

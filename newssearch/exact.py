@@ -7,6 +7,8 @@ start or end at a word boundary (``Blair`` does not match ``Blairite``).
 
 What a literal is: without double quotes the whole text is one; with them, each quoted part is one and each word
 outside the quotes another, all required. Operators and ``field:`` prefixes are not read: they are text too.
+A literal's candidates are the stories holding its first ``MAX_PHRASE_WORDS`` words as a phrase: a pasted
+paragraph is found, and checked whole.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from whoosh import query as wq
 
 from newssearch.errors import QueryError
 from newssearch.highlight import lead
+from newssearch.matchers import MAX_PHRASE_WORDS, TimedPhrase
 from newssearch.models import Article, Snippet
 from newssearch.query import MAX_QUERY_CHARS, MAX_TERMS, Prepared
 from newssearch.schema import FIELD_BOOSTS
@@ -113,8 +116,8 @@ def prepare(schema: Any, text: str) -> Literal:
     required: list[wq.Query] = []
     for literal in found:
         words = [token.text for token in schema["content"].analyzer(literal, mode="query")]
-        if words:
-            required.append(_phrase(words))
+        if words:  # a long literal's candidates: the stories with its first words (the check reads it all)
+            required.append(_phrase(words[:MAX_PHRASE_WORDS]))
     if not required:
         raise QueryError(
             "an exact search needs a word that is not a common word (stop word); the text is matched literally "
@@ -132,7 +135,7 @@ def _phrase(words: Sequence[str]) -> wq.Query:
         if len(words) == 1:
             parts.append(wq.Term(fieldname, words[0], boost=boost))
         else:
-            parts.append(wq.Phrase(fieldname, list(words), boost=boost))
+            parts.append(TimedPhrase(fieldname, list(words), boost=boost))
     return wq.Or(parts)
 
 

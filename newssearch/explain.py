@@ -16,11 +16,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit
 from whoosh.fields import TEXT
 from whoosh.searching import Searcher
 
 from newssearch.matchers import Expanded
 from newssearch.models import Contribution
+from newssearch.postings import DEADLINE
 from newssearch.schema import TOKEN_PATTERN
 
 _TOKEN = re.compile(TOKEN_PATTERN)
@@ -73,7 +75,22 @@ def explain(
     ``field=""`` holding what the words alone do not account for. Words are given as typed where ``typed``
     (``typed_words``) knows them, else as the index holds them. Each word's postings are read once per segment,
     through the hits in order; None once ``deadline`` (a ``time.monotonic()`` value) has passed."""
-    typed = typed or {}
+    token = DEADLINE.set(deadline)  # a phrase's matcher stops there too (``matchers.TimedPhrase``)
+    try:
+        return _explain(searcher, q, hits, typed or {}, deadline)
+    except TimeLimit:
+        return None
+    finally:
+        DEADLINE.reset(token)
+
+
+def _explain(
+    searcher: Searcher,
+    q: wq.Query,
+    hits: list[tuple[int, float]],
+    typed: dict[tuple[str, str], str],
+    deadline: float,
+) -> list[list[Contribution]] | None:
     parts: list[dict[tuple[str, str], float]] = [{} for _ in hits]
     for subsearcher, wanted in _by_segment(searcher, hits):
         for fieldname, leaf, boost in _leaves(q, subsearcher.schema):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from newssearch.columns import fingerprint
 from newssearch.diskfiles import FILES_CACHE, META_FILE, index_state, remove_created
-from newssearch.documents import to_article, to_document
+from newssearch.documents import to_document
 from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted, ReadError
 from newssearch.fields import Names, filter_values
 from newssearch.models import Article, HitStream, IndexStats, Matches, Reading, SearchResults
@@ -213,11 +213,10 @@ class NewsIndex:
 
     @_locked
     def get(self, article_id: str) -> Article | None:
-        """The stored article with this id, or None."""
-        searcher = self._store.searcher()
-        with self._store.guard():
-            stored = searcher.document(id=article_id)
-        return to_article(stored) if stored else None
+        """The stored article with this id, or None (QueryError for an id that is not text)."""
+        from newssearch.reading import stored
+
+        return stored(self._store, article_id)
 
     @_locked
     def search(

@@ -1,19 +1,31 @@
 """Whoosh queries and matchers that change how a query runs, not what it matches or how it scores.
 
-``SafeAndNot`` and ``SafeRequire`` fix a crash in Whoosh's own matchers. ``Expanded`` (a wildcard, fuzzy or range
+``SafeAndNot`` and ``SafeRequire`` fix a crash in Whoosh's own matchers; ``TimedPhrase`` stops at the running
+search's deadline. ``Expanded`` (a wildcard, fuzzy or range
 term expanded to a fixed list of words) and ``FastOr`` (every OR of words) score exactly as the Whoosh queries
 they replace, but read each word's postings once into a ``PreloadedMatcher`` instead of stepping a tree of unions.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
 from whoosh import matching
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit
 
-from newssearch.postings import DocTerms, MatchedTerm, PreloadedMatcher, add_bm25_term, term_of, tick
+from newssearch.errors import QueryError
+from newssearch.postings import (
+    DEADLINE,
+    DocTerms,
+    MatchedTerm,
+    PreloadedMatcher,
+    add_bm25_term,
+    term_of,
+    tick,
+)
 
 
 class SafeAndNotMatcher(matching.AndNotMatcher):
@@ -62,6 +74,57 @@ class SafeRequire(wq.Require):
     def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
         scored = self.a.matcher(searcher, context)
         return SafeRequireMatcher(scored, self.b.matcher(searcher, searcher.boolean_context()))
+
+
+#: Words a phrase may hold: a longer one is refused (an exact search looks for its first words, then checks all).
+MAX_PHRASE_WORDS = 100
+
+
+class _TimedSpans(wq.SpanNear2.SpanNear2Matcher):
+    """Whoosh's phrase matcher, which checks the deadline at each candidate: between two matches it may check the
+    positions of thousands of candidates inside Whoosh (a long phrase of common words: minutes)."""
+
+    def _get_spans(self) -> list[Any]:
+        if time.monotonic() > DEADLINE.get():
+            raise TimeLimit
+        spans: list[Any] = super()._get_spans()
+        return spans
+
+
+class TimedPhrase(wq.Phrase):
+    """Whoosh's phrase query (same matches, same scores), whose matcher stops at the running search's deadline
+    (``postings.DEADLINE``) with Whoosh's ``TimeLimit``."""
+
+    @classmethod
+    def of(cls, q: wq.Phrase) -> TimedPhrase:
+        """Whoosh's phrase ``q`` as a TimedPhrase; QueryError for one of more than MAX_PHRASE_WORDS words."""
+        if len(q.words) > MAX_PHRASE_WORDS:
+            raise QueryError(
+                f"a phrase may hold at most {MAX_PHRASE_WORDS} words (this one has {len(q.words):,}): "
+                "search for a shorter part of it"
+            )
+        if isinstance(q, TimedPhrase):
+            return q
+        return cls(q.fieldname, q.words, slop=q.slop, boost=q.boost, char_ranges=q.char_ranges)
+
+    def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
+        fieldname, schema = self.fieldname, searcher.schema
+        if fieldname not in schema or not schema[fieldname].format.supports("positions"):
+            return super().matcher(searcher, context)
+        fieldobj, reader = schema[fieldname], searcher.reader()
+        subs = []
+        for (
+            word
+        ) in self.words:  # as Whoosh's own: a word the field cannot hold or the index lacks matches nothing
+            try:
+                btext = fieldobj.to_bytes(word)
+            except ValueError:
+                return matching.NullMatcher()
+            if (fieldname, btext) not in reader:
+                return matching.NullMatcher()
+            subs.append(wq.Term(fieldname, btext).matcher(searcher, context))
+        m: matching.Matcher = _TimedSpans(subs, slop=self.slop, ordered=True, mindist=1)
+        return matching.WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
 
 
 class Expanded(wq.MultiTerm):

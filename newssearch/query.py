@@ -38,7 +38,7 @@ from newssearch.bounds import (
 from newssearch.entity_query import canonical_names
 from newssearch.errors import QueryError
 from newssearch.fields import read_fields
-from newssearch.matchers import SafeAndNot, SafeRequire
+from newssearch.matchers import SafeAndNot, SafeRequire, TimedPhrase
 from newssearch.schema import DEFAULT_FIELDS, FIELD_ALIASES, FIELD_BOOSTS, STOP_WORDS, build_schema
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ _WHOLE_WORD_FIELDS = frozenset(
     if _keeps_stop_words(fieldobj)
     for alias in [name, *FIELD_ALIASES.get(name, [])]
 )
-_FIELD_VALUE = re.compile(r"(\w+):(\"[^\"]*\"?|\([^)]*\)?|[^\s()]+)")
+_FIELD_VALUE = re.compile(r"(?<!\w)(\w+):(\"[^\"]*\"?|\([^)]*\)?|[^\s()]+)")
 _WILDCARD_CHARS = "*?\u055e\u061f\u1367"
 _WORD = re.compile(r"\w+")
 #: Words as the analyzer reads them (``schema.TOKEN_PATTERN`` without ``*``): ``5.5`` and ``U.S.`` are one word.
@@ -392,7 +392,7 @@ def _safe(q: Query, schema: Any) -> Query:
             except Exception:
                 changed = True
                 return wq.NullQuery
-            return q
+            return q if isinstance(q, wq.Term) else TimedPhrase.of(q)  # stops at the deadline; not too long
         return q.apply(visit)
 
     q = visit(q)

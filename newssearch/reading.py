@@ -10,16 +10,28 @@ from __future__ import annotations
 import time
 
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit
 
 from newssearch import query as query_mod
 from newssearch.bounds import shorten
+from newssearch.collect import too_slow
 from newssearch.documents import to_article
 from newssearch.errors import ArticleNotFoundError, QueryError
-from newssearch.models import Reading
+from newssearch.models import Article, Reading
 from newssearch.postings import DEADLINE
 from newssearch.search import DEFAULT_TIMEOUT
 from newssearch.snippets import Highlights
 from newssearch.store import Store
+
+
+def stored(store: Store, article_id: str) -> Article | None:
+    """The stored article with this id, or None."""
+    if not isinstance(article_id, str):
+        raise QueryError("the article id must be text")
+    searcher = store.searcher()
+    with store.guard():
+        fields = searcher.document(id=article_id)
+    return to_article(fields) if fields else None
 
 
 def read(
@@ -29,6 +41,8 @@ def read(
     query does not match the story)."""
     if not isinstance(article_id, str):
         raise QueryError("the article id must be text")
+    if query is not None and not isinstance(query, str):
+        raise QueryError("the query must be text")
     searcher = store.searcher()
     with store.guard():
         docnum = searcher.document_number(id=article_id)
@@ -43,6 +57,8 @@ def read(
         token = DEADLINE.set(time.monotonic() + timeout)  # for the matchers that read whole posting lists
         try:
             results = searcher.search(q, limit=1, terms=True)
+        except TimeLimit:
+            raise too_slow() from None
         finally:
             DEADLINE.reset(token)
     reading = Reading(article, query)

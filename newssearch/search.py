@@ -20,6 +20,7 @@ from newssearch import entity_query, grouped, recency
 from newssearch import exact as exact_mod
 from newssearch import query as query_mod
 from newssearch import suggest as suggest_mod
+from newssearch.bounds import shorten
 from newssearch.collapse import NONE, Seen, later_copies
 from newssearch.collect import collect, finds_any, matching, too_slow
 from newssearch.columns import MISSING_DATE, NO_DATE, Column, ager, fingerprint
@@ -29,6 +30,7 @@ from newssearch.explain import explain as explain_scores
 from newssearch.explain import typed_words
 from newssearch.grouped import Grouping
 from newssearch.hits import make_hit
+from newssearch.matchers import TimedPhrase
 from newssearch.models import Matches, SearchResults
 from newssearch.snippets import Highlights
 from newssearch.store import Store
@@ -53,7 +55,7 @@ def field_filter(schema: Any, filters: Filters) -> query_mod.Query | None:
         options = []
         for value in values:
             words = list(schema[fieldname].process_text(value, mode="query"))
-            options.append(wq.Term(fieldname, words[0]) if len(words) == 1 else wq.Phrase(fieldname, words))
+            options.append(wq.Term(fieldname, words[0]) if len(words) == 1 else TimedPhrase(fieldname, words))
         conditions.append(wq.Or(options))
     return wq.And(conditions).normalize()
 
@@ -63,18 +65,27 @@ def _filtered(q: query_mod.Query, condition: query_mod.Query | None) -> query_mo
 
 
 def _bounds(since: Bound, until: Bound) -> tuple[datetime | None, datetime | None]:
-    """The date bounds as Whoosh stores dates (naive UTC), checked."""
+    """The date bounds as Whoosh stores dates (naive UTC), checked: QueryError (one line) for a bound that is not a
+    usable date, such as a datetime whose zone gives an offset of a day or more, or no offset at all."""
     try:
-        since_dt = coerce_bound(since)
-        until_dt = coerce_bound(until, end=True)
-    except (ValueError, OverflowError) as exc:
-        raise QueryError(str(exc)) from None
-    if since_dt and until_dt and since_dt > until_dt:
-        raise QueryError(f"the since date ({since_dt.date()}) is after the until date ({until_dt.date()})")
-    try:
-        return (to_utc_naive(since_dt) if since_dt else None, to_utc_naive(until_dt) if until_dt else None)
-    except (ValueError, OverflowError) as exc:
-        raise QueryError(str(exc)) from None
+        since_dt, until_dt = coerce_bound(since), coerce_bound(until, end=True)
+        start = to_utc_naive(since_dt) if since_dt else None
+        end = to_utc_naive(until_dt) if until_dt else None
+    except Exception as exc:  # a datetime's own tzinfo runs code: whatever it raises, the bound is unusable
+        raise QueryError(f"not a usable date: {shorten(str(exc), 200) or type(exc).__name__}") from None
+    if start and end and start > end:
+        raise QueryError(f"the since date ({start.date()}) is after the until date ({end.date()})")
+    return start, end
+
+
+def deadline_of(timeout: object) -> float:
+    """The time (``time.monotonic()``) a search with this ``timeout`` in seconds must stop; QueryError for a
+    timeout that is not a number of seconds, 0 or more (None: no limit)."""
+    if timeout is None:
+        return float("inf")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0:
+        raise QueryError("timeout must be a number of seconds, 0 or more (or None: no limit)")
+    return time.monotonic() + timeout
 
 
 def _check(text: object, limit: object, page: object, sort: str, recent: object = None) -> str:
@@ -210,7 +221,7 @@ def search(
     names it."""
     sort = _check(text, limit, page, sort, recent)
     start, end = _bounds(since, until)
-    deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+    deadline = deadline_of(timeout)
     searcher = store.searcher()
     with store.guard():
         ranked = rank(
@@ -243,6 +254,13 @@ def search(
         if explained is None:
             out.notes.append("the search took too long to explain its scores, so they are left out")
     for number, (hit, versions) in enumerate(page_hits, 1):
+        if (
+            kwic and time.monotonic() > deadline
+        ):  # past the limit: no more matches in context (snippets: the lead)
+            kwic = False
+            out.notes.append(
+                f"the search took too long to show matches in context after hit {offset + number - 1}"
+            )
         made_hit = make_hit(store, ranked, hit, offset + number, deadline, snippets=snippets, kwic=kwic)
         made_hit.versions = versions
         if explained is not None:
@@ -294,7 +312,7 @@ def matches(
     columns, not from the stored articles."""
     _check(text, 1, 1, "relevance")
     start, end = _bounds(since, until)
-    deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+    deadline = deadline_of(timeout)
     searcher = store.searcher()
     with store.guard():
         prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
@@ -338,7 +356,7 @@ def count_matches(
     """The number of matching stories, unranked (see ``NewsIndex.count``)."""
     _check(text, 1, 1, "relevance")
     start, end = _bounds(since, until)
-    deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+    deadline = deadline_of(timeout)
     searcher = store.searcher()
     with store.guard():
         q = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax).query

@@ -10,6 +10,7 @@ leaves out the story itself, the ids asked for and every story whose headline an
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from newssearch.matchers import Excluding
 from newssearch.models import Article, SearchResults
 from newssearch.query import Prepared
 from newssearch.sanitize import clean_article
-from newssearch.search import DEFAULT_TIMEOUT, Bound, search
+from newssearch.search import DEFAULT_TIMEOUT, Bound, _bounds, _check, deadline_of, search
 from newssearch.store import Store
 
 #: Pasted text is read up to this many characters.
@@ -190,7 +191,10 @@ def similar(
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> SearchResults:
     """Stories like a stored one or like pasted text (see ``NewsIndex.similar``)."""
-    excluded = set(exclude)
+    deadline = deadline_of(timeout)  # reading the story and choosing its words count in the time limit
+    _check("similar", limit, page, "relevance")  # the options first: reading a pasted text takes time
+    _bounds(since, until)
+    excluded = _ids(exclude)
     if len(excluded) > MAX_EXCLUDED:
         raise QueryError(f"too many ids to leave out (the limit is {MAX_EXCLUDED:,})")
     source = find_source(store, article_id, text)
@@ -198,4 +202,18 @@ def similar(
     with store.guard():
         made = similar_query(searcher, source, excluded)
     label = f"similar to {article_id}" if article_id is not None else "similar to the text given"
-    return search(store, label, limit, page, since, until, timeout=timeout, made=made)
+    left = None if timeout is None else max(0.0, deadline - time.monotonic())
+    return search(store, label, limit, page, since, until, timeout=left, made=made)
+
+
+def _ids(exclude: Iterable[str]) -> set[str]:
+    """The ids to leave out (one id given as text is that id); QueryError for anything but ids."""
+    if isinstance(exclude, str):
+        return {exclude}
+    try:
+        ids = set(exclude)
+    except TypeError:
+        ids = {None}  # type: ignore[arg-type]
+    if not all(isinstance(i, str) for i in ids):
+        raise QueryError("exclude must be a list of article ids (text)")
+    return ids

@@ -8,7 +8,6 @@ ties by document number (or by date, as asked), so the same query on the same in
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any
@@ -17,7 +16,7 @@ from newssearch.dates import from_utc_naive
 from newssearch.errors import QueryError
 from newssearch.hits import make_hit
 from newssearch.models import Hit, HitStream
-from newssearch.search import DEFAULT_TIMEOUT, Bound, Filters, _bounds, _check, rank, suggestion
+from newssearch.search import DEFAULT_TIMEOUT, Bound, Filters, _bounds, _check, deadline_of, rank, suggestion
 from newssearch.store import Store
 
 
@@ -41,7 +40,7 @@ def stream(
     """Every hit of the query, in order (see ``NewsIndex.iter_search``). ``lock`` is held while each hit is read."""
     sort = _check(text, 1, 1, sort, recent)
     start, end = _bounds(since, until)
-    deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+    deadline = deadline_of(timeout)
     searcher = store.searcher()
     with store.guard():
         ranked = rank(

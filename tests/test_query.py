@@ -13,7 +13,7 @@ from whoosh.qparser import QueryParser
 
 from newssearch import QueryError, bounds
 from newssearch import query as query_mod
-from newssearch.matchers import FastOr, SafeAndNot, SafeRequire
+from newssearch.matchers import FastOr, SafeAndNot, SafeRequire, TimedPhrase
 from newssearch.query import date_range, make_parser, parse, plain_words, prepare, require, stop_words_only
 from newssearch.schema import DEFAULT_FIELDS, FIELD_BOOSTS, build_schema
 
@@ -93,9 +93,9 @@ def test_minus_excludes_only_at_the_start_of_a_word():
 
 
 def test_phrases():
-    every_field(parse(PARSER, '"State Department"'), wq.Phrase, slop=1)
+    every_field(parse(PARSER, '"State Department"'), TimedPhrase, slop=1)
     assert parse(PARSER, '"State Department"').subqueries[0].words == ["state", "depart"]
-    assert parse(PARSER, 'headline:"oil prices"~3') == wq.Phrase("headline", ["oil", "price"], slop=3)
+    assert parse(PARSER, 'headline:"oil prices"~3') == TimedPhrase("headline", ["oil", "price"], slop=3)
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ def test_phrases():
         ("body:Kerbala", wq.Term("content", "kerbala")),
         ("text:Kerbala", wq.Term("content", "kerbala")),
         ("person:Pompeo", wq.Term("person_text", "pompeo")),
-        ('people:"Mike Pompeo"', wq.Phrase("person_text", ["mike", "pompeo"])),
+        ('people:"Mike Pompeo"', TimedPhrase("person_text", ["mike", "pompeo"])),
         ("org:NATO", wq.Term("org_text", "nato")),
         ("org:the", wq.Term("org_text", "the")),  # entity fields keep stop words
         ("place:Kerbala", wq.Term("place_text", "kerbala")),

@@ -223,9 +223,17 @@ def writers_trial(w: Writers, base: str, kind: str, n: int, rng: random.Random, 
 # --- a killed first build ------------------------------------------------------------------------------------
 
 
-def killed_builds(workdir: Path, corpus: Path, kills: int, seed: int, row: Row) -> None:
+def killed_builds(workdir: Path, corpus: Path, kills: int, seed: int, row: Row, copies: int = 1) -> None:
+    """``copies`` > 1: the corpus's files copied that many times into the work folder (a build long enough to
+    pass several checkpoints: all of Reuters-21578 takes about 40 s, under the first checkpoint's minute)."""
     rng = random.Random(f"kills-{seed}")
     workdir.mkdir(parents=True, exist_ok=True)
+    if copies > 1:
+        copied = workdir / "corpus"
+        shutil.rmtree(copied, ignore_errors=True)
+        for n in range(copies):
+            shutil.copytree(corpus, copied / f"copy{n}")
+        corpus = copied
     os.environ["PYTHONPATH"] = environment(workdir)["PYTHONPATH"]  # for fault_injection's runs
     reference = workdir / "reuters-reference"
     started = time.monotonic()
@@ -293,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--kills", type=int, default=2, help="killed first builds of Reuters-21578")
     parser.add_argument("--reuters", type=Path, default=REUTERS)
+    parser.add_argument(
+        "--copies", type=int, default=1, help="the corpus this many times over (killed builds)"
+    )
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument(
         "--workdir", type=Path, default=None, help="kept afterwards (default: a temporary one)"
@@ -313,10 +324,10 @@ def main(argv: list[str] | None = None) -> int:
                     n = 2 + (trial // 2) % 3
                     writers_trial(w, base, kind, n, rng, concurrent)
             print(f"concurrent writers: {concurrent.tried} trials, {concurrent.failed} failed", flush=True)
-        killed = Row("killed first build of Reuters-21578")
+        killed = Row("killed first build of Reuters-21578" + (f" x{args.copies}" if args.copies > 1 else ""))
         rows.append(killed)
         if args.kills and args.reuters.is_dir():
-            killed_builds(workdir / "kills", args.reuters, args.kills, args.seed, killed)
+            killed_builds(workdir / "kills", args.reuters, args.kills, args.seed, killed, args.copies)
         elif args.kills:
             print(f"no corpus at {args.reuters}: the killed builds are left out", file=sys.stderr)
     finally:

@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from newssearch.errors import IndexAccessError
+from newssearch.errors import IndexAccessError, IndexUntrustedError
 from newssearch.sanitize import path_text
 
 META_FILE = "newssearch.json"
@@ -36,12 +36,13 @@ _PERMISSION = "give your user read and write access to the folder and its files 
 REFUSALS = {
     errno.EACCES: ("permission denied", _PERMISSION),
     errno.EPERM: ("operation not permitted", _PERMISSION),
-    errno.EROFS: ("the file system is read-only", "copy the index to a writable place"),
+    errno.EROFS: ("the file system is read-only", "choose an --index folder on a writable disk"),
     errno.ENOSPC: ("no space left on the device", "free some space and run again"),
     errno.EDQUOT: ("disk quota exceeded", "free some space and run again"),
     errno.EFBIG: ("a file would exceed the file-size limit", "raise the limit (`ulimit -f`) and run again"),
 }
 _CHUNK = 1 << 20
+UNCHANGED = "; the index is unchanged"
 
 
 def refused(exc: BaseException) -> bool:
@@ -52,16 +53,20 @@ def refused(exc: BaseException) -> bool:
 def refusal(folder: Path, exc: BaseException, *, writing: bool, unchanged: bool = True) -> BaseException:
     """The one-line error for a refused read or write of the index at ``folder`` (``exc`` itself if it is not a
     refusal)."""
+    if isinstance(exc, IndexUntrustedError):
+        return exc.at(folder)
     if not isinstance(exc, OSError) or exc.errno not in REFUSALS:
         return exc
     cause, remedy = REFUSALS[exc.errno]
     name = os.fsdecode(exc.filename) if isinstance(exc.filename, str | bytes | os.PathLike) else ""
     inside = os.path.dirname(os.path.abspath(name)) == os.path.abspath(folder)
     where = f" ({path_text(os.path.basename(name) if inside else name)})" if name else ""
+    if name and os.path.abspath(name) == os.path.abspath(folder):
+        where = ""  # the folder itself: named already
     verb = "write to" if writing else "read"
     outcome = ""
     if writing:
-        outcome = "; the index is unchanged" if unchanged else "; this run's changes were committed"
+        outcome = UNCHANGED if unchanged else "; this run's changes were committed"
     fix = remedy.format(folder=path_text(folder))
     return IndexAccessError(f"cannot {verb} the index at {path_text(folder)}{where}: {cause}{outcome}; {fix}")
 
@@ -177,10 +182,28 @@ def changed(folder: Path, name: str, live: Iterable[str], known: set[str] | None
     return problems
 
 
+_OURS = re.compile(rf"^_?{INDEX_NAME}[_.]|^newssearch[-\w]*\.json")
+
+
+def special_files(folder: Path) -> list[str]:
+    """The names of the index's own files that are not plain files (or Whoosh's temporary folder): a link (a
+    cloned repository may hold one to /dev/zero or a file elsewhere), a pipe, a device. Reading them could read
+    forever, block, or read what is not the index's: such a folder is refused before anything is read."""
+    found = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not _OURS.match(entry.name) or entry.is_file(follow_symlinks=False):
+                continue
+            if not (entry.name == f"{INDEX_NAME}.tmp" and entry.is_dir(follow_symlinks=False)):
+                found.append(entry.name)
+    return sorted(found)
+
+
 def index_state(path: str | os.PathLike[str]) -> str:
     """What is at ``path``: ``"missing"`` (nothing, or an empty folder), ``"ready"``, ``"building"`` (a first
     build that has not finished: interrupted, or still running in another process), ``"unfinished"`` (creation
-    was cut short) or ``"foreign"`` (a folder holding other files)."""
+    was cut short), ``"foreign"`` (a folder holding other files) or ``"special"`` (a name of the index's files is
+    a link, a pipe or a device: ``special_files``)."""
     path = Path(path)
     try:
         names = [name for name in os.listdir(path) if not name.startswith(".")]
@@ -188,7 +211,9 @@ def index_state(path: str | os.PathLike[str]) -> str:
         return "missing"
     except OSError:  # a file, or a folder that cannot be listed
         return "foreign"
-    ours = re.compile(rf"^_?{INDEX_NAME}[_.]|^newssearch[-\w]*\.json")
+    if special_files(path):
+        return "special"
+    ours = _OURS
     if not names:
         return "missing"
     has_toc = any(re.match(rf"^_{INDEX_NAME}_\d+\.toc$", name) for name in names)

@@ -100,7 +100,8 @@ class TimedPhrase(wq.Phrase):
         """Whoosh's phrase ``q`` as a TimedPhrase; QueryError for one of more than MAX_PHRASE_WORDS words."""
         if len(q.words) > MAX_PHRASE_WORDS:
             raise QueryError(
-                f"a phrase may hold at most {MAX_PHRASE_WORDS} words (this one has {len(q.words):,}): "
+                f"a phrase may hold at most {MAX_PHRASE_WORDS} words (this one has {len(q.words):,} "
+                "that are searched, leaving out the commonest): "
                 "search for a shorter part of it"
             )
         if isinstance(q, TimedPhrase):

@@ -15,6 +15,7 @@ import os
 import pickle
 import struct
 import time
+import traceback
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -90,6 +91,12 @@ class Store:
         self._complete, self.commits = True, 0  # commits: made by ``commit`` (not checkpoints)
         self._intact: set[str] = set()  # segment files whose checksums were confirmed
         state = index_state(self.path)
+        if state == "special":
+            names = ", ".join(diskfiles.special_files(self.path)[:3])
+            raise safeload.IndexUntrustedError(
+                f"not an index newssearch wrote: refuses to read {names} (a link or a special file, not a plain file)",
+                path,
+            )
         if state == "foreign":
             raise NotAnIndexError(f"{self.path} is not a newssearch index (it holds other files)")
         if overwrite or (create and state in ("missing", "unfinished")):
@@ -318,8 +325,11 @@ class Store:
         diskfiles.sweep(self.path, INDEX_NAME, live)
         return live
 
-    def _discard(self, writer: SegmentWriter, committed: bool) -> None:
-        """After a failed write, holding the lock: the writer's files go, whatever Whoosh's own cancel managed."""
+    def _discard(self, writer: SegmentWriter, committed: bool, exc: BaseException) -> None:
+        """After a failed write, holding the lock: the writer's files go, whatever Whoosh's own cancel managed.
+        The failure's frames are cleared first, so that Whoosh's readers of sorted runs close while their files
+        are still there (collected later, each would print an "Exception ignored" traceback)."""
+        traceback.clear_frames(exc.__traceback__)
         with contextlib.suppress(Exception):
             if not committed:
                 writer.cancel()
@@ -356,7 +366,7 @@ class Store:
             diskfiles.record(self.path, INDEX_NAME, writer.newsegment.segment_id())
         except BaseException as exc:
             committed = self.generation() > generation
-            self._discard(writer, committed)
+            self._discard(writer, committed, exc)
             if isinstance(exc, KeyboardInterrupt):
                 raise self.interrupted(committed) from None
             raise diskfiles.refusal(self.path, exc, writing=True, unchanged=not committed) from None
@@ -366,7 +376,7 @@ class Store:
     def cancel(self, writer: SegmentWriter, exc: BaseException) -> BaseException:
         """Cancel the writer after ``exc`` and remove its files; returns the exception to raise (an interrupt says
         nothing was committed; a refusal of the system is IndexAccessError)."""
-        self._discard(writer, committed=False)
+        self._discard(writer, False, exc)
         self._drop_lock()
         if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, IndexInterrupted):
             return self.interrupted(False)

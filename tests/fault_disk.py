@@ -396,7 +396,8 @@ def _trial(
                 problems.append(f"run {attempt}: traceback or unexpected error: {err.strip()[-200:]}")
             message = lines[-1] if lines else ""
             row.sample = row.sample or message
-            wanted = [NAMES[cause], str(index), "unchanged"]
+            # A first build that failed made no index, and says so; an index that was there is unchanged.
+            wanted = [NAMES[cause], str(index), "unchanged" if state == "full" else "no index was made"]
             if any(w not in message for w in wanted) or "damaged" in message or "--rebuild" in message:
                 problems.append(
                     f"run {attempt}: message {message[:240]!r} lacks one of {wanted} or says damaged"

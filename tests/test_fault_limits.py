@@ -64,7 +64,7 @@ def test_a_phrase_holds_at_most_so_many_words(searcher):
     words = ["oil", "prices"] * MAX_PHRASE_WORDS
     assert prepare(searcher.schema, '"' + " ".join(words[:MAX_PHRASE_WORDS]) + '"', searcher.reader())
     message = refused(searcher, 'nato "' + " ".join(words[: MAX_PHRASE_WORDS + 1]) + '"')
-    assert message.startswith(f"a phrase may hold at most {MAX_PHRASE_WORDS} words (this one has 101)")
+    assert message.startswith(f"a phrase may hold at most {MAX_PHRASE_WORDS} words (this one has 101 ")
 
 
 def test_an_exact_search_of_a_long_pasted_text_finds_its_story(index):

@@ -4,6 +4,7 @@ The crafted folders are in ``tests/data/crafted`` (``make.py`` there makes them)
 ``touch newssearch-crafted-ran`` in the current folder, so the marker file tells whether code ran.
 """
 
+import os
 import pickle
 import shutil
 import sys
@@ -54,9 +55,9 @@ def test_a_crafted_index_runs_nothing_and_is_refused_in_one_line(crafted, kind, 
     lines = result.stderr.strip().splitlines()
     assert result.exit_code == 1 and len(lines) == 1, result.output
     assert REFUSAL in lines[0] and "os.system" in lines[0] and "delete that folder" in lines[0]
+    assert "(in " in lines[0]  # the folder is named, whatever command met the refusal
     assert "OK" not in result.stdout
-    if command != "index":  # a refused update may leave its own new files (not yet cleaned up)
-        assert _files(index) == before
+    assert _files(index) == before  # a refused update's own new files are removed too
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -213,3 +214,35 @@ def test_no_whoosh_module_keeps_an_unrestricted_unpickler(built):
             if value is pickle or value in (pickle.load, pickle.loads, pickle.Unpickler):
                 found.append(f"{name}.{attr}")
     assert found == []
+
+
+@pytest.mark.parametrize("name", ["newssearch.json", "newssearch-files.json", "_MAIN_1.toc"])
+def test_an_index_file_that_is_a_link_is_refused_before_it_is_read(built, tmp_path, name):
+    """A cloned repository may hold a link where the index keeps a file (to /dev/zero, which would be read
+    forever, or to a file elsewhere): the folder is refused in one line, and nothing is read or emptied."""
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text("{}")
+    target = next(built.glob("_MAIN_*.toc")) if name.endswith(".toc") else built / name
+    target.unlink()
+    target.symlink_to(outside)
+    with pytest.raises(IndexUntrustedError, match=r"refuses to read .*a link or a special file"):
+        NewsIndex.open(built)
+    result = run("query", "storm", "--index", built)
+    assert result.exit_code == 1 and "not an index newssearch wrote" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert run("index", built.parent / "corpus", "--index", built, "--rebuild").exit_code == 1
+    assert target.is_symlink() and outside.read_text() == "{}"
+
+
+def test_a_pipe_in_place_of_the_meta_file_does_not_block(built):
+    """A named pipe where the meta file belongs would block the first read for ever: refused without reading."""
+    import subprocess
+
+    meta = built / "newssearch.json"
+    meta.unlink()
+    os.mkfifo(meta)
+    code = "import sys; from newssearch import NewsIndex; NewsIndex.open(sys.argv[1])"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(built)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode != 0 and "IndexUntrustedError" in done.stderr and "newssearch.json" in done.stderr

@@ -17,7 +17,7 @@ from newssearch.cli.common import (
     errors,
     run_update,
 )
-from newssearch.diskfiles import remove_created
+from newssearch.diskfiles import UNCHANGED, remove_created
 from newssearch.errors import IndexAccessError, ReadError
 from newssearch.index import NewsIndex, commit_count, index_state
 from newssearch.render import print_report, safe, stderr, stdout
@@ -71,9 +71,10 @@ def index_command(
                 print_report(report, stdout())
         except (
             IndexAccessError
-        ):  # a full disk, say: a first build that committed nothing leaves no index behind
+        ) as exc:  # a full disk, say: a first build that committed nothing leaves no index
             if fresh and commit_count() == made:
                 remove_created(location, existed)
+                raise IndexAccessError(str(exc).replace(UNCHANGED, "; no index was made")) from None
             raise
         if not (report.files_read or report.files_unchanged or report.files_removed):
             # A first build that indexed nothing leaves no empty index behind (unless another process's run
@@ -102,7 +103,7 @@ def check_command(index: IndexOption = None) -> None:
             err.print(f"… and {len(report.problems) - 50} more")
         verdict = "OK" if report.ok else f"DAMAGED ({len(report.problems)} problems)"
         stdout().print(
-            f"{verdict}: read {report.documents} articles and {report.terms} word lists in {safe(location)}."
+            f"{verdict}: read {report.documents} article{'' if report.documents == 1 else 's'} and {report.terms} word lists in {safe(location)}."
         )
         if not report.ok:
             err.print("Rebuild it with `newssearch index PATHS --rebuild`.")

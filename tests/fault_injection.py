@@ -26,6 +26,12 @@ too late) and mean timings. Signals that land while Python itself starts up are 
     .venv/bin/python -m tests.fault_injection --corpus /work/shared/corpora/bbc --kills 5 --commit-window 1.5
 
 It exits 1 when any cycle had a problem. ``--help`` lists the options.
+
+The other faults have scripts of their own beside this one, each printing tried / failed / lost per row and
+exiting 1 when any trial failed (the README's "Reliability" has their counts): ``tests.fault_writers`` (index
+runs at once; killed first builds resumed from their checkpoints), ``tests.fault_pickle`` (crafted index folders),
+``tests.fault_limits`` (fuzzed API calls against the time limit), ``tests.fault_hostile`` (hostile corpus files,
+peak memory) and ``tests.fault_disk`` (a full disk, the file-size limit, no permission).
 """
 
 from __future__ import annotations

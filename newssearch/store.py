@@ -94,9 +94,8 @@ class Store:
         if state == "special":
             names = ", ".join(diskfiles.special_files(self.path)[:3])
             raise safeload.IndexUntrustedError(
-                f"not an index newssearch wrote: refuses to read {names} (a link or a special file, not a plain file)",
-                path,
-            )
+                f"not an index newssearch wrote: refuses to read {names} (a link or a special file, not a plain file)"
+            ).at(path)
         if state == "foreign":
             raise NotAnIndexError(f"{self.path} is not a newssearch index (it holds other files)")
         if overwrite or (create and state in ("missing", "unfinished")):

@@ -228,7 +228,11 @@ def test_an_index_file_that_is_a_link_is_refused_before_it_is_read(built, tmp_pa
     with pytest.raises(IndexUntrustedError, match=r"refuses to read .*a link or a special file"):
         NewsIndex.open(built)
     result = run("query", "storm", "--index", built)
-    assert result.exit_code == 1 and "not an index newssearch wrote" in result.stderr
+    assert (
+        result.exit_code == 1
+        and "not an index newssearch wrote" in result.stderr
+        and f"(in {built})" in result.stderr
+    )
     assert len(result.stderr.strip().splitlines()) == 1
     assert run("index", built.parent / "corpus", "--index", built, "--rebuild").exit_code == 1
     assert target.is_symlink() and outside.read_text() == "{}"

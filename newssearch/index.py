@@ -14,7 +14,7 @@ from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from newssearch.columns import fingerprint
 from newssearch.diskfiles import FILES_CACHE, META_FILE, index_state, remove_created
@@ -36,14 +36,15 @@ __all__ += ["NewsIndex", "commit_count", "index_state"]
 
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
-def _locked(method: Callable[..., T]) -> Callable[..., T]:
+def _locked(method: Callable[Concatenate[NewsIndex, P], T]) -> Callable[Concatenate[NewsIndex, P], T]:
     """Run the method holding the index's lock: Whoosh's readers keep file positions, so one NewsIndex serves
     one thread at a time (searches from several threads take turns; processes are not limited)."""
 
     @wraps(method)
-    def run(self: NewsIndex, *args: Any, **kwargs: Any) -> T:
+    def run(self: NewsIndex, /, *args: P.args, **kwargs: P.kwargs) -> T:
         with self._lock:
             return method(self, *args, **kwargs)
 

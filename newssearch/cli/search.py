@@ -149,14 +149,16 @@ def query_command(
             if every:
                 stream = ix.iter_search(
                     text, start, end, sort, syntax=not plain, snippets=fmt != "csv", kwic=fmt != "text",
-                    recent=freshness, exact=exact, all_versions=all_versions, **by,
+                    recent=freshness, exact=exact, all_versions=all_versions,
+                    author=by["author"], section=by["section"], source=by["source"],
                 )  # fmt: skip
                 _notes(stream.notes, stream.suggestion)
                 _write(fmt, {**stream.header(), **_modes(exact, recent, all_versions)}, stream)
                 return
             results = ix.search(
                 text, limit, page, start, end, sort, syntax=not plain, explain=explain, kwic=fmt != "text",
-                recent=freshness, exact=exact, all_versions=all_versions, **by,
+                recent=freshness, exact=exact, all_versions=all_versions,
+                author=by["author"], section=by["section"], source=by["source"],
             )  # fmt: skip
         _notes(results.notes, results.suggestion if fmt != "text" else None)
         if fmt in ("text", "json"):  # a page as before: --json's document, or text

@@ -96,31 +96,26 @@ BAD_BOUNDS = [
 ]
 
 
+def _call(index, method, **options):
+    """``method`` of ``index`` on a query ("NATO"; a pasted text for ``similar``) with ``options``."""
+    if method == "similar":
+        return index.similar(text="NATO Iraq", **options)
+    return getattr(index, method)("NATO", **options)
+
+
 @pytest.mark.parametrize("bounds", BAD_BOUNDS)
 @pytest.mark.parametrize("method", ["search", "count", "matches", "iter_search", "similar"])
 def test_a_date_whose_zone_cannot_be_read_is_a_one_line_error(index, method, bounds):
-    call = (
-        (lambda **kw: index.similar(text="NATO Iraq", **kw))
-        if method == "similar"
-        else getattr(index, method)
-    )
-    args = () if method == "similar" else ("NATO",)
     with pytest.raises(QueryError, match=r"^not a usable date: ") as info:
-        call(*args, **bounds)
+        _call(index, method, **bounds)
     assert "\n" not in str(info.value)
 
 
 @pytest.mark.parametrize("timeout", ["2", math.nan, -1, True, [2]])
 @pytest.mark.parametrize("method", ["search", "count", "matches", "iter_search", "similar"])
 def test_a_timeout_that_is_not_seconds_is_refused(index, method, timeout):
-    call = (
-        (lambda **kw: index.similar(text="NATO Iraq", **kw))
-        if method == "similar"
-        else getattr(index, method)
-    )
-    args = () if method == "similar" else ("NATO",)
     with pytest.raises(QueryError, match=r"^timeout must be a number of seconds"):
-        call(*args, timeout=timeout)
+        _call(index, method, timeout=timeout)
 
 
 def test_ids_and_queries_that_are_not_text_are_refused(index):

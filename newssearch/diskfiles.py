@@ -31,6 +31,21 @@ FILES_CACHE = "newssearch-files.json"
 INDEX_NAME = "MAIN"
 #: Each segment file's ``[size, crc32]``, by file name: written after each commit, pruned of files gone.
 SUMS_FILE = "newssearch-sums.json"
+#: Seconds a writer waits for another's write lock before IndexBusyError ($NEWSSEARCH_LOCK_TIMEOUT overrides it).
+WRITE_LOCK_TIMEOUT = 2.0
+
+
+def lock_timeout(seconds: float | None = None) -> float:
+    """How long a writer waits for the write lock: ``seconds`` if given, else $NEWSSEARCH_LOCK_TIMEOUT seconds,
+    else ``WRITE_LOCK_TIMEOUT``."""
+    if seconds is not None:
+        return max(0.0, seconds)
+    try:
+        return max(0.0, float(os.environ.get("NEWSSEARCH_LOCK_TIMEOUT") or WRITE_LOCK_TIMEOUT))
+    except ValueError:
+        return WRITE_LOCK_TIMEOUT
+
+
 #: What the system refuses, by errno: the cause and how to fix it ({folder} is the index folder).
 _PERMISSION = "give your user read and write access to the folder and its files (`chmod -R u+rwX {folder}`)"
 REFUSALS = {

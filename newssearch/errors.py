@@ -31,6 +31,10 @@ class QueryError(NewsSearchError):
     exit_code = 2
 
 
+class StaleResultsError(QueryError):
+    """Results read one at a time (a stream) can no longer be read: the index was closed meanwhile."""
+
+
 class ArticleNotFoundError(NewsSearchError):
     """No article with the id asked for."""
 

@@ -44,6 +44,7 @@ class _Copy:
     date: datetime | None
     headline: str  # the article's own strings, not copies: an ``add`` of many stories already holds them
     body: str
+    gone: bool = False  # replaced by a later article of its id in the same transaction
 
     @cached_property
     def named(self) -> tuple[tuple[str, ...], bool]:
@@ -97,6 +98,11 @@ class Grouper:
             group = best.group
         self._remember(_Copy(article.id, group, article.date, article.headline, article.body), keys)
         return {"group": group, "reprint": "1"} if group != article.id else {}
+
+    def forget(self, position: int) -> None:
+        """The story written ``position``-th in this transaction is replaced by a later one of its id: it is no
+        candidate any more."""
+        self.batch[position].gone = True
 
     def remember(self, stored: dict[str, Any]) -> None:
         """Take a stored story as written earlier in this transaction: a first build resumed after its last
@@ -161,7 +167,7 @@ class Grouper:
         seen = {article.id}
         unique = []
         for copy in found:
-            if copy.id not in seen:
+            if copy.id not in seen and not copy.gone:
                 seen.add(copy.id)
                 unique.append(copy)
         return unique

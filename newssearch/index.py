@@ -9,23 +9,32 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
-from functools import wraps
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING
 
 from newssearch.columns import fingerprint
-from newssearch.diskfiles import FILES_CACHE, META_FILE, index_state, remove_created
-from newssearch.documents import to_document
-from newssearch.errors import IndexDamagedError, IndexIncompatibleError, IndexInterrupted, ReadError
+from newssearch.diskfiles import (
+    FILES_CACHE,
+    META_FILE,
+    WRITE_LOCK_TIMEOUT,
+    index_state,
+    remove_created,
+)
+from newssearch.errors import (
+    IndexDamagedError,
+    IndexIncompatibleError,
+    IndexInterrupted,
+    ReadError,
+)
 from newssearch.fields import Names, filter_values
 from newssearch.models import Article, HitStream, IndexStats, Matches, Reading, SearchResults
 from newssearch.reports import CheckReport, IndexReport
-from newssearch.sanitize import clean_article
 from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, count_matches, matches, search
-from newssearch.store import WRITE_LOCK_TIMEOUT, Store, commit_count
+from newssearch.searchers import DEFAULT_SIZE, check_options, reading, writing
+from newssearch.store import Store, commit_count
 from newssearch.stream import stream
 
 if TYPE_CHECKING:
@@ -35,47 +44,53 @@ __all__ = ["DEFAULT_TIMEOUT", "FILES_CACHE", "MAX_LIMIT", "META_FILE", "SORTS", 
 __all__ += ["NewsIndex", "commit_count", "index_state"]
 
 
-T = TypeVar("T")
-P = ParamSpec("P")
-
-
-def _locked(method: Callable[Concatenate[NewsIndex, P], T]) -> Callable[Concatenate[NewsIndex, P], T]:
-    """Run the method holding the index's lock: Whoosh's readers keep file positions, so one NewsIndex serves
-    one thread at a time (searches from several threads take turns; processes are not limited)."""
-
-    @wraps(method)
-    def run(self: NewsIndex, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        with self._lock:
-            return method(self, *args, **kwargs)
-
-    return run
-
-
 class NewsIndex:
     """A newssearch index on disk.
 
     ``NewsIndex(path)`` opens an existing index; ``NewsIndex(path, create=True)`` opens it or creates an empty one.
-    Use it as a context manager to reuse one searcher across searches::
+    Use it as a context manager, and share one across threads: searches run at once (up to ``searchers`` of
+    them; more wait for a turn) and while another thread writes; writes take turns, each waiting at most
+    ``lock_timeout`` seconds (default $NEWSSEARCH_LOCK_TIMEOUT, else 2) for another thread's or process's::
 
         with NewsIndex.open("index") as index:
             for hit in index.search("NATO Iraq").hits:
                 print(hit.headline)
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = False, overwrite: bool = False):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = False,
+        overwrite: bool = False,
+        lock_timeout: float | None = None,
+        searchers: int = DEFAULT_SIZE,
+    ):
+        check_options(lock_timeout, searchers)
         self.path = Path(path)
-        self._lock = threading.RLock()
-        self._store = Store(self.path, create=create, overwrite=overwrite)
+        self._write = threading.RLock()
+        self._store = Store(
+            self.path, create=create, overwrite=overwrite, lock_timeout=lock_timeout, searchers=searchers
+        )
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> NewsIndex:
+    def open(
+        cls, path: str | os.PathLike[str], *, lock_timeout: float | None = None, searchers: int = DEFAULT_SIZE
+    ) -> NewsIndex:
         """Open an existing index; raises IndexNotFoundError when there is none."""
-        return cls(path)
+        return cls(path, lock_timeout=lock_timeout, searchers=searchers)
 
     @classmethod
-    def create(cls, path: str | os.PathLike[str], *, overwrite: bool = False) -> NewsIndex:
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        overwrite: bool = False,
+        lock_timeout: float | None = None,
+        searchers: int = DEFAULT_SIZE,
+    ) -> NewsIndex:
         """Open the index at ``path``, creating an empty one if there is none (or, with ``overwrite``, always)."""
-        return cls(path, create=True, overwrite=overwrite)
+        return cls(path, create=True, overwrite=overwrite, lock_timeout=lock_timeout, searchers=searchers)
 
     @classmethod
     def rebuild(
@@ -114,9 +129,11 @@ class NewsIndex:
         """True when ``path`` holds an index (finished or not)."""
         return index_state(path) in ("ready", "building")
 
-    @_locked
     def close(self) -> None:
-        self._store.close()
+        """Close the index's files (after a write under way in another thread); searches in progress finish,
+        and a stream being read then raises StaleResultsError. A later call opens them again."""
+        with self._write:
+            self._store.close()
 
     def __enter__(self) -> NewsIndex:
         return self
@@ -126,39 +143,28 @@ class NewsIndex:
     ) -> None:
         self.close()
 
-    @_locked
+    @reading
     def __len__(self) -> int:
         count: int = self._store.searcher().doc_count()
         return count
 
     # -- writing -------------------------------------------------------------------------------------------
 
-    @_locked
+    @writing
     def add(self, articles: Iterable[Article], *, extract: bool = True) -> int:
-        """Add or replace (by id) articles; returns how many were written. The articles given are not changed.
+        """Add or replace (by id) articles, all in one commit; returns how many were written. The articles given
+        are not changed. They are read as they come, ``ADD_BATCH`` at a time, so an iterator of any length is
+        not held whole; of articles with one id, the last one wins.
 
         With ``extract`` (the default), the dateline place and source and the named entities are filled in where an
         article does not carry them, as ``update`` does for files. Control characters and terminal escape
         sequences are removed from every field.
         """
-        from newssearch.enrich import enrich
-        from newssearch.grouping import Grouper
+        from newssearch.adding import add
 
-        batch: dict[str, Article] = {}
-        for article in articles:
-            article = clean_article(article)
-            batch[article.id] = enrich(article) if extract else article  # the last one of an id wins
-        writer = self._store.writer()  # the lock first: the grouper reads the index as this writer sees it
-        try:
-            grouper = Grouper(self._store.searcher(), replaced=batch.keys())
-            for article in batch.values():
-                writer.update_document(**to_document(article), **grouper.fields(article))
-        except BaseException as exc:
-            raise self._store.cancel(writer, exc) from None
-        self._store.commit(writer)
-        return len(batch)
+        return add(self._store, [articles] if isinstance(articles, Article) else articles, extract)
 
-    @_locked
+    @writing
     def delete(self, ids: Iterable[str]) -> int:
         """Delete articles by id; returns how many were deleted."""
         unique = set(ids)
@@ -172,7 +178,7 @@ class NewsIndex:
         self._store.commit(writer)
         return count
 
-    @_locked
+    @writing
     def update(
         self,
         paths: Iterable[str | os.PathLike[str]],
@@ -207,19 +213,19 @@ class NewsIndex:
 
     # -- reading -------------------------------------------------------------------------------------------
 
-    @_locked
+    @reading
     def check(self) -> CheckReport:
         """Read every stored article and every posting list; report what cannot be read."""
         return self._store.check()
 
-    @_locked
+    @reading
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id, or None (QueryError for an id that is not text)."""
         from newssearch.reading import stored
 
         return stored(self._store, article_id)
 
-    @_locked
+    @reading
     def search(
         self,
         text: str,
@@ -272,7 +278,7 @@ class NewsIndex:
             filters=filter_values(author=author, section=section, source=source),
         )  # fmt: skip
 
-    @_locked
+    @reading
     def count(
         self,
         text: str,
@@ -294,7 +300,7 @@ class NewsIndex:
             filters=filter_values(author=author, section=section, source=source),
         )  # fmt: skip
 
-    @_locked
+    @reading
     def iter_search(
         self,
         text: str,
@@ -322,13 +328,13 @@ class NewsIndex:
         QueryError (open another ``NewsIndex`` to search while writing).
         """
         return stream(
-            self._store, self._lock, text, since, until, sort, syntax=syntax, snippets=snippets, kwic=kwic,
+            self._store, text, since, until, sort, syntax=syntax, snippets=snippets, kwic=kwic,
             timeout=timeout, recent=recent, exact=exact, all_versions=all_versions,
             filters=filter_values(author=author, section=section, source=source),
         )  # fmt: skip
 
     @property
-    @_locked
+    @reading
     def fingerprint(self) -> str:
         """A short hash of the index's committed state (generation, segments, article count, schema version): the
         same while nothing is written, another after every commit. Exports carry it."""
@@ -336,7 +342,7 @@ class NewsIndex:
         with self._store.guard():
             return fingerprint(searcher)
 
-    @_locked
+    @reading
     def matches(
         self,
         text: str,
@@ -350,7 +356,7 @@ class NewsIndex:
         order, unranked: the fast path for work over a whole result set. ``len(...)`` is the exact count."""
         return matches(self._store, text, since, until, syntax=syntax, timeout=timeout)
 
-    @_locked
+    @reading
     def similar(
         self,
         article_id: str | None = None,
@@ -376,7 +382,7 @@ class NewsIndex:
             self._store, article_id, text, limit, page, since, until, exclude=exclude, timeout=timeout
         )
 
-    @_locked
+    @reading
     def read(self, article_id: str, query: str | None = None) -> Reading:
         """The whole stored article with this id and, with ``query``, the character spans of the words the query
         matched in its headline and body (analysed as ``search`` analyses them: ``troops`` marks ``troop``).
@@ -385,7 +391,7 @@ class NewsIndex:
 
         return read(self._store, article_id, query)
 
-    @_locked
+    @reading
     def stats(self) -> IndexStats:
         """What the index holds: stories, dates, sources, files by format, size on disk, last commit, schema."""
         from newssearch.stats import stats

@@ -28,7 +28,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
 from newssearch import diskfiles, safeload  # safeload on import: an index's pickles load data only
-from newssearch.diskfiles import FILES_CACHE, INDEX_NAME, META_FILE, index_state
+from newssearch.diskfiles import FILES_CACHE, INDEX_NAME, META_FILE, index_state, lock_timeout
 from newssearch.documents import parse_filesig
 from newssearch.errors import (
     IndexBusyError,
@@ -42,13 +42,12 @@ from newssearch.errors import (
 )
 from newssearch.reports import CheckReport
 from newssearch.schema import SCHEMA_VERSION, StableBM25F, build_schema
+from newssearch.searchers import DEFAULT_SIZE, Searchers
 from newssearch.segments import check_reader, duplicate_ids, merge_policy
 
 if TYPE_CHECKING:
     from newssearch.plan import CacheEntry, FileRecord
 
-#: Seconds a writer waits for another's write lock before IndexBusyError ($NEWSSEARCH_LOCK_TIMEOUT overrides it).
-WRITE_LOCK_TIMEOUT = 2.0
 #: Errors Whoosh raises when its files are truncated or garbled. Opening an index reads its TOC and schema, where
 #: damage shows up as almost anything; later reads fail in the ways of I/O, unpickling and decompression.
 DAMAGE_READING: tuple[type[BaseException], ...] = (
@@ -73,20 +72,22 @@ def commit_count() -> int:
     return _COMMITS[0]
 
 
-def lock_timeout() -> float:
-    """How long a writer waits for the write lock: $NEWSSEARCH_LOCK_TIMEOUT seconds, else ``WRITE_LOCK_TIMEOUT``."""
-    try:
-        return max(0.0, float(os.environ.get("NEWSSEARCH_LOCK_TIMEOUT") or WRITE_LOCK_TIMEOUT))
-    except ValueError:
-        return WRITE_LOCK_TIMEOUT
-
-
 class Store:
     """One index folder, opened (or created) for reading and writing."""
 
-    def __init__(self, path: Path, *, create: bool = False, overwrite: bool = False):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        create: bool = False,
+        overwrite: bool = False,
+        lock_timeout: float | None = None,
+        searchers: int = DEFAULT_SIZE,
+    ):
         self.path = path
-        self._searcher: Searcher | None = None
+        self.lock_timeout = lock_timeout
+        # Not Searcher.refresh() for a stale searcher: it fails on an index that has no segments yet.
+        self.searchers = Searchers(lambda: self._ix.searcher(weighting=StableBM25F()), searchers)
         self._lock: Any = None  # the write lock, while this object holds it
         self._complete, self.commits = True, 0  # commits: made by ``commit`` (not checkpoints)
         self._intact: set[str] = set()  # segment files whose checksums were confirmed
@@ -192,7 +193,7 @@ class Store:
         if self._lock is not None:
             return
         lock = self._lock_file()
-        deadline = time.monotonic() + lock_timeout()
+        deadline = time.monotonic() + lock_timeout(self.lock_timeout)
         while not lock.acquire(blocking=False):
             if time.monotonic() > deadline:
                 raise IndexBusyError(
@@ -222,23 +223,15 @@ class Store:
 
     def close(self) -> None:
         self._drop_lock()
-        if self._searcher is not None:
-            with contextlib.suppress(Exception):
-                self._searcher.close()
-            self._searcher = None
+        self.searchers.close()
 
     # -- reading -------------------------------------------------------------------------------------------
 
     def searcher(self) -> Searcher:
-        """A searcher on the latest commit, reused while no commit has happened since."""
-        # Not Searcher.refresh(): it fails on an index that has no segments yet.
+        """This thread's searcher (``searchers.Searchers.current``): reads borrow one with ``searchers.borrow()``."""
         with self.guard(DAMAGE_OPENING):
-            if self._searcher is not None and not self._searcher.up_to_date():
-                self._searcher.close()
-                self._searcher = None
-            if self._searcher is None:
-                self._searcher = self._ix.searcher(weighting=StableBM25F())
-        return self._searcher
+            searcher: Searcher = self.searchers.current()
+        return searcher
 
     def generation(self) -> int:
         generation: int = self._ix.latest_generation()
@@ -341,6 +334,7 @@ class Store:
         try:
             writer.commit(mergetype=merge_policy)
             _COMMITS[0] += 1
+            self.searchers.refresh()
             diskfiles.record(self.path, INDEX_NAME, writer.newsegment.segment_id())
         except BaseException as exc:
             raise self.cancel(writer, exc) from None
@@ -360,6 +354,7 @@ class Store:
             writer.commit(mergetype=CLEAR if rebuild else merge_policy)
             _COMMITS[0] += 1
             self.commits += 1
+            self.searchers.refresh()
             if not self._complete:
                 self._write_meta(complete=True)
             diskfiles.record(self.path, INDEX_NAME, writer.newsegment.segment_id())
@@ -371,6 +366,11 @@ class Store:
             raise diskfiles.refusal(self.path, exc, writing=True, unchanged=not committed) from None
         finally:
             self._drop_lock()
+
+    @staticmethod
+    def forget(writer: SegmentWriter, position: int) -> None:
+        """Delete a document the writer added, by its number in the new segment (an id given twice in one add)."""
+        writer.newsegment.delete_document(position)
 
     def cancel(self, writer: SegmentWriter, exc: BaseException) -> BaseException:
         """Cancel the writer after ``exc`` and remove its files; returns the exception to raise (an interrupt says

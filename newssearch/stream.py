@@ -3,26 +3,27 @@
 The matches are found and ranked at once under the search's time limit, keeping only their scores and document
 numbers; each hit's article, snippet and contexts are read when the hit is asked for, so memory does not grow
 with the number of rows, and writing a long stream is not limited in time. The order is ``search``'s: by score,
-ties by document number (or by date, as asked), so the same query on the same index gives the same rows.
+ties by document number (or by date, as asked), so the same query on the same index gives the same rows. The
+stream keeps the searcher it ranked with (out of the pool, ``searchers.py``), so it reads that commit to its end
+whatever is written meanwhile; closing the index ends it with StaleResultsError.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
-from typing import Any
 
 from newssearch.dates import from_utc_naive
-from newssearch.errors import QueryError
+from newssearch.errors import StaleResultsError
 from newssearch.hits import make_hit
 from newssearch.models import Hit, HitStream
 from newssearch.search import DEFAULT_TIMEOUT, Bound, Filters, _bounds, _check, deadline_of, rank, suggestion
 from newssearch.store import Store
 
+CLOSED = "the index was closed while its results were read: search again"
+
 
 def stream(
     store: Store,
-    lock: AbstractContextManager[Any],
     text: str,
     since: Bound = None,
     until: Bound = None,
@@ -37,7 +38,7 @@ def stream(
     all_versions: bool = False,
     filters: Filters = None,
 ) -> HitStream:
-    """Every hit of the query, in order (see ``NewsIndex.iter_search``). ``lock`` is held while each hit is read."""
+    """Every hit of the query, in order (see ``NewsIndex.iter_search``); run with a searcher borrowed."""
     sort = _check(text, 1, 1, sort, recent)
     start, end = _bounds(since, until)
     deadline = deadline_of(timeout)
@@ -49,18 +50,30 @@ def stream(
             filters=filters,
         )  # fmt: skip
     total = ranked.shown
+    hint = (
+        suggestion(store, searcher, text, total, start, end, syntax, deadline, filters)
+        if ranked.literal is None
+        else None
+    )
+    searcher, epoch = store.searchers.detach()  # the one ranked with: a borrow keeps one searcher throughout
 
     def hits() -> Iterator[Hit]:
-        for position in range(total):
-            with lock:
-                if searcher.is_closed:
-                    raise QueryError(
-                        "the index was changed or closed while its results were read: search again"
-                    )
-                [(found, versions)] = ranked.hits(position, position + 1)
-                hit = make_hit(store, ranked, found, position + 1, float("inf"), snippets=snippets, kwic=kwic)
-                hit.versions = versions
-            yield hit
+        try:
+            for position in range(total):
+                try:
+                    with store.searchers.pinned(searcher), store.guard():
+                        [(found, versions)] = ranked.hits(position, position + 1)
+                        hit = make_hit(
+                            store, ranked, found, position + 1, float("inf"), snippets=snippets, kwic=kwic
+                        )
+                        hit.versions = versions
+                except Exception:
+                    if searcher.is_closed:  # closed by another thread, before or while the hit was read
+                        raise StaleResultsError(CLOSED) from None
+                    raise
+                yield hit
+        finally:
+            store.searchers.give_back(searcher, epoch)
 
     return HitStream(
         query=text,
@@ -73,7 +86,5 @@ def stream(
         notes=list(ranked.prepared.notes),
         hits=hits(),
         with_reprints=ranked.total,
-        suggestion=suggestion(store, searcher, text, total, start, end, syntax, deadline, filters)
-        if ranked.literal is None
-        else None,
+        suggestion=hint,
     )

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-import newssearch.store as store
-from newssearch import NewsIndex, NewsSearchError
+from newssearch import NewsIndex, NewsSearchError, diskfiles
 from newssearch.errors import IndexBusyError
 from newssearch.index import index_state
 
@@ -441,7 +440,7 @@ def test_a_second_writer_waits_then_says_busy_and_the_first_writer_finishes(sc, 
     assert second_out == ""
     assert second_wait >= LOCK_WAIT * 0.9, "it gave up without waiting"
     assert api_wait >= LOCK_WAIT * 0.9
-    assert api_wait < store.WRITE_LOCK_TIMEOUT, "it waited for the default, not $NEWSSEARCH_LOCK_TIMEOUT"
+    assert api_wait < diskfiles.WRITE_LOCK_TIMEOUT, "it waited for the default, not $NEWSSEARCH_LOCK_TIMEOUT"
     assert query.returncode == 0 and json.loads(query.stdout)["total"] == sc.query_totals["before"]
     assert while_paused == sc.before
     assert first.returncode == 0 and "Traceback" not in err, err

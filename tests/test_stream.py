@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from newssearch import Article, NewsIndex, QueryError
+from newssearch.errors import StaleResultsError
 from newssearch.kwic import MAX_CONTEXTS
 
 from .helpers import CORPORA, needs_corpora
@@ -141,15 +142,26 @@ def test_the_fingerprint_changes_with_every_commit_only(index):
     assert index.search("oil").to_dict()["index"] == deleted
 
 
-def test_a_stream_reads_its_own_snapshot_until_a_search_sees_a_commit(index):
+def test_a_stream_reads_the_commit_it_ranked_to_its_end_whatever_is_written_meanwhile(index):
+    expected = [(hit.id, hit.score, hit.snippet.text) for hit in index.iter_search("oil")]
     streamed = index.iter_search("oil")
     hits = iter(streamed)
-    next(hits)
+    rows = [next(hits)]
     index.add([Article(id="late", headline="Late oil", body="Oil.")])
-    next(hits)  # still the state it ranked
-    assert index.search("oil").total == streamed.total + 1  # this search moves the index to the new commit
-    with pytest.raises(QueryError, match="changed or closed"):
-        list(hits)
+    index.delete([expected[-1][0]])
+    assert index.search("oil").total == streamed.total  # one added, one deleted: searches see the new commit
+    rows += list(hits)
+    assert [(hit.id, hit.score, hit.snippet.text) for hit in rows] == expected
+
+
+def test_closing_the_index_ends_a_stream_being_read_with_a_stale_results_error(index):
+    hits = iter(index.iter_search("oil"))
+    next(hits)
+    index.close()
+    with pytest.raises(StaleResultsError, match="closed while its results were read"):
+        next(hits)
+    assert issubclass(StaleResultsError, QueryError)
+    assert index.search("oil").total >= 1  # a closed index opens its files again when next asked
 
 
 def test_other_searches_may_run_while_a_stream_is_read(index):

@@ -1,0 +1,222 @@
+"""One NewsIndex shared by threads: a pool of searchers, writes that take turns, and ``add`` reading its
+iterable in batches (issue 18)."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+import weakref
+from collections.abc import Iterator
+
+import pytest
+
+import newssearch.adding as adding
+from newssearch import Article, NewsIndex
+from newssearch.errors import IndexBusyError
+from newssearch.searchers import SHARED_CACHES
+
+
+def _articles(count: int, prefix: str = "a", word: str = "oil") -> list[Article]:
+    return [
+        Article(
+            id=f"{prefix}{n}", headline=f"Story {n} about {word}", body=f"The {word} story number {n}. " * 4
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(adding, "ADD_BATCH", 3)
+
+
+def test_add_reads_its_iterable_a_batch_at_a_time_and_lets_the_read_articles_go(tmp_path, small_batches):
+    refs: list[weakref.ref[Article]] = []
+    alive_later: list[int] = []
+
+    def articles() -> Iterator[Article]:
+        for n in range(12):
+            article = _articles(n + 1)[n]  # made here: the generator holds none of them
+            if n == 9:  # three batches read: the first one's articles are written and let go
+                gc.collect()
+                alive_later.append(sum(ref() is not None for ref in refs[:3]))
+            refs.append(weakref.ref(article))
+            yield article
+
+    with NewsIndex.create(tmp_path / "ix") as index:
+        assert index.add(articles(), extract=False) == 12
+        assert len(index) == 12 and index.count("oil") == 12
+    assert alive_later == [0], "add() held every article it was given until the end"
+
+
+def test_an_id_given_again_in_a_later_batch_replaces_the_earlier_one(tmp_path, small_batches):
+    given = _articles(7)
+    given.append(Article(id="a1", headline="Replaced story", body="The gas story replaced it."))
+    given.append(Article(id="a5", headline="Another replaced story", body="The gas story again."))
+    given.append(Article(id="a5", headline="Replaced twice", body="The gas story, last version."))
+    with NewsIndex.create(tmp_path / "ix") as index:
+        assert index.add(iter(given), extract=False) == 7
+        assert len(index) == 7
+        assert index.count("oil") == 5 and index.count("gas") == 2
+        assert index.get("a1").headline == "Replaced story"
+        assert index.get("a5").headline == "Replaced twice"
+        assert index.check().problems == []  # no duplicate id
+        assert sorted(index.matches("gas").ids) == ["a1", "a5"]
+
+
+def test_a_replaced_article_is_no_group_for_the_articles_that_follow(tmp_path, small_batches):
+    body = (
+        "Oil prices rose sharply on Monday after the cartel agreed to cut output by a million barrels. " * 3
+    )
+    given = [
+        Article(id="first", headline="Oil prices rise", body=body),
+        *_articles(3, prefix="x", word="gas"),
+        Article(id="first", headline="Elections held", body="Voters went to the polls on Sunday."),
+        Article(id="copy", headline="Oil prices rise", body=body),
+    ]
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.add(given, extract=False)
+        hit = index.search("oil prices").hits[0]
+        assert hit.id == "copy" and hit.versions == 0  # not a copy of the story "first" no longer is
+
+
+def test_add_refuses_what_is_not_an_article_and_writes_nothing(tmp_path, small_batches):
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.add(_articles(2, prefix="kept"), extract=False)
+        with pytest.raises(TypeError, match="add\\(\\) takes Article objects, not dict"):
+            index.add([*_articles(5), {"id": "x", "headline": "A dict"}], extract=False)  # type: ignore[list-item]
+        assert len(index) == 2 and index.count("oil") == 2
+
+
+def test_add_takes_one_article_as_one(tmp_path):
+    with NewsIndex.create(tmp_path / "ix") as index:
+        assert index.add(Article(id="one", headline="Oil", body="Oil."), extract=False) == 1  # type: ignore[arg-type]
+        assert index.get("one") is not None and len(index) == 1
+
+
+def _paused_add(index: NewsIndex, reached: threading.Event, release: threading.Event) -> threading.Thread:
+    """A thread whose add() stops after its first batch, holding the write, until ``release`` is set."""
+
+    def articles() -> Iterator[Article]:
+        yield from _articles(5, prefix="new", word="gas")
+        reached.set()
+        release.wait(30)
+        yield from _articles(5, prefix="late", word="gas")
+
+    thread = threading.Thread(target=index.add, args=(articles(),), kwargs={"extract": False})
+    thread.start()
+    assert reached.wait(30)
+    return thread
+
+
+def test_a_write_from_another_thread_waits_at_most_the_index_lock_timeout(tmp_path, small_batches):
+    NewsIndex.create(tmp_path / "ix").add(_articles(3), extract=False)
+    reached, release = threading.Event(), threading.Event()
+    with NewsIndex.open(tmp_path / "ix", lock_timeout=0.2) as index:
+        writer = _paused_add(index, reached, release)
+        try:
+            started = time.monotonic()
+            with pytest.raises(IndexBusyError, match="another thread is writing"):
+                index.delete(["a0"])
+            waited = time.monotonic() - started
+            assert index.search("oil").total == 3  # reads go on meanwhile, on the last commit
+        finally:
+            release.set()
+            writer.join(30)
+        assert waited < 2.0, "it waited for the default, not the index's own lock_timeout"
+        assert len(index) == 13 and index.get("a0") is not None
+
+
+def test_another_process_lock_is_waited_for_as_long_as_the_index_says(tmp_path):
+    from newssearch.store import Store
+
+    NewsIndex.create(tmp_path / "ix").add(_articles(1), extract=False)
+    holder = Store(tmp_path / "ix")
+    writer = holder.writer()  # holds the index's write lock, as another process would
+    try:
+        started = time.monotonic()
+        with pytest.raises(IndexBusyError), NewsIndex.open(tmp_path / "ix", lock_timeout=0.1) as index:
+            index.add(_articles(1, prefix="b"), extract=False)
+        assert time.monotonic() - started < 2.0
+    finally:
+        holder.cancel(writer, RuntimeError("done"))
+        holder.close()
+
+
+@pytest.mark.parametrize("bad", ["5", -1.0, True])
+def test_options_of_the_pool_are_checked(tmp_path, bad):
+    NewsIndex.create(tmp_path / "ix").close()
+    with pytest.raises((TypeError, ValueError)):
+        NewsIndex.open(tmp_path / "ix", lock_timeout=bad, searchers=bad)  # type: ignore[arg-type]
+
+
+def test_searchers_of_one_commit_share_its_caches_and_a_commit_gives_new_ones(tmp_path):
+    with NewsIndex.create(tmp_path / "ix", searchers=2) as index:
+        index.add(_articles(4), extract=False)
+        seen: list[object] = []
+        both = threading.Barrier(2)
+
+        def borrow() -> None:
+            with index._store.searchers.borrow():
+                searcher = index._store.searcher()
+                both.wait(10)  # two searchers out at once
+                seen.append(searcher)
+                index.search("oil")
+
+        threads = [threading.Thread(target=borrow) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        first, second = seen
+        assert first is not second
+        for name in SHARED_CACHES:
+            assert first.__dict__[name] is second.__dict__[name]
+        assert first.__dict__["_newssearch_norms"], "the search filled no shared cache"
+        index.add(_articles(1, prefix="b"), extract=False)
+        with index._store.searchers.borrow():
+            fresh = index._store.searcher()
+            assert (
+                fresh.up_to_date()
+                and fresh.__dict__["_newssearch_norms"] is not first.__dict__["_newssearch_norms"]
+            )
+
+
+def test_a_search_keeps_one_commit_while_another_thread_commits(tmp_path):
+    """Every read inside one search sees the commit it started on (the pool refreshes a searcher only when a
+    borrow begins), so a search racing writes never mixes document numbers of two commits."""
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.add(_articles(20), extract=False)
+        with index._store.searchers.borrow():
+            before = index._store.searcher()
+            articles = _articles(5, prefix="b", word="gas")
+            done = threading.Thread(target=index.add, args=(articles,), kwargs={"extract": False})
+            done.start()
+            done.join(30)
+            assert index._store.searcher() is before and not before.up_to_date()
+            assert index.count("gas") == 0 and len(index) == 20  # a nested read shares the block's searcher
+        assert index.count("gas") == 5 and len(index) == 25
+
+
+def test_closing_while_another_thread_searches_lets_that_search_finish(tmp_path):
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.add(_articles(30), extract=False)
+        inside, leave = threading.Event(), threading.Event()
+        totals: list[int] = []
+
+        def search() -> None:
+            with index._store.searchers.borrow():
+                index._store.searcher()
+                inside.set()
+                leave.wait(30)
+                totals.append(index.search("oil").total)
+
+        thread = threading.Thread(target=search)
+        thread.start()
+        assert inside.wait(30)
+        index.close()
+        leave.set()
+        thread.join(30)
+        assert totals == [30]
+        assert index.search("oil").total == 30  # opened again

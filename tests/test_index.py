@@ -214,7 +214,9 @@ def test_a_rebuild_that_reads_no_file_keeps_the_index(built, tmp_path, index_pat
 
 
 @pytest.mark.parametrize("searchers", [1, 2, 4])
-def test_threads_sharing_one_index_search_at_once_each_with_its_own_searcher(index_path, monkeypatch, searchers):
+def test_threads_sharing_one_index_search_at_once_each_with_its_own_searcher(
+    index_path, monkeypatch, searchers
+):
     """Whoosh's readers keep file positions, so two threads must never read through one searcher at once (the
     review saw garbled blocks): each read borrows one of the pool's, so up to ``searchers`` run at once, with
     the right answers, and no more."""

@@ -13,11 +13,19 @@ like.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from math import log
 from typing import Any
 
-from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StemmingAnalyzer,
+)
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang import stopwords_for_language
@@ -67,7 +75,13 @@ TOKEN_PATTERN = r"\d+(?:\.\d+)+|[^\W\d_](?:\.[^\W\d_])+(?=\.?(?!\w))|[\w*]+"
 
 def text_analyzer() -> Analyzer:
     """Words, lower-cased, stop words out, accents folded, English stems: for headline and body."""
-    return StemmingAnalyzer(expression=TOKEN_PATTERN, stoplist=STOP_WORDS) | CharsetFilter(accent_map)
+    analyzer = StemmingAnalyzer(expression=TOKEN_PATTERN, stoplist=STOP_WORDS) | CharsetFilter(accent_map)
+    for item in analyzer.items:
+        if isinstance(item, StemFilter) and item.cachesize > 1:
+            # Whoosh's stem cache (``lfu_cache``) fails with KeyError or RuntimeError when two threads evict from
+            # it at once (a search while an add runs); the standard library's is safe. Not pickled with the schema.
+            item._stem = functools.lru_cache(maxsize=item.cachesize)(item.stemfn)
+    return analyzer
 
 
 def name_analyzer() -> Analyzer:

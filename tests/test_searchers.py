@@ -220,3 +220,38 @@ def test_closing_while_another_thread_searches_lets_that_search_finish(tmp_path)
         thread.join(30)
         assert totals == [30]
         assert index.search("oil").total == 30  # opened again
+
+
+def test_the_schema_analyzer_stems_from_several_threads_past_its_cache_size():
+    """Whoosh's own stem cache raised KeyError or RuntimeError once full with two threads evicting (a search
+    while an add runs, in a process that has seen over 50,000 words)."""
+    from newssearch.schema import build_schema
+
+    analyzer = build_schema()["content"].analyzer
+
+    def words(thread: int) -> list[str]:
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        return [
+            f"{letters[thread]}{letters[n % 26]}{letters[n // 26 % 26]}{letters[n // 676]}ings"
+            for n in range(15_000)
+        ]
+
+    errors: list[str] = []
+    stems: dict[int, list[str]] = {}
+
+    def analyse(thread: int) -> None:
+        try:
+            stems[thread] = [token.text for word in words(thread) for token in analyzer(word)]
+        except Exception as exc:
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=analyse, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    serial = build_schema()["content"].analyzer
+    for thread in range(4):
+        assert stems[thread] == [token.text for word in words(thread) for token in serial(word)]
+    assert stems[0][0] == "aaaa"  # "aaaaings", stemmed

@@ -24,6 +24,8 @@ from newssearch.errors import IndexBusyError, StaleResultsError
 
 #: The caches kept on a searcher (``searcher.__dict__``) that depend only on its commit: shared by its siblings.
 SHARED_CACHES = ("_newssearch_norms", "_newssearch_avgfl")
+#: Tries to open a searcher while commits replace the files of the one being opened.
+OPEN_ATTEMPTS = 3
 #: Searchers a ``NewsIndex`` keeps by default: reads beyond this many at once wait for one to be given back.
 DEFAULT_SIZE = 4
 
@@ -142,7 +144,13 @@ class Searchers:
         return searcher
 
     def _opened(self) -> Any:
-        searcher = self._open()
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                searcher = self._open()
+                break
+            except FileNotFoundError:  # a commit removed the files of the one being opened: open the next one
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
         generation = searcher.reader().generation()
         with self._mutex:
             if self._shared[0] != generation:

@@ -13,7 +13,7 @@ import pytest
 
 import newssearch.adding as adding
 from newssearch import Article, NewsIndex
-from newssearch.errors import IndexBusyError
+from newssearch.errors import IndexBusyError, IndexDamagedError
 from newssearch.searchers import SHARED_CACHES
 
 
@@ -255,3 +255,23 @@ def test_the_schema_analyzer_stems_from_several_threads_past_its_cache_size():
     for thread in range(4):
         assert stems[thread] == [token.text for word in words(thread) for token in serial(word)]
     assert stems[0][0] == "aaaa"  # "aaaaings", stemmed
+
+
+def test_a_searcher_opened_as_a_commit_removes_its_files_opens_the_next_commit(tmp_path, monkeypatch):
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.add(_articles(3), extract=False)
+        pool = index._store.searchers
+        real, failures = pool._open, [FileNotFoundError("MAIN_x.seg")] * 2
+
+        def racing() -> object:
+            if failures:
+                raise failures.pop()
+            return real()
+
+        monkeypatch.setattr(pool, "_open", racing)
+        index.close()
+        assert index.search("oil").total == 3 and failures == []
+        failures[:] = [FileNotFoundError("MAIN_x.seg")] * 3  # a file that stays missing is damage
+        index.close()
+        with pytest.raises(IndexDamagedError):
+            index.search("oil")

@@ -280,17 +280,17 @@ class NewsIndex:
         until: datetime | date | str | None = None,
         *,
         syntax: bool = True,
-        reprints: bool = True,
+        all_versions: bool = False,
         timeout: float | None = DEFAULT_TIMEOUT,
         author: Names = None,
         section: Names = None,
         source: Names = None,
     ) -> int:
-        """The number of stories the query matches (with ``since``/``until`` as in ``matches``, ``author``,
-        ``section`` and ``source`` as in ``search``), without ranking; ``reprints=False`` counts each group of
-        near-identical copies once."""
+        """The number of stories the query matches, without ranking: ``search(...).total``, near-identical copies
+        once (``all_versions=True``: every copy, ``results.with_reprints``). ``since``/``until``, ``author``,
+        ``section`` and ``source`` are as in ``search``."""
         return count_matches(
-            self._store, text, since, until, syntax=syntax, reprints=reprints, timeout=timeout,
+            self._store, text, since, until, syntax=syntax, all_versions=all_versions, timeout=timeout,
             filters=filter_values(author=author, section=section, source=source),
         )  # fmt: skip
 
@@ -345,10 +345,12 @@ class NewsIndex:
         *,
         syntax: bool = True,
         timeout: float | None = DEFAULT_TIMEOUT,
+        all_versions: bool = False,
     ) -> Matches:
-        """Every article the query matches (with ``since``/``until`` as in ``search``), as ids and dates in index
-        order, unranked: the fast path for work over a whole result set. ``len(...)`` is the exact count."""
-        return matches(self._store, text, since, until, syntax=syntax, timeout=timeout)
+        """Every story the query matches (with ``since``/``until`` as in ``search``), as ids and dates in index
+        order, unranked: the fast path for work over a whole result set. ``len(...)`` is ``count``'s number. Of
+        near-identical copies, the one ``search`` shows; ``all_versions=True`` gives every copy."""
+        return matches(self._store, text, since, until, syntax=syntax, timeout=timeout, all_versions=all_versions)
 
     @_locked
     def similar(

@@ -139,7 +139,9 @@ class NewsSearch(System):
             return None
         words = query_words(text)
         # Every copy, as the other systems match them (a newssearch from before grouped match sets has no option).
-        every = {"all_versions": True} if "all_versions" in inspect.signature(self.ix.matches).parameters else {}
+        every = (
+            {"all_versions": True} if "all_versions" in inspect.signature(self.ix.matches).parameters else {}
+        )
         return len(self.ix.matches(" ".join(words), syntax=False, **every)) if words else 0
 
     def close(self) -> None:

@@ -350,7 +350,9 @@ class NewsIndex:
         """Every story the query matches (with ``since``/``until`` as in ``search``), as ids and dates in index
         order, unranked: the fast path for work over a whole result set. ``len(...)`` is ``count``'s number. Of
         near-identical copies, the one ``search`` shows; ``all_versions=True`` gives every copy."""
-        return matches(self._store, text, since, until, syntax=syntax, timeout=timeout, all_versions=all_versions)
+        return matches(
+            self._store, text, since, until, syntax=syntax, timeout=timeout, all_versions=all_versions
+        )
 
     @_locked
     def similar(

@@ -36,13 +36,17 @@ with ix.searcher() as s:
 
 
 def _python(code: str, *args: object) -> str:
-    done = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
 
 def _files(folder: Path) -> dict[str, bytes | None]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None for p in folder.rglob("*")}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None for p in folder.rglob("*")
+    }
 
 
 def _whoosh(folder: Path, docs: int = 1, name: str | None = None) -> None:
@@ -135,7 +139,10 @@ def test_whoosh_still_reads_its_own_index_afterwards(tmp_path, corpus):
 
 def test_a_creation_cut_short_is_still_replaced(tmp_path, corpus):
     """newssearch's own index with no meta file (killed between Whoosh's files and it) is no foreign folder."""
-    for name, make in {"created": lambda p: NewsIndex.create(p).close(), "built": lambda p: _built(p, corpus)}.items():
+    for name, make in {
+        "created": lambda p: NewsIndex.create(p).close(),
+        "built": lambda p: _built(p, corpus),
+    }.items():
         folder = tmp_path / name
         make(folder)
         (folder / META_FILE).unlink()

@@ -121,7 +121,9 @@ def test_reuters_day_filter_total_matches_the_hits(tmp_path):
             results = index.search("oil", limit=1000, sort=sort, all_versions=True, **day)
             assert results.total == len(results.hits) >= expected > 0
             assert all(h.date.date() == date(1987, 3, 2) for h in results.hits)
-        assert sorted(index.matches("oil", all_versions=True, **day)) == sorted((h.id, h.date) for h in results.hits)
+        assert sorted(index.matches("oil", all_versions=True, **day)) == sorted(
+            (h.id, h.date) for h in results.hits
+        )
 
 
 def test_nato_iraq_puts_the_example_article_first(built, index_path):

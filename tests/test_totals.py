@@ -59,8 +59,8 @@ def test_matches_lists_the_copy_a_search_shows(wire):
             every = ix.matches(text, all_versions=True)
             assert set(found.ids) <= set(every.ids)
             assert dict(found).items() <= dict(every).items()  # each story with its own date
-        strike = ix.matches("dockworkers strike").ids
-        assert "reprints/strike_0912.txt" in strike and "reprints/strike_1140.txt" not in strike  # the earliest
+        strike = ix.matches("dockworkers strike").ids  # the earliest copy
+        assert "reprints/strike_0912.txt" in strike and "reprints/strike_1140.txt" not in strike
 
 
 def test_cli_count_prints_stories_then_copies_as_before(wire):
@@ -77,5 +77,6 @@ def test_cli_count_prints_stories_then_copies_as_before(wire):
 def test_bbc_totals_agree(bbc_index):
     """BBC News repeats about 170 stories (98 byte for byte): each query's four totals are one number."""
     with NewsIndex.open(bbc_index) as ix:
-        found = {text: _agree(_numbers(ix, text)) for text in ("film", "election", '"Tony Blair"', "person:Blair")}
+        queries = ("film", "election", '"Tony Blair"', "person:Blair")
+        found = {text: _agree(_numbers(ix, text)) for text in queries}
     assert all(stories < copies for stories, copies in found.values()), found

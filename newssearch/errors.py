@@ -31,6 +31,15 @@ class QueryError(NewsSearchError):
     exit_code = 2
 
 
+class QueryTimeoutError(QueryError):
+    """The search ran longer than its ``timeout`` and was stopped: the query is valid, only too costly (a service may
+    answer it as a timeout, not as a bad request)."""
+
+
+class StaleResultsError(QueryError):
+    """The index was changed (a commit) or closed while a result stream (``iter_search``) was read: search again."""
+
+
 class ArticleNotFoundError(NewsSearchError):
     """No article with the id asked for."""
 

@@ -252,7 +252,7 @@ class NewsIndex:
         last and each hit keeps its relevance score. ``recent`` (a half-life in days, e.g. 7) ranks by relevance
         times freshness: a story as new as the newest in the index keeps its score, one a half-life older three
         quarters of it, old and undated ones half (``recency.py``). A search that runs longer than ``timeout``
-        seconds is stopped. With ``explain=True`` each hit's ``explanation`` lists what each field and word added
+        seconds is stopped (QueryTimeoutError). With ``explain=True`` each hit's ``explanation`` lists what each field and word added
         to its score; with ``kwic=True`` each hit's ``kwic`` lists its body's matches in context. With
         ``exact=True`` the text is matched literally: case, punctuation and spelling as typed, no stemming or
         folding (each quoted part, and each word outside quotes, is then one literal). Raises QueryError for text
@@ -319,7 +319,7 @@ class NewsIndex:
         The options are ``search``'s; ``timeout`` bounds finding and ranking the matches, not reading the hits.
         ``total``, ``notes`` and ``index`` (the fingerprint) are known at once. While the stream is read, other
         searches on this ``NewsIndex`` may run; once one of them sees a new commit, the stream ends with a
-        QueryError (open another ``NewsIndex`` to search while writing).
+        StaleResultsError (open another ``NewsIndex`` to search while writing).
         """
         return stream(
             self._store, self._lock, text, since, until, sort, syntax=syntax, snippets=snippets, kwic=kwic,

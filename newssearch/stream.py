@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from newssearch.dates import from_utc_naive
-from newssearch.errors import QueryError
+from newssearch.errors import StaleResultsError
 from newssearch.hits import make_hit
 from newssearch.models import Hit, HitStream
 from newssearch.search import DEFAULT_TIMEOUT, Bound, Filters, _bounds, _check, deadline_of, rank, suggestion
@@ -54,7 +54,7 @@ def stream(
         for position in range(total):
             with lock:
                 if searcher.is_closed:
-                    raise QueryError(
+                    raise StaleResultsError(
                         "the index was changed or closed while its results were read: search again"
                     )
                 [(found, versions)] = ranked.hits(position, position + 1)

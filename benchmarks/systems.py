@@ -9,6 +9,7 @@ way: the text's words (letters and digits), lower-cased, ORed (``query_words``);
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -137,7 +138,11 @@ class NewsSearch(System):
         if not hasattr(self.ix, "matches"):  # a newssearch from before match sets (a before-and-after run)
             return None
         words = query_words(text)
-        return len(self.ix.matches(" ".join(words), syntax=False)) if words else 0
+        # Every copy, as the other systems match them (a newssearch from before grouped match sets has no option).
+        every = (
+            {"all_versions": True} if "all_versions" in inspect.signature(self.ix.matches).parameters else {}
+        )
+        return len(self.ix.matches(" ".join(words), syntax=False, **every)) if words else 0
 
     def close(self) -> None:
         if self.ix is not None:

@@ -1,6 +1,7 @@
 """newssearch: full-text search for news articles, from the command line or from Python.
 
-The public names are imported on first use, so that ``newssearch`` starts (and answers Ctrl-C) quickly.
+The public names are imported on first use, so that ``newssearch`` starts (and answers Ctrl-C) quickly. Every
+error newssearch raises and every type its API takes or returns is one of them (``tests/test_public_names.py``).
 """
 
 from __future__ import annotations
@@ -12,29 +13,18 @@ from newssearch import startup  # noqa: F401  (first: Whoosh's imports made lean
 
 __version__ = "0.1.0"
 
+_MODELS = ["Article", "Context", "Contribution", "Entities", "Hit", "HitStream", "IndexStats", "Matches"]
+_MODELS += ["Reading", "SearchResults", "Snippet"]
+_REPORTS = ["CheckReport", "FormatCount", "IndexReport"]
+_ERRORS = ["ArticleNotFoundError", "IndexAccessError", "IndexBusyError", "IndexDamagedError"]
+_ERRORS += ["IndexIncompatibleError", "IndexInterrupted", "IndexNotFoundError", "IndexUnfinishedError"]
+_ERRORS += ["IndexUntrustedError", "NewsSearchError", "NotAnIndexError", "QueryError", "QueryTimeoutError"]
+_ERRORS += ["ReadError", "StaleResultsError"]
 _EXPORTS = {
     "NewsIndex": "newssearch.index",
-    "Article": "newssearch.models",
-    "CheckReport": "newssearch.reports",
-    "Context": "newssearch.models",
-    "Contribution": "newssearch.models",
-    "Entities": "newssearch.models",
-    "Hit": "newssearch.models",
-    "HitStream": "newssearch.models",
-    "IndexReport": "newssearch.reports",
-    "Matches": "newssearch.models",
-    "SearchResults": "newssearch.models",
-    "Snippet": "newssearch.models",
-    "ArticleNotFoundError": "newssearch.errors",
-    "IndexAccessError": "newssearch.errors",
-    "IndexBusyError": "newssearch.errors",
-    "IndexDamagedError": "newssearch.errors",
-    "IndexIncompatibleError": "newssearch.errors",
-    "IndexInterrupted": "newssearch.errors",
-    "IndexNotFoundError": "newssearch.errors",
-    "NewsSearchError": "newssearch.errors",
-    "QueryError": "newssearch.errors",
-    "ReadError": "newssearch.errors",
+    **dict.fromkeys(_MODELS, "newssearch.models"),
+    **dict.fromkeys(_REPORTS, "newssearch.reports"),
+    **dict.fromkeys(_ERRORS, "newssearch.errors"),
 }
 
 __all__ = [
@@ -44,6 +34,7 @@ __all__ = [
     "Context",
     "Contribution",
     "Entities",
+    "FormatCount",
     "Hit",
     "HitStream",
     "IndexAccessError",
@@ -53,13 +44,20 @@ __all__ = [
     "IndexInterrupted",
     "IndexNotFoundError",
     "IndexReport",
+    "IndexStats",
+    "IndexUnfinishedError",
+    "IndexUntrustedError",
     "Matches",
     "NewsIndex",
     "NewsSearchError",
+    "NotAnIndexError",
     "QueryError",
+    "QueryTimeoutError",
     "ReadError",
+    "Reading",
     "SearchResults",
     "Snippet",
+    "StaleResultsError",
 ]
 
 if TYPE_CHECKING:
@@ -71,9 +69,14 @@ if TYPE_CHECKING:
         IndexIncompatibleError,
         IndexInterrupted,
         IndexNotFoundError,
+        IndexUnfinishedError,
+        IndexUntrustedError,
         NewsSearchError,
+        NotAnIndexError,
         QueryError,
+        QueryTimeoutError,
         ReadError,
+        StaleResultsError,
     )
     from newssearch.index import NewsIndex
     from newssearch.models import (
@@ -83,11 +86,13 @@ if TYPE_CHECKING:
         Entities,
         Hit,
         HitStream,
+        IndexStats,
         Matches,
+        Reading,
         SearchResults,
         Snippet,
     )
-    from newssearch.reports import CheckReport, IndexReport
+    from newssearch.reports import CheckReport, FormatCount, IndexReport
 
 
 def __getattr__(name: str) -> object:
@@ -96,3 +101,7 @@ def __getattr__(name: str) -> object:
         globals()[name] = value
         return value
     raise AttributeError(f"module 'newssearch' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

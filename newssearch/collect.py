@@ -17,12 +17,12 @@ from whoosh.searching import Results, Searcher
 from newssearch import query as query_mod
 from newssearch.collapse import NONE, Later, Seen
 from newssearch.columns import MISSING_DATE, NO_DATE, Column
-from newssearch.errors import QueryError
+from newssearch.errors import QueryTimeoutError
 from newssearch.postings import DEADLINE, PreloadedMatcher
 
 
-def too_slow() -> QueryError:
-    return QueryError("the search took too long and was stopped: use more specific words")
+def too_slow() -> QueryTimeoutError:
+    return QueryTimeoutError("the search took too long and was stopped: use more specific words")
 
 
 def collect(
@@ -150,7 +150,7 @@ class _MatchedTerms(TermsCollector):
 
 
 def matching(searcher: Searcher, q: query_mod.Query, deadline: float) -> Generator[int, None, None]:
-    """Every matching document, unscored, one at a time; QueryError once past the deadline. Consume it whole."""
+    """Every matching document, unscored, one at a time; QueryTimeoutError once past the deadline. Consume it whole."""
     token = DEADLINE.set(deadline)
     try:
         for count, docnum in enumerate(searcher.docs_for_query(q), 1):

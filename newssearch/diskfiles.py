@@ -217,7 +217,7 @@ def special_files(folder: Path) -> list[str]:
 def index_state(path: str | os.PathLike[str]) -> str:
     """What is at ``path``: ``"missing"`` (nothing, or an empty folder), ``"ready"``, ``"building"`` (a first
     build that has not finished: interrupted, or still running in another process), ``"unfinished"`` (creation
-    was cut short), ``"foreign"`` (a folder holding other files) or ``"special"`` (a name of the index's files is
+    was cut short), ``"foreign"`` (a folder holding other files, or a Whoosh index newssearch did not make) or ``"special"`` (a name of the index's files is
     a link, a pipe or a device: ``special_files``)."""
     path = Path(path)
     try:
@@ -228,21 +228,36 @@ def index_state(path: str | os.PathLike[str]) -> str:
         return "foreign"
     if special_files(path):
         return "special"
-    ours = _OURS
     if not names:
         return "missing"
     has_toc = any(re.match(rf"^_{INDEX_NAME}_\d+\.toc$", name) for name in names)
+    others = any(not _OURS.match(name) for name in names)
     if META_FILE not in names:
-        if has_toc:
-            return "unfinished"
-        return "foreign" if any(not ours.match(name) for name in names) else "missing"
+        if has_toc:  # newssearch's creation cut short, or a Whoosh index another program made (also "MAIN")
+            return "foreign" if others or not _newssearch_schema(path) else "unfinished"
+        return "foreign" if others else "missing"
     if not has_toc:
-        return "unfinished"
+        return "foreign" if others else "unfinished"
     try:
         meta = json.loads((path / META_FILE).read_text())
     except (OSError, ValueError):
         return "ready"  # the version check says it is damaged
     return "building" if isinstance(meta, dict) and meta.get("complete") is False else "ready"
+
+
+def _newssearch_schema(path: Path) -> bool:
+    """Whether the Whoosh index at ``path`` has newssearch's schema (read data-only, ``safeload``)."""
+    from newssearch import safeload  # Whoosh: only for a folder that holds a TOC and no meta file
+
+    return safeload.made_here(path, INDEX_NAME)
+
+
+def not_ours(path: Path) -> str:
+    """What a "foreign" folder holds, said in a NotAnIndexError's words."""
+    with contextlib.suppress(OSError):
+        if any(re.match(r"^_\w+_\d+\.toc$", name) for name in os.listdir(path)):  # a TOC of any index name
+            return f"{path} is not a newssearch index (it holds a Whoosh index newssearch did not make)"
+    return f"{path} is not a newssearch index (it holds other files)"
 
 
 def remove_created(location: Path, existed: bool) -> None:

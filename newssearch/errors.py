@@ -31,8 +31,13 @@ class QueryError(NewsSearchError):
     exit_code = 2
 
 
+class QueryTimeoutError(QueryError):
+    """The search ran longer than its ``timeout`` and was stopped: the query is valid, only too costly (a service may
+    answer it as a timeout, not as a bad request)."""
+
+
 class StaleResultsError(QueryError):
-    """Results read one at a time (a stream) can no longer be read: the index was closed meanwhile."""
+    """A result stream (``iter_search``) can no longer be read: the index was closed meanwhile. Search again."""
 
 
 class ArticleNotFoundError(NewsSearchError):

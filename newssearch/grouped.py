@@ -107,3 +107,18 @@ def _score_of(searcher: Any, q: query_mod.Query, docnum: int) -> float:
     """One matching document's score."""
     found = searcher.search(q, filter={docnum}, limit=1).top_n
     return float(found[0][0]) if found else 0.0
+
+
+def folded(searcher: Any, docs: list[int], later: Later) -> set[int]:
+    """The matching documents (``docs``, sorted) that fold into another's group: of each group's matching copies,
+    every one but the earliest-dated, the copy a search by relevance shows (``Grouping.shown``)."""
+    seen = Seen(docs=docs)
+    matched = seen.later(later)
+    if not matched:
+        return set()
+    ids, dates = _column(searcher, "id", None, True), _column(searcher, "date", NO_DATE)
+    out: set[int] = set()
+    for members in _find(searcher, matched, seen, later).members.values():
+        shown = earliest(members, dates.__getitem__, ids.__getitem__)
+        out.update(docnum for docnum in members if docnum != shown)
+    return out

@@ -21,13 +21,9 @@ from newssearch.diskfiles import (
     META_FILE,
     WRITE_LOCK_TIMEOUT,
     index_state,
-    remove_created,
 )
 from newssearch.errors import (
-    IndexDamagedError,
-    IndexIncompatibleError,
     IndexInterrupted,
-    ReadError,
 )
 from newssearch.fields import Names, filter_values
 from newssearch.models import Article, HitStream, IndexStats, Matches, Reading, SearchResults
@@ -104,25 +100,9 @@ class NewsIndex:
         """Build the index at ``path`` afresh from ``paths``. An index that cannot be used as it is (built by
         another version of newssearch, or damaged) is replaced; a usable one is emptied and refilled in one commit,
         so an interrupted rebuild leaves it as it was."""
-        from newssearch.update import check_paths  # the readers and extraction load only when used
+        from newssearch.update import rebuild  # the readers and extraction load only when used
 
-        paths = check_paths(paths)  # before anything is created or emptied
-        location = Path(path)
-        existed, fresh = location.exists(), index_state(location) == "missing"
-        try:
-            index = cls.create(path)
-        except (IndexIncompatibleError, IndexDamagedError):
-            index = cls.create(path, overwrite=True)
-        try:
-            with index:
-                return index.update(paths, rebuild=True, columns=columns, progress=progress)
-        except IndexDamagedError:  # damage found only while reading it: start afresh
-            with cls.create(path, overwrite=True) as index:
-                return index.update(paths, rebuild=True, columns=columns, progress=progress)
-        except ReadError:  # nothing could be read: a location that held no index is left as it was
-            if fresh:
-                remove_created(location, existed)
-            raise
+        return rebuild(cls.create, path, paths, columns, progress)
 
     @staticmethod
     def exists(path: str | os.PathLike[str]) -> bool:
@@ -258,7 +238,7 @@ class NewsIndex:
         last and each hit keeps its relevance score. ``recent`` (a half-life in days, e.g. 7) ranks by relevance
         times freshness: a story as new as the newest in the index keeps its score, one a half-life older three
         quarters of it, old and undated ones half (``recency.py``). A search that runs longer than ``timeout``
-        seconds is stopped. With ``explain=True`` each hit's ``explanation`` lists what each field and word added
+        seconds is stopped (QueryTimeoutError). With ``explain=True`` each hit's ``explanation`` lists what each field and word added
         to its score; with ``kwic=True`` each hit's ``kwic`` lists its body's matches in context. With
         ``exact=True`` the text is matched literally: case, punctuation and spelling as typed, no stemming or
         folding (each quoted part, and each word outside quotes, is then one literal). Raises QueryError for text
@@ -286,17 +266,17 @@ class NewsIndex:
         until: datetime | date | str | None = None,
         *,
         syntax: bool = True,
-        reprints: bool = True,
+        all_versions: bool = False,
         timeout: float | None = DEFAULT_TIMEOUT,
         author: Names = None,
         section: Names = None,
         source: Names = None,
     ) -> int:
-        """The number of stories the query matches (with ``since``/``until`` as in ``matches``, ``author``,
-        ``section`` and ``source`` as in ``search``), without ranking; ``reprints=False`` counts each group of
-        near-identical copies once."""
+        """The number of stories the query matches, without ranking: ``search(...).total``, near-identical copies
+        once (``all_versions=True``: every copy, ``results.with_reprints``). ``since``/``until``, ``author``,
+        ``section`` and ``source`` are as in ``search``."""
         return count_matches(
-            self._store, text, since, until, syntax=syntax, reprints=reprints, timeout=timeout,
+            self._store, text, since, until, syntax=syntax, all_versions=all_versions, timeout=timeout,
             filters=filter_values(author=author, section=section, source=source),
         )  # fmt: skip
 
@@ -325,7 +305,7 @@ class NewsIndex:
         The options are ``search``'s; ``timeout`` bounds finding and ranking the matches, not reading the hits.
         ``total``, ``notes`` and ``index`` (the fingerprint) are known at once. While the stream is read, other
         searches on this ``NewsIndex`` may run; once one of them sees a new commit, the stream ends with a
-        QueryError (open another ``NewsIndex`` to search while writing).
+        StaleResultsError (open another ``NewsIndex`` to search while writing).
         """
         return stream(
             self._store, text, since, until, sort, syntax=syntax, snippets=snippets, kwic=kwic,
@@ -351,10 +331,14 @@ class NewsIndex:
         *,
         syntax: bool = True,
         timeout: float | None = DEFAULT_TIMEOUT,
+        all_versions: bool = False,
     ) -> Matches:
-        """Every article the query matches (with ``since``/``until`` as in ``search``), as ids and dates in index
-        order, unranked: the fast path for work over a whole result set. ``len(...)`` is the exact count."""
-        return matches(self._store, text, since, until, syntax=syntax, timeout=timeout)
+        """Every story the query matches (with ``since``/``until`` as in ``search``), as ids and dates in index
+        order, unranked: the fast path for work over a whole result set. ``len(...)`` is ``count``'s number. Of
+        near-identical copies, the one ``search`` shows; ``all_versions=True`` gives every copy."""
+        return matches(
+            self._store, text, since, until, syntax=syntax, timeout=timeout, all_versions=all_versions
+        )
 
     @reading
     def similar(

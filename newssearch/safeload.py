@@ -149,6 +149,15 @@ def open_dir(path: Path, indexname: str) -> Any:
     return whoosh_index.open_dir(str(path), indexname=indexname, schema=build_schema())
 
 
+def made_here(path: Path, indexname: str) -> bool:
+    """Whether the newest TOC of the Whoosh index ``indexname`` at ``path`` holds newssearch's schema (read as
+    ``open_dir`` reads it): False for another program's index, and for a TOC that cannot be read."""
+    try:
+        return _same(whoosh_index.TOC.read(FileStorage(str(path)), indexname).schema, build_schema())
+    except Exception:  # refused, garbled or no schema at all: not one newssearch can tell as its own
+        return False
+
+
 # -- the TOC ---------------------------------------------------------------------------------------------------
 
 _SEGMENT_ID = re.compile(r"[0-9a-z]{1,64}")

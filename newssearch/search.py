@@ -306,10 +306,11 @@ def matches(
     *,
     syntax: bool = True,
     timeout: float | None = DEFAULT_TIMEOUT,
+    all_versions: bool = False,
     filters: Filters = None,
 ) -> Matches:
-    """Every matching article's id and date (see ``NewsIndex.matches``): no scores, read from the id and date
-    columns, not from the stored articles."""
+    """Every matching story's id and date (see ``NewsIndex.matches``), read from the id and date columns, not from
+    the stored articles: of a story's copies, the one ``search`` shows (every copy with ``all_versions``)."""
     _check(text, 1, 1, "relevance")
     start, end = _bounds(since, until)
     deadline = deadline_of(timeout)
@@ -319,7 +320,10 @@ def matches(
         q = _filtered(prepared.query, field_filter(searcher.schema, filters))
         ids = Column(searcher, "id", None, translate=True)
         out = Matches(query=text, notes=list(prepared.notes))
-        for docnum, value in _dated(searcher, q, start, end, deadline):
+        found = list(_dated(searcher, q, start, end, deadline))
+        later = NONE if all_versions else later_copies(searcher)
+        folded = grouped.folded(searcher, [docnum for docnum, _ in found], later) if later else set()
+        for docnum, value in (pair for pair in found if pair[0] not in folded):
             out.ids.append(ids[docnum])
             out.dates.append(from_utc_naive(long_to_datetime(value)) if value is not None else None)
     return out
@@ -349,11 +353,12 @@ def count_matches(
     until: Bound = None,
     *,
     syntax: bool = True,
-    reprints: bool = True,
+    all_versions: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
     filters: Filters = None,
 ) -> int:
-    """The number of matching stories, unranked (see ``NewsIndex.count``)."""
+    """The number of matching stories, unranked, copies of a story once unless ``all_versions`` (see
+    ``NewsIndex.count``)."""
     _check(text, 1, 1, "relevance")
     start, end = _bounds(since, until)
     deadline = deadline_of(timeout)
@@ -365,7 +370,7 @@ def count_matches(
             docs = [docnum for docnum, _ in _dated(searcher, q, start, end, deadline)]
         else:  # no date to read
             docs = list(matching(searcher, q, deadline))
-        later = NONE if reprints else later_copies(searcher)
+        later = NONE if all_versions else later_copies(searcher)
         return len(docs) - (grouped.collapsed(searcher, docs, later) if later else 0)
 
 

@@ -98,7 +98,7 @@ class Store:
                 f"not an index newssearch wrote: refuses to read {names} (a link or a special file, not a plain file)"
             ).at(path)
         if state == "foreign":
-            raise NotAnIndexError(f"{self.path} is not a newssearch index (it holds other files)")
+            raise NotAnIndexError(diskfiles.not_ours(self.path))
         if overwrite or (create and state in ("missing", "unfinished")):
             self._ix = self._create(overwrite)
         elif state == "missing":

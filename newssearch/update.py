@@ -16,9 +16,10 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from newssearch.diskfiles import index_state, remove_created
 from newssearch.documents import filesig, to_document
 from newssearch.enrich import enrich
-from newssearch.errors import ReadError
+from newssearch.errors import IndexDamagedError, IndexIncompatibleError, ReadError
 from newssearch.grouping import Grouper
 from newssearch.models import Article
 from newssearch.plan import CacheEntry, FileToRead, plan
@@ -54,6 +55,35 @@ def check_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         if not root.exists():
             raise ReadError(f"no such file or folder: {path_text(root)}")
     return roots
+
+
+def rebuild(
+    create: Callable[..., Any],
+    path: str | os.PathLike[str],
+    paths: Iterable[str | os.PathLike[str]],
+    columns: list[str] | None,
+    progress: Progress | None,
+) -> IndexReport:
+    """``NewsIndex.rebuild``: ``create`` is ``NewsIndex.create``."""
+    roots = check_paths(paths)  # before anything is created or emptied
+    location = Path(path)
+    existed, fresh = location.exists(), index_state(location) == "missing"
+    try:
+        index = create(path)
+    except (IndexIncompatibleError, IndexDamagedError):
+        index = create(path, overwrite=True)
+    try:
+        with index:
+            report: IndexReport = index.update(roots, rebuild=True, columns=columns, progress=progress)
+            return report
+    except IndexDamagedError:  # damage found only while reading it: start afresh
+        with create(path, overwrite=True) as index:
+            report = index.update(roots, rebuild=True, columns=columns, progress=progress)
+            return report
+    except ReadError:  # nothing could be read: a location that held no index is left as it was
+        if fresh:
+            remove_created(location, existed)
+        raise
 
 
 def update(

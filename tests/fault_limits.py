@@ -265,7 +265,7 @@ def calls(f: Fuzzer, index: NewsIndex) -> tuple[str, Callable[[], Any], dict[str
     if method in ("count", "matches"):
         kw["syntax"] = r.random() < 0.85
         if method == "count":
-            kw["reprints"] = r.random() < 0.5
+            kw["all_versions"] = r.random() < 0.5
         text = f.text()
         return method, lambda: getattr(index, method)(text, **kw), dict(kw, _text=text)
     if method == "similar":

@@ -97,8 +97,8 @@ def test_every_page_holds_the_groups_of_the_list_of_every_copy(index, query, opt
             ]
         assert got == expected
     bounds = {k: v for k, v in options.items() if k in ("since", "until")}
-    assert index.count(query, **bounds) == every.total
-    assert index.count(query, reprints=False, **bounds) == len(expected)
+    assert index.count(query, all_versions=True, **bounds) == every.total
+    assert index.count(query, **bounds) == len(expected)
 
 
 def test_the_group_shows_its_earliest_copy_and_the_first_copy_need_not_match(index):
@@ -116,7 +116,7 @@ def test_a_story_alone_costs_nothing_and_says_so(tmp_path):
         results = index.search("harbour", limit=3)
         assert results.total == results.with_reprints == 9
         assert all(h.versions == 0 and h.group == h.id for h in results.hits)
-        assert index.count("harbour", reprints=False) == index.count("harbour") == 9
+        assert index.count("harbour") == index.count("harbour", all_versions=True) == 9
 
 
 runner = CliRunner()

@@ -138,7 +138,7 @@ def test_the_api_groups_added_copies_and_a_deleted_first_copy_leaves_the_others_
         results = index.search("dockworkers strike")
         assert results.total == 1 and results.with_reprints == 2
         assert results.hits[0].id == "b-copy" and results.hits[0].versions == 1
-        assert index.count("dockworkers", reprints=False) == 1 and index.count("dockworkers") == 2
+        assert index.count("dockworkers") == 1 and index.count("dockworkers", all_versions=True) == 2
         # Replaced by a story of its own, an article leaves the group.
         index.add(
             [Article(id="c-copy", headline="Harbour news", body="Tugs and pilots at work in a quiet port.")]
@@ -165,9 +165,9 @@ def test_bbc_byte_identical_duplicates_are_each_one_group(tmp_path):
         copies = [n for n in sizes.values() if n > 1]
         # 98 byte-identical groups, and about 70 more whose copies differ by a headline or a few words.
         assert len(duplicates) < len(copies) < 200
-        said = index.matches("said").ids
-        assert index.count("said") == len(said) > 1000
-        assert index.count("said", reprints=False) == len({group[i] for i in said}) < len(said)
+        said = index.matches("said", all_versions=True).ids
+        assert index.count("said", all_versions=True) == len(said) > 1000
+        assert index.count("said") == len({group[i] for i in said}) < len(said)
 
 
 @needs_corpora

@@ -121,7 +121,9 @@ def test_reuters_day_filter_total_matches_the_hits(tmp_path):
             results = index.search("oil", limit=1000, sort=sort, all_versions=True, **day)
             assert results.total == len(results.hits) >= expected > 0
             assert all(h.date.date() == date(1987, 3, 2) for h in results.hits)
-        assert sorted(index.matches("oil", **day)) == sorted((h.id, h.date) for h in results.hits)
+        assert sorted(index.matches("oil", all_versions=True, **day)) == sorted(
+            (h.id, h.date) for h in results.hits
+        )
 
 
 def test_nato_iraq_puts_the_example_article_first(built, index_path):
@@ -360,12 +362,12 @@ def test_an_undated_only_segment_reads_no_other_segments_dates(index_path):
             [Article(id=f"u{n}", body="alpha undated") for n in range(2)] + [Article(id="u2", body="beta")]
         )
         index.add([Article(id=f"d{n}", body="alpha dated", date=START + timedelta(days=n)) for n in range(5)])
-        assert dict(index.matches("alpha")) == {
+        assert dict(index.matches("alpha", all_versions=True)) == {
             "u0": None,
             "u1": None,
             **{f"d{n}": START + timedelta(days=n) for n in range(5)},
         }
-        assert sorted(index.matches("alpha", since="1987-03-03").ids) == ["d2", "d3", "d4"]
+        assert sorted(index.matches("alpha", since="1987-03-03", all_versions=True).ids) == ["d2", "d3", "d4"]
         by_date = [h.id for h in index.search("alpha", sort="date", snippets=False, all_versions=True).hits]
         assert by_date == ["d4", "d3", "d2", "d1", "d0", "u0", "u1"]
         assert dict(index.matches("beta")) == {"u2": None}

@@ -106,8 +106,8 @@ def test_near_identical_copies_of_the_story_are_left_out(tmp_path):
     with NewsIndex.create(tmp_path / "ix") as ix:
         ix.update([DATA / "reprints"])
         first, reprint = "reprints/strike_0912.txt", "reprints/strike_1140.txt"
-        assert ix.count("Rotterdam dockworkers", reprints=False) < ix.count(
-            "Rotterdam dockworkers"
+        assert ix.count("Rotterdam dockworkers") < ix.count(
+            "Rotterdam dockworkers", all_versions=True
         )  # grouped
         for story, copy in ((first, reprint), (reprint, first)):
             ids = [hit.id for hit in ix.similar(story, limit=100).hits]

@@ -83,7 +83,7 @@ def test_stats_count_near_identical_copies(tmp_path):
         ix.update([DATA / "reprints"])
         stats = ix.stats()
         assert (stats.reprints, stats.reprint_groups) == (1, 1)  # the strike story's edited reprint
-        assert ix.count("Rotterdam", reprints=False) == ix.count("Rotterdam") - stats.reprints
+        assert ix.count("Rotterdam") == ix.count("Rotterdam", all_versions=True) - stats.reprints
     shown = invoke("stats", "--index", tmp_path / "ix")
     assert shown.exit_code == 0 and "Reprints: 1 near-identical copy of 1 story" in " ".join(
         shown.stdout.split()

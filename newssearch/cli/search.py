@@ -234,8 +234,8 @@ def _count(
         )
         stories, copies = found.total, found.with_reprints or found.total
     else:
-        copies = ix.count(text, start, end, syntax=syntax, **by)
-        stories = copies if every else ix.count(text, start, end, syntax=syntax, reprints=False, **by)
+        copies = ix.count(text, start, end, syntax=syntax, all_versions=True, **by)
+        stories = copies if every else ix.count(text, start, end, syntax=syntax, **by)
     print_count(text, stories, copies, as_json)
 
 

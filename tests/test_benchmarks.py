@@ -607,3 +607,23 @@ def test_the_levers_for_long_queries_switch_on_distinct_content_words(tmp_path):
     assert levers.plain_idf(2, 2) == 0 and levers.plain_idf(100, 0) == math.log(100)
     assert levers.lucene_idf(2, 2) > 0
     c.ix.close()
+
+
+def test_the_concurrency_benchmark_runs_end_to_end_on_a_tiny_corpus(mini, tmp_path):
+    from benchmarks import concurrency
+
+    settings = concurrency.Settings(
+        threads=2, rounds=1, topics=3, titles=2, add_size=2, idle_s=0.1, memory_samples=1
+    )
+    result = concurrency.run(mini, "bbc", tmp_path / "work", settings)
+    assert (result["stories"], result["queries"]) == (2, 5)
+    assert set(result["throughput"]["median_per_s"]) == {"serial", "shared", "own"}
+    writes = [(w["readers"], w["index"], w["added"]) for w in result["writes"]]
+    assert writes == [(1, "shared", 2), (4, "shared", 2), (1, "own", 2)]
+    assert all(set(w["during_add"]) == {"searches", "max_ms", "p95_ms"} for w in result["writes"])
+    assert all(w["no_add"]["searches"] >= w["readers"] for w in result["writes"])
+    assert len(result["memory"]["one_search"]) == 1
+    with NewsIndex.open(tmp_path / "work" / "index") as index:
+        assert len(index) == 2  # the added stories were deleted again
+    table = concurrency.table(result)
+    assert "threads sharing one NewsIndex" in table and "Memory per extra NewsIndex" in table

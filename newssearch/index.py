@@ -27,6 +27,7 @@ from newssearch.sanitize import clean_article
 from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, count_matches, matches, search
 from newssearch.store import WRITE_LOCK_TIMEOUT, Store, commit_count
 from newssearch.stream import stream
+from newssearch.values import PathLike, flag, texts
 
 if TYPE_CHECKING:
     from newssearch.update import Progress
@@ -81,17 +82,17 @@ class NewsIndex:
     def rebuild(
         cls,
         path: str | os.PathLike[str],
-        paths: Iterable[str | os.PathLike[str]],
+        paths: PathLike | Iterable[PathLike],
         *,
-        columns: list[str] | None = None,
+        columns: str | Iterable[str] | None = None,
         progress: Progress | None = None,
     ) -> IndexReport:
-        """Build the index at ``path`` afresh from ``paths``. An index that cannot be used as it is (built by
+        """Build the index at ``path`` afresh from ``paths`` (a path, or a list of them). An index that cannot be used as it is (built by
         another version of newssearch, or damaged) is replaced; a usable one is emptied and refilled in one commit,
         so an interrupted rebuild leaves it as it was."""
-        from newssearch.update import check_paths  # the readers and extraction load only when used
+        from newssearch.update import check_columns, check_paths  # the readers and extraction load when used
 
-        paths = check_paths(paths)  # before anything is created or emptied
+        paths, columns = check_paths(paths), check_columns(columns)  # before anything is created or emptied
         location = Path(path)
         existed, fresh = location.exists(), index_state(location) == "missing"
         try:
@@ -134,8 +135,9 @@ class NewsIndex:
     # -- writing -------------------------------------------------------------------------------------------
 
     @_locked
-    def add(self, articles: Iterable[Article], *, extract: bool = True) -> int:
-        """Add or replace (by id) articles; returns how many were written. The articles given are not changed.
+    def add(self, articles: Article | Iterable[Article], *, extract: bool = True) -> int:
+        """Add or replace (by id) articles (one ``Article``, or a list of them); returns how many were written. The
+        articles given are not changed; TypeError for anything but ``Article`` objects.
 
         With ``extract`` (the default), the dateline place and source and the named entities are filled in where an
         article does not carry them, as ``update`` does for files. Control characters and terminal escape
@@ -144,6 +146,10 @@ class NewsIndex:
         from newssearch.enrich import enrich
         from newssearch.grouping import Grouper
 
+        articles, extract = (
+            [articles] if isinstance(articles, Article) else articles,
+            flag(extract, "extract"),
+        )
         batch: dict[str, Article] = {}
         for article in articles:
             article = clean_article(article)
@@ -159,9 +165,9 @@ class NewsIndex:
         return len(batch)
 
     @_locked
-    def delete(self, ids: Iterable[str]) -> int:
-        """Delete articles by id; returns how many were deleted."""
-        unique = set(ids)
+    def delete(self, ids: str | Iterable[str]) -> int:
+        """Delete articles by id (one id, or a list of them); returns how many were deleted."""
+        unique = set(texts(ids, "ids"))
         writer = self._store.writer()
         try:
             count = sum(1 for article_id in unique if self._store.id_owner(article_id)[0])
@@ -175,25 +181,25 @@ class NewsIndex:
     @_locked
     def update(
         self,
-        paths: Iterable[str | os.PathLike[str]],
+        paths: PathLike | Iterable[PathLike],
         *,
         rebuild: bool = False,
-        columns: list[str] | None = None,
+        columns: str | Iterable[str] | None = None,
         progress: Progress | None = None,
     ) -> IndexReport:
-        """Bring the index up to date with the article files under ``paths`` (files or folders).
+        """Bring the index up to date with the article files under ``paths`` (a file or folder, or a list of them).
 
         New and changed files are read, unchanged ones skipped (a file whose time stamp moved but whose content did
         not is unchanged), and files gone from a given folder removed from the index. With ``rebuild=True`` the
         index is emptied and everything read again. A file or folder that cannot be read is reported in
         ``IndexReport.skipped`` and whatever was indexed from it before is kept. ``columns`` names the columns of
-        CSV/TSV files that have no header row. An id already taken by another file's article is never
+        CSV/TSV files that have no header row (one text is one column). An id already taken by another file's article is never
         overwritten: the newcomer gets a longer id, and a note says so.
         """
-        from newssearch.update import check_paths
+        from newssearch.update import check_columns, check_paths
         from newssearch.update import update as run_update
 
-        roots = check_paths(paths)
+        roots, columns, rebuild = check_paths(paths), check_columns(columns), flag(rebuild, "rebuild")
         commits = self._store.commits
         try:
             report = run_update(self._store, roots, rebuild, columns, progress)
@@ -360,14 +366,14 @@ class NewsIndex:
         since: datetime | date | str | None = None,
         until: datetime | date | str | None = None,
         *,
-        exclude: Iterable[str] = (),
+        exclude: str | Iterable[str] = (),
         timeout: float | None = DEFAULT_TIMEOUT,
     ) -> SearchResults:
         """Stories like the stored one with ``article_id``, or like ``text`` (pasted; its first 100,000
         characters): its key words (tf-idf with the index's own statistics) and entities as one ranked query.
 
-        The story itself, the ids in ``exclude`` and every story with the same headline and body (a reprint) are
-        left out; ``limit``, ``page``, ``since`` and ``until`` are as in ``search``. Raises ArticleNotFoundError
+        The story itself, the ids in ``exclude`` (an id, or a list of them) and every story with the same headline
+        and body (a reprint) are left out; ``limit``, ``page``, ``since`` and ``until`` are as in ``search``. Raises ArticleNotFoundError
         for an unknown id, QueryError for a text with nothing to search.
         """
         from newssearch.similar import similar

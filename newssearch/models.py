@@ -5,44 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
+# Article and Entities live in article.py, checked when made.
+from newssearch.article import Article as Article
+from newssearch.article import Entities as Entities
+from newssearch.dates import DatePrecision as DatePrecision
 from newssearch.reports import FormatCount
-
-#: How much of a date its source gave: a year, a month, a day, or a time of day. A date is stored as the first
-#: moment of its period.
-DatePrecision = Literal["year", "month", "day", "time"]
-
-
-@dataclass
-class Entities:
-    """Named entities found in an article, each list deduplicated in order of first mention."""
-
-    people: list[str] = field(default_factory=list)
-    organizations: list[str] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Article:
-    """One news article, as read from a corpus file."""
-
-    id: str
-    headline: str = ""
-    body: str = ""
-    date: datetime | None = None
-    source: str | None = None
-    place: str | None = None
-    url: str | None = None
-    author: str | None = None
-    section: str | None = None  # the section or category the publisher filed it under
-    people: list[str] = field(default_factory=list)
-    organizations: list[str] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)
-    path: str | None = None
-    metadata: dict[str, list[str]] = field(default_factory=dict)
-    #: What ``date`` holds: a ``"year"`` or ``"month"`` is dated by its first day, a ``"day"`` by its midnight UTC.
-    date_precision: DatePrecision = "time"
 
 
 @dataclass

@@ -34,6 +34,7 @@ from newssearch.matchers import TimedPhrase
 from newssearch.models import Matches, SearchResults
 from newssearch.snippets import Highlights
 from newssearch.store import Store
+from newssearch.values import flag
 
 SORTS = ("relevance", "date", "newest", "oldest")  # "newest" is "date"
 MAX_LIMIT = 1000
@@ -88,16 +89,24 @@ def deadline_of(timeout: object) -> float:
     return time.monotonic() + timeout
 
 
-def _check(text: object, limit: object, page: object, sort: str, recent: object = None) -> str:
-    """The options checked (QueryError for a bad one); the sort order by its canonical name."""
-    if recent is not None and not (isinstance(recent, (int, float)) and 0 < recent < float("inf")):
+def _check(
+    text: object, limit: object, page: object, sort: object, recent: object = None, **flags: object
+) -> str:
+    """The options checked (QueryError, one line, for a bad one: a search's options may come from a request); the
+    sort order by its canonical name. ``flags`` (``syntax=…``, ``exact=…``) must be True or False: ``"no"`` is not
+    False."""
+    if recent is not None and (
+        isinstance(recent, bool) or not (isinstance(recent, (int, float)) and 0 < recent < float("inf"))
+    ):
         raise QueryError("recent must be a half-life in days, more than 0")
-    if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
-    if not isinstance(page, int) or page < 1:
-        raise QueryError("page must be 1 or more")
+    if not isinstance(sort, str) or sort not in SORTS:
+        raise QueryError(f"unknown sort {shorten(repr(sort), 40)}: use one of {', '.join(SORTS)}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+        raise QueryError("page must be a whole number, 1 or more")
+    for name, value in flags.items():
+        flag(value, name, QueryError)
     if not isinstance(text, str):
         raise QueryError("the query must be text")
     return "date" if sort == "newest" else sort
@@ -219,7 +228,10 @@ def search(
     """One page of ranked results (see ``NewsIndex.search``); copies of a story grouped unless ``all_versions``.
     ``made``: a query built by newssearch itself (similar stories), run instead of ``text``, which then only
     names it."""
-    sort = _check(text, limit, page, sort, recent)
+    sort = _check(
+        text, limit, page, sort, recent, syntax=syntax, snippets=snippets, explain=explain, exact=exact, kwic=kwic,
+        all_versions=all_versions,
+    )  # fmt: skip
     start, end = _bounds(since, until)
     deadline = deadline_of(timeout)
     searcher = store.searcher()
@@ -310,7 +322,7 @@ def matches(
 ) -> Matches:
     """Every matching article's id and date (see ``NewsIndex.matches``): no scores, read from the id and date
     columns, not from the stored articles."""
-    _check(text, 1, 1, "relevance")
+    _check(text, 1, 1, "relevance", syntax=syntax)
     start, end = _bounds(since, until)
     deadline = deadline_of(timeout)
     searcher = store.searcher()
@@ -354,7 +366,7 @@ def count_matches(
     filters: Filters = None,
 ) -> int:
     """The number of matching stories, unranked (see ``NewsIndex.count``)."""
-    _check(text, 1, 1, "relevance")
+    _check(text, 1, 1, "relevance", syntax=syntax, reprints=reprints)
     start, end = _bounds(since, until)
     deadline = deadline_of(timeout)
     searcher = store.searcher()

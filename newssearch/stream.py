@@ -38,7 +38,18 @@ def stream(
     filters: Filters = None,
 ) -> HitStream:
     """Every hit of the query, in order (see ``NewsIndex.iter_search``). ``lock`` is held while each hit is read."""
-    sort = _check(text, 1, 1, sort, recent)
+    sort = _check(
+        text,
+        1,
+        1,
+        sort,
+        recent,
+        syntax=syntax,
+        snippets=snippets,
+        kwic=kwic,
+        exact=exact,
+        all_versions=all_versions,
+    )
     start, end = _bounds(since, until)
     deadline = deadline_of(timeout)
     searcher = store.searcher()

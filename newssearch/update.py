@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from newssearch import values
 from newssearch.documents import filesig, to_document
 from newssearch.enrich import enrich
 from newssearch.errors import ReadError
@@ -26,6 +27,7 @@ from newssearch.readers import FileResult, read_articles
 from newssearch.reports import FormatCount, IndexReport
 from newssearch.sanitize import path_text
 from newssearch.store import Store
+from newssearch.values import PathLike
 
 #: Called as ``progress(done, total, path)`` while files are read; ``done`` and ``total`` count bytes.
 Progress = Callable[[int, int, str], None]
@@ -47,13 +49,19 @@ CHECKPOINT_STORIES = 25_000
 CHECKPOINT_SECONDS = 60.0
 
 
-def check_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The paths resolved; ReadError names the first that does not exist (before anything is written)."""
-    roots = [Path(p).resolve() for p in paths]
+def check_paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
+    """The paths resolved (one path given alone is one path); ReadError names the first that does not exist
+    (before anything is written), TypeError anything that is not a path."""
+    roots = [Path(p).resolve() for p in values.paths(paths)]
     for root in roots:
         if not root.exists():
             raise ReadError(f"no such file or folder: {path_text(root)}")
     return roots
+
+
+def check_columns(columns: str | Iterable[str] | None) -> list[str] | None:
+    """The column names of a header-less CSV/TSV file (one text is one name); TypeError for anything else."""
+    return None if columns is None else values.texts(columns, "columns")
 
 
 def update(

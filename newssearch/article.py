@@ -139,8 +139,9 @@ def _date(value: object, precision: DatePrecision) -> tuple[datetime | None, Dat
 
 
 def topics_of(article: Article) -> list[str]:
-    """Every topic of the article: its ``topics``, then those its metadata gives (``metadata_topics``)."""
-    return [*article.topics, *metadata_topics(article.metadata)]
+    """Every topic of the article, once each: its ``topics``, then those its metadata gives (``metadata_topics``)."""
+    found = (" ".join(topic.split()) for topic in [*article.topics, *metadata_topics(article.metadata)])
+    return list(dict.fromkeys(topic for topic in found if topic))
 
 
 def metadata_topics(metadata: Mapping[str, list[str]]) -> list[str]:

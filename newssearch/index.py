@@ -310,7 +310,7 @@ class NewsIndex:
         *,
         syntax: bool = True,
         snippets: bool = True,
-        kwic: bool = True,
+        kwic: bool = False,
         timeout: float | None = DEFAULT_TIMEOUT,
         recent: float | None = None,
         exact: bool = False,

@@ -34,10 +34,10 @@ from newssearch.matchers import TimedPhrase
 from newssearch.models import Matches, SearchResults
 from newssearch.snippets import Highlights
 from newssearch.store import Store
-from newssearch.values import flag
+from newssearch.values import MAX_LIMIT as MAX_LIMIT
+from newssearch.values import SORTS as SORTS
+from newssearch.values import check_options as _check
 
-SORTS = ("relevance", "date", "newest", "oldest")  # "newest" is "date"
-MAX_LIMIT = 1000
 #: Seconds a search may take before it is stopped with a QueryError.
 DEFAULT_TIMEOUT = 10.0
 
@@ -87,29 +87,6 @@ def deadline_of(timeout: object) -> float:
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0:
         raise QueryError("timeout must be a number of seconds, 0 or more (or None: no limit)")
     return time.monotonic() + timeout
-
-
-def _check(
-    text: object, limit: object, page: object, sort: object, recent: object = None, **flags: object
-) -> str:
-    """The options checked (QueryError, one line, for a bad one: a search's options may come from a request); the
-    sort order by its canonical name. ``flags`` (``syntax=…``, ``exact=…``) must be True or False: ``"no"`` is not
-    False."""
-    if recent is not None and (
-        isinstance(recent, bool) or not (isinstance(recent, (int, float)) and 0 < recent < float("inf"))
-    ):
-        raise QueryError("recent must be a half-life in days, more than 0")
-    if not isinstance(sort, str) or sort not in SORTS:
-        raise QueryError(f"unknown sort {shorten(repr(sort), 40)}: use one of {', '.join(SORTS)}")
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    if isinstance(page, bool) or not isinstance(page, int) or page < 1:
-        raise QueryError("page must be a whole number, 1 or more")
-    for name, value in flags.items():
-        flag(value, name, QueryError)
-    if not isinstance(text, str):
-        raise QueryError("the query must be text")
-    return "date" if sort == "newest" else sort
 
 
 @dataclass
@@ -277,6 +254,7 @@ def search(
         made_hit.versions = versions
         if explained is not None:
             made_hit.explanation = recency.with_recency(explained[number - 1], hit, ranked.raw)
+            made_hit.has_explanation = True
         out.hits.append(made_hit)
     return out
 

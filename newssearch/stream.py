@@ -30,7 +30,7 @@ def stream(
     *,
     syntax: bool = True,
     snippets: bool = True,
-    kwic: bool = True,
+    kwic: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
     recent: float | None = None,
     exact: bool = False,

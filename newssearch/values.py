@@ -2,13 +2,18 @@
 list of its letters), a path where a list of paths belongs is one path, and a flag is True or False.
 
 Each check raises the error its caller gives (``TypeError`` by default; a search option's is ``QueryError``) with
-one line that names the parameter.
+one line that names the parameter. ``check_options`` checks the options every search method shares.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+
+from newssearch.errors import QueryError
+
+SORTS = ("relevance", "date", "newest", "oldest")  # "newest" is "date"
+MAX_LIMIT = 1000
 
 
 def _kind(value: object) -> str:
@@ -53,3 +58,26 @@ def flag(value: object, name: str, error: type[Exception] = TypeError) -> bool:
     if not isinstance(value, bool):
         raise error(f"{name} must be True or False, not {_kind(value)}")
     return value
+
+
+def check_options(
+    text: object, limit: object, page: object, sort: object, recent: object = None, **flags: object
+) -> str:
+    """A search's options checked (QueryError naming the bad one: options may come from a request, so a wrong
+    type is told as a wrong value); the sort order by its canonical name. ``flags`` (``syntax=…``, ``exact=…``)
+    must be True or False."""
+    if recent is not None and (
+        isinstance(recent, bool) or not (isinstance(recent, (int, float)) and 0 < recent < float("inf"))
+    ):
+        raise QueryError("recent must be a half-life in days, more than 0")
+    if not isinstance(sort, str) or sort not in SORTS:
+        raise QueryError(f"unknown sort {repr(sort)[:40]}: use one of {', '.join(SORTS)}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+        raise QueryError("page must be a whole number, 1 or more")
+    for name, value in flags.items():
+        flag(value, name, QueryError)
+    if not isinstance(text, str):
+        raise QueryError("the query must be text")
+    return "date" if sort == "newest" else sort

@@ -21,7 +21,7 @@ from newssearch.values import texts
 TOPIC_KEYS = ("topics", "topic")
 _TEXT_FIELDS = ("headline", "body")
 _OPTIONAL_TEXT_FIELDS = ("source", "place", "url", "author", "section", "path")
-_LIST_FIELDS = ("people", "organizations", "places", "topics")
+_LIST_FIELDS = tuple((name, f"Article.{name}") for name in ("people", "organizations", "places", "topics"))
 
 
 def _kind(value: object) -> str:
@@ -68,8 +68,8 @@ class Article:
     metadata: dict[str, list[str]] = field(default_factory=dict)
     #: What ``date`` holds: a ``"year"`` or ``"month"`` is dated by its first day, a ``"day"`` by its midnight UTC.
     date_precision: DatePrecision = "time"
-    #: The subjects the story is filed under (``topic:`` in a query). A stored article read back lists every
-    #: topic indexed, those from its metadata too.
+    #: The subjects the story is filed under (``topic:`` in a query). Metadata values under ``topics`` or
+    #: ``topic`` are topics too (and stay in the metadata).
     topics: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -84,8 +84,8 @@ class Article:
             value = getattr(self, name)
             if value is not None and not isinstance(value, str):
                 raise TypeError(f"Article.{name} must be text or None, not {_kind(value)}")
-        for name in _LIST_FIELDS:
-            setattr(self, name, texts(getattr(self, name), f"Article.{name}"))
+        for name, label in _LIST_FIELDS:
+            setattr(self, name, texts(getattr(self, name), label))
         self.metadata = _metadata(self.metadata)
         if self.date_precision not in PRECISIONS:
             raise ValueError(
@@ -96,13 +96,13 @@ class Article:
 
 def _metadata(value: object) -> dict[str, list[str]]:
     """The metadata as text keys and lists of texts (one text is a list of one); the dict given is not changed."""
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise TypeError(f"Article.metadata must be a dict of texts, not {_kind(value)}")
     out: dict[str, list[str]] = value if isinstance(value, dict) else dict(value)
     for key, values in value.items():
         if not isinstance(key, str):
             raise TypeError(f"Article.metadata keys must be text, not {_kind(key)}")
-        checked = texts(values, f"Article.metadata[{key!r}]")
+        checked = texts(values, "Article.metadata values")
         if checked is not values:
             out = dict(out) if out is value else out
             out[key] = checked
@@ -131,6 +131,8 @@ def _date(value: object, precision: DatePrecision) -> tuple[datetime | None, Dat
         raise TypeError(
             f"Article.date must be a datetime, a date or text such as '2020-03-14', not {_kind(value)}"
         )
+    if dated.tzinfo is timezone.utc:  # as the readers and the index give it: nothing to check
+        return dated, precision
     try:
         to_utc_naive(dated)  # as the index stores it: a zone that gives no usable offset is refused here
     except Exception as exc:  # a tzinfo runs code of its own

@@ -26,9 +26,12 @@ def texts(value: str | Iterable[str], name: str, error: type[Exception] = TypeEr
     (not copied)."""
     if isinstance(value, str):
         return [value]
-    if isinstance(value, (bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
+    if type(value) is list:  # the usual case first: the checks of abstract types below cost more
+        items = value
+    elif isinstance(value, (bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
         raise error(f"{name} must be text or a list of texts, not {_kind(value)}")
-    items = value if isinstance(value, list) else list(value)
+    else:
+        items = list(value)
     for item in items:
         if not isinstance(item, str):
             raise error(f"{name} must be text or a list of texts, not a list holding {_kind(item)}")

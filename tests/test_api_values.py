@@ -201,3 +201,16 @@ def test_rebuild_and_extract_must_be_true_or_false(index, corpus):
     with pytest.raises(TypeError, match="extract must be True or False, not str"):
         index.add([Article(id="x", body="Oil rose.")], extract="no")
     assert len(index) == before
+
+
+def test_a_record_whose_id_is_only_control_characters_is_left_out_not_its_file(tmp_path):
+    folder = tmp_path / "wires"
+    folder.mkdir()
+    (folder / "wires.jsonl").write_text(
+        '{"id": "\\u0007", "title": "Oil rises", "text": "Crude oil rose on Monday."}\n'
+        '{"id": "wheat-1", "title": "Wheat falls", "text": "Wheat fell in Chicago."}\n'
+    )
+    with NewsIndex.create(tmp_path / "index") as ix:
+        report = ix.update([folder])
+        assert ix.matches("oil OR wheat").ids == ["wheat-1"] and report.skipped == []
+        assert [note for _, note in report.notes] == ["id '\\x07': empty once control characters are removed"]

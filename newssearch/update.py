@@ -52,7 +52,10 @@ CHECKPOINT_SECONDS = 60.0
 def check_paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
     """The paths resolved (one path given alone is one path); ReadError names the first that does not exist
     (before anything is written), TypeError anything that is not a path."""
-    roots = [Path(p).resolve() for p in values.paths(paths)]
+    given = values.paths(paths)
+    if any(os.fspath(p) == "" for p in given):  # Path("") is the current folder: not what was meant
+        raise ReadError("an empty path names no file or folder")
+    roots = [Path(p).resolve() for p in given]
     for root in roots:
         if not root.exists():
             raise ReadError(f"no such file or folder: {path_text(root)}")

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from newssearch import Article, NewsIndex, QueryError
+from newssearch import Article, NewsIndex, QueryError, ReadError
 
 from .helpers import DATA
 
@@ -37,6 +37,15 @@ def test_update_and_rebuild_take_one_path_as_text_or_path(tmp_path, corpus):
     assert report.files_read == files
     with NewsIndex.create(tmp_path / "c") as ix:
         assert ix.update(corpus).files_read == files  # a pathlib.Path alone
+
+
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(index, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # it holds the index: read as articles, the index would be read into itself
+    before = len(index)
+    for given in ("", [""]):
+        with pytest.raises(ReadError, match="an empty path names no file or folder"):
+            index.update(given)
+    assert len(index) == before
 
 
 def test_columns_take_one_name_as_text(tmp_path):

@@ -14,9 +14,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
-from newssearch.models import DatePrecision
+#: How much of a date its source gave: a year, a month, a day, or a time of day. A date is stored as the first
+#: moment of its period.
+DatePrecision = Literal["year", "month", "day", "time"]
+PRECISIONS: tuple[DatePrecision, ...] = ("year", "month", "day", "time")
 
 _YEAR = re.compile(r"^\d{4}$")
 _YEAR_MONTH = re.compile(r"^\d{4}-\d{1,2}$")

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from newssearch.article import metadata_topics, topics_of
 from newssearch.dates import from_utc_naive, to_utc_naive
 from newssearch.models import Article
 
@@ -73,7 +74,7 @@ def to_document(article: Article, sig: str | None = None) -> Document:
         "filesig": sig,
         "source": article.source,
         "place": place or None,
-        "topics": ",".join(_clean_names(article.metadata.get("topics", []))) or None,
+        "topics": ",".join(_clean_names(topics_of(article))) or None,
         "metadata": article.metadata or None,
         "url": article.url,
         "author": article.author,
@@ -114,4 +115,13 @@ def to_article(stored: Document) -> Article:
         path=stored.get("path"),
         metadata=stored.get("metadata") or {},
         date_precision=stored.get("date_precision") or "time",
+        topics=_own_topics(stored),
     )
+
+
+def _own_topics(stored: Document) -> list[str]:
+    """The topics an article was given as ``topics``: those indexed, less those its metadata gives (they stay
+    there), so that an article comes back as it went in."""
+    indexed = _split(stored.get("topics"))
+    given = set(_clean_names(metadata_topics(stored.get("metadata") or {}))) if indexed else set()
+    return [topic for topic in indexed if topic not in given]

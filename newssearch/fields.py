@@ -16,6 +16,7 @@ from newssearch.bounds import shorten
 from newssearch.dates import parse_bound, to_utc_naive
 from newssearch.errors import QueryError
 from newssearch.schema import FIELD_ALIASES, build_schema
+from newssearch.values import texts
 
 #: The fields a query can name, as the README lists them (each with the names it also answers to).
 QUERY_FIELDS = ("headline", "body", "person", "org", "place", "author", "section", "source", "topic", "date")
@@ -149,11 +150,7 @@ def filter_values(**given: Names) -> dict[str, list[str]]:
     for name, value in given.items():
         if value is None:
             continue
-        iterable = isinstance(value, Iterable) and not isinstance(value, (str, bytes))
-        given_values: list[object] = list(value) if iterable else [value]
-        values = [v for v in given_values if isinstance(v, str)]
-        if len(values) != len(given_values):
-            raise QueryError(f"{name} must be text, or a list of texts")
+        values = texts(value, name, QueryError)  # one name is one value
         if len(values) > MAX_FILTER_VALUES:
             raise QueryError(f"too many {name} values (the limit is {MAX_FILTER_VALUES})")
         for v in values:

@@ -53,7 +53,8 @@ def make_hit(
         article=article,
         snippet=snippet if isinstance(snippet, Snippet) else lead(article.body),
         headline_highlights=titled.highlights if isinstance(titled, Snippet) else [],
-        kwic=found[0] if found else None,
-        kwic_more=found[1] if found else 0,
+        kwic=found[0] if found is not None else [],
+        kwic_more=found[1] if found is not None else 0,
         group=stored.get("group") or article.id,
+        has_kwic=found is not None,
     )

@@ -32,6 +32,7 @@ from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, count_matches, 
 from newssearch.searchers import DEFAULT_SIZE, check_options, reading, writing
 from newssearch.store import Store, commit_count
 from newssearch.stream import stream
+from newssearch.values import PathLike, flag, texts
 
 if TYPE_CHECKING:
     from newssearch.update import Progress
@@ -92,12 +93,12 @@ class NewsIndex:
     def rebuild(
         cls,
         path: str | os.PathLike[str],
-        paths: Iterable[str | os.PathLike[str]],
+        paths: PathLike | Iterable[PathLike],
         *,
-        columns: list[str] | None = None,
+        columns: str | Iterable[str] | None = None,
         progress: Progress | None = None,
     ) -> IndexReport:
-        """Build the index at ``path`` afresh from ``paths``. An index that cannot be used as it is (built by
+        """Build the index at ``path`` afresh from ``paths`` (a path, or a list of them). An index that cannot be used as it is (built by
         another version of newssearch, or damaged) is replaced; a usable one is emptied and refilled in one commit,
         so an interrupted rebuild leaves it as it was."""
         from newssearch.update import rebuild  # the readers and extraction load only when used
@@ -131,10 +132,11 @@ class NewsIndex:
     # -- writing -------------------------------------------------------------------------------------------
 
     @writing
-    def add(self, articles: Iterable[Article], *, extract: bool = True) -> int:
-        """Add or replace (by id) articles, all in one commit; returns how many were written. The articles given
-        are not changed. They are read as they come, ``ADD_BATCH`` at a time, so an iterator of any length is
-        not held whole; of articles with one id, the last one wins.
+    def add(self, articles: Article | Iterable[Article], *, extract: bool = True) -> int:
+        """Add or replace (by id) articles (one ``Article``, or a list or any iterable of them), all in one commit;
+        returns how many were written. The articles given are not changed; TypeError for anything but ``Article``
+        objects. They are read as they come, ``ADD_BATCH`` at a time, so an iterator of any length is not held
+        whole; of articles with one id, the last one wins.
 
         With ``extract`` (the default), the dateline place and source and the named entities are filled in where an
         article does not carry them, as ``update`` does for files. Control characters and terminal escape
@@ -142,12 +144,13 @@ class NewsIndex:
         """
         from newssearch.adding import add
 
-        return add(self._store, [articles] if isinstance(articles, Article) else articles, extract)
+        articles = [articles] if isinstance(articles, Article) else articles
+        return add(self._store, articles, flag(extract, "extract"))
 
     @writing
-    def delete(self, ids: Iterable[str]) -> int:
-        """Delete articles by id; returns how many were deleted."""
-        unique = set(ids)
+    def delete(self, ids: str | Iterable[str]) -> int:
+        """Delete articles by id (one id, or a list of them); returns how many were deleted."""
+        unique = set(texts(ids, "ids"))
         writer = self._store.writer()
         try:
             count = sum(1 for article_id in unique if self._store.id_owner(article_id)[0])
@@ -161,25 +164,25 @@ class NewsIndex:
     @writing
     def update(
         self,
-        paths: Iterable[str | os.PathLike[str]],
+        paths: PathLike | Iterable[PathLike],
         *,
         rebuild: bool = False,
-        columns: list[str] | None = None,
+        columns: str | Iterable[str] | None = None,
         progress: Progress | None = None,
     ) -> IndexReport:
-        """Bring the index up to date with the article files under ``paths`` (files or folders).
+        """Bring the index up to date with the article files under ``paths`` (a file or folder, or a list of them).
 
         New and changed files are read, unchanged ones skipped (a file whose time stamp moved but whose content did
         not is unchanged), and files gone from a given folder removed from the index. With ``rebuild=True`` the
         index is emptied and everything read again. A file or folder that cannot be read is reported in
         ``IndexReport.skipped`` and whatever was indexed from it before is kept. ``columns`` names the columns of
-        CSV/TSV files that have no header row. An id already taken by another file's article is never
+        CSV/TSV files that have no header row (one text is one column). An id already taken by another file's article is never
         overwritten: the newcomer gets a longer id, and a note says so.
         """
-        from newssearch.update import check_paths
+        from newssearch.update import check_columns, check_paths
         from newssearch.update import update as run_update
 
-        roots = check_paths(paths)
+        roots, columns, rebuild = check_paths(paths), check_columns(columns), flag(rebuild, "rebuild")
         commits = self._store.commits
         try:
             report = run_update(self._store, roots, rebuild, columns, progress)
@@ -290,7 +293,7 @@ class NewsIndex:
         *,
         syntax: bool = True,
         snippets: bool = True,
-        kwic: bool = True,
+        kwic: bool = False,
         timeout: float | None = DEFAULT_TIMEOUT,
         recent: float | None = None,
         exact: bool = False,
@@ -350,14 +353,14 @@ class NewsIndex:
         since: datetime | date | str | None = None,
         until: datetime | date | str | None = None,
         *,
-        exclude: Iterable[str] = (),
+        exclude: str | Iterable[str] = (),
         timeout: float | None = DEFAULT_TIMEOUT,
     ) -> SearchResults:
         """Stories like the stored one with ``article_id``, or like ``text`` (pasted; its first 100,000
         characters): its key words (tf-idf with the index's own statistics) and entities as one ranked query.
 
-        The story itself, the ids in ``exclude`` and every story with the same headline and body (a reprint) are
-        left out; ``limit``, ``page``, ``since`` and ``until`` are as in ``search``. Raises ArticleNotFoundError
+        The story itself, the ids in ``exclude`` (an id, or a list of them) and every story with the same headline
+        and body (a reprint) are left out; ``limit``, ``page``, ``since`` and ``until`` are as in ``search``. Raises ArticleNotFoundError
         for an unknown id, QueryError for a text with nothing to search.
         """
         from newssearch.similar import similar

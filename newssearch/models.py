@@ -5,44 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
-from newssearch.reports import FormatCount
-
-#: How much of a date its source gave: a year, a month, a day, or a time of day. A date is stored as the first
-#: moment of its period.
-DatePrecision = Literal["year", "month", "day", "time"]
-
-
-@dataclass
-class Entities:
-    """Named entities found in an article, each list deduplicated in order of first mention."""
-
-    people: list[str] = field(default_factory=list)
-    organizations: list[str] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Article:
-    """One news article, as read from a corpus file."""
-
-    id: str
-    headline: str = ""
-    body: str = ""
-    date: datetime | None = None
-    source: str | None = None
-    place: str | None = None
-    url: str | None = None
-    author: str | None = None
-    section: str | None = None  # the section or category the publisher filed it under
-    people: list[str] = field(default_factory=list)
-    organizations: list[str] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)
-    path: str | None = None
-    metadata: dict[str, list[str]] = field(default_factory=dict)
-    #: What ``date`` holds: a ``"year"`` or ``"month"`` is dated by its first day, a ``"day"`` by its midnight UTC.
-    date_precision: DatePrecision = "time"
+# Article and Entities live in article.py, checked when made.
+from newssearch.article import Article as Article
+from newssearch.article import Entities as Entities
+from newssearch.article import topics_of
+from newssearch.dates import DatePrecision as DatePrecision
+from newssearch.reports import IndexStats as IndexStats  # what an index holds: with the other reports
 
 
 @dataclass
@@ -123,17 +93,21 @@ class Hit:
     article: Article
     snippet: Snippet
     headline_highlights: list[tuple[int, int]] = field(default_factory=list)
-    #: With ``explain=True``: the parts of ``score``, largest first (None when not asked for, or not worked out in
-    #: time).
-    explanation: list[Contribution] | None = None
-    #: With ``kwic=True``: the body's matches in context, the first ``MAX_CONTEXTS`` in text order (None when not
-    #: asked for); ``kwic_more`` counts the matches left out.
-    kwic: list[Context] | None = None
+    #: With ``explain=True``: the parts of ``score``, largest first (empty when not asked for, or not worked out in
+    #: time: ``has_explanation`` says which).
+    explanation: list[Contribution] = field(default_factory=list)
+    #: With ``kwic=True``: the body's matches in context, the first ``MAX_CONTEXTS`` in text order (empty when not
+    #: asked for, or none is in the body: ``has_kwic`` says which); ``kwic_more`` counts the matches left out.
+    kwic: list[Context] = field(default_factory=list)
     kwic_more: int = 0
     #: How many other matching copies of this story the hit stands for (0 when alone; see ``all_versions``), and
     #: the key of its group of copies (the id of the copy indexed first).
     versions: int = 0
     group: str | None = None
+    #: Whether ``explanation`` and ``kwic`` were worked out for this hit (asked for, and in time); ``to_dict``
+    #: carries them only then.
+    has_explanation: bool = False
+    has_kwic: bool = False
 
     # The article's fields, read through the hit (read-only: the article is their one source).
 
@@ -189,6 +163,36 @@ class Hit:
     def places(self) -> list[str]:
         return self.article.places
 
+    def to_record(self) -> dict[str, Any]:
+        """One flat row for a table (``pandas.DataFrame``): the same keys for every hit, each value a number, text,
+        a ``datetime``, None or a list of texts, but ``metadata`` (a dict of lists of texts). ``date`` is
+        timezone-aware; ``topics`` are the article's and its metadata's; ``kwic`` the contexts as
+        ``left[match]right`` text (empty unless asked for)."""
+        article = self.article
+        return {
+            "rank": self.rank,
+            "score": self.score,
+            "id": article.id,
+            "headline": article.headline,
+            "date": article.date,
+            "date_precision": self.date_precision,
+            "source": article.source,
+            "place": article.place,
+            "author": article.author,
+            "section": article.section,
+            "people": list(article.people),
+            "organizations": list(article.organizations),
+            "places": list(article.places),
+            "topics": topics_of(article),
+            "snippet": self.snippet.text,
+            "kwic": [str(context) for context in self.kwic],
+            "url": article.url,
+            "path": article.path,
+            "versions": self.versions,
+            "group": self.group if self.group is not None else article.id,
+            "metadata": {key: list(values) for key, values in article.metadata.items()},
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: the article's fields, rank, score, snippet and the highlight spans."""
         out: dict[str, Any] = {name: getattr(self.article, name) for name in _HIT_FIELDS}
@@ -203,9 +207,9 @@ class Hit:
             versions=self.versions,
             group=self.group if self.group is not None else self.article.id,
         )
-        if self.explanation is not None:
+        if self.has_explanation:
             out["explanation"] = [part.to_dict() for part in self.explanation]
-        if self.kwic is not None:
+        if self.has_kwic:
             out["kwic"] = [context.to_dict() for context in self.kwic]
             out["kwic_more"] = self.kwic_more
         return out
@@ -233,6 +237,10 @@ class SearchResults:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.limit))
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The page's hits as flat rows (``Hit.to_record``): ``pandas.DataFrame(results.to_records())``."""
+        return [hit.to_record() for hit in self.hits]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data, as ``newssearch query --json`` prints it."""
@@ -303,6 +311,11 @@ class HitStream:
     def __iter__(self) -> Iterator[Hit]:
         return self.hits
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every hit not read yet, as flat rows (``Hit.to_record``): ``pandas.DataFrame(stream.to_records())``.
+        This reads the stream (and holds every row)."""
+        return [hit.to_record() for hit in self.hits]
+
     def header(self) -> dict[str, Any]:
         """What the rows are: the query and its options, the index fingerprint, the total and the notes."""
         return {
@@ -347,54 +360,3 @@ class Reading:
             body_highlights=[list(span) for span in self.body_highlights],
         )
         return out
-
-
-@dataclass
-class IndexStats:
-    """What an index holds. ``sources`` are (source, articles), most first (at most ``MAX_SOURCES``;
-    ``source_count`` is how many there are); ``formats`` count the indexed files and their articles by file
-    ending (``""`` for none); ``unfiled`` articles came from no file (added through the API)."""
-
-    path: str
-    articles: int = 0
-    earliest: datetime | None = None
-    latest: datetime | None = None
-    undated: int = 0
-    sources: list[tuple[str, int]] = field(default_factory=list)
-    source_count: int = 0
-    unsourced: int = 0
-    files: int = 0
-    formats: dict[str, FormatCount] = field(default_factory=dict)
-    unfiled: int = 0
-    size_bytes: int = 0
-    segments: int = 0
-    last_commit: datetime | None = None
-    schema_version: int = 0
-    #: Near-identical copies: stories that are a later copy of another, and the groups they make.
-    reprints: int = 0
-    reprint_groups: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data, as ``newssearch stats --json`` prints it."""
-        return {
-            "path": self.path,
-            "articles": self.articles,
-            "earliest": self.earliest.isoformat() if self.earliest else None,
-            "latest": self.latest.isoformat() if self.latest else None,
-            "undated": self.undated,
-            "sources": [{"source": name, "articles": count} for name, count in self.sources],
-            "source_count": self.source_count,
-            "unsourced": self.unsourced,
-            "files": self.files,
-            "formats": {
-                ending: {"files": c.files, "articles": c.articles}
-                for ending, c in sorted(self.formats.items())
-            },
-            "unfiled": self.unfiled,
-            "size_bytes": self.size_bytes,
-            "segments": self.segments,
-            "last_commit": self.last_commit.isoformat() if self.last_commit else None,
-            "schema_version": self.schema_version,
-            "reprints": self.reprints,
-            "reprint_groups": self.reprint_groups,
-        }

@@ -50,8 +50,10 @@ def clean_article(article: Article) -> Article:
     """A copy of the article with every text field cleaned (``clean_text``); the article given is not changed.
 
     Single-line fields (id, headline, source, place, url, author, section, entity names) also have their line breaks and
-    tabs turned into spaces.
+    tabs turned into spaces. TypeError for anything but an ``Article``; ValueError when nothing is left of its id.
     """
+    if not isinstance(article, Article):
+        raise TypeError(f"expected an Article, not {type(article).__name__}")
     return dataclasses.replace(
         article,
         id=_one_line(article.id),
@@ -65,6 +67,7 @@ def clean_article(article: Article) -> Article:
         people=[n for n in map(_one_line, article.people) if n],
         organizations=[n for n in map(_one_line, article.organizations) if n],
         places=[n for n in map(_one_line, article.places) if n],
+        topics=[n for n in map(_one_line, article.topics) if n],
         metadata={
             _one_line(key): [clean_text(v) for v in values] for key, values in article.metadata.items()
         },

@@ -35,7 +35,7 @@ from whoosh.support.charset import accent_map
 from whoosh.util.numeric import byte_to_length
 
 #: Bump when the schema or the meaning of a field changes: older indexes must then be rebuilt.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9  # 9: the topics field also holds metadata "topic" values and Article.topics
 
 #: Query-time weights of the fields searched by default (chosen on the benchmarks' judged collections).
 FIELD_BOOSTS = {

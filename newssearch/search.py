@@ -34,9 +34,10 @@ from newssearch.matchers import TimedPhrase
 from newssearch.models import Matches, SearchResults
 from newssearch.snippets import Highlights
 from newssearch.store import Store
+from newssearch.values import MAX_LIMIT as MAX_LIMIT
+from newssearch.values import SORTS as SORTS
+from newssearch.values import check_options as _check
 
-SORTS = ("relevance", "date", "newest", "oldest")  # "newest" is "date"
-MAX_LIMIT = 1000
 #: Seconds a search may take before it is stopped with a QueryError.
 DEFAULT_TIMEOUT = 10.0
 
@@ -86,21 +87,6 @@ def deadline_of(timeout: object) -> float:
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0:
         raise QueryError("timeout must be a number of seconds, 0 or more (or None: no limit)")
     return time.monotonic() + timeout
-
-
-def _check(text: object, limit: object, page: object, sort: str, recent: object = None) -> str:
-    """The options checked (QueryError for a bad one); the sort order by its canonical name."""
-    if recent is not None and not (isinstance(recent, (int, float)) and 0 < recent < float("inf")):
-        raise QueryError("recent must be a half-life in days, more than 0")
-    if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
-    if not isinstance(page, int) or page < 1:
-        raise QueryError("page must be 1 or more")
-    if not isinstance(text, str):
-        raise QueryError("the query must be text")
-    return "date" if sort == "newest" else sort
 
 
 @dataclass
@@ -219,7 +205,10 @@ def search(
     """One page of ranked results (see ``NewsIndex.search``); copies of a story grouped unless ``all_versions``.
     ``made``: a query built by newssearch itself (similar stories), run instead of ``text``, which then only
     names it."""
-    sort = _check(text, limit, page, sort, recent)
+    sort = _check(
+        text, limit, page, sort, recent, syntax=syntax, snippets=snippets, explain=explain, exact=exact, kwic=kwic,
+        all_versions=all_versions,
+    )  # fmt: skip
     start, end = _bounds(since, until)
     deadline = deadline_of(timeout)
     searcher = store.searcher()
@@ -265,6 +254,7 @@ def search(
         made_hit.versions = versions
         if explained is not None:
             made_hit.explanation = recency.with_recency(explained[number - 1], hit, ranked.raw)
+            made_hit.has_explanation = True
         out.hits.append(made_hit)
     return out
 
@@ -311,7 +301,7 @@ def matches(
 ) -> Matches:
     """Every matching story's id and date (see ``NewsIndex.matches``), read from the id and date columns, not from
     the stored articles: of a story's copies, the one ``search`` shows (every copy with ``all_versions``)."""
-    _check(text, 1, 1, "relevance")
+    _check(text, 1, 1, "relevance", syntax=syntax, all_versions=all_versions)
     start, end = _bounds(since, until)
     deadline = deadline_of(timeout)
     searcher = store.searcher()
@@ -359,7 +349,7 @@ def count_matches(
 ) -> int:
     """The number of matching stories, unranked, copies of a story once unless ``all_versions`` (see
     ``NewsIndex.count``)."""
-    _check(text, 1, 1, "relevance")
+    _check(text, 1, 1, "relevance", syntax=syntax, all_versions=all_versions)
     start, end = _bounds(since, until)
     deadline = deadline_of(timeout)
     searcher = store.searcher()

@@ -12,6 +12,7 @@ the ``open_searcher`` function the store gives.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import threading
 import weakref
@@ -59,7 +60,7 @@ def writing(method: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P
                 f"another thread is writing to the index at {owner.path}; try again when it finishes"
             )
         try:
-            with owner._store.searchers.borrow():
+            with owner._store.searchers.borrow(wait=False):
                 return method(self, *args, **kwargs)
         finally:
             owner._write.release()
@@ -82,13 +83,40 @@ def _close(searcher: Any) -> None:
         searcher.close()
 
 
+class Turns:
+    """A semaphore that serves its waiters first come, first served: a freed turn is handed to the longest
+    waiting thread (``threading.Semaphore`` lets a thread that gives a turn back take it again at once, so
+    readers in a loop could keep another waiting for ever)."""
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._waiting: collections.deque[threading.Event] = collections.deque()
+        self._mutex = threading.Lock()
+
+    def acquire(self) -> None:
+        with self._mutex:
+            if self._free and not self._waiting:
+                self._free -= 1
+                return
+            turn = threading.Event()
+            self._waiting.append(turn)
+        turn.wait()
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiting:
+                self._waiting.popleft().set()
+            else:
+                self._free += 1
+
+
 class Searchers:
     """A pool of searchers on one index (see the module's docstring)."""
 
     def __init__(self, open_searcher: Callable[[], Any], size: int = DEFAULT_SIZE) -> None:
         self._open = open_searcher
         self._size = size
-        self._slots = threading.BoundedSemaphore(size)
+        self._turns = Turns(size)
         self._mutex = threading.Lock()
         self._idle: list[Any] = []
         self._local = threading.local()
@@ -99,8 +127,9 @@ class Searchers:
         )  # held by streams, or by threads outside a borrow
 
     @contextlib.contextmanager
-    def borrow(self) -> Iterator[None]:
-        """Bind a searcher of the pool to this thread for the block (opened when first asked for)."""
+    def borrow(self, *, wait: bool = True) -> Iterator[None]:
+        """Bind a searcher of the pool to this thread for the block (opened when first asked for). A read waits
+        its turn when ``size`` are out; a write (``wait=False``: one at a time already) never waits for reads."""
         local = self._local
         if getattr(local, "depth", 0):
             local.depth += 1
@@ -109,7 +138,8 @@ class Searchers:
             finally:
                 local.depth -= 1
             return
-        self._slots.acquire()
+        if wait:
+            self._turns.acquire()
         with self._mutex:
             local.searcher = self._idle.pop() if self._idle else None
             local.epoch, local.depth, local.pinned, local.checked = self._epoch, 1, False, False
@@ -119,7 +149,8 @@ class Searchers:
             searcher, local.searcher, local.depth = local.searcher, None, 0
             if searcher is not None:
                 self.give_back(searcher, local.epoch)
-            self._slots.release()
+            if wait:
+                self._turns.release()
 
     def current(self) -> Any:
         """This thread's searcher: in a borrow, the one brought up to date at its first use; in a stream, the one

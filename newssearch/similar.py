@@ -28,6 +28,7 @@ from newssearch.query import Prepared
 from newssearch.sanitize import clean_article
 from newssearch.search import DEFAULT_TIMEOUT, Bound, _bounds, _check, deadline_of, search
 from newssearch.store import Store
+from newssearch.values import texts
 
 #: Pasted text is read up to this many characters.
 MAX_TEXT_CHARS = 100_000
@@ -175,7 +176,7 @@ def find_source(store: Store, article_id: str | None, text: str | None) -> Sourc
         raise QueryError("empty text: give the text of a story")
     from newssearch.enrich import enrich  # extraction loads only when pasted text needs it
 
-    return Source(enrich(clean_article(Article(id="", body=text))), None, notes)
+    return Source(enrich(clean_article(Article(id="(text)", body=text))), None, notes)
 
 
 def similar(
@@ -187,7 +188,7 @@ def similar(
     since: Bound = None,
     until: Bound = None,
     *,
-    exclude: Iterable[str] = (),
+    exclude: str | Iterable[str] = (),
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> SearchResults:
     """Stories like a stored one or like pasted text (see ``NewsIndex.similar``)."""
@@ -206,14 +207,6 @@ def similar(
     return search(store, label, limit, page, since, until, timeout=left, made=made)
 
 
-def _ids(exclude: Iterable[str]) -> set[str]:
+def _ids(exclude: str | Iterable[str]) -> set[str]:
     """The ids to leave out (one id given as text is that id); QueryError for anything but ids."""
-    if isinstance(exclude, str):
-        return {exclude}
-    try:
-        ids = set(exclude)
-    except TypeError:
-        ids = {None}  # type: ignore[arg-type]
-    if not all(isinstance(i, str) for i in ids):
-        raise QueryError("exclude must be a list of article ids (text)")
-    return ids
+    return set(texts(exclude, "exclude", QueryError))

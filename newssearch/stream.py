@@ -31,7 +31,7 @@ def stream(
     *,
     syntax: bool = True,
     snippets: bool = True,
-    kwic: bool = True,
+    kwic: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
     recent: float | None = None,
     exact: bool = False,
@@ -39,7 +39,18 @@ def stream(
     filters: Filters = None,
 ) -> HitStream:
     """Every hit of the query, in order (see ``NewsIndex.iter_search``); run with a searcher borrowed."""
-    sort = _check(text, 1, 1, sort, recent)
+    sort = _check(
+        text,
+        1,
+        1,
+        sort,
+        recent,
+        syntax=syntax,
+        snippets=snippets,
+        kwic=kwic,
+        exact=exact,
+        all_versions=all_versions,
+    )
     start, end = _bounds(since, until)
     deadline = deadline_of(timeout)
     searcher = store.searcher()

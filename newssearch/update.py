@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from newssearch import values
 from newssearch.diskfiles import index_state, remove_created
 from newssearch.documents import filesig, to_document
 from newssearch.enrich import enrich
@@ -27,6 +28,7 @@ from newssearch.readers import FileResult, read_articles
 from newssearch.reports import FormatCount, IndexReport
 from newssearch.sanitize import path_text
 from newssearch.store import Store
+from newssearch.values import PathLike
 
 #: Called as ``progress(done, total, path)`` while files are read; ``done`` and ``total`` count bytes.
 Progress = Callable[[int, int, str], None]
@@ -48,24 +50,33 @@ CHECKPOINT_STORIES = 25_000
 CHECKPOINT_SECONDS = 60.0
 
 
-def check_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The paths resolved; ReadError names the first that does not exist (before anything is written)."""
-    roots = [Path(p).resolve() for p in paths]
+def check_paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
+    """The paths resolved (one path given alone is one path); ReadError names the first that does not exist
+    (before anything is written), TypeError anything that is not a path."""
+    given = values.paths(paths)
+    if any(os.fspath(p) == "" for p in given):  # Path("") is the current folder: not what was meant
+        raise ReadError("an empty path names no file or folder")
+    roots = [Path(p).resolve() for p in given]
     for root in roots:
         if not root.exists():
             raise ReadError(f"no such file or folder: {path_text(root)}")
     return roots
 
 
+def check_columns(columns: str | Iterable[str] | None) -> list[str] | None:
+    """The column names of a header-less CSV/TSV file (one text is one name); TypeError for anything else."""
+    return None if columns is None else values.texts(columns, "columns")
+
+
 def rebuild(
     create: Callable[..., Any],
     path: str | os.PathLike[str],
-    paths: Iterable[str | os.PathLike[str]],
-    columns: list[str] | None,
+    paths: PathLike | Iterable[PathLike],
+    columns: str | Iterable[str] | None,
     progress: Progress | None,
 ) -> IndexReport:
     """``NewsIndex.rebuild``: ``create`` is ``NewsIndex.create``."""
-    roots = check_paths(paths)  # before anything is created or emptied
+    roots, names = check_paths(paths), check_columns(columns)  # before anything is created or emptied
     location = Path(path)
     existed, fresh = location.exists(), index_state(location) == "missing"
     try:
@@ -74,11 +85,11 @@ def rebuild(
         index = create(path, overwrite=True)
     try:
         with index:
-            report: IndexReport = index.update(roots, rebuild=True, columns=columns, progress=progress)
+            report: IndexReport = index.update(roots, rebuild=True, columns=names, progress=progress)
             return report
     except IndexDamagedError:  # damage found only while reading it: start afresh
         with create(path, overwrite=True) as index:
-            report = index.update(roots, rebuild=True, columns=columns, progress=progress)
+            report = index.update(roots, rebuild=True, columns=names, progress=progress)
             return report
     except ReadError:  # nothing could be read: a location that held no index is left as it was
         if fresh:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from newssearch import NewsIndex
+
+from .helpers import ROOT
 
 pytest.importorskip("mypy")
 
@@ -23,8 +26,13 @@ with NewsIndex.open("index") as index:
 
 
 def _check(tmp_path: Path, limit: str) -> tuple[str, int]:
+    return _mypy(tmp_path, SCRIPT.format(limit=limit))
+
+
+def _mypy(tmp_path: Path, source: str) -> tuple[str, int]:
+    """mypy --strict on a user's script: its messages and exit status."""
     script = tmp_path / "user_script.py"
-    script.write_text(SCRIPT.format(limit=limit))
+    script.write_text(source)
     # In a process of its own: mypy in this one would grow it by hundreds of MB for the tests after it.
     command = [
         sys.executable,
@@ -57,3 +65,12 @@ def test_the_methods_show_their_own_parameters():
         parameters = inspect.signature(getattr(NewsIndex, name)).parameters
         assert "args" not in parameters and "kwargs" not in parameters, name
     assert "limit" in inspect.signature(NewsIndex.search).parameters
+
+
+def test_the_readme_s_python_examples_pass_mypy_strict(tmp_path):
+    """What the README shows a developer type-checks as written (``hit.kwic`` is a list, not Optional)."""
+    blocks = re.findall(r"```python\n(.+?)\n```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+    assert blocks
+    for number, block in enumerate(blocks):
+        out, status = _mypy(tmp_path, block)
+        assert status == 0, f"README python block {number}:\n{out}"

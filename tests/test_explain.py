@@ -76,7 +76,7 @@ def test_phrases_and_exclusions(ix):
 
 def test_without_explain_there_is_no_explanation(ix):
     hit = ix.search("oil").hits[0]
-    assert hit.explanation is None and "explanation" not in hit.to_dict()
+    assert hit.explanation == [] and not hit.has_explanation and "explanation" not in hit.to_dict()
     zero = ix.search("oil^0", explain=True).hits[0]  # asked for: listed even when there is nothing to list
     assert zero.to_dict()["explanation"] == []
 
@@ -115,7 +115,8 @@ def test_explaining_stops_at_the_time_limit(ix, monkeypatch):
     real = search.explain_scores
     monkeypatch.setattr(search, "explain_scores", lambda *a: real(*a[:4], 0.0))  # a deadline long past
     results = ix.search("oil", explain=True)
-    assert results.hits and all(h.explanation is None for h in results.hits)
+    assert results.hits and all(h.explanation == [] and not h.has_explanation for h in results.hits)
+    assert all("explanation" not in h.to_dict() for h in results.hits)
     assert any("too long to explain" in note for note in results.notes)
 
 

@@ -78,7 +78,7 @@ def test_recent_lets_a_new_story_overtake_a_somewhat_more_relevant_old_one(index
     order = [h.id for h in fresh.hits]
     assert order.index("s001") < order.index("s002")  # the new story overtakes a somewhat more relevant one
     for hit in fresh.hits:  # the explanation still adds up, freshness a part of its own
-        assert hit.explanation is not None
+        assert hit.has_explanation
         assert sum(p.score for p in hit.explanation) == pytest.approx(hit.score, rel=1e-6)
         assert hit.explanation[-1].field == "recency"
 

@@ -275,3 +275,40 @@ def test_a_searcher_opened_as_a_commit_removes_its_files_opens_the_next_commit(t
         index.close()
         with pytest.raises(IndexDamagedError):
             index.search("oil")
+
+
+def _loopers(index: NewsIndex, count: int, stop: threading.Event) -> list[threading.Thread]:
+    def loop() -> None:
+        deadline = time.monotonic() + 30  # a failing test must not hang the suite
+        while not stop.is_set() and time.monotonic() < deadline:
+            index.search("oil", snippets=False)
+
+    threads = [threading.Thread(target=loop) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def test_readers_in_a_loop_neither_starve_a_write_nor_another_reader(tmp_path):
+    """Reads take turns first come, first served, and a write needs no turn: with every searcher of the pool
+    kept busy by threads searching in a loop, an add and another thread's search still finish (a plain
+    semaphore let the loopers take their turns back at once: the add waited for ever)."""
+    with NewsIndex.create(tmp_path / "ix", searchers=1) as index:
+        index.add(_articles(20), extract=False)
+        stop = threading.Event()
+        loopers = _loopers(index, 3, stop)
+        try:
+            writer = threading.Thread(target=index.add, args=(_articles(5, prefix="b", word="gas"),))
+            writer.start()
+            writer.join(20)
+            added = not writer.is_alive()
+            found: list[int] = []
+            reader = threading.Thread(target=lambda: found.append(index.count("gas")))
+            reader.start()
+            reader.join(20)
+        finally:
+            stop.set()
+            for thread in loopers:
+                thread.join(40)
+        assert added, "the add waited for the readers' turns"
+        assert found == [5], "a reader waited while the others kept taking their turns back"

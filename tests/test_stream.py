@@ -73,7 +73,7 @@ def test_the_stream_holds_exactly_the_matches(index, bounds):
 
 
 def test_kwic_shows_the_words_the_snippet_highlights(index):
-    for hit in index.iter_search("troops NATO"):
+    for hit in index.iter_search("troops NATO", kwic=True):
         assert hit.kwic, hit.id
         matched = {c.match.lower() for c in hit.kwic}
         assert matched <= {"troop", "troops", "nato"}
@@ -88,19 +88,20 @@ def test_kwic_in_search_and_in_to_dict(index):
     assert data["kwic"] == [c.to_dict() for c in hit.kwic] and data["kwic_more"] == hit.kwic_more
     assert all(set(c) == {"left", "match", "right"} for c in data["kwic"])
     plain = index.search("troops").hits[0]
-    assert plain.kwic is None and "kwic" not in plain.to_dict()
-    assert next(iter(index.iter_search("troops", kwic=False))).kwic is None
+    assert plain.kwic == [] and not plain.has_kwic and "kwic" not in plain.to_dict()
+    assert next(iter(index.iter_search("troops", kwic=False))).kwic == []
 
 
 def test_a_headline_only_match_has_no_contexts(index):
-    hit = next(iter(index.iter_search("headline:report")))
-    assert "report" not in hit.article.body.lower() and hit.kwic == []
+    hit = next(iter(index.iter_search("headline:report", kwic=True)))
+    assert "report" not in hit.article.body.lower() and hit.kwic == [] and hit.has_kwic
+    assert hit.to_dict()["kwic"] == []  # asked for: listed even when there is nothing to list
 
 
 def test_a_huge_story_makes_a_bounded_row(index_path, tmp_path):
     with NewsIndex.create(tmp_path / "big") as ix:
         ix.add([Article(id="big", headline="Big", body="The oil price rose. " * 25_000)], extract=False)
-        (hit,) = ix.iter_search("oil")
+        (hit,) = ix.iter_search("oil", kwic=True)
     assert len(hit.kwic) == MAX_CONTEXTS and hit.kwic_more == 25_000 - MAX_CONTEXTS
     assert sum(len(str(c)) for c in hit.kwic) < 2_000
 

@@ -342,7 +342,13 @@ def read_articles(
     # written are noted for the file (dates.py).
     with reading_file(text) as file_dates:
         for article in READERS[fmt](text, ctx):
-            article = clean_article(article)
+            try:
+                article = clean_article(article)
+            except ValueError:  # nothing left of its id (Article refuses an empty one)
+                if fmt in _SINGLE_ARTICLE_FORMATS:
+                    raise ReadError("the article's id is empty once control characters are removed") from None
+                ctx.leave_out(f"id {article.id!r}", "empty once control characters are removed")
+                continue
             damaged = _damage(article)
             if damaged:
                 if fmt in _SINGLE_ARTICLE_FORMATS:

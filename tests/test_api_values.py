@@ -191,7 +191,7 @@ READS = {
         ("search", {"limit": True}, "limit must be a whole number from 1 to 1000"),
         ("search", {"page": True}, "page must be a whole number"),
         ("search", {"recent": True}, "recent must be a half-life in days"),
-        ("count", {"reprints": "no"}, "reprints must be True or False"),
+        ("count", {"all_versions": "no"}, "all_versions must be True or False"),
         ("count", {"syntax": 1}, "syntax must be True or False"),
         ("iter_search", {"kwic": "no"}, "kwic must be True or False"),
         ("iter_search", {"exact": "true"}, "exact must be True or False"),

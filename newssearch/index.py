@@ -306,9 +306,8 @@ class NewsIndex:
         limit, each hit built when it is read (memory holds only the matches' scores and numbers).
 
         The options are ``search``'s; ``timeout`` bounds finding and ranking the matches, not reading the hits.
-        ``total``, ``notes`` and ``index`` (the fingerprint) are known at once. While the stream is read, other
-        searches on this ``NewsIndex`` may run; once one of them sees a new commit, the stream ends with a
-        StaleResultsError (open another ``NewsIndex`` to search while writing).
+        ``total``, ``notes`` and ``index`` (the fingerprint) are known at once. The stream reads the commit it
+        was ranked on to its end, whatever is written meanwhile; closing the index ends it with StaleResultsError.
         """
         return stream(
             self._store, text, since, until, sort, syntax=syntax, snippets=snippets, kwic=kwic,

@@ -27,6 +27,7 @@ from newssearch.errors import (
 )
 from newssearch.fields import Names, filter_values
 from newssearch.models import Article, HitStream, IndexStats, Matches, Reading, SearchResults
+from newssearch.options import SearchOptions
 from newssearch.reports import CheckReport, IndexReport
 from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, count_matches, matches, search
 from newssearch.searchers import DEFAULT_SIZE, check_options, reading, writing
@@ -255,11 +256,12 @@ class NewsIndex:
         ``author``, ``section`` and ``source`` (a name, or a list of names any of which may match) keep the stories
         whose byline, section or source has that name's words: ``author="Papenfuss"`` finds "Mary Papenfuss".
         """
-        return search(
-            self._store, text, limit, page, since, until, sort, syntax=syntax, snippets=snippets, timeout=timeout,
+        options = SearchOptions.of(
+            text, limit, page, since, until, sort, syntax=syntax, snippets=snippets, timeout=timeout,
             explain=explain, recent=recent, exact=exact, kwic=kwic, all_versions=all_versions,
             filters=filter_values(author=author, section=section, source=source),
         )  # fmt: skip
+        return search(self._store, options)
 
     @reading
     def count(
@@ -278,10 +280,11 @@ class NewsIndex:
         """The number of stories the query matches, without ranking: ``search(...).total``, near-identical copies
         once (``all_versions=True``: every copy, ``results.with_reprints``). ``since``/``until``, ``author``,
         ``section`` and ``source`` are as in ``search``."""
-        return count_matches(
-            self._store, text, since, until, syntax=syntax, all_versions=all_versions, timeout=timeout,
+        options = SearchOptions.of(
+            text, since=since, until=until, syntax=syntax, all_versions=all_versions, timeout=timeout,
             filters=filter_values(author=author, section=section, source=source),
         )  # fmt: skip
+        return count_matches(self._store, options)
 
     @reading
     def iter_search(
@@ -309,11 +312,12 @@ class NewsIndex:
         ``total``, ``notes`` and ``index`` (the fingerprint) are known at once. The stream reads the commit it
         was ranked on to its end, whatever is written meanwhile; closing the index ends it with StaleResultsError.
         """
-        return stream(
-            self._store, text, since, until, sort, syntax=syntax, snippets=snippets, kwic=kwic,
+        options = SearchOptions.of(
+            text, 1, 1, since, until, sort, syntax=syntax, snippets=snippets, kwic=kwic,
             timeout=timeout, recent=recent, exact=exact, all_versions=all_versions,
             filters=filter_values(author=author, section=section, source=source),
         )  # fmt: skip
+        return stream(self._store, options)
 
     @property
     @reading
@@ -338,9 +342,10 @@ class NewsIndex:
         """Every story the query matches (with ``since``/``until`` as in ``search``), as ids and dates in index
         order, unranked: the fast path for work over a whole result set. ``len(...)`` is ``count``'s number. Of
         near-identical copies, the one ``search`` shows; ``all_versions=True`` gives every copy."""
-        return matches(
-            self._store, text, since, until, syntax=syntax, timeout=timeout, all_versions=all_versions
+        options = SearchOptions.of(
+            text, since=since, until=until, syntax=syntax, timeout=timeout, all_versions=all_versions
         )
+        return matches(self._store, options)
 
     @reading
     def similar(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from whoosh import query as wq
@@ -20,30 +20,23 @@ from newssearch import entity_query, grouped, recency
 from newssearch import exact as exact_mod
 from newssearch import query as query_mod
 from newssearch import suggest as suggest_mod
-from newssearch.bounds import shorten
 from newssearch.collapse import NONE, Seen, later_copies
 from newssearch.collect import collect, finds_any, matching, too_slow
 from newssearch.columns import MISSING_DATE, NO_DATE, Column, ager, fingerprint
-from newssearch.dates import coerce_bound, from_utc_naive, to_utc_naive
-from newssearch.errors import QueryError
+from newssearch.dates import from_utc_naive
 from newssearch.explain import explain as explain_scores
 from newssearch.explain import typed_words
 from newssearch.grouped import Grouping
 from newssearch.hits import make_hit
 from newssearch.matchers import TimedPhrase
 from newssearch.models import Matches, SearchResults
+from newssearch.options import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+from newssearch.options import Bound as Bound
+from newssearch.options import Filters, SearchOptions, deadline_of
 from newssearch.snippets import Highlights
 from newssearch.store import Store
 from newssearch.values import MAX_LIMIT as MAX_LIMIT
 from newssearch.values import SORTS as SORTS
-from newssearch.values import check_options as _check
-
-#: Seconds a search may take before it is stopped with a QueryError.
-DEFAULT_TIMEOUT = 10.0
-
-Bound = datetime | date | str | None
-#: The byline, section and source filters of a search: the field searched and the values, any of which may match.
-Filters = dict[str, list[str]] | None
 
 
 def field_filter(schema: Any, filters: Filters) -> query_mod.Query | None:
@@ -63,30 +56,6 @@ def field_filter(schema: Any, filters: Filters) -> query_mod.Query | None:
 
 def _filtered(q: query_mod.Query, condition: query_mod.Query | None) -> query_mod.Query:
     return q if condition is None else query_mod.require(q, condition)
-
-
-def _bounds(since: Bound, until: Bound) -> tuple[datetime | None, datetime | None]:
-    """The date bounds as Whoosh stores dates (naive UTC), checked: QueryError (one line) for a bound that is not a
-    usable date, such as a datetime whose zone gives an offset of a day or more, or no offset at all."""
-    try:
-        since_dt, until_dt = coerce_bound(since), coerce_bound(until, end=True)
-        start = to_utc_naive(since_dt) if since_dt else None
-        end = to_utc_naive(until_dt) if until_dt else None
-    except Exception as exc:  # a datetime's own tzinfo runs code: whatever it raises, the bound is unusable
-        raise QueryError(f"not a usable date: {shorten(str(exc), 200) or type(exc).__name__}") from None
-    if start and end and start > end:
-        raise QueryError(f"the since date ({start.date()}) is after the until date ({end.date()})")
-    return start, end
-
-
-def deadline_of(timeout: object) -> float:
-    """The time (``time.monotonic()``) a search with this ``timeout`` in seconds must stop; QueryError for a
-    timeout that is not a number of seconds, 0 or more (None: no limit)."""
-    if timeout is None:
-        return float("inf")
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0:
-        raise QueryError("timeout must be a number of seconds, 0 or more (or None: no limit)")
-    return time.monotonic() + timeout
 
 
 @dataclass
@@ -123,23 +92,24 @@ class Ranked:
 
 def rank(
     store: Store,
-    text: str,
-    sort: str,
+    options: SearchOptions,
     depth: int,
-    start: datetime | None,
-    end: datetime | None,
     deadline: float,
     *,
-    syntax: bool = True,
     terms: bool = True,
-    recent: float | None = None,
     made: query_mod.Prepared | None = None,
-    exact: bool = False,
-    all_versions: bool = False,
-    filters: Filters = None,
 ) -> Ranked:
     """Find the matches and rank at least the first ``depth`` of them (under the store's guard); copies of a
-    story are grouped (``collapse.py``) unless ``all_versions``."""
+    story are grouped (``collapse.py``) unless ``all_versions``. ``made``: a query newssearch built itself
+    (similar stories), run instead of the options' text."""
+    text, sort, syntax, recent, filters = (
+        options.text,
+        options.sort,
+        options.syntax,
+        options.recent,
+        options.filters,
+    )
+    start, end, exact, all_versions = options.start, options.end, options.exact, options.all_versions
     searcher = store.searcher()
     later = NONE if all_versions else later_copies(searcher)
     literal = exact_mod.prepare(searcher.schema, text) if exact and made is None else None
@@ -182,56 +152,35 @@ def rank(
     return Ranked(prepared, results, total, raw, literal, mentions, highlights, index, grouping)
 
 
-def search(
-    store: Store,
-    text: str,
-    limit: int = 10,
-    page: int = 1,
-    since: Bound = None,
-    until: Bound = None,
-    sort: str = "relevance",
-    *,
-    syntax: bool = True,
-    snippets: bool = True,
-    timeout: float | None = DEFAULT_TIMEOUT,
-    explain: bool = False,
-    recent: float | None = None,
-    made: query_mod.Prepared | None = None,
-    exact: bool = False,
-    kwic: bool = False,
-    all_versions: bool = False,
-    filters: Filters = None,
-) -> SearchResults:
+def search(store: Store, options: SearchOptions, made: query_mod.Prepared | None = None) -> SearchResults:
     """One page of ranked results (see ``NewsIndex.search``); copies of a story grouped unless ``all_versions``.
-    ``made``: a query built by newssearch itself (similar stories), run instead of ``text``, which then only
-    names it."""
-    sort = _check(
-        text, limit, page, sort, recent, syntax=syntax, snippets=snippets, explain=explain, exact=exact, kwic=kwic,
-        all_versions=all_versions,
-    )  # fmt: skip
-    start, end = _bounds(since, until)
-    deadline = deadline_of(timeout)
+    ``made``: a query built by newssearch itself (similar stories), run instead of the options' text, which then
+    only names it."""
+    text, limit, page, snippets, kwic = (
+        options.text,
+        options.limit,
+        options.page,
+        options.snippets,
+        options.kwic,
+    )
+    deadline = deadline_of(options.timeout)
     searcher = store.searcher()
     with store.guard():
-        ranked = rank(
-            store, text, sort, page * limit, start, end, deadline,
-            syntax=syntax, terms=snippets or kwic, recent=recent, made=made, exact=exact,
-            all_versions=all_versions, filters=filters,
-        )  # fmt: skip
+        ranked = rank(store, options, page * limit, deadline, terms=options.terms, made=made)
     total = ranked.shown
     out = SearchResults(
         query=text, total=total, page=page, limit=limit, notes=list(ranked.prepared.notes), index=ranked.index,
         with_reprints=ranked.total,
     )  # fmt: skip
     if ranked.literal is None and made is None:
-        out.suggestion = suggestion(store, searcher, text, total, start, end, syntax, deadline, filters)
+        out.suggestion = suggestion(store, searcher, options, total, deadline)
     offset = (page - 1) * limit
     if offset >= total:
         return out
     with store.guard():
         page_hits = ranked.hits(offset, offset + limit)
     explained = None
-    if explain:
+    if options.explain:
         with store.guard():
             explained = explain_scores(
                 searcher,
@@ -260,19 +209,12 @@ def search(
 
 
 def suggestion(
-    store: Store,
-    searcher: Searcher,
-    text: str,
-    total: int,
-    start: datetime | None,
-    end: datetime | None,
-    syntax: bool,
-    deadline: float,
-    filters: Filters = None,
+    store: Store, searcher: Searcher, options: SearchOptions, total: int, deadline: float
 ) -> str | None:
     """The query with its misspelt words corrected, if that finds something (see ``suggest``)."""
+    text, syntax, start, end = options.text, options.syntax, options.start, options.end
     filtered = bool(start or end)
-    condition = field_filter(searcher.schema, filters)
+    condition = field_filter(searcher.schema, options.filters)
 
     def count_of(corrected: str) -> int:  # 1 at the first match: whether it finds anything, not how much
         words = corrected.split()
@@ -288,22 +230,17 @@ def suggestion(
         return suggest_mod.suggest(searcher.reader(), searcher.schema, typed, total, count_of, deadline)
 
 
-def matches(
-    store: Store,
-    text: str,
-    since: Bound = None,
-    until: Bound = None,
-    *,
-    syntax: bool = True,
-    timeout: float | None = DEFAULT_TIMEOUT,
-    all_versions: bool = False,
-    filters: Filters = None,
-) -> Matches:
+def matches(store: Store, options: SearchOptions) -> Matches:
     """Every matching story's id and date (see ``NewsIndex.matches``), read from the id and date columns, not from
     the stored articles: of a story's copies, the one ``search`` shows (every copy with ``all_versions``)."""
-    _check(text, 1, 1, "relevance", syntax=syntax, all_versions=all_versions)
-    start, end = _bounds(since, until)
-    deadline = deadline_of(timeout)
+    text, syntax, start, end, filters = (
+        options.text,
+        options.syntax,
+        options.start,
+        options.end,
+        options.filters,
+    )
+    deadline = deadline_of(options.timeout)
     searcher = store.searcher()
     with store.guard():
         prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
@@ -311,7 +248,7 @@ def matches(
         ids = Column(searcher, "id", None, translate=True)
         out = Matches(query=text, notes=list(prepared.notes))
         found = list(_dated(searcher, q, start, end, deadline))
-        later = NONE if all_versions else later_copies(searcher)
+        later = NONE if options.all_versions else later_copies(searcher)
         folded = grouped.folded(searcher, [docnum for docnum, _ in found], later) if later else set()
         for docnum, value in (pair for pair in found if pair[0] not in folded):
             out.ids.append(ids[docnum])
@@ -336,22 +273,17 @@ def _dated(
             yield docnum, value
 
 
-def count_matches(
-    store: Store,
-    text: str,
-    since: Bound = None,
-    until: Bound = None,
-    *,
-    syntax: bool = True,
-    all_versions: bool = False,
-    timeout: float | None = DEFAULT_TIMEOUT,
-    filters: Filters = None,
-) -> int:
+def count_matches(store: Store, options: SearchOptions) -> int:
     """The number of matching stories, unranked, copies of a story once unless ``all_versions`` (see
     ``NewsIndex.count``)."""
-    _check(text, 1, 1, "relevance", syntax=syntax, all_versions=all_versions)
-    start, end = _bounds(since, until)
-    deadline = deadline_of(timeout)
+    text, syntax, start, end, filters = (
+        options.text,
+        options.syntax,
+        options.start,
+        options.end,
+        options.filters,
+    )
+    deadline = deadline_of(options.timeout)
     searcher = store.searcher()
     with store.guard():
         q = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax).query
@@ -360,7 +292,7 @@ def count_matches(
             docs = [docnum for docnum, _ in _dated(searcher, q, start, end, deadline)]
         else:  # no date to read
             docs = list(matching(searcher, q, deadline))
-        later = NONE if all_versions else later_copies(searcher)
+        later = NONE if options.all_versions else later_copies(searcher)
         return len(docs) - (grouped.collapsed(searcher, docs, later) if later else 0)
 
 

@@ -9,6 +9,7 @@ leaves out the story itself, the ids asked for and every story whose headline an
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections import Counter
@@ -24,9 +25,10 @@ from newssearch.documents import to_article
 from newssearch.errors import ArticleNotFoundError, QueryError
 from newssearch.matchers import Excluding
 from newssearch.models import Article, SearchResults
+from newssearch.options import DEFAULT_TIMEOUT, Bound, SearchOptions, deadline_of
 from newssearch.query import Prepared
 from newssearch.sanitize import clean_article
-from newssearch.search import DEFAULT_TIMEOUT, Bound, _bounds, _check, deadline_of, search
+from newssearch.search import search
 from newssearch.store import Store
 from newssearch.values import texts
 
@@ -193,8 +195,9 @@ def similar(
 ) -> SearchResults:
     """Stories like a stored one or like pasted text (see ``NewsIndex.similar``)."""
     deadline = deadline_of(timeout)  # reading the story and choosing its words count in the time limit
-    _check("similar", limit, page, "relevance")  # the options first: reading a pasted text takes time
-    _bounds(since, until)
+    options = SearchOptions.of(
+        "similar", limit, page, since, until
+    )  # first: reading a pasted text takes time
     excluded = _ids(exclude)
     if len(excluded) > MAX_EXCLUDED:
         raise QueryError(f"too many ids to leave out (the limit is {MAX_EXCLUDED:,})")
@@ -204,7 +207,7 @@ def similar(
         made = similar_query(searcher, source, excluded)
     label = f"similar to {article_id}" if article_id is not None else "similar to the text given"
     left = None if timeout is None else max(0.0, deadline - time.monotonic())
-    return search(store, label, limit, page, since, until, timeout=left, made=made)
+    return search(store, dataclasses.replace(options, text=label, timeout=left), made=made)
 
 
 def _ids(exclude: str | Iterable[str]) -> set[str]:

@@ -16,56 +16,28 @@ from newssearch.dates import from_utc_naive
 from newssearch.errors import StaleResultsError
 from newssearch.hits import make_hit
 from newssearch.models import Hit, HitStream
-from newssearch.search import DEFAULT_TIMEOUT, Bound, Filters, _bounds, _check, deadline_of, rank, suggestion
+from newssearch.options import SearchOptions, deadline_of
+from newssearch.search import rank, suggestion
 from newssearch.store import Store
 
 CLOSED = "the index was closed while its results were read: search again"
 
 
-def stream(
-    store: Store,
-    text: str,
-    since: Bound = None,
-    until: Bound = None,
-    sort: str = "relevance",
-    *,
-    syntax: bool = True,
-    snippets: bool = True,
-    kwic: bool = False,
-    timeout: float | None = DEFAULT_TIMEOUT,
-    recent: float | None = None,
-    exact: bool = False,
-    all_versions: bool = False,
-    filters: Filters = None,
-) -> HitStream:
+def stream(store: Store, options: SearchOptions) -> HitStream:
     """Every hit of the query, in order (see ``NewsIndex.iter_search``); run with a searcher borrowed."""
-    sort = _check(
-        text,
-        1,
-        1,
-        sort,
-        recent,
-        syntax=syntax,
-        snippets=snippets,
-        kwic=kwic,
-        exact=exact,
-        all_versions=all_versions,
+    text, snippets, kwic, start, end = (
+        options.text,
+        options.snippets,
+        options.kwic,
+        options.start,
+        options.end,
     )
-    start, end = _bounds(since, until)
-    deadline = deadline_of(timeout)
+    deadline = deadline_of(options.timeout)
     searcher = store.searcher()
     with store.guard():
-        ranked = rank(
-            store, text, sort, searcher.doc_count(), start, end, deadline,
-            syntax=syntax, terms=snippets or kwic, recent=recent, exact=exact, all_versions=all_versions,
-            filters=filters,
-        )  # fmt: skip
+        ranked = rank(store, options, searcher.doc_count(), deadline, terms=options.terms)
     total = ranked.shown
-    hint = (
-        suggestion(store, searcher, text, total, start, end, syntax, deadline, filters)
-        if ranked.literal is None
-        else None
-    )
+    hint = suggestion(store, searcher, options, total, deadline) if ranked.literal is None else None
     searcher, epoch = store.searchers.detach()  # the one ranked with: a borrow keeps one searcher throughout
 
     def hits() -> Iterator[Hit]:
@@ -90,10 +62,10 @@ def stream(
         query=text,
         index=ranked.index,
         total=total,
-        sort=sort,
+        sort=options.sort,
         since=from_utc_naive(start).isoformat() if start else None,
         until=from_utc_naive(end).isoformat() if end else None,
-        syntax=syntax,
+        syntax=options.syntax,
         notes=list(ranked.prepared.notes),
         hits=hits(),
         with_reprints=ranked.total,

@@ -1,5 +1,9 @@
 """newssearch: full-text search for news articles, from the command line or from Python.
 
+``NewsIndex`` opens, fills and searches an index; the other names are what its methods take and return
+(``Article`` going in; ``SearchResults``, ``Hit``, ``HitStream``, ``Reading``… coming out) and the errors they
+raise: each a ``NewsSearchError``, but ``IndexInterrupted`` (a ``KeyboardInterrupt``).
+
 The public names are imported on first use, so that ``newssearch`` starts (and answers Ctrl-C) quickly. Every
 error newssearch raises and every type its API takes or returns is one of them (``tests/test_public_names.py``).
 """

@@ -46,8 +46,10 @@ class Article:
     """One news article, as read from a corpus file or given to ``NewsIndex.add``.
 
     Checked when made (``TypeError`` for a value of the wrong type, ``ValueError`` for an unusable one, each naming
-    the field): ``id`` is non-blank text; ``date`` may be given as text or a ``datetime.date`` (see the module);
-    ``people``, ``organizations``, ``places`` and ``topics`` take one name as one item.
+    the field): ``id`` is non-blank text; ``date`` may be given as a ``datetime`` (a naive one is UTC), a
+    ``datetime.date`` or text (``"2020-03-14"``, ``"2020-03"``, ``"March 14, 2020 10:30 EST"``) and is kept
+    timezone-aware, with its ``date_precision``; ``people``, ``organizations``, ``places`` and ``topics`` take
+    one name as one item.
     """
 
     id: str

@@ -48,7 +48,7 @@ class NewsIndex:
     ``NewsIndex(path)`` opens an existing index; ``NewsIndex(path, create=True)`` opens it or creates an empty one.
     Use it as a context manager, and share one across threads: searches run at once (up to ``searchers`` of
     them; more wait for a turn) and while another thread writes; writes take turns, each waiting at most
-    ``lock_timeout`` seconds (default $NEWSSEARCH_LOCK_TIMEOUT, else 2) for another thread's or process's::
+    ``lock_timeout`` seconds (default ``$NEWSSEARCH_LOCK_TIMEOUT``, else 2) for another thread's or process's:
 
         with NewsIndex.open("index") as index:
             for hit in index.search("NATO Iraq").hits:

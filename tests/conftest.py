@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from .helpers import CORPORA, DATA, SEED
+from .helpers import CORPORA, DATA, SEED, sample_searcher
 
 # In CI the property tests run a fixed set of examples, so a run passes or fails for the code it tests; local runs
 # draw new examples each time (and Hypothesis keeps any failure it finds in .hypothesis/ to replay it).
@@ -43,6 +43,13 @@ def huffpost(tmp_path) -> Path:
     folder = tmp_path / "huffpost"
     shutil.copytree(DATA / "huffpost", folder)
     return folder
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    """A raw Whoosh searcher over the sample corpus, built once per test module (tests of the query modules)."""
+    with sample_searcher(tmp_path_factory.mktemp("query")) as s:
+        yield s
 
 
 @pytest.fixture

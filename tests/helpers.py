@@ -74,6 +74,13 @@ def sample_searcher(folder: Path) -> Iterator:
         yield searcher
 
 
+def nodes(q):
+    """Every node of a Whoosh query tree, the root first."""
+    yield q
+    for child in q.children():
+        yield from nodes(child)
+
+
 def run_query(searcher, text: str, **kwargs):
     """``prepare`` then search, as the search module does: (prepared, top 10 results with matched terms)."""
     from newssearch.query import prepare

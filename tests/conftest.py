@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from .helpers import CORPORA, DATA, SEED, sample_searcher
+from .helpers import CORPORA, DATA, SEED, invoke, sample_searcher
 
 # In CI the property tests run a fixed set of examples, so a run passes or fails for the code it tests; local runs
 # draw new examples each time (and Hypothesis keeps any failure it finds in .hypothesis/ to replay it).
@@ -43,6 +43,14 @@ def huffpost(tmp_path) -> Path:
     folder = tmp_path / "huffpost"
     shutil.copytree(DATA / "huffpost", folder)
     return folder
+
+
+@pytest.fixture
+def indexed(corpus, index_path):
+    """The test corpus indexed through the CLI (for the CLI's tests; modules with another index define their own)."""
+    result = invoke("index", corpus, "--index", index_path)
+    assert result.exit_code == 0, result.output
+    return index_path
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from .helpers import CORPORA, DATA, SEED, invoke, sample_searcher
+from .helpers import CORPORA, DATA, SEED, invoke, mini_corpora, sample_searcher
 
 # In CI the property tests run a fixed set of examples, so a run passes or fails for the code it tests; local runs
 # draw new examples each time (and Hypothesis keeps any failure it finds in .hypothesis/ to replay it).
@@ -76,3 +76,9 @@ def bbc_index(tmp_path_factory) -> Path:
     with NewsIndex.create(path) as ix:
         ix.update([CORPORA / "bbc"])
     return path
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A few generated documents laid out like ../shared/corpora (for the benchmark harness's tests)."""
+    return mini_corpora(tmp_path / "corpora")

@@ -1,4 +1,4 @@
-"""Paths and markers the test files share (conftest.py holds only fixtures)."""
+"""Paths, markers, helpers and small data the test files share (conftest.py holds only fixtures)."""
 
 import ast
 import os
@@ -131,3 +131,58 @@ def related_corpus(folder: Path) -> Path:
     shutil.copy(SEED, corpus)
     shutil.copytree(DATA / "similar", corpus / "similar")
     return corpus
+
+
+# --- a few corpora laid out like ../shared/corpora, for the benchmark harness's tests ----------------------
+
+FORMATS = DATA / "formats"
+CRAN_QUERIES = ".I 001\n.W\nwhat is the lift\nof a wing .\n.I 004\n.W\nheat conduction in slabs .\n.I 009\n.W\nnothing judged .\n"
+CRAN_QRELS = "1 1 2\n1 3 -1\n2 3 1\n2 1 4\n3 2 -1\n"
+
+CATEGORIES = """Some notes on the Reuters Categories
+
+****Subject Codes (135)
+
+Money/Foreign Exchange (MONEY-FX)
+
+**Commodity Codes (78)
+
+GRAIN
+WHEAT
+COFFEE
+CASTOR-OIL
+
+**Energy Codes (9)
+
+Crude Oil (CRUDE)
+
+________________________________________________________________
+
+@heading[Organization Codes (56)]
+European Community (EC)@*
+"""
+
+BBC = [
+    ("Pound gains", "Sterling rose against the dollar on Monday."),
+    ("Cup final", "A late goal settled the cup final."),
+]
+
+
+def mini_corpora(root: Path) -> Path:
+    """A few generated documents laid out like ../shared/corpora."""
+    (root / "reuters21578").mkdir(parents=True)
+    shutil.copy(FORMATS / "sample.sgm", root / "reuters21578" / "reut2-000.sgm")
+    (root / "reuters21578" / "cat-descriptions_120396.txt").write_text(CATEGORIES)
+    for n, (headline, body) in enumerate(BBC, 1):
+        folder = root / "bbc" / ("business" if n == 1 else "sport")
+        folder.mkdir(parents=True)
+        (folder / f"{n:03}.txt").write_text(f"{headline}\n\n{body}\n")
+    (root / "cranfield").mkdir()
+    shutil.copy(FORMATS / "papers.all", root / "cranfield" / "cran.all.1400")
+    (root / "cranfield" / "cran.qry").write_text(CRAN_QUERIES)
+    (root / "cranfield" / "cranqrel").write_text(CRAN_QRELS)
+    (root / "ag-news").mkdir()
+    (root / "ag-news" / "test.csv").write_text(
+        '"3","Wheat prices climb","Wheat rose."\n"2","Cup win","Goal."\n'
+    )
+    return root

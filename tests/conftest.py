@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from . import fault_injection as fi
 from .helpers import CORPORA, DATA, SEED, invoke, mini_corpora, sample_searcher
 
 # In CI the property tests run a fixed set of examples, so a run passes or fails for the code it tests; local runs
@@ -82,3 +83,15 @@ def bbc_index(tmp_path_factory) -> Path:
 def mini(tmp_path) -> Path:
     """A few generated documents laid out like ../shared/corpora (for the benchmark harness's tests)."""
     return mini_corpora(tmp_path / "corpora")
+
+
+@pytest.fixture(scope="session")
+def sc(tmp_path_factory) -> fi.Scenario:
+    """150 generated articles and a JSON Lines file, indexed, then changed (edits, additions, deletions); a clean
+    build of the changed corpus; and the duration of an uninterrupted run of each mode."""
+    scenario = fi.scenario(tmp_path_factory.mktemp("faults"), articles=150)
+    # Time a first build only: on this small corpus the start-up and the entity gazetteer take most of any run,
+    # so an update or a rebuild takes about as long (the script times each mode).
+    scenario.measure(["build"])
+    scenario.durations.update(update=scenario.durations["build"], rebuild=scenario.durations["build"])
+    return scenario

@@ -8,11 +8,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from newssearch import NewsIndex
+from newssearch import Article, NewsIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "000_fef9c184b96aac0a.txt"
@@ -186,3 +187,20 @@ def mini_corpora(root: Path) -> Path:
         '"3","Wheat prices climb","Wheat rose."\n"2","Cup win","Goal."\n'
     )
     return root
+
+
+# --- oil stories by trading day, for the search tests -----------------------------------------------------
+
+DAY_START = datetime(1987, 3, 1, 9, tzinfo=timezone.utc)
+
+
+def day_story(n: int, dated: bool = True) -> Article:
+    """Story ``n``: oil prices on trading day ``n`` from DAY_START (undated when not ``dated``), with "OPEC
+    output" ``n % 4`` times."""
+    extra = " OPEC output" * (n % 4)
+    return Article(
+        id=f"s{n:02d}",
+        headline=f"Oil prices move on day {n}",
+        body=f"Crude oil prices moved on trading day {n}.{extra} Traders watched the market closely.",
+        date=DAY_START + timedelta(days=n) if dated else None,
+    )

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from newssearch import Article, NewsIndex
+from newssearch.readers import read_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "000_fef9c184b96aac0a.txt"
@@ -204,3 +205,26 @@ def day_story(n: int, dated: bool = True) -> Article:
         body=f"Crude oil prices moved on trading day {n}.{extra} Traders watched the market closely.",
         date=DAY_START + timedelta(days=n) if dated else None,
     )
+
+
+# --- stories written to files, for the readers' tests ----------------------------------------------------
+
+STORY = (
+    "LONDON (Reuters) - Shares in London rose on Monday as investors welcomed the rate decision of the bank."
+)
+
+
+def read_beside(path: Path, **kwargs):
+    """``read_articles`` of one file, its folder the folder given."""
+    return read_articles(path, path.parent, **kwargs)
+
+
+def write_file(folder: Path, name: str, content: str | bytes) -> Path:
+    """Write ``content`` (text as UTF-8, or bytes) to ``folder / name``, making its folders."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
+    return path

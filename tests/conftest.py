@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from .helpers import CORPORA, DATA, SEED
+from . import fault_injection as fi
+from .helpers import CORPORA, DATA, SEED, invoke, mini_corpora, sample_searcher
 
 # In CI the property tests run a fixed set of examples, so a run passes or fails for the code it tests; local runs
 # draw new examples each time (and Hypothesis keeps any failure it finds in .hypothesis/ to replay it).
@@ -46,6 +47,21 @@ def huffpost(tmp_path) -> Path:
 
 
 @pytest.fixture
+def indexed(corpus, index_path):
+    """The test corpus indexed through the CLI (for the CLI's tests; modules with another index define their own)."""
+    result = invoke("index", corpus, "--index", index_path)
+    assert result.exit_code == 0, result.output
+    return index_path
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    """A raw Whoosh searcher over the sample corpus, built once per test module (tests of the query modules)."""
+    with sample_searcher(tmp_path_factory.mktemp("query")) as s:
+        yield s
+
+
+@pytest.fixture
 def index_path(tmp_path) -> Path:
     return tmp_path / "index"
 
@@ -61,3 +77,21 @@ def bbc_index(tmp_path_factory) -> Path:
     with NewsIndex.create(path) as ix:
         ix.update([CORPORA / "bbc"])
     return path
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A few generated documents laid out like ../shared/corpora (for the benchmark harness's tests)."""
+    return mini_corpora(tmp_path / "corpora")
+
+
+@pytest.fixture(scope="session")
+def sc(tmp_path_factory) -> fi.Scenario:
+    """150 generated articles and a JSON Lines file, indexed, then changed (edits, additions, deletions); a clean
+    build of the changed corpus; and the duration of an uninterrupted run of each mode."""
+    scenario = fi.scenario(tmp_path_factory.mktemp("faults"), articles=150)
+    # Time a first build only: on this small corpus the start-up and the entity gazetteer take most of any run,
+    # so an update or a rebuild takes about as long (the script times each mode).
+    scenario.measure(["build"])
+    scenario.durations.update(update=scenario.durations["build"], rebuild=scenario.durations["build"])
+    return scenario

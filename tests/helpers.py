@@ -1,4 +1,4 @@
-"""Paths and markers the test files share (conftest.py holds only fixtures)."""
+"""Paths, markers, helpers and small data the test files share (conftest.py holds only fixtures)."""
 
 import ast
 import os
@@ -8,11 +8,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from newssearch import NewsIndex
+from newssearch import Article, NewsIndex
+from newssearch.readers import read_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "000_fef9c184b96aac0a.txt"
@@ -74,6 +76,13 @@ def sample_searcher(folder: Path) -> Iterator:
         yield searcher
 
 
+def nodes(q):
+    """Every node of a Whoosh query tree, the root first."""
+    yield q
+    for child in q.children():
+        yield from nodes(child)
+
+
 def run_query(searcher, text: str, **kwargs):
     """``prepare`` then search, as the search module does: (prepared, top 10 results with matched terms)."""
     from newssearch.query import prepare
@@ -124,3 +133,98 @@ def related_corpus(folder: Path) -> Path:
     shutil.copy(SEED, corpus)
     shutil.copytree(DATA / "similar", corpus / "similar")
     return corpus
+
+
+# --- a few corpora laid out like ../shared/corpora, for the benchmark harness's tests ----------------------
+
+FORMATS = DATA / "formats"
+CRAN_QUERIES = ".I 001\n.W\nwhat is the lift\nof a wing .\n.I 004\n.W\nheat conduction in slabs .\n.I 009\n.W\nnothing judged .\n"
+CRAN_QRELS = "1 1 2\n1 3 -1\n2 3 1\n2 1 4\n3 2 -1\n"
+
+CATEGORIES = """Some notes on the Reuters Categories
+
+****Subject Codes (135)
+
+Money/Foreign Exchange (MONEY-FX)
+
+**Commodity Codes (78)
+
+GRAIN
+WHEAT
+COFFEE
+CASTOR-OIL
+
+**Energy Codes (9)
+
+Crude Oil (CRUDE)
+
+________________________________________________________________
+
+@heading[Organization Codes (56)]
+European Community (EC)@*
+"""
+
+BBC = [
+    ("Pound gains", "Sterling rose against the dollar on Monday."),
+    ("Cup final", "A late goal settled the cup final."),
+]
+
+
+def mini_corpora(root: Path) -> Path:
+    """A few generated documents laid out like ../shared/corpora."""
+    (root / "reuters21578").mkdir(parents=True)
+    shutil.copy(FORMATS / "sample.sgm", root / "reuters21578" / "reut2-000.sgm")
+    (root / "reuters21578" / "cat-descriptions_120396.txt").write_text(CATEGORIES)
+    for n, (headline, body) in enumerate(BBC, 1):
+        folder = root / "bbc" / ("business" if n == 1 else "sport")
+        folder.mkdir(parents=True)
+        (folder / f"{n:03}.txt").write_text(f"{headline}\n\n{body}\n")
+    (root / "cranfield").mkdir()
+    shutil.copy(FORMATS / "papers.all", root / "cranfield" / "cran.all.1400")
+    (root / "cranfield" / "cran.qry").write_text(CRAN_QUERIES)
+    (root / "cranfield" / "cranqrel").write_text(CRAN_QRELS)
+    (root / "ag-news").mkdir()
+    (root / "ag-news" / "test.csv").write_text(
+        '"3","Wheat prices climb","Wheat rose."\n"2","Cup win","Goal."\n'
+    )
+    return root
+
+
+# --- oil stories by trading day, for the search tests -----------------------------------------------------
+
+DAY_START = datetime(1987, 3, 1, 9, tzinfo=timezone.utc)
+
+
+def day_story(n: int, dated: bool = True) -> Article:
+    """Story ``n``: oil prices on trading day ``n`` from DAY_START (undated when not ``dated``), with "OPEC
+    output" ``n % 4`` times."""
+    extra = " OPEC output" * (n % 4)
+    return Article(
+        id=f"s{n:02d}",
+        headline=f"Oil prices move on day {n}",
+        body=f"Crude oil prices moved on trading day {n}.{extra} Traders watched the market closely.",
+        date=DAY_START + timedelta(days=n) if dated else None,
+    )
+
+
+# --- stories written to files, for the readers' tests ----------------------------------------------------
+
+STORY = (
+    "LONDON (Reuters) - Shares in London rose on Monday as investors welcomed the rate decision of the bank."
+)
+
+
+def read_beside(path: Path, **kwargs):
+    """``read_articles`` of one file, its folder the folder given."""
+    return read_articles(path, path.parent, **kwargs)
+
+
+def write_file(folder: Path, name: str, content: str | bytes) -> Path:
+    """Write ``content`` (text as UTF-8, or bytes) to ``folder / name``, making its folders."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
+    return path

@@ -3,7 +3,7 @@
 A write the system refuses leaves the index and its folder as they were and says why (IndexAccessError, exit 3,
 naming the cause and the fix), never "damaged"; leftovers of failed or killed writes are swept by the next writer
 (holding the write lock only); a segment changed on disk is damage on query, update and check. The faults are made
-in-process (tests/fault_disk.py): ENOSPC by Whoosh's file objects refusing writes, EFBIG by a real
+in-process (tests/faults/disk.py): ENOSPC by Whoosh's file objects refusing writes, EFBIG by a real
 ``RLIMIT_FSIZE``, EACCES by real mode bits (as root, with CAP_DAC_OVERRIDE dropped from this thread's effective
 capabilities). ``python -m tests.fault_disk`` runs the long version in subprocesses.
 """

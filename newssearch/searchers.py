@@ -245,5 +245,8 @@ class Searchers:
             closing, self._idle = [*self._idle, *self._others], []
             self._others = weakref.WeakSet()
             self._shared = (-1, {})
+        self._local.loose = (
+            None  # a closed searcher still held keeps its files mapped (Whoosh's close leaves them)
+        )
         for searcher in closing:
             _close(searcher)

@@ -16,6 +16,7 @@ import pickle
 import struct
 import time
 import traceback
+import weakref
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -86,8 +87,9 @@ class Store:
     ):
         self.path = path
         self.lock_timeout = lock_timeout
-        # Not Searcher.refresh() for a stale searcher: it fails on an index that has no segments yet.
-        self.searchers = Searchers(lambda: self._ix.searcher(weighting=StableBM25F()), searchers)
+        # Not Searcher.refresh() (it fails on an index with no segments yet); weakly: the pool keeps no files alive.
+        store = weakref.ref(self)
+        self.searchers = Searchers(lambda: store()._ix.searcher(weighting=StableBM25F()), searchers)  # type: ignore[union-attr]
         self._lock: Any = None  # the write lock, while this object holds it
         self._complete, self.commits = True, 0  # commits: made by ``commit`` (not checkpoints)
         self._intact: set[str] = set()  # segment files whose checksums were confirmed

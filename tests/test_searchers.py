@@ -3,6 +3,7 @@ iterable in batches (issue 18)."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import time
@@ -312,3 +313,38 @@ def test_readers_in_a_loop_neither_starve_a_write_nor_another_reader(tmp_path):
                 thread.join(40)
         assert added, "the add waited for the readers' turns"
         assert found == [5], "a reader waited while the others kept taking their turns back"
+
+
+def test_a_closed_index_keeps_no_file_of_its_folder_open_or_mapped(tmp_path):
+    """Closing released the searchers' files only once the garbage collector ran (a searcher read outside a
+    search stayed referenced, and the pool held the store in a cycle): a tmpfs the index lived on could not be
+    unmounted."""
+    import os
+
+    folder = tmp_path / "ix"
+    with NewsIndex.create(folder) as index:
+        index.add(_articles(3), extract=False)
+
+    def held() -> int:
+        with open("/proc/self/maps", encoding="utf-8") as lines:
+            maps = sum(str(folder) in line for line in lines)
+        fds = 0
+        for fd in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError):
+                fds += str(folder) in os.readlink(f"/proc/self/fd/{fd}")
+        return maps + fds
+
+    gc.disable()  # what the collector would free is not what close() frees
+    try:
+        with NewsIndex.open(folder) as index:
+            index._store.searcher().doc_count()  # read outside a borrow, as a script reaching in might
+            index.search("oil")
+            for _ in index.iter_search("oil"):
+                pass
+        assert held() == 0
+        index = NewsIndex.open(folder)
+        index.search("oil")
+        del index
+        assert held() == 0
+    finally:
+        gc.enable()

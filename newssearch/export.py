@@ -1,5 +1,5 @@
-"""Query results written out for other tools: CSV, JSON and JSON Lines (and text for ``--all``), one row at a
-time, each flushed as it is written.
+"""Query results written out for other tools: CSV, JSON and JSON Lines, one row at a time, each flushed as it is
+written (the text of ``--all`` is the CLI's: ``render.write_all``). No Rich here: the library does not draw.
 
 Every export says where it came from: the query and the index fingerprint are a comment line before CSV's header
 row, fields beside ``hits`` in JSON, and fields of every row in JSON Lines (so each line stands alone); so is the "did you mean" suggestion, when the search made one.
@@ -13,10 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from rich.console import Console
-
 from newssearch.models import Hit
-from newssearch.render import echoed, hit_renderable
 from newssearch.sanitize import terminal_safe
 
 FORMATS = ("text", "json", "jsonl", "csv")
@@ -124,17 +121,3 @@ def write_json(header: dict[str, Any], hits: Iterable[Hit], out: TextIO) -> None
         separator = ",\n    "
     out.write("\n  ]\n}\n" if separator != "\n    " else "]\n}\n")
     out.flush()
-
-
-def write_text(header: dict[str, Any], hits: Iterable[Hit], console: Console) -> None:
-    """Every hit as ``newssearch query`` shows a page of them."""
-    total = header["total"]
-    query = echoed(header["query"])
-    if not total:
-        console.print(f"No results for “{query}”.")
-        return
-    console.print(f"[bold]{total}[/bold] result{'s' if total != 1 else ''} for “{query}” (all)\n")
-    for hit in hits:
-        console.print(hit_renderable(hit, piped=not console.is_terminal))
-        console.print()
-        console.file.flush()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console, Group
@@ -158,3 +159,17 @@ def json_text(document: dict[str, Any]) -> str:
     # json escapes C0 controls; C1 ones (a terminal reads U+009B as CSI) are escaped here too.
     text = json.dumps(document, ensure_ascii=False, indent=2)
     return re.sub(r"[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def write_all(header: dict[str, Any], hits: Iterable[Hit], console: Console) -> None:
+    """Every hit of ``query --all`` (the text format), as ``newssearch query`` shows a page of them."""
+    total = header["total"]
+    query = echoed(header["query"])
+    if not total:
+        console.print(f"No results for “{query}”.")
+        return
+    console.print(f"[bold]{total}[/bold] result{'s' if total != 1 else ''} for “{query}” (all)\n")
+    for hit in hits:
+        console.print(hit_renderable(hit, piped=not console.is_terminal))
+        console.print()
+        console.file.flush()

@@ -24,7 +24,7 @@ from newssearch.dates import parse_bound
 from newssearch.errors import QueryError
 from newssearch.models import SearchResults
 from newssearch.recency import HALF_LIFE_DAYS
-from newssearch.render import json_text, print_count, render, safe, stderr
+from newssearch.render import json_text, print_count, render, safe, stderr, write_all
 from newssearch.search import SORTS
 
 FORMATS = ("text", "json", "jsonl", "csv")
@@ -259,7 +259,7 @@ def _write(fmt: str, header: dict[str, Any], rows: Any) -> None:
         from newssearch import export  # only exports load the csv writer
 
         if fmt == "text":
-            export.write_text(header, rows, console)
+            write_all(header, rows, console)
         else:
             {"csv": export.write_csv, "json": export.write_json, "jsonl": export.write_jsonl}[fmt](
                 header, rows, sys.stdout

@@ -20,9 +20,8 @@ def add(store: Store, articles: Iterable[Article], extract: bool) -> int:
     """Write the articles (cleaned, and enriched with ``extract``) in one commit; the last one of an id wins.
     Returns how many ids were written."""
     writer = store.writer()  # the lock first: the grouper reads the index as this writer sees it
-    written: dict[
-        str, tuple[int, int]
-    ] = {}  # id -> its document in the new segment, its place in the grouper
+    # id -> its document in the new segment, its place in the grouper
+    written: dict[str, tuple[int, int]] = {}
     try:
         grouper = Grouper(store.searcher(), replaced=written.keys())
         items = iter(articles)

@@ -102,13 +102,7 @@ def rank(
     """Find the matches and rank at least the first ``depth`` of them (under the store's guard); copies of a
     story are grouped (``collapse.py``) unless ``all_versions``. ``made``: a query newssearch built itself
     (similar stories), run instead of the options' text."""
-    text, sort, syntax, recent, filters = (
-        options.text,
-        options.sort,
-        options.syntax,
-        options.recent,
-        options.filters,
-    )
+    text, sort, syntax, recent = options.text, options.sort, options.syntax, options.recent
     start, end, exact, all_versions = options.start, options.end, options.exact, options.all_versions
     searcher = store.searcher()
     later = NONE if all_versions else later_copies(searcher)
@@ -122,7 +116,7 @@ def rank(
         prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
         if syntax:
             prepared.query, mentions = entity_query.focus(searcher.schema, text, prepared.query)
-    condition = field_filter(searcher.schema, filters)
+    condition = field_filter(searcher.schema, options.filters)
     q = _filtered(prepared.query, condition)
     filtered = bool(start or end or condition)
     if start or end:  # matched by both, scored by the words alone
@@ -233,27 +227,25 @@ def suggestion(
 def matches(store: Store, options: SearchOptions) -> Matches:
     """Every matching story's id and date (see ``NewsIndex.matches``), read from the id and date columns, not from
     the stored articles: of a story's copies, the one ``search`` shows (every copy with ``all_versions``)."""
-    text, syntax, start, end, filters = (
-        options.text,
-        options.syntax,
-        options.start,
-        options.end,
-        options.filters,
-    )
     deadline = deadline_of(options.timeout)
     searcher = store.searcher()
     with store.guard():
-        prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
-        q = _filtered(prepared.query, field_filter(searcher.schema, filters))
+        prepared, q = _unranked(searcher, options)
         ids = Column(searcher, "id", None, translate=True)
-        out = Matches(query=text, notes=list(prepared.notes))
-        found = list(_dated(searcher, q, start, end, deadline))
+        out = Matches(query=options.text, notes=list(prepared.notes))
+        found = list(_dated(searcher, q, options.start, options.end, deadline))
         later = NONE if options.all_versions else later_copies(searcher)
         folded = grouped.folded(searcher, [docnum for docnum, _ in found], later) if later else set()
         for docnum, value in (pair for pair in found if pair[0] not in folded):
             out.ids.append(ids[docnum])
             out.dates.append(from_utc_naive(long_to_datetime(value)) if value is not None else None)
     return out
+
+
+def _unranked(searcher: Searcher, options: SearchOptions) -> tuple[query_mod.Prepared, query_mod.Query]:
+    """The query as ``matches`` and ``count`` run it: parsed, then filtered by byline, section and source."""
+    prepared = query_mod.prepare(searcher.schema, options.text, searcher.reader(), syntax=options.syntax)
+    return prepared, _filtered(prepared.query, field_filter(searcher.schema, options.filters))
 
 
 def _dated(
@@ -276,20 +268,12 @@ def _dated(
 def count_matches(store: Store, options: SearchOptions) -> int:
     """The number of matching stories, unranked, copies of a story once unless ``all_versions`` (see
     ``NewsIndex.count``)."""
-    text, syntax, start, end, filters = (
-        options.text,
-        options.syntax,
-        options.start,
-        options.end,
-        options.filters,
-    )
     deadline = deadline_of(options.timeout)
     searcher = store.searcher()
     with store.guard():
-        q = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax).query
-        q = _filtered(q, field_filter(searcher.schema, filters))
-        if start or end:
-            docs = [docnum for docnum, _ in _dated(searcher, q, start, end, deadline)]
+        _, q = _unranked(searcher, options)
+        if options.start or options.end:
+            docs = [docnum for docnum, _ in _dated(searcher, q, options.start, options.end, deadline)]
         else:  # no date to read
             docs = list(matching(searcher, q, deadline))
         later = NONE if options.all_versions else later_copies(searcher)

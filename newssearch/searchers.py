@@ -124,9 +124,8 @@ class Searchers:
         self._local = threading.local()
         self._epoch = 0  # moved on by ``close``: a searcher of an earlier epoch is closed when given back
         self._shared: tuple[int, dict[str, dict[Any, Any]]] = (-1, {})
-        self._others: weakref.WeakSet[Any] = (
-            weakref.WeakSet()
-        )  # held by streams, or by threads outside a borrow
+        # searchers held by streams, or by threads reading outside a borrow
+        self._others: weakref.WeakSet[Any] = weakref.WeakSet()
 
     @contextlib.contextmanager
     def borrow(self, *, wait: bool = True) -> Iterator[None]:
@@ -199,10 +198,8 @@ class Searchers:
         """Take this thread's borrowed searcher out of the pool, for a stream to read with ``pinned``."""
         searcher = self.current()
         local = self._local
-        local.searcher, local.checked = (
-            None,
-            False,
-        )  # the borrow gives back nothing; a next read opens another
+        # The borrow gives back nothing; a next read in it opens another.
+        local.searcher, local.checked = None, False
         with self._mutex:
             self._others.add(searcher)
         return searcher, local.epoch
@@ -245,8 +242,7 @@ class Searchers:
             closing, self._idle = [*self._idle, *self._others], []
             self._others = weakref.WeakSet()
             self._shared = (-1, {})
-        self._local.loose = (
-            None  # a closed searcher still held keeps its files mapped (Whoosh's close leaves them)
-        )
+        # A closed searcher still held keeps its files mapped (Whoosh's close leaves them).
+        self._local.loose = None
         for searcher in closing:
             _close(searcher)

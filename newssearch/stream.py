@@ -25,13 +25,7 @@ CLOSED = "the index was closed while its results were read: search again"
 
 def stream(store: Store, options: SearchOptions) -> HitStream:
     """Every hit of the query, in order (see ``NewsIndex.iter_search``); run with a searcher borrowed."""
-    text, snippets, kwic, start, end = (
-        options.text,
-        options.snippets,
-        options.kwic,
-        options.start,
-        options.end,
-    )
+    snippets, kwic, start, end = options.snippets, options.kwic, options.start, options.end
     deadline = deadline_of(options.timeout)
     searcher = store.searcher()
     with store.guard():
@@ -59,7 +53,7 @@ def stream(store: Store, options: SearchOptions) -> HitStream:
             store.searchers.give_back(searcher, epoch)
 
     return HitStream(
-        query=text,
+        query=options.text,
         index=ranked.index,
         total=total,
         sort=options.sort,

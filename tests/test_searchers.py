@@ -7,7 +7,6 @@ import contextlib
 import gc
 import threading
 import time
-import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -33,17 +32,17 @@ def small_batches(monkeypatch):
 
 
 def test_add_reads_its_iterable_a_batch_at_a_time_and_lets_the_read_articles_go(tmp_path, small_batches):
-    refs: list[weakref.ref[Article]] = []
+    """No Article of the first batch (given, cleaned or enriched) is alive once three batches were read: add()
+    held a cleaned copy of every article until its commit."""
     alive_later: list[int] = []
+    first = {"a0", "a1", "a2"}
 
     def articles() -> Iterator[Article]:
         for n in range(12):
-            article = _articles(n + 1)[n]  # made here: the generator holds none of them
             if n == 9:  # three batches read: the first one's articles are written and let go
                 gc.collect()
-                alive_later.append(sum(ref() is not None for ref in refs[:3]))
-            refs.append(weakref.ref(article))
-            yield article
+                alive_later.append(sum(isinstance(o, Article) and o.id in first for o in gc.get_objects()))
+            yield _articles(n + 1)[n]  # made here: the generator holds none of them
 
     with NewsIndex.create(tmp_path / "ix") as index:
         assert index.add(articles(), extract=False) == 12
@@ -150,6 +149,11 @@ def test_options_of_the_pool_are_checked(tmp_path, bad):
     NewsIndex.create(tmp_path / "ix").close()
     with pytest.raises((TypeError, ValueError)):
         NewsIndex.open(tmp_path / "ix", lock_timeout=bad, searchers=bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="searchers must be a whole number"):
+        NewsIndex.open(tmp_path / "ix", searchers=bad)  # type: ignore[arg-type]
+    if not isinstance(bad, float):  # a negative wait is no wait
+        with pytest.raises(TypeError, match="lock_timeout must be a number of seconds"):
+            NewsIndex.open(tmp_path / "ix", lock_timeout=bad)  # type: ignore[arg-type]
 
 
 def test_searchers_of_one_commit_share_its_caches_and_a_commit_gives_new_ones(tmp_path):

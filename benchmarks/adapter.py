@@ -11,7 +11,7 @@ from pathlib import Path
 from newssearch.models import Article
 
 #: Query-time weight of the headline relative to the body in the peers that weigh fields (SQLite FTS5, tantivy,
-#: plain Whoosh). newssearch has its own weights (``newssearch.schema.FIELD_BOOSTS``).
+#: plain Whoosh). newssearch has its own weights (``newssearch.engine.schema.FIELD_BOOSTS``).
 HEADLINE_WEIGHT = 3.0
 
 

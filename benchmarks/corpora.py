@@ -1,6 +1,6 @@
 """The benchmark collections: Reuters-21578, BBC, AG News titles, Cranfield and CISI.
 
-Documents are read by newssearch's own readers (``newssearch.readers``), so every system indexes the text the
+Documents are read by newssearch's own readers (``newssearch.ingest.readers``), so every system indexes the text the
 product reads. Only what a benchmark alone needs is here: queries, relevance judgments (qrels), the ModApte
 split, topic names, synthetic documents. Every system is fed the same ``Article``s; the peers use their id,
 headline and body.
@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from newssearch.ingest.readers.smart import smart_records, to_article
+
+from newssearch.ingest.readers import decode, discover, read_articles
 from newssearch.models import Article
-from newssearch.readers import decode, discover, read_articles
-from newssearch.readers.smart import smart_records, to_article
-from newssearch.sentences import sentence_bounds
+from newssearch.text.sentences import sentence_bounds
 
 #: qrels: query id -> doc id -> gain (> 0; non-relevant documents are simply absent)
 Qrels = dict[str, dict[str, int]]

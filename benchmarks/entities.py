@@ -33,8 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from benchmarks import HERE
-from newssearch.enrich import enrich
 from newssearch.extract.english import is_common
+from newssearch.extract.enrich import enrich
 from newssearch.extract.words import KNOWN_ACRONYMS, NON_ORG_ACRONYMS
 from newssearch.models import Article
 
@@ -171,7 +171,7 @@ def resolve_places(names: Iterable[str], aliases: Aliases) -> list[str]:
 
 
 def extract(doc: Article) -> Article:
-    """newssearch's extraction as the index runs it on a story its reader gave: ``newssearch.enrich``."""
+    """newssearch's extraction as the index runs it on a story its reader gave: ``newssearch.extract.enrich``."""
     return enrich(doc)
 
 

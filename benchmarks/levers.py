@@ -23,8 +23,8 @@ from benchmarks import DEFAULT_CORPORA, metrics
 from benchmarks.corpora import TestCollection
 from benchmarks.runner import NEWS_COLLECTIONS, Config, relevance_loaders
 from benchmarks.systems import NewsSearch
-from newssearch.query import plain_words
-from newssearch.schema import BYTE_LENGTHS, FIELD_BOOSTS, STOP_WORDS, length_bytes
+from newssearch.engine.query import plain_words
+from newssearch.engine.schema import BYTE_LENGTHS, FIELD_BOOSTS, STOP_WORDS, length_bytes
 
 #: A difference in nDCG@10 or AP@100 smaller than this is taken as no difference.
 NOISE = 0.002

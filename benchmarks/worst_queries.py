@@ -23,9 +23,9 @@ if __package__ in (None, ""):  # run as a script: make the project importable
 
 from whoosh import index as whoosh_index
 
+from newssearch.engine.query import prepare
+from newssearch.engine.schema import STOP_WORDS
 from newssearch.errors import QueryError
-from newssearch.query import prepare
-from newssearch.schema import STOP_WORDS
 
 ARTICLE = "<a pasted 5,000-character article>"
 KNOWN = [

@@ -15,28 +15,28 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from newssearch.columns import fingerprint
-from newssearch.diskfiles import (
+from newssearch.engine.columns import fingerprint
+from newssearch.engine.diskfiles import (
     FILES_CACHE,
     META_FILE,
     WRITE_LOCK_TIMEOUT,
     index_state,
 )
+from newssearch.engine.fields import Names, filter_values
+from newssearch.engine.searchers import DEFAULT_SIZE, check_options, reading, writing
+from newssearch.engine.store import Store, commit_count
 from newssearch.errors import (
     IndexInterrupted,
 )
-from newssearch.fields import Names, filter_values
 from newssearch.models import Article, HitStream, IndexStats, Matches, Reading, SearchResults
 from newssearch.options import SearchOptions
 from newssearch.reports import CheckReport, IndexReport
-from newssearch.search import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, count_matches, matches, search
-from newssearch.searchers import DEFAULT_SIZE, check_options, reading, writing
-from newssearch.store import Store, commit_count
-from newssearch.stream import stream
+from newssearch.search.searching import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, count_matches, matches, search
+from newssearch.search.stream import stream
 from newssearch.values import PathLike, flag, texts
 
 if TYPE_CHECKING:
-    from newssearch.update import Progress
+    from newssearch.ingest.update import Progress
 
 __all__ = ["DEFAULT_TIMEOUT", "FILES_CACHE", "MAX_LIMIT", "META_FILE", "SORTS", "WRITE_LOCK_TIMEOUT"]
 __all__ += ["NewsIndex", "commit_count", "index_state"]
@@ -102,7 +102,7 @@ class NewsIndex:
         """Build the index at ``path`` afresh from ``paths`` (a path, or a list of them). An index that cannot be used as it is (built by
         another version of newssearch, or damaged) is replaced; a usable one is emptied and refilled in one commit,
         so an interrupted rebuild leaves it as it was."""
-        from newssearch.update import rebuild  # the readers and extraction load only when used
+        from newssearch.ingest.update import rebuild  # the readers and extraction load only when used
 
         return rebuild(cls.create, path, paths, columns, progress)
 
@@ -143,7 +143,7 @@ class NewsIndex:
         article does not carry them, as ``update`` does for files. Control characters and terminal escape
         sequences are removed from every field.
         """
-        from newssearch.adding import add
+        from newssearch.ingest.adding import add
 
         articles = [articles] if isinstance(articles, Article) else articles
         return add(self._store, articles, flag(extract, "extract"))
@@ -180,8 +180,8 @@ class NewsIndex:
         CSV/TSV files that have no header row (one text is one column). An id already taken by another file's article is never
         overwritten: the newcomer gets a longer id, and a note says so.
         """
-        from newssearch.update import check_columns, check_paths
-        from newssearch.update import update as run_update
+        from newssearch.ingest.update import check_columns, check_paths
+        from newssearch.ingest.update import update as run_update
 
         roots, columns, rebuild = check_paths(paths), check_columns(columns), flag(rebuild, "rebuild")
         commits = self._store.commits
@@ -205,7 +205,7 @@ class NewsIndex:
     @reading
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id, or None (QueryError for an id that is not text)."""
-        from newssearch.reading import stored
+        from newssearch.read.reading import stored
 
         return stored(self._store, article_id)
 
@@ -367,7 +367,7 @@ class NewsIndex:
         and body (a reprint) are left out; ``limit``, ``page``, ``since`` and ``until`` are as in ``search``. Raises ArticleNotFoundError
         for an unknown id, QueryError for a text with nothing to search.
         """
-        from newssearch.similar import similar
+        from newssearch.search.similar import similar
 
         return similar(
             self._store, article_id, text, limit, page, since, until, exclude=exclude, timeout=timeout
@@ -378,13 +378,13 @@ class NewsIndex:
         """The whole stored article with this id and, with ``query``, the character spans of the words the query
         matched in its headline and body (analysed as ``search`` analyses them: ``troops`` marks ``troop``).
         Raises ArticleNotFoundError for an unknown id, QueryError for a query that cannot be searched."""
-        from newssearch.reading import read
+        from newssearch.read.reading import read
 
         return read(self._store, article_id, query)
 
     @reading
     def stats(self) -> IndexStats:
         """What the index holds: stories, dates, sources, files by format, size on disk, last commit, schema."""
-        from newssearch.stats import stats
+        from newssearch.read.stats import stats
 
         return stats(self._store)

@@ -8,9 +8,9 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from newssearch.bounds import shorten
 from newssearch.dates import coerce_bound, to_utc_naive
 from newssearch.errors import QueryError
+from newssearch.text.sanitize import shorten
 from newssearch.values import check_options
 
 #: Seconds a search may take before it is stopped with a QueryError.

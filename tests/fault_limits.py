@@ -256,7 +256,7 @@ def calls(f: Fuzzer, index: NewsIndex) -> tuple[str, Callable[[], Any], dict[str
             found = index.iter_search(text, **kw)
             rows = [hit for _, hit in zip(range(20), found, strict=False)]
             writer = r.choice(["write_csv", "write_json", "write_jsonl"])
-            from newssearch import export
+            from newssearch.read import export
 
             getattr(export, writer)(found.header(), rows, io.StringIO())
             return len(rows)

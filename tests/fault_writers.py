@@ -85,7 +85,7 @@ def stored(index: Path) -> tuple[list[str], dict[str, tuple]]:
     """Every stored article's id (duplicates kept) and, by id, its row (``fault_injection._row``) and group."""
     from whoosh import index as whoosh_index
 
-    from newssearch.documents import to_article
+    from newssearch.engine.documents import to_article
 
     ix = whoosh_index.open_dir(str(index), indexname="MAIN")
     with ix.searcher() as searcher:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newssearch import Article, NewsIndex
-from newssearch.readers import read_articles
+from newssearch.ingest.readers import read_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "000_fef9c184b96aac0a.txt"
@@ -85,7 +85,7 @@ def nodes(q):
 
 def run_query(searcher, text: str, **kwargs):
     """``prepare`` then search, as the search module does: (prepared, top 10 results with matched terms)."""
-    from newssearch.query import prepare
+    from newssearch.engine.query import prepare
 
     prepared = prepare(searcher.schema, text, searcher.reader(), **kwargs)
     return prepared, searcher.search(prepared.query, limit=10, terms=True)
@@ -98,8 +98,8 @@ def found(results) -> set[str]:
 
 def refused(searcher, text: str, **kwargs) -> str:
     """The one-line QueryError ``prepare`` raises for ``text``."""
+    from newssearch.engine.query import prepare
     from newssearch.errors import QueryError
-    from newssearch.query import prepare
 
     with pytest.raises(QueryError) as info:
         prepare(searcher.schema, text, searcher.reader(), **kwargs)

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
+from newssearch.ingest.readers import read_articles
 from newssearch.models import Article
-from newssearch.readers import read_articles
 
 from .helpers import BBC, CATEGORIES, CORPORA, CRAN_QRELS, CRAN_QUERIES, FORMATS, ROOT, needs_corpora
 

@@ -1,4 +1,4 @@
-"""The limits ``newssearch.bounds`` puts on what a query may cost, through ``query.prepare``: bounded wildcard,
+"""The limits ``newssearch.engine.bounds`` puts on what a query may cost, through ``query.prepare``: bounded wildcard,
 fuzzy and range expansions, and long ORs cut to their rarest words, with a note or a one-line QueryError."""
 
 import re
@@ -7,10 +7,10 @@ import pytest
 from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from newssearch import bounds
-from newssearch import query as query_mod
-from newssearch.matchers import Expanded, FastOr
-from newssearch.query import make_parser, parse, prepare
+from newssearch.engine import bounds
+from newssearch.engine import query as query_mod
+from newssearch.engine.matchers import Expanded, FastOr
+from newssearch.engine.query import make_parser, parse, prepare
 
 from .helpers import SEED, found, refused, sample_searcher
 from .helpers import run_query as run

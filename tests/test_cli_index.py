@@ -114,7 +114,7 @@ def test_interrupt_before_the_commit_says_nothing_was_committed(corpus, index_pa
 
 
 def test_interrupt_after_the_commit_says_the_work_was_committed(corpus, index_path, monkeypatch):
-    from newssearch.store import Store
+    from newssearch.engine.store import Store
 
     def interrupted(self, cache):
         raise KeyboardInterrupt

@@ -180,7 +180,7 @@ def test_newcomer_first_query_builds_the_index(tmp_path, monkeypatch):
 
 def test_query_while_another_process_builds_the_index_waits_or_says_so(corpus, index_path, monkeypatch):
     monkeypatch.setattr(cli_module, "BUILD_WAIT_SECONDS", 1)
-    from newssearch.store import Store
+    from newssearch.engine.store import Store
 
     store = Store(index_path, create=True)  # a build in progress holds the write lock
     try:

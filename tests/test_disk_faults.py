@@ -17,7 +17,7 @@ import sys
 import pytest
 
 from newssearch import IndexBusyError, IndexDamagedError, NewsIndex
-from newssearch.store import Store
+from newssearch.engine.store import Store
 
 from . import fault_disk as fd
 from .helpers import DATA, SEED

@@ -39,18 +39,6 @@ def test_readme_python_example_runs(corpus, monkeypatch, capsys):
     assert "NATO" in out
 
 
-def test_whoosh_is_imported_only_by_the_modules_the_readme_names():
-    named = re.search(r"Whoosh is imported only by (.+?)\n\(", README, re.S).group(1)
-    listed = set(re.findall(r"`([\w/]+\.py)`", named))
-    package = ROOT / "newssearch"
-    importing = {
-        path.relative_to(package).as_posix()
-        for path in package.rglob("*.py")
-        if re.search(r"^\s*(from|import) whoosh\b", path.read_text(encoding="utf-8"), re.M)
-    }
-    assert importing == listed
-
-
 def test_no_module_of_the_package_is_over_400_lines():
     """Nor a module of the tests or the benchmarks: each room sized for reading."""
     modules = [p for folder in ("newssearch", "tests", "benchmarks") for p in (ROOT / folder).rglob("*.py")]

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newssearch.documents import author_names, filesig, parse_filesig, to_article, to_document
+from newssearch.engine.documents import author_names, filesig, parse_filesig, to_article, to_document
 from newssearch.models import Article
 
 from .helpers import whoosh_modules_after_importing
@@ -70,7 +70,7 @@ def test_filesig_round_trips_a_file_name_with_tabs():
 
 
 def test_documents_import_no_whoosh():
-    assert whoosh_modules_after_importing("newssearch.documents") == ["whoosh", "whoosh.compat"]
+    assert whoosh_modules_after_importing("newssearch.engine.documents") == ["whoosh", "whoosh.compat"]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""newssearch.enrich: a new, completed article; the one given stays as it was."""
+"""newssearch.extract.enrich: a new, completed article; the one given stays as it was."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from newssearch.enrich import enrich
 from newssearch.extract import datelines
+from newssearch.extract.enrich import enrich
+from newssearch.ingest.readers import read_articles
 from newssearch.models import Article
-from newssearch.readers import read_articles
 
 from .helpers import SEED
 

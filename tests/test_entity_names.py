@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newssearch import NewsIndex
-from newssearch.entity_query import canonical_names
+from newssearch.engine.entities import canonical_names
 from newssearch.extract import extract_entities
 
 from .helpers import CORPORA, invoke, needs_corpora

@@ -110,7 +110,7 @@ def test_hits_in_several_segments_with_deletions(index_path):
 
 
 def test_explaining_stops_at_the_time_limit(ix, monkeypatch):
-    from newssearch import search
+    from newssearch.engine import ranking as search
 
     real = search.explain_scores
     monkeypatch.setattr(search, "explain_scores", lambda *a: real(*a[:4], 0.0))  # a deadline long past
@@ -124,7 +124,7 @@ def test_each_words_postings_are_read_once_for_the_whole_page(ix, monkeypatch):
     """A page of 1,000 hits is explained in one pass per word, not one per word and hit."""
     from whoosh.searching import Searcher
 
-    from newssearch import search
+    from newssearch.engine import ranking as search
 
     calls: list = []
     explaining = []

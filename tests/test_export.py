@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from newssearch import Article, NewsIndex
-from newssearch.export import CSV_COLUMNS
+from newssearch.read.export import CSV_COLUMNS
 
 from .helpers import invoke
 

@@ -12,10 +12,10 @@ from whoosh import query as wq
 from whoosh.collectors import TimeLimit
 
 from newssearch import NewsIndex
+from newssearch.engine.deadline import DEADLINE
+from newssearch.engine.matchers import MAX_PHRASE_WORDS, TimedPhrase
+from newssearch.engine.query import prepare, stop_words_only
 from newssearch.errors import QueryError
-from newssearch.matchers import MAX_PHRASE_WORDS, TimedPhrase
-from newssearch.postings import DEADLINE
-from newssearch.query import prepare, stop_words_only
 from tests.fault_limits import Zone, fuzz
 from tests.helpers import CORPORA, needs_corpora, refused, sample_searcher
 
@@ -149,7 +149,7 @@ def test_fuzzed_calls_raise_only_one_line_errors_within_the_limit(index):
 
 def test_matches_in_context_stop_at_the_limit(index, monkeypatch):
     """Building a page of 1,000 hits with their matches in context took seconds past the limit."""
-    from newssearch import search as search_mod
+    from newssearch.search import searching as search_mod
 
     rank = search_mod.rank
 

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-import newssearch.store as store
-import newssearch.update as update
+import newssearch.engine.store as store
+import newssearch.ingest.update as update
 from newssearch import IndexInterrupted, NewsIndex
 from newssearch.index import META_FILE, index_state
 
@@ -206,7 +206,7 @@ def test_check_reports_ids_held_twice(corpus, index_path):
     """Stories indexed twice (what two writers at once used to leave) are a problem for `check`, not OK."""
     from whoosh import index as whoosh_index
 
-    from newssearch.documents import to_document
+    from newssearch.engine.documents import to_document
 
     with NewsIndex.create(index_path) as ix:
         ix.update([corpus])

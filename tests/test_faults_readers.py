@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from newssearch import NewsIndex, NewsSearchError, diskfiles
+from newssearch import NewsIndex, NewsSearchError
+from newssearch.engine import diskfiles
 from newssearch.errors import IndexBusyError
 from newssearch.index import index_state
 

@@ -1,4 +1,4 @@
-"""``newssearch.fields`` and the byline, section and source fields: ``author:``, ``section:``, ``source:``, the
+"""``newssearch.engine.fields`` and the byline, section and source fields: ``author:``, ``section:``, ``source:``, the
 names people guess (``title:``), unknown names and ``date:`` in a query, and the ``author``/``section``/``source``
 filters, on HuffPost-style records."""
 

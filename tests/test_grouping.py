@@ -174,7 +174,7 @@ def test_bbc_byte_identical_duplicates_are_each_one_group(tmp_path):
 def test_reuters_shortened_copy_and_correction_are_grouped_with_their_originals(tmp_path):
     """reuters-6208 is a shortened copy of reuters-6177 (the same headline, 46 minutes later); reuters-2931
     corrects reuters-2774. Read with the rest of their files, each joins its original's group."""
-    from newssearch.readers import read_articles
+    from newssearch.ingest.readers import read_articles
 
     folder = CORPORA / "reuters21578"
     articles = [

@@ -3,7 +3,8 @@
 import random
 from dataclasses import dataclass, field
 
-from newssearch.highlight import (
+from newssearch.models import Snippet
+from newssearch.text.highlight import (
     ELLIPSIS,
     SpanFormatter,
     Tokens,
@@ -12,7 +13,6 @@ from newssearch.highlight import (
     top_fragments,
     whole_fragment,
 )
-from newssearch.models import Snippet
 
 TEXT = "Iraq's parliament voted on Sunday to expel US troops, and NATO paused its   training mission in Iraq."
 

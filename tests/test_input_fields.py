@@ -6,7 +6,7 @@ import json
 import pytest
 
 from newssearch.errors import ReadError
-from newssearch.readers import read_articles
+from newssearch.ingest.readers import read_articles
 
 from .helpers import invoke as run
 

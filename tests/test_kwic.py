@@ -2,8 +2,8 @@
 
 import re
 
-from newssearch.kwic import MAX_CONTEXTS, SENTENCE, SIDE, contexts
 from newssearch.models import Context
+from newssearch.text.kwic import MAX_CONTEXTS, SENTENCE, SIDE, contexts
 
 
 def spans(text: str, word: str) -> list[tuple[int, int]]:

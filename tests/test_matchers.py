@@ -1,11 +1,11 @@
-"""``newssearch.matchers``: the safe AndNot/Require, ``Expanded`` and ``FastOr`` match and score as Whoosh's own
+"""``newssearch.engine.matchers``: the safe AndNot/Require, ``Expanded`` and ``FastOr`` match and score as Whoosh's own
 queries do; ``PreloadedMatcher`` behaves as a Whoosh matcher."""
 
 import pytest
 from whoosh import query as wq
 from whoosh.matching import AndNotMatcher, ListMatcher, ReadTooFar, RequireMatcher
 
-from newssearch.matchers import (
+from newssearch.engine.matchers import (
     Expanded,
     FastOr,
     SafeAndNot,
@@ -13,8 +13,8 @@ from newssearch.matchers import (
     SafeRequire,
     SafeRequireMatcher,
 )
-from newssearch.postings import PreloadedMatcher
-from newssearch.query import make_parser, parse
+from newssearch.engine.postings import PreloadedMatcher
+from newssearch.engine.query import make_parser, parse
 
 from .helpers import sample_searcher
 

@@ -3,8 +3,8 @@
 import hashlib
 import os
 
-from newssearch import plan as plan_module
-from newssearch.plan import FileRecord, plan
+from newssearch.ingest import plan as plan_module
+from newssearch.ingest.plan import FileRecord, plan
 
 from .helpers import touch, whoosh_modules_after_importing
 
@@ -18,7 +18,7 @@ def _keys(works):
 
 
 def test_plan_imports_no_whoosh():
-    assert whoosh_modules_after_importing("newssearch.plan") == ["whoosh", "whoosh.compat"]
+    assert whoosh_modules_after_importing("newssearch.ingest.plan") == ["whoosh", "whoosh.compat"]
 
 
 def test_plan_of_a_new_folder_reads_every_article_file(corpus):

@@ -1,4 +1,4 @@
-"""``newssearch.postings``: terms per document worked out when asked, matched terms, and the deadline that stops
+"""``newssearch.engine.postings``: terms per document worked out when asked, matched terms, and the deadline that stops
 reading posting lists."""
 
 import time
@@ -7,8 +7,9 @@ import pytest
 from whoosh import query as wq
 from whoosh.collectors import TimeLimit
 
-from newssearch.matchers import Expanded, FastOr
-from newssearch.postings import DEADLINE, DocTerms, PreloadedMatcher
+from newssearch.engine.deadline import DEADLINE
+from newssearch.engine.matchers import Expanded, FastOr
+from newssearch.engine.postings import DocTerms, PreloadedMatcher
 
 from .helpers import sample_searcher
 

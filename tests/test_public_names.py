@@ -10,8 +10,9 @@ import sys
 import typing
 
 import newssearch
-from newssearch import errors, index, update
+from newssearch import errors, index
 from newssearch.index import NewsIndex
+from newssearch.ingest import update
 
 #: Names ``index.py`` imports for type checking only.
 CHECKING_ONLY = {"Progress": update.Progress}

@@ -1,4 +1,4 @@
-"""``newssearch.query.parse``: the tree it makes of what people type (operators, phrases, fields, fuzzy terms,
+"""``newssearch.engine.query.parse``: the tree it makes of what people type (operators, phrases, fields, fuzzy terms,
 wildcards, ranges, the safe exclusions, its fallbacks to plain words), and queries of stop words only. Preparing
 a query is in test_query_prepare.py, plain words in test_query_plain.py, the cost limits in test_bounds.py."""
 
@@ -7,10 +7,10 @@ from whoosh import query as wq
 from whoosh.qparser import QueryParser
 
 from newssearch import QueryError
-from newssearch import query as query_mod
-from newssearch.matchers import SafeAndNot, SafeRequire, TimedPhrase
-from newssearch.query import make_parser, parse, plain_words, stop_words_only
-from newssearch.schema import DEFAULT_FIELDS, FIELD_BOOSTS, build_schema
+from newssearch.engine import query as query_mod
+from newssearch.engine.matchers import SafeAndNot, SafeRequire, TimedPhrase
+from newssearch.engine.query import make_parser, parse, plain_words, stop_words_only
+from newssearch.engine.schema import DEFAULT_FIELDS, FIELD_BOOSTS, build_schema
 
 from .helpers import SEED, found, nodes, refused
 from .helpers import run_query as run
@@ -132,7 +132,7 @@ def test_terms_that_cannot_be_searched_become_nothing():
 
 
 def test_exclusions_are_the_safe_ones():
-    """Whoosh's AndNot and Require crash when skipping runs off the end: parse uses newssearch.matchers'."""
+    """Whoosh's AndNot and Require crash when skipping runs off the end: parse uses newssearch.engine.matchers'."""
     for text in [
         "Iraq -NATO",
         "Iraq NOT NATO",

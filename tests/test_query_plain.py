@@ -5,9 +5,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from newssearch import query as query_mod
-from newssearch.query import make_parser, parse
-from newssearch.schema import build_schema
+from newssearch.engine import query as query_mod
+from newssearch.engine.query import make_parser, parse
+from newssearch.engine.schema import build_schema
 
 from .helpers import SEED
 

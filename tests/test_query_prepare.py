@@ -1,4 +1,4 @@
-"""``newssearch.query.prepare``'s promise: a query that finds what was asked, with one-line notes, or a one-line
+"""``newssearch.engine.query.prepare``'s promise: a query that finds what was asked, with one-line notes, or a one-line
 QueryError, nothing else, for any text at all. The parse tree is in test_query_parse.py."""
 
 import copy
@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from newssearch import QueryError, bounds
-from newssearch.matchers import FastOr, SafeRequire
-from newssearch.query import date_range, make_parser, parse, prepare, require
-from newssearch.schema import build_schema
+from newssearch import QueryError
+from newssearch.engine import bounds
+from newssearch.engine.matchers import FastOr, SafeRequire
+from newssearch.engine.query import date_range, make_parser, parse, prepare, require
+from newssearch.engine.schema import build_schema
 
 from .helpers import SEED, found, nodes, refused
 from .helpers import run_query as run

@@ -10,9 +10,9 @@ import shutil
 import pytest
 
 from newssearch import NewsIndex
+from newssearch.engine.exact import literals, pattern
 from newssearch.errors import QueryError
-from newssearch.exact import literals, pattern
-from newssearch.sentences import sentence_bounds, sentence_snippet
+from newssearch.text.sentences import sentence_bounds, sentence_snippet
 
 from .helpers import CORPORA, DATA, SEED, invoke, needs_corpora
 

@@ -1,4 +1,4 @@
-"""``newssearch.readers`` (the package): discover, format detection, read_articles (ids, cleaning), and every
+"""``newssearch.ingest.readers`` (the package): discover, format detection, read_articles (ids, cleaning), and every
 format in one run. What cannot be read and the limits are in test_readers_limits.py."""
 
 import hashlib
@@ -12,14 +12,14 @@ from typer.testing import CliRunner
 
 from newssearch import NewsIndex
 from newssearch.cli import app
-from newssearch.enrich import enrich
 from newssearch.errors import ReadError
-from newssearch.readers import (
+from newssearch.extract.enrich import enrich
+from newssearch.ingest.readers import (
     detect_format,
     discover,
     read_articles,
 )
-from newssearch.sanitize import path_text
+from newssearch.text.sanitize import path_text
 
 from .helpers import CORPORA, DATA, STORY, needs_corpora
 from .helpers import read_beside as read

@@ -1,6 +1,6 @@
-"""``newssearch.readers.context``: the notes a reader leaves on the records it leaves out."""
+"""``newssearch.ingest.readers.context``: the notes a reader leaves on the records it leaves out."""
 
-from newssearch.readers import ReadContext, read_articles
+from newssearch.ingest.readers import ReadContext, read_articles
 
 
 def test_many_bad_records_are_summarised(tmp_path):

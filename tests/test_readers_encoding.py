@@ -1,4 +1,4 @@
-"""``newssearch.readers.encoding``: bytes to text (byte-order marks, UTF-8, detected and Western encodings) and
+"""``newssearch.ingest.readers.encoding``: bytes to text (byte-order marks, UTF-8, detected and Western encodings) and
 telling binary files from text."""
 
 import codecs
@@ -7,7 +7,7 @@ import random
 import pytest
 
 from newssearch.errors import ReadError
-from newssearch.readers import decode, detect_format, read_articles
+from newssearch.ingest.readers import decode, detect_format, read_articles
 
 from .helpers import DATA
 

@@ -1,12 +1,12 @@
-"""``newssearch.readers.html``: saved news pages, main text and metadata."""
+"""``newssearch.ingest.readers.html``: saved news pages, main text and metadata."""
 
 from datetime import datetime, timezone
 
 import pytest
 
-from newssearch.enrich import enrich
 from newssearch.errors import ReadError
-from newssearch.readers import read_articles
+from newssearch.extract.enrich import enrich
+from newssearch.ingest.readers import read_articles
 
 from .helpers import DATA
 

@@ -1,4 +1,4 @@
-"""``newssearch.readers.jsonl``: JSON and JSON Lines records with the usual key names."""
+"""``newssearch.ingest.readers.jsonl``: JSON and JSON Lines records with the usual key names."""
 
 import json
 import re
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from newssearch.enrich import enrich
 from newssearch.errors import ReadError
-from newssearch.readers import read_articles
+from newssearch.extract.enrich import enrich
+from newssearch.ingest.readers import read_articles
 
 from .helpers import CORPORA, DATA, needs_corpora
 

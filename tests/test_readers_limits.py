@@ -1,4 +1,4 @@
-"""``newssearch.readers``: what cannot be read (empty files, files without a good record, special files, folders
+"""``newssearch.ingest.readers``: what cannot be read (empty files, files without a good record, special files, folders
 that cannot be listed) and the limits (file size, article and headline length, links out of the folder)."""
 
 import json
@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from newssearch import NewsIndex
 from newssearch.cli import app
 from newssearch.errors import ReadError
-from newssearch.readers import (
+from newssearch.ingest.readers import (
     MAX_ARTICLE_CHARS,
     MAX_FILE_BYTES,
     MAX_HEADLINE_CHARS,
@@ -21,7 +21,7 @@ from newssearch.readers import (
     discover,
     read_articles,
 )
-from newssearch.sanitize import path_text
+from newssearch.text.sanitize import path_text
 
 from .helpers import STORY
 from .helpers import read_beside as read

@@ -1,12 +1,12 @@
-"""``newssearch.readers.reuters``: Reuters-21578 SGML."""
+"""``newssearch.ingest.readers.reuters``: Reuters-21578 SGML."""
 
 from datetime import datetime, timezone
 
 import pytest
 
 from newssearch import NewsIndex
-from newssearch.enrich import enrich
-from newssearch.readers import read_articles
+from newssearch.extract.enrich import enrich
+from newssearch.ingest.readers import read_articles
 
 from .helpers import CORPORA, DATA, needs_corpora
 

@@ -1,9 +1,10 @@
-"""``newssearch.readers.smart``: SMART test collections (Cranfield, CISI)."""
+"""``newssearch.ingest.readers.smart``: SMART test collections (Cranfield, CISI)."""
 
 import re
 
-from newssearch.readers import detect_format, read_articles
-from newssearch.readers.smart import smart_records
+from newssearch.ingest.readers.smart import smart_records
+
+from newssearch.ingest.readers import detect_format, read_articles
 
 from .helpers import CORPORA, DATA, needs_corpora
 

@@ -1,4 +1,4 @@
-"""``newssearch.readers.source``: files read under limits (a single-article file refused unread, over-long lines
+"""``newssearch.ingest.readers.source``: files read under limits (a single-article file refused unread, over-long lines
 cut out as they are read), and what hostile files cost: a stray NUL byte leaves out only its record, metadata
 and notes are capped (issue 17)."""
 
@@ -7,13 +7,13 @@ import random
 from pathlib import Path
 
 import pytest
+from newssearch.ingest.readers.encoding import MAX_LINE_BYTES
+from newssearch.ingest.readers.jsonl import MAX_METADATA_CHARS, MAX_METADATA_KEYS
+from newssearch.ingest.readers.tabular import MAX_COLUMNS
 
 from newssearch.errors import ReadError
-from newssearch.readers import MAX_NOTE_CHARS, read_articles
-from newssearch.readers import source as source_mod
-from newssearch.readers.encoding import MAX_LINE_BYTES
-from newssearch.readers.jsonl import MAX_METADATA_CHARS, MAX_METADATA_KEYS
-from newssearch.readers.tabular import MAX_COLUMNS
+from newssearch.ingest.readers import MAX_NOTE_CHARS, read_articles
+from newssearch.ingest.readers import source as source_mod
 
 from .helpers import DATA
 
@@ -71,7 +71,9 @@ def test_an_over_long_line_is_cut_out_as_it_is_read(tmp_path):
 def test_over_long_lines_leave_out_their_record_in_each_line_format(tmp_path, monkeypatch, fmt):
     monkeypatch.setattr(source_mod, "MAX_LINE_BYTES", 2_000)
     monkeypatch.setattr(source_mod, "BLOCK_BYTES", 256)
-    monkeypatch.setattr("newssearch.readers.BLOCK_BYTES", 256)  # the first block, read to detect the format
+    monkeypatch.setattr(
+        "newssearch.ingest.readers.BLOCK_BYTES", 256
+    )  # the first block, read to detect the format
     long_line = "oil " * 1_000
     if fmt == "csv":
         path = tmp_path / "t.csv"
@@ -166,7 +168,7 @@ def test_a_million_column_table_reads_a_few_columns_and_keeps_little(tmp_path):
 
 
 def test_metadata_is_capped_in_keys_values_and_length(tmp_path):
-    from newssearch.readers import context
+    from newssearch.ingest.readers import context
 
     assert context._KEYS_KEPT == MAX_METADATA_KEYS  # the note says what the reader does
     extra = {f"k{i}": "v" for i in range(5_000)}
@@ -183,7 +185,7 @@ def test_metadata_is_capped_in_keys_values_and_length(tmp_path):
 def test_a_huge_story_or_record_is_left_out_unparsed(tmp_path, monkeypatch):
     """A 95 MB Reuters story (short lines, so no line is cut) peaked at 1 GB while parsed; a story or SMART record
     too long to be one article is left out before it is parsed."""
-    from newssearch.readers import reuters, smart
+    from newssearch.ingest.readers import reuters, smart
 
     monkeypatch.setattr(reuters, "MAX_STORY_CHARS", 3_000)
     monkeypatch.setattr(smart, "MAX_RECORD_CHARS", 3_000)
@@ -209,7 +211,7 @@ def test_bytes_are_cleaned_as_they_are_read_as_clean_text_cleans_text(monkeypatc
     ``clean_text`` makes of the whole text: CR LF and CR as LF, escape sequences cut across blocks removed whole."""
     import io
 
-    from newssearch.sanitize import clean_text
+    from newssearch.text.sanitize import clean_text
 
     pieces = [
         "ab\r\n",
@@ -234,7 +236,7 @@ def test_bytes_are_cleaned_as_they_are_read_as_clean_text_cleans_text(monkeypatc
 def test_a_value_too_long_for_an_article_leaves_out_its_record_at_once(tmp_path, monkeypatch):
     """A 95 MB JSON value was copied to be stripped before its record was found too long (322 MB): a value over
     ``MAX_VALUE_CHARS`` leaves out its record at once."""
-    from newssearch.readers import jsonl
+    from newssearch.ingest.readers import jsonl
 
     monkeypatch.setattr(jsonl, "MAX_VALUE_CHARS", 1_000)
     path = tmp_path / "items.json"

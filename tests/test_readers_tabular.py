@@ -1,14 +1,14 @@
-"""``newssearch.readers.tabular``: CSV and TSV files, with or without a header row."""
+"""``newssearch.ingest.readers.tabular``: CSV and TSV files, with or without a header row."""
 
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from newssearch.ingest.readers.tabular import clean_cell
 
-from newssearch.enrich import enrich
 from newssearch.errors import ReadError
-from newssearch.readers import read_articles
-from newssearch.readers.tabular import clean_cell
+from newssearch.extract.enrich import enrich
+from newssearch.ingest.readers import read_articles
 
 from .helpers import DATA
 

@@ -1,12 +1,12 @@
-"""``newssearch.readers.text``: plain-text articles (the user's example article, BBC)."""
+"""``newssearch.ingest.readers.text``: plain-text articles (the user's example article, BBC)."""
 
 from datetime import datetime, timezone
 
 import pytest
 
-from newssearch.enrich import enrich
 from newssearch.errors import ReadError
-from newssearch.readers import discover, parse_text, read_articles
+from newssearch.extract.enrich import enrich
+from newssearch.ingest.readers import discover, parse_text, read_articles
 
 from .helpers import CORPORA, DATA, SEED, needs_corpora
 

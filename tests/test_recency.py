@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from newssearch import Article, NewsIndex, QueryError
-from newssearch.recency import FLOOR, factor
+from newssearch.engine.recency import FLOOR, factor
 
 from .helpers import invoke
 

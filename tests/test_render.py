@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 from rich.console import Console
 
+from newssearch.cli.render import HIGHLIGHT, hit_renderable, json_text, print_report, render, safe
 from newssearch.models import Article, Hit, SearchResults, Snippet
-from newssearch.render import HIGHLIGHT, hit_renderable, json_text, print_report, render, safe
 from newssearch.reports import FormatCount, IndexReport
 
 ARTICLE = Article(

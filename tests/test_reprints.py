@@ -4,8 +4,8 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from newssearch import reprints
-from newssearch.readers import read_articles
+from newssearch.ingest import reprints
+from newssearch.ingest.readers import read_articles
 
 from .helpers import DATA, ROOT
 
@@ -58,7 +58,7 @@ def test_band_keys_are_the_same_in_another_process():
     """They are stored in the index: a later run must compute the same ones."""
     _, runs = _story("strike_0912")
     code = (
-        "from newssearch import reprints; from newssearch.readers import read_articles; from pathlib import Path;"
+        "from newssearch.ingest import reprints; from newssearch.ingest.readers import read_articles; from pathlib import Path;"
         f"a = read_articles(Path({str(FOLDER / 'strike_0912.txt')!r}), Path({str(FOLDER)!r})).articles[0];"
         "print(' '.join(reprints.band_keys(reprints.shingles(a.headline, a.body))))"
     )

@@ -13,9 +13,9 @@ from datetime import datetime, timezone
 import pytest
 
 from newssearch import Article, NewsIndex
+from newssearch.engine.safeload import _same, loads, schema_loads
+from newssearch.engine.schema import build_schema
 from newssearch.errors import IndexDamagedError, IndexUntrustedError
-from newssearch.safeload import _same, loads, schema_loads
-from newssearch.schema import build_schema
 from tests.fault_pickle import COMMANDS, CRAFTED, KINDS, MARKER, REFUSAL, _corpus
 
 from .helpers import invoke as run

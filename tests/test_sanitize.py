@@ -1,4 +1,4 @@
-"""``newssearch.sanitize``: text that is safe to index and to print."""
+"""``newssearch.text.sanitize``: text that is safe to index and to print."""
 
 import itertools
 import os
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newssearch.models import Article
-from newssearch.sanitize import clean_article, clean_text, path_text, terminal_safe
+from newssearch.text.sanitize import clean_article, clean_text, path_text, terminal_safe
 
 
 @pytest.mark.parametrize(

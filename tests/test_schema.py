@@ -3,7 +3,7 @@
 import pytest
 
 from newssearch import Article, NewsIndex
-from newssearch.schema import DEFAULT_FIELDS, build_schema, name_analyzer, text_analyzer
+from newssearch.engine.schema import DEFAULT_FIELDS, build_schema, name_analyzer, text_analyzer
 
 
 def _tokens(analyzer, text):
@@ -52,7 +52,7 @@ def test_bm25_average_length_comes_from_the_stored_lengths(index_path):
 def test_lengths_are_read_in_one_piece_as_the_column_gives_them_one_by_one(index_path):
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-    from newssearch.schema import length_bytes
+    from newssearch.engine.schema import length_bytes
 
     with NewsIndex.create(index_path) as index:
         index.add([Article(id=f"a{n}", headline="Oil " * n, body="crude " * (3 * n + 1)) for n in range(6)])
@@ -69,8 +69,8 @@ def test_counting_deleted_articles_for_idf_checks_the_search_deadline(index_path
     """The idf leaves out deleted articles by walking postings or deletions: that walk stops at the deadline."""
     from whoosh.collectors import TimeLimit
 
-    from newssearch import postings
-    from newssearch.schema import _deleted_frequency
+    from newssearch.engine import schema
+    from newssearch.engine.schema import _deleted_frequency
 
     with NewsIndex.create(index_path) as index:
         index.add(
@@ -84,6 +84,6 @@ def test_counting_deleted_articles_for_idf_checks_the_search_deadline(index_path
         def stop() -> None:
             raise TimeLimit
 
-        monkeypatch.setattr(postings, "tick", stop)
+        monkeypatch.setattr(schema, "tick", stop)
         with pytest.raises(TimeLimit):
             _deleted_frequency(searcher, "content", "oil")

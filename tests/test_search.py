@@ -150,7 +150,7 @@ def test_scores_after_an_add_are_those_of_a_fresh_index(index_path):
 )
 def test_snippets_and_headline_highlights_are_whoosh_highlighters_own(built, index_path, monkeypatch, text):
     """Snippets are found without Whoosh's highlighter (see snippets.Highlights): they must be exactly its own."""
-    from newssearch import snippets
+    from newssearch.engine import snippets
 
     def shown(results):
         return [(h.id, h.snippet, h.headline_highlights) for h in results.hits]
@@ -165,8 +165,8 @@ def test_snippets_and_headline_highlights_are_whoosh_highlighters_own(built, ind
 
 
 def test_words_are_found_as_the_schemas_tokenizer_finds_them():
-    from newssearch import snippets
-    from newssearch.schema import build_schema
+    from newssearch.engine import snippets
+    from newssearch.engine.schema import build_schema
 
     text = (
         "U.S. a..b x.*y *** 3.5.6. é.ü a_b.c_ ..a. foo.bar.baz. *.* a. b Oil-prices, 1,000.50 İstanbul U.S.A"

@@ -87,7 +87,7 @@ def test_since_after_until_is_a_query_error(dated_index):
 
 @needs_corpora
 def test_reuters_day_filter_total_matches_the_hits(tmp_path):
-    from newssearch.readers import read_articles
+    from newssearch.ingest.readers import read_articles
 
     sgm = CORPORA / "reuters21578" / "reut2-000.sgm"
     articles = read_articles(sgm, sgm.parent).articles

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 
-import newssearch.adding as adding
+import newssearch.ingest.adding as adding
 from newssearch import Article, NewsIndex
+from newssearch.engine.searchers import SHARED_CACHES
 from newssearch.errors import IndexBusyError, IndexDamagedError
-from newssearch.searchers import SHARED_CACHES
 
 
 def _articles(count: int, prefix: str = "a", word: str = "oil") -> list[Article]:
@@ -129,7 +129,7 @@ def test_a_write_from_another_thread_waits_at_most_the_index_lock_timeout(tmp_pa
 
 
 def test_another_process_lock_is_waited_for_as_long_as_the_index_says(tmp_path):
-    from newssearch.store import Store
+    from newssearch.engine.store import Store
 
     NewsIndex.create(tmp_path / "ix").add(_articles(1), extract=False)
     holder = Store(tmp_path / "ix")
@@ -230,7 +230,7 @@ def test_closing_while_another_thread_searches_lets_that_search_finish(tmp_path)
 def test_the_schema_analyzer_stems_from_several_threads_past_its_cache_size():
     """Whoosh's own stem cache raised KeyError or RuntimeError once full with two threads evicting (a search
     while an add runs, in a process that has seen over 50,000 words)."""
-    from newssearch.schema import build_schema
+    from newssearch.engine.schema import build_schema
 
     analyzer = build_schema()["content"].analyzer
 

@@ -1,4 +1,4 @@
-"""``newssearch.segments``: segment files read in place (no copy), and the merge rule (see also test_store)."""
+"""``newssearch.engine.segments``: segment files read in place (no copy), and the merge rule (see also test_store)."""
 
 import io
 import pickle
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from whoosh.filedb.structfile import BufferFile
 
 from newssearch import NewsIndex
-from newssearch.segments import _ViewFile
+from newssearch.engine.segments import _ViewFile
 
 OPS = st.lists(
     st.one_of(

@@ -3,8 +3,9 @@
 import pytest
 
 from newssearch import NewsIndex, QueryError
+from newssearch.engine.snapshot import Snapshot
 from newssearch.errors import ArticleNotFoundError
-from newssearch.similar import MAX_TEXT_CHARS, key_terms
+from newssearch.search.similar import MAX_TEXT_CHARS, key_terms
 
 from .helpers import CORPORA, SEED, needs_corpora, related_corpus
 
@@ -45,8 +46,7 @@ def test_exclude_leaves_out_the_ids_given_and_pages_stay_exact(index):
 
 
 def test_key_terms_weigh_the_story_s_own_words(index):
-    searcher = index._store.searcher()
-    terms = dict(key_terms(searcher, index.get(SEED_ID)))
+    terms = dict(key_terms(Snapshot.of(index._store), index.get(SEED_ID)))
     assert max(terms.values()) == 1.0 and len(terms) <= 25
     assert {"troop", "iraqi", "soleimani"} <= set(terms)  # stemmed, as the index holds them
     assert "the" not in terms

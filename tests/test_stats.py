@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from newssearch import Article, NewsIndex
-from newssearch.schema import SCHEMA_VERSION
+from newssearch.engine.schema import SCHEMA_VERSION
 
 from .helpers import CORPORA, needs_corpora, related_corpus
 

@@ -219,7 +219,7 @@ def test_library_errors_say_what_is_wrong_and_the_cli_says_how_to_fix_it(tmp_pat
 
 
 def test_writers_wait_for_the_lock_as_long_as_newssearch_lock_timeout_says(built, monkeypatch):
-    from newssearch.store import Store
+    from newssearch.engine.store import Store
 
     monkeypatch.setenv("NEWSSEARCH_LOCK_TIMEOUT", "0.3")
     holder = Store(built)
@@ -256,7 +256,7 @@ def test_a_segment_a_little_deleted_is_kept_and_one_wholly_deleted_is_dropped(in
 
 
 def test_check_reads_postings_a_block_at_a_time_and_finds_what_word_by_word_finds(built, monkeypatch):
-    import newssearch.segments as segments_mod
+    import newssearch.engine.segments as segments_mod
 
     with NewsIndex.open(built) as index:
         fast = index.check()
@@ -281,7 +281,7 @@ def test_check_reads_postings_a_block_at_a_time_and_finds_what_word_by_word_find
 
 
 def test_a_posting_list_that_is_cut_short_is_found(built):
-    from newssearch.segments import _read_blocks
+    from newssearch.engine.segments import _read_blocks
 
     with NewsIndex.open(built) as index:
         reader = index._store.searcher().reader()

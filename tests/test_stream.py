@@ -6,7 +6,7 @@ import pytest
 
 from newssearch import Article, NewsIndex, QueryError
 from newssearch.errors import StaleResultsError
-from newssearch.kwic import MAX_CONTEXTS
+from newssearch.text.kwic import MAX_CONTEXTS
 
 from .helpers import CORPORA, needs_corpora
 

@@ -9,7 +9,8 @@ import json
 import pytest
 
 from newssearch import Article, NewsIndex
-from newssearch import suggest as suggest_mod
+from newssearch.engine.snapshot import Snapshot
+from newssearch.search import suggest as suggest_mod
 
 from .helpers import DATA, invoke, needs_corpora
 
@@ -124,8 +125,7 @@ def test_cost_of_a_suggestion_stays_bounded(spelling, monkeypatch):
     with NewsIndex.open(spelling) as ix:
         assert ix.search("Manchster").suggestion is None
     with NewsIndex.open(spelling) as ix, ix._store.guard():  # out of time: no words compared, no suggestion
-        searcher = ix._store.searcher()
-        late = suggest_mod.suggest(searcher.reader(), searcher.schema, "Manchster", 0, lambda _: 5, 0.0)
+        late = suggest_mod.suggest(Snapshot.of(ix._store), "Manchster", 0, lambda _: 5, 0.0)
     assert late is None
 
 

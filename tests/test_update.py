@@ -134,7 +134,7 @@ def test_two_bbc_folders_keep_every_story(tmp_path, index_path):
 
 
 def test_reader_crash_on_one_file_skips_only_that_file(corpus, index_path, monkeypatch):
-    from newssearch import update as update_module
+    from newssearch.ingest import update as update_module
 
     real = update_module.read_articles
 
@@ -201,7 +201,7 @@ def test_a_real_id_clash_is_reported_never_overwritten(tmp_path, index_path):
 
 
 def test_an_update_detects_each_files_format_once(tmp_path, index_path, monkeypatch):
-    from newssearch import readers
+    from newssearch.ingest import readers
 
     folder = tmp_path / "wire"
     folder.mkdir()
@@ -226,8 +226,9 @@ def test_file_names_that_read_alike_keep_their_stories(tmp_path, index_path, mon
         with open(corpus + b"/" + name, "w") as handle:
             handle.write(f"Story {n}\n\nOil prices rose in story number {n}, traders said on Monday.\n")
     folder = os.fsdecode(corpus)
-    from newssearch import plan as plan_mod
-    from newssearch import readers, sanitize
+    from newssearch.ingest import plan as plan_mod
+    from newssearch.ingest import readers
+    from newssearch.text import sanitize
 
     def old_path_text(path):
         return os.fsencode(path).decode("utf-8", "backslashreplace")

@@ -15,7 +15,7 @@ import typer
 from typer.exceptions import TyperException
 
 from newssearch.cli.common import HINTS, INTERRUPT, Terminated, app
-from newssearch.sanitize import terminal_safe
+from newssearch.text.sanitize import terminal_safe
 
 __all__ = ["HINTS", "app", "main"]
 

@@ -17,11 +17,11 @@ from newssearch.cli.common import (
     errors,
     run_update,
 )
-from newssearch.diskfiles import UNCHANGED, remove_created
+from newssearch.cli.render import print_report, safe, stderr, stdout
+from newssearch.engine.diskfiles import UNCHANGED, remove_created
 from newssearch.errors import IndexAccessError, ReadError
 from newssearch.index import NewsIndex, commit_count, index_state
-from newssearch.render import print_report, safe, stderr, stdout
-from newssearch.sanitize import path_text
+from newssearch.text.sanitize import path_text
 
 
 @app.command("index")

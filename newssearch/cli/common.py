@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from newssearch import __version__
+from newssearch.cli.render import print_report, safe, stderr, stdout
 from newssearch.errors import (
     IndexBusyError,
     IndexDamagedError,
@@ -30,9 +31,8 @@ from newssearch.errors import (
     NotAnIndexError,
 )
 from newssearch.index import NewsIndex, commit_count, index_state
-from newssearch.render import print_report, safe, stderr, stdout
 from newssearch.reports import IndexReport
-from newssearch.sanitize import path_text, terminal_safe
+from newssearch.text.sanitize import path_text, terminal_safe
 
 app = typer.Typer(
     help="Full-text search for news articles.\n\nExample: newssearch index corpus && newssearch query 'NATO Iraq'",

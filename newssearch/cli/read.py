@@ -21,10 +21,10 @@ from newssearch.cli.common import (
     open_or_build,
     output,
 )
+from newssearch.cli.render import json_text, render, safe, stderr
+from newssearch.cli.render_read import render_reading, render_stats
 from newssearch.errors import QueryError
-from newssearch.render import json_text, render, safe, stderr
-from newssearch.render_read import render_reading, render_stats
-from newssearch.similar import MAX_TEXT_CHARS
+from newssearch.search.similar import MAX_TEXT_CHARS
 
 
 def _print(result: Any, as_json: bool, draw: Callable[[Any, Console], None]) -> None:

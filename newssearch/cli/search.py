@@ -20,12 +20,12 @@ from newssearch.cli.common import (
     open_or_build,
     output,
 )
+from newssearch.cli.render import json_text, print_count, render, safe, stderr, write_all
 from newssearch.dates import parse_bound
+from newssearch.engine.recency import HALF_LIFE_DAYS
 from newssearch.errors import QueryError
 from newssearch.models import SearchResults
-from newssearch.recency import HALF_LIFE_DAYS
-from newssearch.render import json_text, print_count, render, safe, stderr, write_all
-from newssearch.search import SORTS
+from newssearch.search.searching import SORTS
 
 FORMATS = ("text", "json", "jsonl", "csv")
 
@@ -256,7 +256,7 @@ def _write(fmt: str, header: dict[str, Any], rows: Any) -> None:
             else:
                 render(rows, console)
             return
-        from newssearch import export  # only exports load the csv writer
+        from newssearch.read import export
 
         if fmt == "text":
             write_all(header, rows, console)

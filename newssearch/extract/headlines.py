@@ -8,11 +8,12 @@ found elsewhere in the story.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from newssearch.extract.caps import caps_name, caps_org, known_name, name_word
 from newssearch.extract.datelines import title_case
 from newssearch.extract.english import english_words, is_common, is_pure_common
+from newssearch.extract.gazetteer import Gazetteer
 from newssearch.extract.kinds import Kind
 from newssearch.extract.tokens import Tok, is_acronym, join
 from newssearch.extract.words import (
@@ -34,8 +35,19 @@ from newssearch.extract.words import (
 _NAME_HEADS = GEO_SUFFIXES | GEO_HEADS_OF | ORG_SUFFIXES | ORG_HEADS_OF
 _PLURAL_ACRONYM_RE = re.compile(r"[A-Z]{2,}s")  # "PCs"
 
-if TYPE_CHECKING:
-    from newssearch.extract.mentions import MentionFinder
+
+class Finder(Protocol):
+    """What the headline rules use of ``mentions.Finder`` (a protocol: ``mentions.py`` imports this module)."""
+
+    gaz: Gazetteer
+    lower_words: set[str]
+    confirmed: frozenset[str]
+    opened: frozenset[str]
+
+    def emit(self, kind: Kind, name: str, pos: int, title: str = "") -> None: ...
+
+    def acronym(self, tok: Tok, bracketed: bool = False) -> None: ...
+
 
 # Short words a Title Case headline may leave in lower case ("Biden Has a Cold", "War of the Words").
 _MINOR = (
@@ -68,7 +80,7 @@ def is_title_case(toks: list[Tok]) -> bool:
     return False
 
 
-def _given_name(word: str, finder: MentionFinder) -> bool:
+def _given_name(word: str, finder: Finder) -> bool:
     """A word English writes only as a name, not a major place nor an article: "Nancy", "Taylor"; not "Jordan",
     "Al" ("Al Qaeda")."""
     return (
@@ -92,7 +104,7 @@ def _word(word: str) -> bool:
     )
 
 
-def _known(word: str, finder: MentionFinder) -> bool:
+def _known(word: str, finder: Finder) -> bool:
     """A word the body writes capitalised, and never in lower case."""
     return (word in finder.confirmed or word in finder.opened) and word.lower() not in finder.lower_words
 
@@ -104,7 +116,7 @@ def _verb(word: str) -> bool:
     return any(f in english_words()[0] for f in forms)
 
 
-def headline_person(texts: list[str], i: int, finder: MentionFinder) -> int:
+def headline_person(texts: list[str], i: int, finder: Finder) -> int:
     """Words in a personal name at ``texts[i]`` of a Title Case line, 0 if none: two or three name words whose
     last the body writes with a capital ("Donald Trump" where the body says "Trump", even to open a sentence
     after a given name that is no word), or a given name before a word English does not use ("Nancy Pelosi")."""
@@ -155,7 +167,7 @@ def headline_person(texts: list[str], i: int, finder: MentionFinder) -> int:
     return 0
 
 
-def restricted(finder: MentionFinder, toks: list[Tok], caps: bool) -> None:
+def restricted(finder: Finder, toks: list[Tok], caps: bool) -> None:
     """ALL-CAPS (``caps``) or Title Case text: the names other evidence supports (see the module docstring);
     nothing else, or every word would be a name."""
     run: list[Tok] = []
@@ -188,7 +200,7 @@ def restricted(finder: MentionFinder, toks: list[Tok], caps: bool) -> None:
         owner, run = owned or "", []
 
 
-def _caps_at(finder: MentionFinder, run: list[Tok], texts: list[str], i: int, owner: str) -> int:
+def _caps_at(finder: Finder, run: list[Tok], texts: list[str], i: int, owner: str) -> int:
     """Words used by the name at ``run[i]`` (``texts``: the run's words) of ALL-CAPS text, emitted; 0 if none."""
     found = caps_name(texts, i, finder.gaz, "" if i else owner)
     if found:  # "PRESIDENT RONALD REAGAN", "NORTON CO" (not the town)
@@ -203,9 +215,7 @@ def _caps_at(finder: MentionFinder, run: list[Tok], texts: list[str], i: int, ow
     return 0
 
 
-def _title_at(
-    finder: MentionFinder, run: list[Tok], texts: list[str], upper: list[str], i: int, owner: str
-) -> int:
+def _title_at(finder: Finder, run: list[Tok], texts: list[str], upper: list[str], i: int, owner: str) -> int:
     """Words used by the name at ``run[i]`` of a Title Case line, emitted; 0 if none. A known organisation or
     a place of more words first ("Sri Lanka"), then a title and a name, a company, a personal name
     (``headline_person``: before "Taylor", a town), a place. ``texts`` and ``upper``: the run's words, as written

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from newssearch import NewsIndex
-from newssearch.documents import to_article
+from newssearch.engine.documents import to_article
 from newssearch.errors import IndexDamagedError
 from newssearch.index import index_state
 

@@ -1,0 +1,99 @@
+"""What an incremental update has to do: which files to read, which are unchanged, which are gone.
+
+Pure bookkeeping over the file system and what the index recorded of each file (``engine.documents``'
+``FileRecord`` and ``CacheEntry``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newssearch.engine.documents import CacheEntry, FileRecord
+from newssearch.text.sanitize import path_text
+
+
+@dataclass(frozen=True)
+class FileToRead:
+    """A new or changed file: the folder it was found under, the file, its key (the path as text), and its
+    modification time and size now."""
+
+    root: Path
+    file: Path
+    key: str
+    mtime_ns: int
+    size: int
+    format: str | None = None  # as ``discover`` found it (None for a file given alone)
+
+
+@dataclass
+class Plan:
+    read: list[FileToRead] = field(default_factory=list)
+    unchanged: dict[str, CacheEntry] = field(default_factory=dict)  # key -> its confirmed cache entry
+    remove: list[str] = field(default_factory=list)  # indexed files gone from a folder given
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of what cannot be read
+
+    @property
+    def bytes_to_read(self) -> int:
+        return sum(work.size for work in self.read)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _under(key: str, folders: Iterable[str]) -> bool:
+    return any(key.startswith(f"{folder}{os.sep}") for folder in folders)
+
+
+def plan(
+    roots: list[Path], indexed: Mapping[str, FileRecord], cache: Mapping[str, CacheEntry] | None = None
+) -> Plan:
+    """Compare the article files under ``roots`` with the files the index holds (``indexed``, by key).
+
+    A file whose size and content hash match its record is unchanged; ``cache`` spares hashing a file whose time
+    stamp and size are as when its hash was last confirmed. An indexed file is removed only when it is gone from a
+    folder given, and that folder could be read: what cannot be read is reported, never dropped from the index.
+    """
+    from newssearch.ingest.readers import (
+        discover,  # the readers load only when an update runs, not for a query
+    )
+
+    cache = cache or {}
+    out = Plan()
+    problems: list[tuple[Path, str]] = []
+    found = list(discover(roots, problems))
+    unreadable = []
+    for path, reason in problems:
+        out.skipped.append((path_text(path), reason))
+        if path.is_dir():
+            unreadable.append(path_text(path))
+    seen = set()
+    for root, file, fmt in found:
+        key = path_text(file)
+        seen.add(key)
+        try:
+            stat = file.stat()
+            entry = [stat.st_mtime_ns, stat.st_size]
+            record = indexed.get(key)
+            if (
+                record
+                and record.size == stat.st_size
+                and (cache.get(key) == [*entry, record.digest] or sha256(file) == record.digest)
+            ):
+                out.unchanged[key] = [*entry, record.digest]
+                continue
+        except OSError as exc:
+            out.skipped.append((key, exc.strerror or str(exc)))
+            continue
+        out.read.append(FileToRead(root, file, key, stat.st_mtime_ns, stat.st_size, fmt))
+    folders = [path_text(root) for root in roots if root.is_dir()]
+    out.remove = [k for k in indexed if k not in seen and _under(k, folders) and not _under(k, unreadable)]
+    return out

@@ -15,16 +15,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from newssearch.engine.columns import fingerprint
-from newssearch.engine.diskfiles import (
+from newssearch.engine import (
+    DEFAULT_SIZE,
     FILES_CACHE,
     META_FILE,
     WRITE_LOCK_TIMEOUT,
+    Names,
+    Snapshot,
+    Store,
+    check_options,
+    commit_count,
+    filter_values,
     index_state,
+    reading,
+    writing,
 )
-from newssearch.engine.fields import Names, filter_values
-from newssearch.engine.searchers import DEFAULT_SIZE, check_options, reading, writing
-from newssearch.engine.store import Store, commit_count
 from newssearch.errors import (
     IndexInterrupted,
 )
@@ -127,7 +132,7 @@ class NewsIndex:
 
     @reading
     def __len__(self) -> int:
-        count: int = self._store.searcher().doc_count()
+        count: int = Snapshot.of(self._store).doc_count()
         return count
 
     # -- writing -------------------------------------------------------------------------------------------
@@ -324,9 +329,8 @@ class NewsIndex:
     def fingerprint(self) -> str:
         """A short hash of the index's committed state (generation, segments, article count, schema version): the
         same while nothing is written, another after every commit. Exports carry it."""
-        searcher = self._store.searcher()
         with self._store.guard():
-            return fingerprint(searcher)
+            return Snapshot.of(self._store).fingerprint()
 
     @reading
     def matches(

@@ -18,7 +18,7 @@ from newssearch.cli.common import (
     run_update,
 )
 from newssearch.cli.render import print_report, safe, stderr, stdout
-from newssearch.engine.diskfiles import UNCHANGED, remove_created
+from newssearch.engine import UNCHANGED, remove_created
 from newssearch.errors import IndexAccessError, ReadError
 from newssearch.index import NewsIndex, commit_count, index_state
 from newssearch.text.sanitize import path_text

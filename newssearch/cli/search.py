@@ -22,7 +22,7 @@ from newssearch.cli.common import (
 )
 from newssearch.cli.render import json_text, print_count, render, safe, stderr, write_all
 from newssearch.dates import parse_bound
-from newssearch.engine.recency import HALF_LIFE_DAYS
+from newssearch.engine import HALF_LIFE_DAYS
 from newssearch.errors import QueryError
 from newssearch.models import SearchResults
 from newssearch.search.searching import SORTS

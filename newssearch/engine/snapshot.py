@@ -13,6 +13,7 @@ from typing import Any
 
 from whoosh import query as wq
 
+from newssearch.engine.columns import fingerprint
 from newssearch.engine.store import Store
 
 
@@ -81,3 +82,7 @@ class Snapshot:
     def cache(self, name: str) -> dict[Any, Any]:
         """A dict kept with this commit's reader, for what is worth working out once per commit."""
         return self.reader.__dict__.setdefault(f"_newssearch_{name}", {})
+
+    def fingerprint(self) -> str:
+        """What identifies this commit's contents (``columns.fingerprint``): a result carries it as ``index``."""
+        return fingerprint(self._searcher)

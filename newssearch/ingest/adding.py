@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import islice
 
-from newssearch.engine.documents import to_document
-from newssearch.engine.snapshot import Snapshot
-from newssearch.engine.store import Store
+from newssearch.engine import Snapshot, Store, to_document
 from newssearch.extract.enrich import enrich
 from newssearch.ingest.grouping import Grouper
 from newssearch.models import Article

@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Any
 
 from newssearch.dates import from_utc_naive, to_utc_naive
-from newssearch.engine.snapshot import Snapshot
+from newssearch.engine import Snapshot
 from newssearch.ingest import reprints
 from newssearch.models import Article
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newssearch.engine.documents import CacheEntry, FileRecord
+from newssearch.engine import CacheEntry, FileRecord
 from newssearch.text.sanitize import path_text
 
 

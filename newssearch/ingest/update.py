@@ -17,10 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newssearch import values
-from newssearch.engine.diskfiles import index_state, remove_created
-from newssearch.engine.documents import CacheEntry, filesig, to_document
-from newssearch.engine.snapshot import Snapshot
-from newssearch.engine.store import Store
+from newssearch.engine import CacheEntry, Snapshot, Store, filesig, index_state, remove_created, to_document
 from newssearch.errors import IndexDamagedError, IndexIncompatibleError, ReadError
 from newssearch.extract.enrich import enrich
 from newssearch.ingest.grouping import Grouper

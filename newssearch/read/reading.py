@@ -7,10 +7,7 @@ forms (``troops`` marks ``troop``), folded accents, the words a wildcard matched
 
 from __future__ import annotations
 
-from newssearch.engine.documents import to_article
-from newssearch.engine.ranking import matched_in
-from newssearch.engine.snapshot import Snapshot
-from newssearch.engine.store import Store
+from newssearch.engine import Snapshot, Store, matched_in, to_article
 from newssearch.errors import ArticleNotFoundError, QueryError
 from newssearch.models import Article, Reading
 from newssearch.options import DEFAULT_TIMEOUT

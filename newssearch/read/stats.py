@@ -12,9 +12,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from newssearch.engine.diskfiles import INDEX_NAME, META_FILE
-from newssearch.engine.store import Store
-from newssearch.engine.summary import summarise
+from newssearch.engine import INDEX_NAME, META_FILE, Store, summarise
 from newssearch.models import IndexStats
 from newssearch.reports import FormatCount
 

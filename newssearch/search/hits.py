@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from newssearch.engine.documents import to_article
+from newssearch.engine import to_article
 from newssearch.models import Hit, Snippet
 from newssearch.text.highlight import lead
 from newssearch.text.kwic import contexts
 
 if TYPE_CHECKING:
-    from newssearch.engine.ranking import Found, Ranked
-    from newssearch.engine.store import Store
+    from newssearch.engine import Found, Ranked, Store
 
 
 def make_hit(

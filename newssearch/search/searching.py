@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import time
 
-from newssearch.engine import query as query_mod
-from newssearch.engine.query import Prepared
-from newssearch.engine.ranking import Ranked as Ranked
-from newssearch.engine.ranking import count_matches as count_matches
-from newssearch.engine.ranking import finds, rank
-from newssearch.engine.ranking import matches as matches
-from newssearch.engine.snapshot import Snapshot
-from newssearch.engine.store import Store
+from newssearch.engine import OPERATORS, Prepared, Snapshot, Store, finds, plain_words, rank
+from newssearch.engine import Ranked as Ranked
+from newssearch.engine import count_matches as count_matches
+from newssearch.engine import matches as matches
 from newssearch.models import SearchResults
 from newssearch.options import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
 from newssearch.options import SearchOptions, deadline_of
@@ -78,10 +74,10 @@ def suggestion(store: Store, options: SearchOptions, total: int, deadline: float
 
     def count_of(corrected: str) -> int:  # 1 at the first match: whether it finds anything, not how much
         words = corrected.split()
-        if not filtered and all(w.isalnum() and w not in query_mod.OPERATORS for w in words):
+        if not filtered and all(w.isalnum() and w not in OPERATORS for w in words):
             return 1  # words ORed, each corrected to a word the index holds: found without searching
         return int(finds(store, options, corrected, deadline))
 
-    typed = text if syntax else query_mod.plain_words(text)  # its words are all that was searched
+    typed = text if syntax else plain_words(text)  # its words are all that was searched
     with store.guard():
         return suggest_mod.suggest(Snapshot.of(store), typed, total, count_of, deadline)

@@ -17,11 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from math import log
 
-from newssearch.engine.documents import to_article
-from newssearch.engine.query import Prepared
-from newssearch.engine.snapshot import Snapshot
-from newssearch.engine.store import Store
-from newssearch.engine.weighted import any_of
+from newssearch.engine import Prepared, Snapshot, Store, any_of, to_article
 from newssearch.errors import ArticleNotFoundError, QueryError
 from newssearch.models import Article, SearchResults
 from newssearch.options import DEFAULT_TIMEOUT, Bound, SearchOptions, deadline_of

@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from newssearch.dates import from_utc_naive
-from newssearch.engine.ranking import rank
-from newssearch.engine.snapshot import Snapshot
-from newssearch.engine.store import Store
+from newssearch.engine import Snapshot, Store, rank
 from newssearch.errors import StaleResultsError
 from newssearch.models import Hit, HitStream
 from newssearch.options import SearchOptions, deadline_of

@@ -30,10 +30,7 @@ import re
 import time
 from collections.abc import Callable
 
-from newssearch.engine.entities import canonical_names
-from newssearch.engine.query import OPERATORS
-from newssearch.engine.schema import FIELD_ALIASES, TOKEN_PATTERN
-from newssearch.engine.snapshot import Snapshot
+from newssearch.engine import FIELD_ALIASES, OPERATORS, TOKEN_PATTERN, Snapshot, canonical_names
 from newssearch.errors import QueryError
 
 #: A word in fewer articles than this (less than a page) may be misspelt.

@@ -1,8 +1,7 @@
 """``NewsIndex``: create, update, check and search a newssearch index on disk.
 
-A short facade: ``store.py`` keeps the index's files; ``update.py`` runs an update (``plan.py`` decides what it
-reads, ``readers`` and ``enrich.py`` turn files into articles, ``documents.py`` maps them to stored documents);
-``search.py`` answers queries.
+A short facade over the packages (README "Architecture"): ``ingest/`` reads files into the index, ``search/``
+answers queries, ``read/`` shows stories and the index's overview, all through the interface of ``engine/``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The ``newssearch`` command: a thin Typer layer over ``NewsIndex``; ``render.py`` prints with Rich or JSON.
 
-One module per group of commands; ``common.py`` holds what they share.
+One module per group of commands; ``common.py`` holds what they share. May import anything below it: the
+facade first (``newssearch.index``), then the packages' entry points.
 """
 
 from __future__ import annotations

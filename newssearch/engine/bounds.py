@@ -47,7 +47,7 @@ MAX_OR_POSTINGS = 200_000
 #: An OR of this many distinct words or more is run by ``matchers.FastOr`` (same scores as Whoosh's, summed in
 #: another order): Whoosh's cost grows with words x matching documents, FastOr's with the documents each word is in.
 #: Every OR, even one word searched in the default fields: FastOr was faster on every query of ``benchmarks/``, and
-#: it visits every match, so the top-k pass also gives the exact total (``search.py``).
+#: it visits every match, so the top-k pass also gives the exact total (``collect.py``).
 FAST_OR_WORDS = 1
 
 #: Words found for a term, best first once sorted: (closeness (fuzzy) or 0, -document frequency, the word).

@@ -4,7 +4,8 @@ Pure functions over strings: no Whoosh, no network, no model. The modules, in th
 ``words`` (cue-word lists), ``english`` (common English words), ``gazetteer`` (places and demonyms),
 ``datelines``, ``tokens`` (cleaning and tokenizing), ``spans`` (runs of capitalised words), ``mentions``
 (classifying the runs; ``caps`` for ALL-CAPS text) and ``linking`` (short mentions to full names, one list per
-kind).
+kind); ``enrich`` fills an ``Article``'s entity fields with them. Used at index time (``ingest/``) and at query time
+(the engine's entity queries, similar stories). May import only the value modules (``models`` and below).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ correction's: a shortened copy or a correction shares too little text for a band
 earliest verified copy (by date, then id), else starts its own, keyed by its own id. So the same files read in the
 same order give the same groups whether the index is built at once or run by run. Only later copies carry fields
 of their own (``group``: the first copy's id, and ``reprint``), so a story alone adds nothing to the index. Reads
-the index through the searcher's methods only (no Whoosh import).
+the index through ``engine.Snapshot``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Snippets as data: matched fragments of a text turned into plain text plus the character spans of the matches.
 
-No Whoosh here: ``SpanFormatter`` is handed to Whoosh's highlighter by ``search.py`` and reads the fragments it
+No Whoosh here: ``SpanFormatter`` is handed to Whoosh's highlighter by ``engine/snippets.py`` and reads the fragments it
 finds (objects with ``text``, ``startchar``, ``endchar`` and ``matches``, tokens with ``startchar``/``endchar``).
 """
 

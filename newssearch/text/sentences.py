@@ -1,6 +1,6 @@
 """Snippets cut at sentences: the sentence that holds a match, with its matches highlighted (no Whoosh here).
 
-Exact searches (``exact.py``) and entity queries (``entity_query.py``) know the character spans of what they
+Exact searches (``engine/exact.py``) and entity queries (``engine/entities.py``) know the character spans of what they
 matched; this turns the first of them into a ``Snippet`` of its sentence, whitespace collapsed, long sentences
 cut to a window around the match.
 """

@@ -14,9 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from newssearch.ingest.readers.smart import smart_records, to_article
-
 from newssearch.ingest.readers import decode, discover, read_articles
+from newssearch.ingest.readers.smart import smart_records, to_article
 from newssearch.models import Article
 from newssearch.text.sentences import sentence_bounds
 

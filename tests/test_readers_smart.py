@@ -2,9 +2,8 @@
 
 import re
 
-from newssearch.ingest.readers.smart import smart_records
-
 from newssearch.ingest.readers import detect_format, read_articles
+from newssearch.ingest.readers.smart import smart_records
 
 from .helpers import CORPORA, DATA, needs_corpora
 

@@ -7,13 +7,13 @@ import random
 from pathlib import Path
 
 import pytest
-from newssearch.ingest.readers.encoding import MAX_LINE_BYTES
-from newssearch.ingest.readers.jsonl import MAX_METADATA_CHARS, MAX_METADATA_KEYS
-from newssearch.ingest.readers.tabular import MAX_COLUMNS
 
 from newssearch.errors import ReadError
 from newssearch.ingest.readers import MAX_NOTE_CHARS, read_articles
 from newssearch.ingest.readers import source as source_mod
+from newssearch.ingest.readers.encoding import MAX_LINE_BYTES
+from newssearch.ingest.readers.jsonl import MAX_METADATA_CHARS, MAX_METADATA_KEYS
+from newssearch.ingest.readers.tabular import MAX_COLUMNS
 
 from .helpers import DATA
 

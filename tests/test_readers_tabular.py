@@ -4,11 +4,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from newssearch.ingest.readers.tabular import clean_cell
 
 from newssearch.errors import ReadError
 from newssearch.extract.enrich import enrich
 from newssearch.ingest.readers import read_articles
+from newssearch.ingest.readers.tabular import clean_cell
 
 from .helpers import DATA
 

@@ -27,6 +27,12 @@ def test_each_name_is_the_object_its_module_defines():
         assert getattr(engine, name) is getattr(importlib.import_module(f"newssearch.engine.{module}"), name)
 
 
+def test_the_interface_s_names_are_listed_before_they_are_used():
+    code = "import newssearch.engine as e; print(all(name in dir(e) for name in e.__all__))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "True", done.stderr
+
+
 def test_an_unknown_name_is_an_attribute_error():
     try:
         engine.Searcher  # noqa: B018

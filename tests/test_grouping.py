@@ -4,6 +4,8 @@ import hashlib
 import shutil
 from collections import defaultdict
 
+import pytest
+
 from newssearch import NewsIndex
 from newssearch.models import Article
 
@@ -144,6 +146,30 @@ def test_the_api_groups_added_copies_and_a_deleted_first_copy_leaves_the_others_
             [Article(id="c-copy", headline="Harbour news", body="Tugs and pilots at work in a quiet port.")]
         )
         assert index.search("dockworkers strike").hits[0].versions == 0
+
+
+def test_a_read_error_while_grouping_fails_the_write_and_writes_nothing(tmp_path, monkeypatch):
+    """The grouper reads the index's word counts: an error there must not read as "no copy" and group a copy
+    apart for good."""
+    from whoosh.reading import SegmentReader
+
+    wire = Article(
+        id="a-wire", headline="Port strike", body=(FOLDER / "strike_0912.txt").read_text().split("\n\n", 2)[2]
+    )
+    copy = Article(id="b-copy", headline="Port strike halts ships", body=wire.body.replace("2,400", "2,500"))
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.add([wire], extract=False)
+
+        def failing(self, fieldname, text):
+            raise OSError(5, "Input/output error")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(SegmentReader, "doc_frequency", failing)
+            with pytest.raises(OSError):
+                index.add([copy], extract=False)
+        assert len(index) == 1
+        index.add([copy], extract=False)
+        assert index.search("dockworkers strike").hits[0].versions == 1
 
 
 @needs_corpora

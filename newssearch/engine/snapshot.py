@@ -42,12 +42,8 @@ class Snapshot:
         return [token.text for token in self._searcher.schema[fieldname].analyzer(text, mode=mode)]
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
-        """The number of documents holding the term (deleted ones included until a merge); 0 for a term the field
-        cannot hold."""
-        try:
-            return int(self.reader.doc_frequency(fieldname, term))
-        except Exception:
-            return 0
+        """The number of documents holding the term (deleted ones included until a merge)."""
+        return int(self.reader.doc_frequency(fieldname, term))
 
     def docs(self, fieldname: str, term: str) -> Iterator[int]:
         """The live documents holding the term, in document order, read lazily."""

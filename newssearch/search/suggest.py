@@ -148,7 +148,7 @@ def _better(
     if len(terms) != 1 or len(terms[0]) < 3:
         return None  # a stop word, or a word the analyzer splits
     term = terms[0]
-    frequency = index.doc_frequency(fieldname, term)
+    frequency = _frequency(index, fieldname, term)
     if typos_only and frequency > 1:
         return None
     if fieldname in _NAME_FIELDS:
@@ -187,7 +187,7 @@ def _better(
             edits[candidate] = min(distance + penalty, edits.get(candidate, limit))
     found: list[tuple[float, str, int]] = []  # (cost, stem, articles)
     for candidate in sorted(edits, key=lambda word: (edits[word], abs(len(word) - len(term))))[:MAX_COUNTED]:
-        articles = index.doc_frequency(fieldname, candidate)
+        articles = _frequency(index, fieldname, candidate)
         if articles >= max(1, MORE_COMMON * frequency):
             found.append((_cost(edits[candidate], articles), candidate, articles))
     best: tuple[float, str] | None = None
@@ -215,7 +215,7 @@ def _better(
 def _in_names(index: Snapshot, word: str) -> bool:
     """Whether the people, organisations, places or bylines of the index hold ``word``."""
     names = index.analyse("person_text", word, "query")
-    return len(names) == 1 and any(index.doc_frequency(field, names[0]) for field in _NAMES)
+    return len(names) == 1 and any(_frequency(index, field, names[0]) for field in _NAMES)
 
 
 def _is_name(index: Snapshot, fieldname: str, term: str, typed: str, deadline: float) -> bool:
@@ -267,6 +267,13 @@ def _lexicon(index: Snapshot, fieldname: str, prefix: str, budget: list[int], de
         words.append(word)
     cache[(fieldname, prefix)] = words
     return words
+
+
+def _frequency(index: Snapshot, fieldname: str, term: str) -> int:
+    try:
+        return index.doc_frequency(fieldname, term)
+    except Exception:  # a term the field cannot hold
+        return 0
 
 
 def _surface(index: Snapshot, fieldname: str, term: str, typed: str, enough: int, limit: int) -> str | None:

@@ -98,7 +98,7 @@ def check_reader(reader: Any, report: CheckReport, ids: Counter[str]) -> None:
     found = check_postings(reader)
     if found is not None:
         report.terms += found[0]
-        report.problems.extend(found[1])
+        report.problems.extend(found[1] or _check_word_lists(reader, found[0]))
         return
     for fieldname in reader.indexed_field_names():
         try:
@@ -116,6 +116,22 @@ def check_reader(reader: Any, report: CheckReport, ids: Counter[str]) -> None:
             if isinstance(exc, IndexUntrustedError):
                 raise
             report.problems.append(f"word list of field {fieldname}: {type(exc).__name__}: {exc}"[:300])
+
+
+def _check_word_lists(reader: Any, words: int) -> list[str]:
+    """Each field's words read in order (the sorted list that prefix, range and fuzzy queries walk, apart from the
+    table ``check_postings`` reads by key): readable, and as many in all as the table holds."""
+    listed = 0
+    for fieldname in reader.indexed_field_names():
+        try:
+            listed += sum(1 for _ in reader.lexicon(fieldname))
+        except IndexUntrustedError:
+            raise
+        except Exception as exc:
+            return [f"word list of field {fieldname}: {type(exc).__name__}: {exc}"[:300]]
+    if listed != words:
+        return [f"the fields' word lists hold {listed:,} words, their table {words:,}"]
+    return []
 
 
 def duplicate_ids(ids: Counter[str], examples: int = 3) -> list[str]:

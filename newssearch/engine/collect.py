@@ -19,6 +19,7 @@ from newssearch.engine.collapse import NONE, Later, Seen
 from newssearch.engine.columns import MISSING_DATE, NO_DATE, Column
 from newssearch.engine.deadline import DEADLINE
 from newssearch.engine.postings import PreloadedMatcher
+from newssearch.engine.vectors import top_indexes
 from newssearch.errors import QueryTimeoutError
 
 
@@ -127,7 +128,12 @@ class _CountingTop(TopCollector):
             self.parts.append((offset, ids, scores))
         # The best of this segment first, without a tuple for every match: nlargest keeps the order of equal
         # scores, so the lower docnum wins a tie, as in the heap.
-        best = heapq.nlargest(self.limit, range(len(ids)), key=scores.__getitem__)
+        if matcher.arrays is not None and not matcher._i:  # scored as arrays (``vectors.py``): picked so too
+            import numpy as np
+
+            best = top_indexes(np, matcher.arrays, self.limit)
+        else:
+            best = heapq.nlargest(self.limit, range(len(ids)), key=scores.__getitem__)
         top = heapq.nlargest(self.limit, items + [(scores[i], -(offset + ids[i])) for i in best])
         heapq.heapify(top)
         self.items[:] = top

@@ -9,18 +9,15 @@ numpy is imported on the first count, not by a plain search.
 
 from __future__ import annotations
 
-import io
-import operator
 import time
-import zlib
-from typing import Any, ClassVar
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
-from newssearch.engine import safeload
 from newssearch.engine.collect import matching
 from newssearch.engine.matchers import Excluding, Expanded
+from newssearch.engine.postings import block_data
 from newssearch.errors import QueryTimeoutError
 
 
@@ -29,22 +26,6 @@ def docset(searcher: Any, q: wq.Query, deadline: float) -> Any:
     import numpy as np
 
     return _Sets(searcher, np, deadline).of(q)
-
-
-class _IdsUnpickler(safeload.DataUnpickler):
-    """A posting block's data as ``safeload`` reads it, but for the values (positions), which a count does not
-    read: each is pickled as a call of ``_codecs.encode``, here a C function that makes no value (a bool), rather
-    than the Python check that builds the bytes (most of a block's reading time)."""
-
-    allowed: ClassVar[dict[tuple[str, str], Any]] = {
-        **safeload.DATA_GLOBALS,
-        ("_codecs", "encode"): operator.is_,
-    }
-
-
-def _block_ids(data: bytes) -> Any:
-    """The ids of a Whoosh 3 posting block's data, ``(ids, weights, values)``."""
-    return _IdsUnpickler(io.BufferedReader(io.BytesIO(data))).load()[0]
 
 
 class _Sets:
@@ -127,8 +108,7 @@ class _Sets:
             return np.fromiter(m.all_ids(), dtype=np.int64)
         blocks = []
         while m.is_active():
-            data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)  # what ``_read_data`` reads
-            raw = np.asarray(_block_ids(zlib.decompress(data) if m._compression else data), dtype=np.int64)
+            raw = np.asarray(block_data(m)[0], dtype=np.int64)
             blocks.append(raw if m._byteids else np.cumsum(raw))
             m._next_block()
             if time.monotonic() > self.deadline:

@@ -8,11 +8,16 @@ stops at the running search's ``DEADLINE``.
 
 from __future__ import annotations
 
+import io
+import operator
 import time
+import zlib
+from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from itertools import accumulate
+from typing import Any, ClassVar, overload
 
 from whoosh import matching
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -21,6 +26,7 @@ from whoosh.matching import ReadTooFar
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25FScorer
 
+from newssearch.engine import safeload
 from newssearch.engine.deadline import DEADLINE, tick
 from newssearch.engine.schema import BYTE_LENGTHS, length_bytes
 
@@ -85,10 +91,10 @@ def term_of(m: matching.Matcher) -> MatchedTerm | None:
     return term
 
 
-def add_bm25_term(m: matching.Matcher, searcher: Any, scores: dict[int, float]) -> list[int] | None:
-    """Add the scores of a (boosted) term's matches, scored by BM25F, to ``scores`` and return its documents:
-    Whoosh's arithmetic (``whoosh.scoring.bm25``, times the boost), without its chain of calls for each document.
-    None, and nothing added, for any other matcher."""
+def bm25_leaf(m: matching.Matcher, searcher: Any) -> tuple[Any, float, frozenset[int] | set[int], Any] | None:
+    """A (boosted) term's posting reader, its boost, the segment's deleted documents and its BM25F scorer, if
+    its scores can be worked out from its postings as Whoosh works them out (one segment, Whoosh's BM25F);
+    else None."""
     boost, leaf = (m.boost, m.child) if type(m) is matching.WrappingMatcher else (1.0, m)
     deleted: frozenset[int] | set[int] = frozenset()
     if type(leaf) is FilterMatcher:  # a segment's deleted documents, left out (SegmentReader.postings)
@@ -98,6 +104,17 @@ def add_bm25_term(m: matching.Matcher, searcher: Any, scores: dict[int, float]) 
     scorer: Any = getattr(leaf, "scorer", None)
     if type(scorer) is not BM25FScorer or not searcher.is_atomic():
         return None
+    return leaf, boost, deleted, scorer
+
+
+def add_bm25_term(m: matching.Matcher, searcher: Any, scores: dict[int, float]) -> list[int] | None:
+    """Add the scores of a (boosted) term's matches, scored by BM25F, to ``scores`` and return its documents:
+    Whoosh's arithmetic (``whoosh.scoring.bm25``, times the boost), without its chain of calls for each document.
+    None, and nothing added, for any other matcher."""
+    found = bm25_leaf(m, searcher)
+    if found is None:
+        return None
+    leaf, boost, deleted, scorer = found
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     norms = _field_norms(searcher, leaf.term()[0], B, K1, avgfl)
     if norms is None:
@@ -127,11 +144,51 @@ def _postings(leaf: Any) -> Iterator[tuple[int, float]]:
     while leaf.is_active():
         if time.monotonic() > deadline:
             raise TimeLimit
-        leaf.id(), leaf.weight()  # load the block's documents and weights
         start = leaf._i
-        yield from zip(leaf._ids[start:], leaf._weights[start:], strict=True)
+        if leaf._ids is None and leaf._weights is None:  # the block not read yet: its ids and weights alone
+            ids, weights = block_postings(leaf)
+        else:
+            leaf.id(), leaf.weight()  # load the block's documents and weights
+            ids, weights = leaf._ids, leaf._weights
+        yield from zip(ids[start:], weights[start:], strict=True)
         leaf._i = leaf._blocklength - 1
         leaf.next()  # to the next block
+
+
+class _PostingsUnpickler(safeload.DataUnpickler):
+    """A posting block's data as ``safeload`` reads it, but for the values (a word's positions in each
+    document), which scoring and counting do not read: each is pickled as a call of ``_codecs.encode``, here a C
+    function that makes no value (a bool), rather than the Python check that builds the bytes (most of a block's
+    reading time)."""
+
+    allowed: ClassVar[dict[tuple[str, str], Any]] = {
+        **safeload.DATA_GLOBALS,
+        ("_codecs", "encode"): operator.is_,
+    }
+
+
+def block_data(leaf: W3LeafMatcher) -> tuple[Any, Any]:
+    """The raw ids (delta-coded unless the field's ids are bytes) and weights of the block a Whoosh 3 posting
+    reader is on, read as its ``_read_data`` reads them, without the values."""
+    data = leaf._postfile.get(leaf._dataoffset, leaf._nextoffset - leaf._dataoffset)
+    ids, weights, _ = _PostingsUnpickler(
+        io.BufferedReader(io.BytesIO(zlib.decompress(data) if leaf._compression else data))
+    ).load()
+    return ids, weights
+
+
+def block_postings(leaf: W3LeafMatcher) -> tuple[Sequence[int], Sequence[float]]:
+    """The documents and weights of the block a Whoosh 3 posting reader is on, as its ``id()`` and ``weight()``
+    give them (``_read_ids``, ``_read_weights``)."""
+    ids, weights = block_data(leaf)
+    if not leaf._byteids:
+        ids = tuple(accumulate(ids))
+    count = leaf._blocklength
+    if weights is None:
+        weights = (1.0,) * count
+    elif isinstance(weights, float):  # one weight for the block, kept in a float array as Whoosh keeps it
+        weights = (array("f", (weights,))[0],) * count
+    return ids, weights
 
 
 def _field_norms(searcher: Any, fieldname: str, B: float, K1: float, avgfl: float) -> list[float] | None:
@@ -154,6 +211,8 @@ class PreloadedMatcher(matching.Matcher):
     terms, and its term is the j-th of them. So recording matched terms for highlighting and an OR's
     coordination bonus (which counts the term matchers matching a document) work as on Whoosh's own matchers.
     """
+
+    arrays: Any = None  # the scores as a numpy array, when ``vectors.preload`` made it
 
     def __init__(
         self,

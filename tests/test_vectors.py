@@ -1,0 +1,106 @@
+"""``engine/vectors.py``: an OR scored as arrays gives the same ranked ids, scores, totals and highlights as the
+per-posting loop, over random corpora and queries; its top N are the heap's, ties to the lower document."""
+
+from __future__ import annotations
+
+import heapq
+import os
+import random
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newssearch import Article, NewsIndex
+from newssearch.engine import vectors
+
+WORDS = ["oil", "price", "bank", "rate", "iraq", "nato", "troop", "vote", "strike", "port", "crude", "share"]
+EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "120"))
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    """One segment, with deleted documents (the array path needs one segment, as the loop does)."""
+    rng = random.Random(5)
+    path = tmp_path_factory.mktemp("vectors") / "ix"
+    articles = [
+        Article(
+            id=f"d{i}",
+            headline=" ".join(rng.choices(WORDS, k=rng.randint(1, 4))),
+            body=" ".join(rng.choices(WORDS, k=rng.randint(1, 60))) + ".",
+        )
+        for i in range(1500)
+    ]
+    with NewsIndex.create(path) as ix:
+        ix.add(articles, extract=False)
+        ix.delete([f"d{i}" for i in range(0, 1500, 9)])
+    ix = NewsIndex.open(path)
+    yield ix
+    ix.close()
+
+
+def _run(ix, monkeypatch, threshold, text, **options):
+    with monkeypatch.context() as patched:
+        patched.setattr(vectors, "ARRAY_POSTINGS", threshold)
+        results = ix.search(text, syntax=False, **options)
+    return (
+        results.total,
+        [(hit.id, hit.score, hit.snippet.text, hit.snippet.highlights) for hit in results.hits],
+    )
+
+
+@SETTINGS
+@given(
+    words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=6),
+    limit=st.sampled_from([1, 3, 10, 50]),
+    page=st.integers(1, 3),
+)
+def test_arrays_rank_as_the_loop_does(index, monkeypatch, words, limit, page):
+    text = " ".join(words)
+    looped = _run(index, monkeypatch, 10**12, text, limit=limit, page=page)
+    arrayed = _run(index, monkeypatch, 0, text, limit=limit, page=page)
+    assert arrayed == looped
+
+
+def test_the_array_path_is_taken(index, monkeypatch):
+    taken = []
+    preload = vectors.preload
+    monkeypatch.setattr(vectors, "ARRAY_POSTINGS", 0)
+    monkeypatch.setattr(vectors, "preload", lambda *a: taken.append(1) or preload(*a))
+    assert index.search("oil price", syntax=False).total > 0 and taken
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_top_indexes_are_the_heap_s(seed):
+    rng = random.Random(seed)
+    scores = [float(rng.choice([1, 2, 2, 3, 3, 3, 0.5])) for _ in range(rng.randint(1, 60))]
+    limit = rng.randint(1, 20)
+    expected = heapq.nlargest(limit, range(len(scores)), key=scores.__getitem__)
+    assert vectors.top_indexes(np, np.array(scores), limit) == expected
+
+
+def test_numpy_is_loaded_by_the_second_big_or_of_a_process(index, monkeypatch):
+    """A command that runs one search does not pay for loading numpy; a process that runs more does."""
+    import types
+
+    taken = []
+    preload = vectors.preload
+    monkeypatch.setattr(vectors, "sys", types.SimpleNamespace(modules={}))  # as if numpy were not loaded
+    monkeypatch.setattr(vectors, "_big_ors", [0])
+    monkeypatch.setattr(vectors, "ARRAY_POSTINGS", 1)
+    monkeypatch.setattr(vectors, "preload", lambda *a: taken.append(1) or preload(*a))
+    first = index.search("oil price", syntax=False)
+    assert taken == []
+    second = index.search("oil price", syntax=False)
+    assert taken == [1]
+    assert [(h.id, h.score) for h in first.hits] == [(h.id, h.score) for h in second.hits]
+    monkeypatch.setattr(vectors, "_big_ors", [0])
+    monkeypatch.setattr(vectors, "COLD_ARRAY_POSTINGS", 1)  # an OR big enough to pay for loading it at once
+    index.search("oil price", syntax=False)
+    assert taken == [1, 1]

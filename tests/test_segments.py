@@ -66,3 +66,28 @@ def test_an_index_opened_through_the_view_answers(corpus, index_path):
     with NewsIndex.open(index_path) as index:
         assert index.search("NATO Iraq").hits[0].id.endswith("000_fef9c184b96aac0a.txt")
         assert index.check().ok
+
+
+def test_field_lengths_read_in_one_piece_are_whoosh_s(tmp_path):
+    """A commit asks a segment's field length for every posting it writes: read from the column once, the
+    answers are Whoosh's own, for every document and field (and past the last document)."""
+    from newssearch import Article, NewsIndex
+    from newssearch.engine import segments
+
+    with NewsIndex.create(tmp_path / "ix") as ix:
+        ix.add(
+            [
+                Article(id=f"a{i}", headline="Oil " * (i % 5 + 1), body="price " * (i * 7 % 300 + 1))
+                for i in range(300)
+            ],
+            extract=False,
+        )
+        ix.add([Article(id="short", headline="", body="word")], extract=False)
+        with ix._store.guard():
+            for reader, _ in ix._store.searcher().reader().leaf_readers():
+                perdoc = reader._perdoc
+                for fieldname in ("content", "headline", "person_text", "no_such_field"):
+                    for docnum in range(reader.doc_count_all() + 1):
+                        fresh = type(perdoc)(perdoc._storage, perdoc._segment)
+                        expected = segments.WHOOSH_DOC_FIELD_LENGTH(fresh, docnum, fieldname, -1)
+                        assert perdoc.doc_field_length(docnum, fieldname, -1) == expected

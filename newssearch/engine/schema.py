@@ -136,7 +136,11 @@ def length_bytes(reader: Any, fieldname: str) -> bytes | None:
     column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc else None
     if column is None:
         return None
-    doccount = reader.doc_count_all()
+    return column_bytes(column, reader.doc_count_all())
+
+
+def column_bytes(column: Any, doccount: int) -> bytes:
+    """A lengths column's bytes for the ``doccount`` documents of its segment, in one piece."""
     if getattr(column, "_typecode", None) == "B" and not column._reverse:  # Whoosh 2.7's lengths column
         raw: bytes = column._dbfile.get(column._basepos, column._count)
         return raw[:doccount] + bytes([column._default]) * (doccount - len(raw))

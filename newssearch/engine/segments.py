@@ -13,11 +13,13 @@ import zlib
 from collections import Counter
 from typing import Any
 
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
 from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from newssearch.engine import safeload
+from newssearch.engine.schema import BYTE_LENGTHS, column_bytes
 from newssearch.errors import IndexUntrustedError
 from newssearch.reports import CheckReport
 
@@ -252,3 +254,23 @@ def _buffer_file_init(self: BufferFile, buf: Any, name: str | None = None, onclo
 
 
 BufferFile.__init__ = _buffer_file_init
+
+
+def _doc_field_length(self: W3PerDocReader, docnum: int, fieldname: str, default: int = 0) -> int | None:
+    """``W3PerDocReader.doc_field_length`` (whoosh-reloaded 2.7.5), each field's lengths column read once in one
+    piece (``column_bytes``) rather than a byte at a time: a commit asks it for every posting it writes."""
+    if docnum > self._doccount:
+        raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
+    cache = self.__dict__.setdefault("_newssearch_lengths", {})
+    lengths = cache.get(fieldname)
+    if lengths is None:
+        column = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return default
+        lengths = cache[fieldname] = column_bytes(column, self._doccount)
+    lbyte = lengths[docnum] if docnum < len(lengths) else 0
+    return BYTE_LENGTHS[lbyte] if lbyte else None  # None, not ``default``, for no length: as Whoosh answers
+
+
+WHOOSH_DOC_FIELD_LENGTH = W3PerDocReader.doc_field_length
+W3PerDocReader.doc_field_length = _doc_field_length

@@ -18,6 +18,7 @@ from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
+from newssearch.engine import analysis as analysis  # on import, the text fields index through it
 from newssearch.engine import safeload
 from newssearch.engine.schema import BYTE_LENGTHS, column_bytes
 from newssearch.errors import IndexUntrustedError

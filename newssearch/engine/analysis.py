@@ -5,8 +5,8 @@ Whoosh runs each word of each story through the analyzer's chain (lower case, st
 folding): most of a build's time. The chains newssearch builds change each word on its own (``snippets._per_word``
 says which), so a word's term, or that it is a stop word, is worked out once and kept (``_TERMS``); positions are
 counted as the stop filter renumbers them (the first kept word at its place among all words, the next ones after
-it). ``TEXT.index`` takes this path for such analyzers with Whoosh's ``Positions`` format, and Whoosh's own for
-anything else.
+it). ``TEXT.index`` takes this path for such analyzers with Whoosh's ``Positions`` format (newssearch's own:
+``_per_word`` wants its tokenizer pattern), and Whoosh's own for anything else, such as another program's fields.
 """
 
 from __future__ import annotations

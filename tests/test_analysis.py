@@ -37,3 +37,14 @@ def test_a_field_indexes_as_whoosh_indexes_it(name, text):
     expected = list(analysis._whoosh_index(field, text))
     assert list(field.index(text)) == expected
     assert list(field.index(text)) == expected  # again, from the cache
+
+
+def test_the_whoosh_the_engine_reaches_into_is_the_pinned_one():
+    """The engine reads Whoosh 2.7.5's posting blocks, columns and writer from the inside (``analysis.py``,
+    ``postings.py``, ``vectors.py``, ``docsets.py``, ``segments.py``): the version is pinned, and installed."""
+    from importlib.metadata import version
+
+    from .helpers import ROOT
+
+    assert version("whoosh-reloaded") == "2.7.5"
+    assert '"whoosh-reloaded==2.7.5"' in (ROOT / "pyproject.toml").read_text()

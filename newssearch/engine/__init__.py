@@ -15,11 +15,11 @@ What the rest asks of an index, and where it is answered:
   document number (``to_article`` makes an ``Article``), the document of an id, the commit's fingerprint.
 - **A query ranked** (``ranking.py``): ``rank`` runs the options' query (parsed and bounded by ``query.py`` and
   ``bounds.py``, filtered, timed by ``deadline.py``, copies of a story grouped by ``collapse.py`` and
-  ``grouped.py``) and gives a ``Ranked``: its totals and notes, a page of ``Found`` stories with their stored
-  fields, highlights (``snippets.py``) and score explanations (``explain.py``). ``count_matches`` and ``matches``
-  count and list matches unranked; ``finds`` says whether a query finds anything (did you mean);
-  ``matched_in`` gives a query's matched words in one story. ``any_of`` builds a ranked query from weighted terms
-  (similar stories).
+  ``grouped.py``; a large OR scored as arrays by ``vectors.py``) and gives a ``Ranked``: its totals and notes, a
+  page of ``Found`` stories with their stored fields, highlights (``snippets.py``) and score explanations
+  (``explain.py``). ``count_matches`` and ``matches`` count and list matches unranked, from posting ids
+  (``docsets.py``); ``finds`` says whether a query finds anything (did you mean); ``matched_in`` gives a query's
+  matched words in one story. ``any_of`` builds a ranked query from weighted terms (similar stories).
 - **Summaries** (``summary.py``): stories, segments, dates, sources and copies, for ``stats``.
 
 A second engine (the shards of a sharded index) stands behind the same names: a ``Store`` of shards, a

@@ -41,6 +41,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only", default=",".join(PARTS), help=f"comma-separated parts of {', '.join(PARTS)}"
     )
+    parser.add_argument(
+        "--growth",
+        help="comma-separated collection sizes of the growth table (default 1000,10000,100000; --quick: "
+        "500,1000,4000), e.g. 10000,100000,1000000",
+    )
     return parser.parse_args(argv)
 
 
@@ -57,6 +62,8 @@ def main(argv: list[str] | None = None) -> dict:
     make = Config.quick_mode if args.quick else Config
     cfg = make(corpora=args.corpora.resolve(), workdir=workdir, systems=systems)
     cfg.growth_systems = [s for s in cfg.growth_systems if s in systems]
+    if args.growth:
+        cfg.growth_sizes = [int(size.replace("_", "")) for size in args.growth.split(",") if size.strip()]
     parts = set(args.only.split(","))
     results: dict = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

@@ -12,6 +12,7 @@ from importlib import metadata
 from benchmarks.report_quality import entity_section, relevance_section
 from benchmarks.report_speed import (
     cli_section,
+    growth_match_sets_section,
     growth_newssearch_section,
     growth_section,
     incremental_section,
@@ -21,6 +22,7 @@ from benchmarks.report_speed import (
 )
 
 __all__ = [
+    "growth_match_sets_section",
     "growth_newssearch_section",
     "incremental_section",
     "machine",
@@ -116,6 +118,7 @@ def render(results: dict) -> str:
             "## Growth",
             "",
             *growth_section(results["growth"]),
+            *growth_match_sets_section(results["growth"]),
             *growth_newssearch_section(results["growth"]),
         ]
     if results.get("cli"):

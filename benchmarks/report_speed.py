@@ -170,6 +170,31 @@ def growth_section(growth: dict) -> list[str]:
     ]
 
 
+def growth_match_sets_section(growth: dict) -> list[str]:
+    """Every matching id of each query (counts, match sets) as the collection grows: p50 / p95 ms per system."""
+    points = [p for p in growth["points"] if p.get("match_sets")]
+    keys = list(dict.fromkeys(k for p in points for k in p["match_sets"]))
+    if not keys:
+        return []
+    rows = [
+        [f"{p['docs']:,}", p["source"]]
+        + [
+            f"{_num(p['match_sets'][k]['p50_ms'], 2)} / {_num(p['match_sets'][k]['p95_ms'], 2)}"
+            if k in p["match_sets"]
+            else "–"
+            for k in keys
+        ]
+        for p in points
+    ]
+    header = ["docs", "source"] + [f"{LABELS.get(k, k)}: match set p50 / p95 ms" for k in keys]
+    return [
+        "Every matching id of each query (what counts, exports and timelines read), same queries:",
+        "",
+        *_table(header, rows),
+        "",
+    ]
+
+
 def growth_newssearch_section(growth: dict, base: int = 10_000) -> list[str]:
     """newssearch alone as the collection grows: docs/s against the ``base``-story build, peak RSS, p95 with
     and without snippets."""

@@ -319,12 +319,14 @@ def growth(cfg: Config, reuse: dict | None) -> dict:
         if size == total and reuse:
             keys = [k for k in cfg.growth_systems if k in reuse["builds"]]
             lat = {k: reuse["latency"][k] for k in keys if k in reuse["latency"]}
+            sets = {k: reuse["match_sets"][k] for k in keys if k in reuse.get("match_sets", {})}
             points.append(
                 {
                     "docs": size,
                     "source": "reuters",
                     "builds": {k: reuse["builds"][k] for k in keys},
                     "latency": lat,
+                    "match_sets": sets,
                 }
             )
             continue
@@ -336,12 +338,15 @@ def growth(cfg: Config, reuse: dict | None) -> dict:
         systems = open_systems(paths, builds)
         try:
             lat = time_queries(systems, queries, 1)
+            match_sets = time_match_sets(systems, queries, size)
         finally:
             for system in systems.values():
                 system.close()
         for path in paths.values():
             shutil.rmtree(path, ignore_errors=True)
-        points.append({"docs": size, "source": kind, "builds": builds, "latency": lat})
+        points.append(
+            {"docs": size, "source": kind, "builds": builds, "latency": lat, "match_sets": match_sets}
+        )
     return {"queries": len(queries), "points": points}
 
 

@@ -100,6 +100,27 @@ def test_growth_runs_on_small_sizes(mini, tmp_path):
         (6, "synthetic"),
     ]
     assert all(p["builds"]["sqlite"]["docs"] == p["docs"] for p in result["points"])
+    assert all(
+        p["match_sets"]["sqlite"]["p95_ms"] >= p["match_sets"]["sqlite"]["p50_ms"] for p in result["points"]
+    )
+    from benchmarks.report import growth_match_sets_section
+
+    table = "\n".join(growth_match_sets_section(result))
+    assert "match set p50 / p95 ms" in table and "| 6 | synthetic |" in table
+
+
+def test_the_growth_sizes_can_be_given(mini, tmp_path, monkeypatch):
+    from benchmarks import __main__ as bench_main
+
+    seen = []
+    monkeypatch.setattr(
+        bench_main, "growth", lambda cfg, reuse: seen.append(cfg.growth_sizes) or {"points": [], "queries": 0}
+    )
+    monkeypatch.setattr(bench_main, "HERE", tmp_path)
+    bench_main.main(
+        ["--quick", "--corpora", str(mini), "--systems", "sqlite", "--only", "growth", "--growth", "3,1_000"]
+    )
+    assert seen == [[3, 1000]]
 
 
 def test_peak_rss_is_measured():

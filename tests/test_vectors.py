@@ -83,6 +83,7 @@ def test_top_indexes_are_the_heap_s(seed):
     limit = rng.randint(1, 20)
     expected = heapq.nlargest(limit, range(len(scores)), key=scores.__getitem__)
     assert vectors.top_indexes(np, np.array(scores), limit) == expected
+    assert vectors.top_indexes(np, np.array(scores), 0) == []
 
 
 def test_numpy_is_loaded_by_the_second_big_or_of_a_process(index, monkeypatch):
@@ -92,7 +93,7 @@ def test_numpy_is_loaded_by_the_second_big_or_of_a_process(index, monkeypatch):
     taken = []
     preload = vectors.preload
     monkeypatch.setattr(vectors, "sys", types.SimpleNamespace(modules={}))  # as if numpy were not loaded
-    monkeypatch.setattr(vectors, "_big_ors", [0])
+    monkeypatch.setattr(vectors, "_big_ors", [0, None])
     monkeypatch.setattr(vectors, "ARRAY_POSTINGS", 1)
     monkeypatch.setattr(vectors, "preload", lambda *a: taken.append(1) or preload(*a))
     first = index.search("oil price", syntax=False)
@@ -100,7 +101,27 @@ def test_numpy_is_loaded_by_the_second_big_or_of_a_process(index, monkeypatch):
     second = index.search("oil price", syntax=False)
     assert taken == [1]
     assert [(h.id, h.score) for h in first.hits] == [(h.id, h.score) for h in second.hits]
-    monkeypatch.setattr(vectors, "_big_ors", [0])
+    monkeypatch.setattr(vectors, "_big_ors", [0, None])
     monkeypatch.setattr(vectors, "COLD_ARRAY_POSTINGS", 1)  # an OR big enough to pay for loading it at once
     index.search("oil price", syntax=False)
     assert taken == [1, 1]
+
+
+def test_an_or_over_several_segments_counts_once(tmp_path, monkeypatch):
+    import types
+
+    with NewsIndex.create(tmp_path / "ix") as ix:
+        for part in range(3):  # three segments
+            ix.add(
+                [Article(id=f"{part}-{i}", headline="oil", body="oil price " * (i + 1)) for i in range(20)]
+            )
+        taken = []
+        preload = vectors.preload
+        monkeypatch.setattr(vectors, "sys", types.SimpleNamespace(modules={}))
+        monkeypatch.setattr(vectors, "_big_ors", [0, None])
+        monkeypatch.setattr(vectors, "ARRAY_POSTINGS", 1)
+        monkeypatch.setattr(vectors, "preload", lambda *a: taken.append(1) or preload(*a))
+        with ix._store.guard():
+            assert len(ix._store.searcher().reader().leaf_readers()) == 3
+        ix.search("oil price", syntax=False)
+        assert taken == [] and vectors._big_ors[0] == 1

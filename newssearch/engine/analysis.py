@@ -33,7 +33,7 @@ def _terms_of(analyzer: Any) -> dict[str, str | None] | None:
         return cached[1]
     if not _per_word(analyzer) or any(type(i) is StopFilter and not i.renumber for i in analyzer.items):
         return None
-    if len(_TERMS) >= 8:
+    if len(_TERMS) >= 64:  # a schema has 8 text analyzers: several indexes open at once keep theirs
         _TERMS.clear()
     terms: dict[str, str | None] = {}
     _TERMS[id(analyzer)] = (analyzer, terms)

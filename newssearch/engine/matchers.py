@@ -223,7 +223,7 @@ class FastOr(wq.Or):
             return matching.NullMatcher()
         termcount = sum(1 for m in subms for _ in m.term_matchers())
         boolean = context is not None and context.weighting is None
-        if not boolean and vectors.worth_arrays(subms, searcher):  # many postings: scored as arrays
+        if not boolean and vectors.worth_arrays(subms, searcher, self):  # many postings: scored as arrays
             return vectors.preload(subms, searcher, self.boost, self.scale, termcount)
         scores: dict[int, float] = {}
         postings: list[tuple[MatchedTerm, list[int]]] = []  # each matched term and its documents

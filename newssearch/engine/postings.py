@@ -159,7 +159,8 @@ class _PostingsUnpickler(safeload.DataUnpickler):
     """A posting block's data as ``safeload`` reads it, but for the values (a word's positions in each
     document), which scoring and counting do not read: each is pickled as a call of ``_codecs.encode``, here a C
     function that makes no value (a bool), rather than the Python check that builds the bytes (most of a block's
-    reading time)."""
+    reading time). Every other name a pickle may give is checked as ``safeload`` checks it, and nothing is
+    built from the values: they are dropped."""
 
     allowed: ClassVar[dict[tuple[str, str], Any]] = {
         **safeload.DATA_GLOBALS,

@@ -212,7 +212,9 @@ def _dated(
     dates = Column(searcher, "date", NO_DATE)
     low = datetime_to_long(start) if start else 0
     high = datetime_to_long(end) if end else MISSING_DATE - 1
-    for docnum in docset(searcher, q, deadline).tolist():
+    for n, docnum in enumerate(docset(searcher, q, deadline).tolist(), 1):
+        if not n & 65535 and time.monotonic() > deadline:
+            raise too_slow()
         value = dates[docnum]
         if value >= MISSING_DATE:
             if not (start or end):

@@ -34,10 +34,10 @@ from newssearch.engine.postings import (
 #: first of ``COLD_ARRAY_POSTINGS`` (or by a count).
 ARRAY_POSTINGS = 20_000
 COLD_ARRAY_POSTINGS = 250_000
-_big_ors = [0]  # the ORs of ARRAY_POSTINGS or more this process has run
+_big_ors: list[Any] = [0, None]  # the ORs of ARRAY_POSTINGS or more this process has run, and the last one
 
 
-def worth_arrays(subms: list[Any], searcher: Any) -> bool:
+def worth_arrays(subms: list[Any], searcher: Any, query: Any) -> bool:
     """Whether every matcher is a plain term scorable from Whoosh 3 postings and they hold ``ARRAY_POSTINGS`` or
     more."""
     reader, total = searcher.reader(), 0
@@ -50,7 +50,8 @@ def worth_arrays(subms: list[Any], searcher: Any) -> bool:
         total += reader.doc_frequency(*term)
     if total < ARRAY_POSTINGS:
         return False
-    _big_ors[0] += 1
+    if _big_ors[1] is not query:  # an OR is asked once for each segment: counted once
+        _big_ors[:] = [_big_ors[0] + 1, query]
     return "numpy" in sys.modules or _big_ors[0] > 1 or total >= COLD_ARRAY_POSTINGS
 
 
@@ -142,6 +143,8 @@ def top_indexes(np: Any, scores: Any, limit: int) -> list[int]:
     """The positions of the ``limit`` best scores, best first, a tie going to the lower position (as
     ``heapq.nlargest`` gives them)."""
     n = len(scores)
+    if limit <= 0:
+        return []
     if limit >= n:
         chosen = np.arange(n)
     else:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from newssearch import Article, NewsIndex
 from newssearch.ingest.readers import read_articles
@@ -228,3 +229,13 @@ def write_file(folder: Path, name: str, content: str | bytes) -> Path:
     else:
         path.write_bytes(content)
     return path
+
+
+def property_settings(examples: int) -> settings:
+    """Hypothesis settings of a property test: ``examples`` examples (``PROPERTY_EXAMPLES`` for a deeper run), no
+    deadline, module fixtures allowed."""
+    return settings(
+        max_examples=int(os.environ.get("PROPERTY_EXAMPLES", str(examples))),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )

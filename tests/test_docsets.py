@@ -4,11 +4,10 @@ Whoosh's own matchers find, over random corpora (several segments, deleted docum
 from __future__ import annotations
 
 import math
-import os
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from whoosh import query as wq
 
@@ -17,13 +16,10 @@ from newssearch.engine.docsets import docset
 from newssearch.engine.matchers import Excluding, Expanded, FastOr, SafeAndNot, SafeRequire, TimedPhrase
 from newssearch.engine.query import prepare
 
+from .helpers import property_settings
+
 WORDS = ["oil", "price", "bank", "rate", "iraq", "nato", "troop", "vote", "strike", "port"]
-EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "150"))
-SETTINGS = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+SETTINGS = property_settings(150)
 
 
 def _corpus(seed: int, n: int) -> list[Article]:

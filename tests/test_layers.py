@@ -37,25 +37,24 @@ def test_the_package_keeps_every_contract(tmp_path):
     assert "4 kept, 0 broken" in done.stdout
 
 
-def test_whoosh_imported_outside_the_engine_breaks_a_contract(tmp_path):
-    done = _lint(tmp_path, "search/hits.py", "import whoosh.query")
+@pytest.mark.parametrize(
+    ("module", "line", "broken"),
+    [
+        ("search/hits.py", "import whoosh.query", "newssearch.search is not allowed to import whoosh"),
+        (  # an engine module imported past its interface
+            "read/export.py",
+            "from newssearch.engine.store import Store",
+            "newssearch.read is not allowed to import newssearch.engine.store",
+        ),
+        (  # an arrow back up
+            "engine/columns.py",
+            "from newssearch.search import searching",
+            "newssearch.engine is not allowed to import newssearch.search",
+        ),
+        ("text/highlight.py", "from newssearch.text import kwic", "No cycles are allowed in newssearch.text"),
+    ],
+)
+def test_an_import_across_a_line_breaks_a_contract(tmp_path, module, line, broken):
+    done = _lint(tmp_path, module, line)
     assert done.returncode != 0
-    assert "newssearch.search is not allowed to import whoosh" in done.stdout
-
-
-def test_an_engine_module_imported_past_its_interface_breaks_a_contract(tmp_path):
-    done = _lint(tmp_path, "read/export.py", "from newssearch.engine.store import Store")
-    assert done.returncode != 0
-    assert "newssearch.read is not allowed to import newssearch.engine.store" in done.stdout
-
-
-def test_an_arrow_back_up_breaks_the_layers(tmp_path):
-    done = _lint(tmp_path, "engine/columns.py", "from newssearch.search import searching")
-    assert done.returncode != 0
-    assert "newssearch.engine is not allowed to import newssearch.search" in done.stdout
-
-
-def test_an_import_circle_breaks_a_contract(tmp_path):
-    done = _lint(tmp_path, "text/highlight.py", "from newssearch.text import kwic")
-    assert done.returncode != 0
-    assert "No cycles are allowed in newssearch.text" in done.stdout
+    assert broken in done.stdout

@@ -4,24 +4,20 @@ per-posting loop, over random corpora and queries; its top N are the heap's, tie
 from __future__ import annotations
 
 import heapq
-import os
 import random
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from newssearch import Article, NewsIndex
 from newssearch.engine import vectors
 
+from .helpers import property_settings
+
 WORDS = ["oil", "price", "bank", "rate", "iraq", "nato", "troop", "vote", "strike", "port", "crude", "share"]
-EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "120"))
-SETTINGS = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+SETTINGS = property_settings(120)
 
 
 @pytest.fixture(scope="module")

@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from whoosh import fields, formats
-from whoosh.analysis import StopFilter, Token
+from whoosh.analysis import StopFilter
 
-from newssearch.engine.snippets import _WORD, _per_word
+from newssearch.engine.snippets import _WORD, _per_word, _term
 
 #: Distinct words whose terms are kept, per analyzer; the cache starts again past this.
-MAX_WORDS = 500_000
+MAX_WORDS = 200_000
 #: id(analyzer) -> (analyzer, word -> its term, or None for a stop word)
 _TERMS: dict[int, tuple[Any, dict[str, str | None]]] = {}
 _whoosh_index = fields.FieldType.index
@@ -40,17 +40,6 @@ def _terms_of(analyzer: Any) -> dict[str, str | None] | None:
     return terms
 
 
-def _term(analyzer: Any, word: str) -> str | None:
-    """The term the analyzer makes of one word its tokenizer found, None if it is a stop word (or too short)."""
-    token = Token(positions=False, chars=False, removestops=True, mode="index")
-    token.text, token.boost, token.stopped = word, 1.0, False
-    stream: Iterator[Token] = iter([token])
-    for item in analyzer.items[1:]:
-        stream = item(stream)
-    out = [t.text for t in stream if not t.stopped]
-    return out[0] if len(out) == 1 else None
-
-
 def word_values(fmt: Any, value: str, terms: dict[str, str | None], analyzer: Any) -> Iterator[Any]:
     """``Positions.word_values`` of ``value``: (term, frequency, weight, encoded positions) for each term, in the
     order of their first occurrence."""
@@ -59,7 +48,7 @@ def word_values(fmt: Any, value: str, terms: dict[str, str | None], analyzer: An
     for position, word in enumerate(_WORD.findall(value)):
         term = terms.get(word, "")
         if term == "":
-            term = terms[word] = _term(analyzer, word)
+            term = terms[word] = _term(analyzer, word, removestops=True)
         if term is None:
             continue
         if first < 0:

@@ -18,6 +18,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from newssearch.engine.collect import matching
 from newssearch.engine.matchers import Excluding, Expanded
 from newssearch.engine.postings import block_data
+from newssearch.engine.vectors import block_ids
 from newssearch.errors import QueryTimeoutError
 
 
@@ -108,8 +109,7 @@ class _Sets:
             return np.fromiter(m.all_ids(), dtype=np.int64)
         blocks = []
         while m.is_active():
-            raw = np.asarray(block_data(m)[0], dtype=np.int64)
-            blocks.append(raw if m._byteids else np.cumsum(raw))
+            blocks.append(block_ids(np, m, block_data(m)[0]))
             m._next_block()
             if time.monotonic() > self.deadline:
                 raise QueryTimeoutError("the search took too long and was stopped: use more specific words")

@@ -192,6 +192,12 @@ def block_postings(leaf: W3LeafMatcher) -> tuple[Sequence[int], Sequence[float]]
     return ids, weights
 
 
+def norm_table(B: float, K1: float, avgfl: float) -> list[float]:
+    """BM25's length normalisation, ``K1 * ((1 - B) + B * fl / avgfl)`` as Whoosh computes it, for each of the 256
+    stored lengths."""
+    return [K1 * ((1 - B) + B * length / avgfl) for length in BYTE_LENGTHS]
+
+
 def _field_norms(searcher: Any, fieldname: str, B: float, K1: float, avgfl: float) -> list[float] | None:
     """BM25's length normalisation of each document of a one-segment searcher, ``K1 * ((1 - B) + B * fl /
     avgfl)`` computed as Whoosh computes it, for each of the 256 stored lengths once."""
@@ -199,7 +205,7 @@ def _field_norms(searcher: Any, fieldname: str, B: float, K1: float, avgfl: floa
     key = (fieldname, B, K1, avgfl)
     if key not in cache:
         lengths = length_bytes(searcher.reader(), fieldname)
-        table = [K1 * ((1 - B) + B * length / avgfl) for length in BYTE_LENGTHS]
+        table = norm_table(B, K1, avgfl)
         cache[key] = None if lengths is None else list(map(table.__getitem__, lengths))
     norms: list[float] | None = cache[key]
     return norms

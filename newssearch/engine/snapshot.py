@@ -15,6 +15,8 @@ from whoosh import query as wq
 
 from newssearch.engine.columns import fingerprint
 from newssearch.engine.store import Store
+from newssearch.errors import ArticleNotFoundError
+from newssearch.text.sanitize import shorten
 
 
 class Snapshot:
@@ -69,6 +71,14 @@ class Snapshot:
     def stored(self, docnum: int) -> dict[str, Any]:
         """The stored fields of a document (``documents.to_article`` makes an ``Article`` of them)."""
         return dict(self._searcher.stored_fields(docnum))
+
+    def story(self, article_id: str) -> tuple[int, dict[str, Any]]:
+        """The live document of the story with this id and its stored fields; ArticleNotFoundError if there is
+        none."""
+        docnum = self.docnum(article_id)
+        if docnum is None:
+            raise ArticleNotFoundError(f"no article with id {shorten(article_id, 200)!r} in the index")
+        return docnum, self.stored(docnum)
 
     def docnum(self, article_id: str) -> int | None:
         """The live document of the story with this id, or None."""

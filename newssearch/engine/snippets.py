@@ -148,10 +148,11 @@ def _per_word(analyzer: Any) -> bool:
     )
 
 
-def _term(analyzer: CompositeAnalyzer, word: str) -> str | None:
+def _term(analyzer: CompositeAnalyzer, word: str, removestops: bool = False) -> str | None:
     """The term the analyzer makes of a word its tokenizer found, as Whoosh's highlighter runs it (stop words are
-    marked, not removed: each of these filters gives back one token for one)."""
-    token = Token(positions=False, chars=False, removestops=False, mode="index")
+    marked, not removed: each of these filters gives back one token for one); with ``removestops``, as the
+    writer runs it (None for a stop word)."""
+    token = Token(positions=False, chars=False, removestops=removestops, mode="index")
     token.text, token.boost, token.stopped = word, 1.0, False
     stream: Iterator[Token] = iter([token])
     for item in analyzer.items[1:]:

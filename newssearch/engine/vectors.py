@@ -19,13 +19,13 @@ from whoosh.collectors import TimeLimit
 
 from newssearch.engine.deadline import DEADLINE
 from newssearch.engine.postings import (
-    BYTE_LENGTHS,
     DocTerms,
     MatchedTerm,
     PreloadedMatcher,
     block_data,
     bm25_leaf,
     length_bytes,
+    norm_table,
     term_of,
 )
 
@@ -103,8 +103,7 @@ def _term_arrays(np: Any, m: Any, searcher: Any) -> tuple[Any, Any]:
         start, count = leaf._i, leaf._blocklength
         if leaf._ids is None and leaf._weights is None:
             raw_ids, raw_weights = block_data(leaf)
-            ids = np.asarray(raw_ids, dtype=np.int64)
-            ids = ids if leaf._byteids else np.cumsum(ids)
+            ids = block_ids(np, leaf, raw_ids)
             if raw_weights is None:
                 weights = np.ones(count, dtype=np.float64)
             elif isinstance(raw_weights, float):  # kept by Whoosh in a float (32-bit) array
@@ -128,12 +127,18 @@ def _term_arrays(np: Any, m: Any, searcher: Any) -> tuple[Any, Any]:
     return docs, (idf * ((tf * k1) / (tf + norms[docs]))) * boost
 
 
+def block_ids(np: Any, leaf: W3LeafMatcher, raw: Any) -> Any:
+    """A Whoosh 3 block's raw ids (``postings.block_data``) as document numbers: delta-coded unless bytes."""
+    ids = np.asarray(raw, dtype=np.int64)
+    return ids if leaf._byteids else np.cumsum(ids)
+
+
 def _norms(np: Any, searcher: Any, fieldname: str, B: float, K1: float, avgfl: float) -> Any:
     """``postings._field_norms`` as an array, kept with the searcher."""
     cache = searcher.__dict__.setdefault("_newssearch_norm_arrays", {})
     key = (fieldname, B, K1, avgfl)
     if key not in cache:
-        table = np.array([K1 * ((1 - B) + B * length / avgfl) for length in BYTE_LENGTHS], dtype=np.float64)
+        table = np.array(norm_table(B, K1, avgfl), dtype=np.float64)
         lengths = length_bytes(searcher.reader(), fieldname)
         cache[key] = table[np.frombuffer(lengths, dtype=np.uint8)]
     return cache[key]

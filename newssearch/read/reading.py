@@ -8,10 +8,9 @@ forms (``troops`` marks ``troop``), folded accents, the words a wildcard matched
 from __future__ import annotations
 
 from newssearch.engine import Snapshot, Store, matched_in, to_article
-from newssearch.errors import ArticleNotFoundError, QueryError
+from newssearch.errors import QueryError
 from newssearch.models import Article, Reading
 from newssearch.options import DEFAULT_TIMEOUT
-from newssearch.text.sanitize import shorten
 
 
 def stored(store: Store, article_id: str) -> Article | None:
@@ -34,11 +33,7 @@ def read(
     if query is not None and not isinstance(query, str):
         raise QueryError("the query must be text")
     with store.guard():
-        index = Snapshot.of(store)
-        docnum = index.docnum(article_id)
-        if docnum is None:
-            raise ArticleNotFoundError(f"no article with id {shorten(article_id, 200)!r} in the index")
-        article = to_article(index.stored(docnum))
+        article = to_article(Snapshot.of(store).story(article_id)[1])
     if query is None:
         return Reading(article)
     with store.guard():

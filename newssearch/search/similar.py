@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from math import log
 
 from newssearch.engine import Prepared, Snapshot, Store, any_of, to_article
-from newssearch.errors import ArticleNotFoundError, QueryError
+from newssearch.errors import QueryError
 from newssearch.models import Article, SearchResults
 from newssearch.options import DEFAULT_TIMEOUT, Bound, SearchOptions, deadline_of
 from newssearch.search.searching import search
-from newssearch.text.sanitize import clean_article, shorten
+from newssearch.text.sanitize import clean_article
 from newssearch.values import texts
 
 #: Pasted text is read up to this many characters.
@@ -150,11 +150,8 @@ def find_source(store: Store, article_id: str | None, text: str | None) -> Sourc
         if not isinstance(article_id, str):
             raise QueryError("the article id must be text")
         with store.guard():
-            index = Snapshot.of(store)
-            docnum = index.docnum(article_id)
-            if docnum is None:
-                raise ArticleNotFoundError(f"no article with id {shorten(article_id, 200)!r} in the index")
-            return Source(to_article(index.stored(docnum)), docnum)
+            docnum, stored = Snapshot.of(store).story(article_id)
+            return Source(to_article(stored), docnum)
     if not isinstance(text, str):
         raise QueryError("the text must be text")
     notes = []

@@ -349,37 +349,44 @@ def test_harness_two_index_runs_at_once(tmp_path, base):
 def test_an_interrupt_while_a_commit_merges_its_sorted_runs_prints_no_traceback(
     corpus, index_path, monkeypatch
 ):
-    """Ctrl-C while Whoosh merges the sorted runs of a big commit: its run readers are closed before their files
-    are removed, so nothing is printed as "Exception ignored" when they are collected."""
+    """Ctrl-C while the writer merges the sorted runs of a big commit: the runs' files are gone afterwards and
+    nothing is printed as "Exception ignored" when their readers are collected."""
     import gc
     import sys
 
-    from whoosh.codec import whoosh3
-    from whoosh.writing import PostingPool
-
+    from newssearch.engine import writer
     from newssearch.errors import IndexInterrupted
 
-    start = PostingPool.__init__
+    start = writer.ColumnPool.__init__
 
     def small_runs(self, *args, **kwargs):
         start(self, *args, **kwargs)
-        self.limit = 2_000  # bytes: every few postings go to a sorted run on disk
+        self.limit = 2_000  # bytes: every story's postings go to a sorted run on disk
 
     calls = [0]
-    add = whoosh3.W3PostingsWriter.add_posting
+    write_block = writer._write_block
 
-    def interrupted(self, *args, **kwargs):
+    def interrupted(*args, **kwargs):
         calls[0] += 1
         if calls[0] == 200:
             raise KeyboardInterrupt
-        return add(self, *args, **kwargs)
+        return write_block(*args, **kwargs)
 
     unraisable = []
-    monkeypatch.setattr(PostingPool, "__init__", small_runs)
-    monkeypatch.setattr(whoosh3.W3PostingsWriter, "add_posting", interrupted)
+    runs = []
+    save = writer.ColumnPool.save
+
+    def saved(self):
+        save(self)
+        runs.append(self.runs[-1])
+
+    monkeypatch.setattr(writer, "CHECK_EVERY", 1)
+    monkeypatch.setattr(writer.ColumnPool, "__init__", small_runs)
+    monkeypatch.setattr(writer.ColumnPool, "save", saved)
+    monkeypatch.setattr(writer, "_write_block", interrupted)
     monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
     with pytest.raises(IndexInterrupted), NewsIndex.create(index_path) as ix:
         ix.update([corpus])
     gc.collect()
-    assert calls[0] == 200 and not unraisable
-    assert not [p for p in index_path.rglob("*") if p.suffix == ".run"]
+    assert calls[0] == 200 and len(runs) > 1 and not unraisable
+    assert not [p for p in index_path.rglob("*") if p.suffix == ".pool"]

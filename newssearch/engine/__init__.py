@@ -8,7 +8,8 @@ the value modules under them, nothing above.
 What the rest asks of an index, and where it is answered:
 
 - **An index's files** (``Store``, ``store.py``): open, create and check it; take the write lock, write documents
-  (``to_document``) and commit; the files it holds (``FileRecord``, ``CacheEntry``); the searchers threads share
+  (``to_document``; ``writer.py`` keeps a segment's postings in columns and writes them a block at a time) and
+  commit; the files it holds (``FileRecord``, ``CacheEntry``); the searchers threads share
   (``searchers.py``: ``reading`` and ``writing`` wrap the facade's methods).
 - **One commit's words, postings and stored stories** (``Snapshot``, ``snapshot.py``): terms as a field analyses
   them, document frequencies, the live documents holding a term, the field's words by prefix, stored fields by

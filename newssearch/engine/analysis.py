@@ -24,6 +24,9 @@ MAX_WORDS = 200_000
 #: id(analyzer) -> (analyzer, word -> its term, or None for a stop word)
 _TERMS: dict[int, tuple[Any, dict[str, str | None]]] = {}
 _whoosh_index = fields.FieldType.index
+#: position -> ``Positions.encode([position])`` (the same for every ``Positions`` format), below MAX_SINGLE
+MAX_SINGLE = 65_536
+_SINGLE: dict[int, bytes] = {}
 
 
 def _terms_of(analyzer: Any) -> dict[str, str | None] | None:
@@ -56,8 +59,15 @@ def word_values(fmt: Any, value: str, terms: dict[str, str | None], analyzer: An
         kept += 1
         poses.setdefault(term, []).append(first + kept)
     boost = fmt.field_boost
+    once = 1.0 * boost
     for term, positions in poses.items():
-        yield term, len(positions), float(len(positions)) * boost, fmt.encode(positions)
+        if len(positions) == 1 and positions[0] < MAX_SINGLE:  # most words of a story: encoding looked up
+            encoded = _SINGLE.get(positions[0])
+            if encoded is None:
+                encoded = _SINGLE[positions[0]] = fmt.encode(positions)
+            yield term, 1, once, encoded
+        else:
+            yield term, len(positions), float(len(positions)) * boost, fmt.encode(positions)
 
 
 def _index(self: Any, value: Any, **kwargs: Any) -> Iterator[Any]:

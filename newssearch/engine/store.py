@@ -34,6 +34,7 @@ from newssearch.engine.documents import CacheEntry, FileRecord, parse_filesig
 from newssearch.engine.schema import SCHEMA_VERSION, StableBM25F, build_schema
 from newssearch.engine.searchers import DEFAULT_SIZE, Searchers
 from newssearch.engine.segments import check_reader, duplicate_ids, merge_policy
+from newssearch.engine.writer import ColumnWriter
 from newssearch.errors import (
     IndexBusyError,
     IndexDamagedError,
@@ -297,7 +298,7 @@ class Store:
             if changed:
                 raise IndexDamagedError(f"the index at {self.path} is damaged ({changed[0]})")
             with self.guard(writing=True):
-                writer = self._ix.writer(limitmb=128, _lk=False)
+                writer = ColumnWriter(self._ix, limitmb=128, _lk=False)
             # Another process may have finished the first build while this one waited.
             self._complete = self._complete or index_state(self.path) != "building"
         except BaseException:

@@ -8,6 +8,7 @@ headline and body.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections.abc import Iterable
@@ -290,6 +291,24 @@ def synthetic_docs(base: list[Article], n: int, seed: int = 42) -> list[Article]
     ]
 
 
+def synthetic_files(docs: list[Article], folder: Path, per_file: int = 1000) -> list[Path]:
+    """The documents written as JSON Lines files of ``per_file`` stories each (once: a folder that has them all
+    is reused), for ``update`` to read as a newsroom's export would be read."""
+    done = folder / "complete"
+    count = (len(docs) + per_file - 1) // per_file
+    files = [folder / f"part-{n:05d}.jsonl" for n in range(count)]
+    if done.exists() and done.read_text() == str(len(docs)):
+        return files
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, path in enumerate(files):
+        part = docs[n * per_file : (n + 1) * per_file]
+        path.write_text(
+            "".join(json.dumps({"id": d.id, "headline": d.headline, "body": d.body}) + "\n" for d in part)
+        )
+    done.write_text(str(len(docs)))
+    return files
+
+
 # --- a picklable description of a document set, for build subprocesses ----------------------------------
 
 
@@ -302,6 +321,7 @@ class Corpus:
     limit: int | None = None
     seed: int = 42
     base_limit: int | None = None  #: synthetic: recombine only the first ``base_limit`` Reuters stories
+    files_dir: str | None = None  #: synthetic: where to write them as JSON Lines files for ``update``
 
     @property
     def label(self) -> str:
@@ -328,6 +348,8 @@ class Corpus:
         """The files to give newssearch's ``update`` for these documents (whole Reuters files: 1,000 stories a
         file, one fewer in ``reut2-012.sgm``, whose story 12793 is empty); None when no set of files fits."""
         root = Path(self.root)
+        if self.kind == "synthetic" and self.files_dir:
+            return synthetic_files(self.load(), Path(self.files_dir))
         if self.kind == "bbc" and self.limit is None:
             return [root / "bbc"]
         if self.kind == "reuters" and (self.limit is None or self.limit % 1000 == 0):

@@ -34,7 +34,7 @@ class Config:
     latency_headlines: int = 100  #: held-out AG News titles added to the latency queries
     latency_reps: int = 3
     growth_sizes: list[int] = field(default_factory=lambda: [1_000, 10_000, 100_000])
-    growth_systems: list[str] = field(default_factory=lambda: ["newssearch-add", *PEERS])
+    growth_systems: list[str] = field(default_factory=lambda: ["newssearch", "newssearch-add", *PEERS])
     growth_queries: int = 100
     #: largest growth size per system, to keep the full run under 20 minutes (Whoosh needs ~3 min at 100k)
     growth_max: dict[str, int] = field(default_factory=lambda: {"whoosh": 25_000})
@@ -331,7 +331,8 @@ def growth(cfg: Config, reuse: dict | None) -> dict:
             )
             continue
         kind = "reuters" if size <= total else "synthetic"
-        corpus = Corpus(kind, str(cfg.corpora), size, base_limit=cfg.reuters_limit)
+        files = str(cfg.workdir / f"synthetic-{size}") if kind == "synthetic" else None
+        corpus = Corpus(kind, str(cfg.corpora), size, base_limit=cfg.reuters_limit, files_dir=files)
         cfg.say(f"growth: {corpus.label}")
         keys = [k for k in cfg.growth_systems if size <= cfg.growth_max.get(k, size)]
         builds, paths = build_all(cfg, keys, corpus, turn)

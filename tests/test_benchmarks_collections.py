@@ -226,3 +226,16 @@ def test_real_smart_docs_are_what_newssearch_reads():
 def test_real_modapte_test_split():
     tc = corpora.load_reuters_topics(CORPORA)
     assert (len(tc.docs), len(tc.queries)) == (3299, 93)
+
+
+def test_synthetic_stories_are_written_as_json_lines_files_update_reads(mini, tmp_path):
+    """The growth table's full-pipeline builds read synthetic stories from files: 1,000 a file (here 2), read
+    back as the same stories, and written once."""
+    docs = corpora.synthetic_docs([d for d in corpora.load_reuters(mini) if d.body], 5, seed=1)
+    files = corpora.synthetic_files(docs, tmp_path / "synth", per_file=2)
+    assert [f.name for f in files] == ["part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"]
+    read = [a for f in files for a in read_articles(f, tmp_path, None, None).articles]
+    assert [(a.id, a.headline, a.body) for a in read] == [(d.id, d.headline, d.body) for d in docs]
+    stamp = files[0].stat().st_mtime_ns
+    assert corpora.synthetic_files(docs, tmp_path / "synth", per_file=2) == files
+    assert files[0].stat().st_mtime_ns == stamp  # not written again

@@ -44,6 +44,7 @@ def index(tmp_path_factory):
 def _run(ix, monkeypatch, threshold, text, **options):
     with monkeypatch.context() as patched:
         patched.setattr(vectors, "ARRAY_POSTINGS", threshold)
+        patched.setattr(vectors, "WARM_ARRAY_POSTINGS", threshold)
         results = ix.search(text, syntax=False, **options)
     return (
         results.total,
@@ -68,6 +69,7 @@ def test_the_array_path_is_taken(index, monkeypatch):
     taken = []
     preload = vectors.preload
     monkeypatch.setattr(vectors, "ARRAY_POSTINGS", 0)
+    monkeypatch.setattr(vectors, "WARM_ARRAY_POSTINGS", 0)
     monkeypatch.setattr(vectors, "preload", lambda *a: taken.append(1) or preload(*a))
     assert index.search("oil price", syntax=False).total > 0 and taken
 
@@ -91,6 +93,7 @@ def test_numpy_is_loaded_by_the_second_big_or_of_a_process(index, monkeypatch):
     monkeypatch.setattr(vectors, "sys", types.SimpleNamespace(modules={}))  # as if numpy were not loaded
     monkeypatch.setattr(vectors, "_big_ors", [0, None])
     monkeypatch.setattr(vectors, "ARRAY_POSTINGS", 1)
+    monkeypatch.setattr(vectors, "WARM_ARRAY_POSTINGS", 1)
     monkeypatch.setattr(vectors, "preload", lambda *a: taken.append(1) or preload(*a))
     first = index.search("oil price", syntax=False)
     assert taken == []
@@ -116,8 +119,23 @@ def test_an_or_over_several_segments_counts_once(tmp_path, monkeypatch):
         monkeypatch.setattr(vectors, "sys", types.SimpleNamespace(modules={}))
         monkeypatch.setattr(vectors, "_big_ors", [0, None])
         monkeypatch.setattr(vectors, "ARRAY_POSTINGS", 1)
+        monkeypatch.setattr(vectors, "WARM_ARRAY_POSTINGS", 1)
         monkeypatch.setattr(vectors, "preload", lambda *a: taken.append(1) or preload(*a))
         with ix._store.guard():
             assert len(ix._store.searcher().reader().leaf_readers()) == 3
         ix.search("oil price", syntax=False)
         assert taken == [] and vectors._big_ors[0] == 1
+
+
+def test_items_are_a_list_of_python_numbers_made_one_at_a_time():
+    """What a preloaded matcher holds when scored as arrays: its documents and scores read as the lists they
+    stand for (Python ints and floats, slices, iteration, a binary search), never numpy scalars."""
+    import bisect
+
+    import numpy as np
+
+    ids = vectors.Items(np.array([2, 5, 9], dtype=np.int64), int)
+    scores = vectors.Items(np.array([0.5, 1.25, 3.0]), float)
+    assert len(ids) == 3 and ids[1] == 5 and type(ids[1]) is int and type(scores[2]) is float
+    assert ids[1:] == [5, 9] and type(ids[1:][0]) is int and list(scores) == [0.5, 1.25, 3.0]
+    assert bisect.bisect_left(ids, 6) == 2

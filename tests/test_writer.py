@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
-from newssearch.engine import to_document, writer
+from newssearch.engine import blocks, to_document, writer
 from newssearch.engine.schema import build_schema
 from newssearch.extract.enrich import enrich
 from newssearch.ingest.readers import read_articles
@@ -138,7 +138,7 @@ def test_reuters_stories_are_written_as_whoosh_writes_them(tmp_path):
 @pytest.mark.parametrize("size", [0, 1, 100, 511, 512, 513, 5_000, 40_000, 200_000])
 def test_a_block_compressed_in_a_small_window_reads_back(size):
     data = random.Random(size).randbytes(size // 2) * 2
-    bits, level = writer._window(len(data))
+    bits, level = blocks._window(len(data))
     assert 9 <= bits <= 15 and 1 <= level <= 8 and (bits == 15 or len(data) <= 2**bits)
-    compressor = zlib.compressobj(writer.COMPRESSION, zlib.DEFLATED, bits, level)
+    compressor = zlib.compressobj(blocks.COMPRESSION, zlib.DEFLATED, bits, level)
     assert zlib.decompress(compressor.compress(data) + compressor.flush()) == data

@@ -19,7 +19,7 @@ What the rest asks of an index, and where it is answered:
   ``grouped.py``; a large OR scored as arrays by ``vectors.py``) and gives a ``Ranked``: its totals and notes, a
   page of ``Found`` stories with their stored fields, highlights (``snippets.py``) and score explanations
   (``explain.py``). ``count_matches`` and ``matches`` count and list matches unranked, from posting ids
-  (``docsets.py``); ``finds`` says whether a query finds anything (did you mean); ``matched_in`` gives a query's
+  (``docsets.py``; a segment's posting ids and weights are read as arrays from its postings file, ``sidecar.py``); ``finds`` says whether a query finds anything (did you mean); ``matched_in`` gives a query's
   matched words in one story. ``any_of`` builds a ranked query from weighted terms (similar stories).
 - **Summaries** (``summary.py``): stories, segments, dates, sources and copies, for ``stats``.
 

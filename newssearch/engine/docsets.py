@@ -15,6 +15,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
+from newssearch.engine import sidecar
 from newssearch.engine.collect import matching
 from newssearch.engine.matchers import Excluding, Expanded
 from newssearch.engine.postings import block_data
@@ -101,9 +102,14 @@ class _Sets:
         return parts[0] if len(parts) == 1 else np.concatenate(parts)  # segments are in document order
 
     def _ids(self, reader: Any, fieldname: str, btext: bytes) -> Any:
-        """A segment's postings of a term, deleted documents included, a block at a time from Whoosh 3's
-        blocks (their ids are delta-coded), one at a time from any other matcher."""
+        """A segment's postings of a term, deleted documents included: from the segment's postings file
+        (``sidecar.py``) if it holds the term, else a block at a time from Whoosh 3's blocks (their ids are
+        delta-coded), or one at a time from any other matcher."""
         np = self.np
+        side = sidecar.of(reader, np)
+        found = side.postings(fieldname, btext) if side is not None else None
+        if found is not None:
+            return found[0].astype(np.int64)
         m = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
         if type(m) is not W3LeafMatcher:
             return np.fromiter(m.all_ids(), dtype=np.int64)

@@ -19,7 +19,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from newssearch.engine import analysis as analysis  # on import, the text fields index through it
-from newssearch.engine import safeload
+from newssearch.engine import safeload, sidecar
 from newssearch.engine.schema import BYTE_LENGTHS, column_bytes
 from newssearch.errors import IndexUntrustedError
 from newssearch.reports import CheckReport
@@ -101,7 +101,7 @@ def check_reader(reader: Any, report: CheckReport, ids: Counter[str]) -> None:
     found = check_postings(reader)
     if found is not None:
         report.terms += found[0]
-        report.problems.extend(found[1] or _check_word_lists(reader, found[0]))
+        report.problems.extend(found[1] or _check_word_lists(reader, found[0]) or sidecar.check(reader))
         return
     for fieldname in reader.indexed_field_names():
         try:

@@ -1,8 +1,8 @@
 """An OR of plain words with many postings scored as arrays (numpy), to the same floating-point results as the
 per-posting loop of ``postings.add_bm25_term``.
 
-Each word's posting blocks are decoded into arrays of documents and weights (``postings.block_data``: the
-positions are not built), scored with Whoosh's BM25F arithmetic, operation for operation, and added up word by
+Each word's documents and weights are read as arrays from its segment's postings file (``sidecar.py``), or
+decoded from its posting blocks (``postings.block_data``: the positions are not built), scored with Whoosh's BM25F arithmetic, operation for operation, and added up word by
 word in the order of the query, as the loop adds them; the coordination bonus of ``FastOr`` likewise. The top N
 of the preloaded matcher are then picked from the array of scores (``top_indexes``), ties to the lower document
 as Whoosh's heap keeps them. numpy is loaded only where it pays (see ``ARRAY_POSTINGS``).
@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import TimeLimit
 
+from newssearch.engine import sidecar
 from newssearch.engine.deadline import DEADLINE
 from newssearch.engine.postings import (
     DocTerms,
@@ -34,6 +37,9 @@ from newssearch.engine.postings import (
 #: first of ``COLD_ARRAY_POSTINGS`` (or by a count).
 ARRAY_POSTINGS = 20_000
 COLD_ARRAY_POSTINGS = 250_000
+#: With numpy loaded already, an OR of this many postings is scored as arrays: cheaper than the loop from about
+#: here (each word's arrays read in place from its segment's postings file).
+WARM_ARRAY_POSTINGS = 5_000
 _big_ors: list[Any] = [0, None]  # the ORs of ARRAY_POSTINGS or more this process has run, and the last one
 
 
@@ -48,7 +54,7 @@ def worth_arrays(subms: list[Any], searcher: Any, query: Any) -> bool:
         if length_bytes(reader, term[0]) is None:
             return False
         total += reader.doc_frequency(*term)
-    if total < ARRAY_POSTINGS:
+    if total < (WARM_ARRAY_POSTINGS if "numpy" in sys.modules else ARRAY_POSTINGS):
         return False
     if _big_ors[1] is not query:  # an OR is asked once for each segment: counted once
         _big_ors[:] = [_big_ors[0] + 1, query]
@@ -80,12 +86,75 @@ def preload(
         else:
             bonus = (counts[ids] - 1) / (termcount - scale) ** 2
             final = (final + bonus) * ((termcount - 1) / termcount)
-    id_list = ids.tolist()
-    matcher = PreloadedMatcher(
-        id_list, final.tolist(), DocTerms(id_list, [(t, d.tolist()) for t, d in postings])
-    )
+    top = float(final.max()) if len(final) else 0.0
+    terms = ArrayDocTerms(np, ids, counts[ids], postings)
+    matcher = PreloadedMatcher(Items(ids, int), Items(final, float), terms, top=top)  # type: ignore[arg-type]
     matcher.arrays = final
     return matcher
+
+
+class Items(Sequence[Any]):
+    """A numpy array seen as a list of Python numbers (``kind``), made one item at a time: a preloaded matcher
+    is mostly asked for its length and its top N, not for all its documents."""
+
+    def __init__(self, array: Any, kind: Any) -> None:
+        self.array, self.kind = array, kind
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return self.array[i].tolist()
+        return self.kind(self.array[i])
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.array.tolist())
+
+
+class ArrayDocTerms(DocTerms):
+    """``DocTerms`` over numpy arrays: each term's documents stay a sorted array, looked up by binary search."""
+
+    def __init__(self, np: Any, ids: Any, counts: Any, postings: list[tuple[MatchedTerm, Any]]) -> None:
+        self._array_ids, self._array_counts, self._arrays = ids, counts, postings
+        self._sets = None
+        self._counts = None
+        self._lists: list[tuple[MatchedTerm, list[int]]] | None = None
+
+    @property
+    def _postings(self) -> list[tuple[MatchedTerm, list[int]]]:  # type: ignore[override]
+        """As lists, for what ``DocTerms`` does with them (``PreloadedMatcher.without``)."""
+        if self._lists is None:
+            self._lists = [(term, docs.tolist()) for term, docs in self._arrays]
+        return self._lists
+
+    @property
+    def counts(self) -> Counter[int]:
+        if self._counts is None:
+            self._counts = Counter(
+                dict(zip(self._array_ids.tolist(), self._array_counts.tolist(), strict=True))
+            )
+        return self._counts
+
+    def most(self) -> int:
+        return int(self._array_counts.max()) if len(self._array_counts) else 0
+
+    def matched(self) -> list[MatchedTerm]:
+        return [term for term, docs in self._arrays if len(docs)]
+
+    def __len__(self) -> int:
+        return len(self._array_ids)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        docnum = self._array_ids[i]
+        found = []
+        for term, docs in self._arrays:
+            at = int(docs.searchsorted(docnum))
+            if at < len(docs) and docs[at] == docnum:
+                found.append(term)
+        return found
 
 
 def _term_arrays(np: Any, m: Any, searcher: Any) -> tuple[Any, Any]:
@@ -97,7 +166,10 @@ def _term_arrays(np: Any, m: Any, searcher: Any) -> tuple[Any, Any]:
     norms = _norms(np, searcher, leaf.term()[0], B, K1, avgfl)
     deadline = DEADLINE.get()
     id_parts, weight_parts = [], []
-    while leaf.is_active():
+    whole = _whole_term(np, leaf, searcher)
+    if whole is not None:  # from the segment's postings file, the term's matcher not yet moved
+        id_parts, weight_parts = [whole[0].astype(np.int64)], [whole[1].astype(np.float64)]
+    while whole is None and leaf.is_active():
         if time.monotonic() > deadline:
             raise TimeLimit
         start, count = leaf._i, leaf._blocklength
@@ -125,6 +197,19 @@ def _term_arrays(np: Any, m: Any, searcher: Any) -> tuple[Any, Any]:
         docs, tf = docs[keep], tf[keep]
     k1 = K1 + 1
     return docs, (idf * ((tf * k1) / (tf + norms[docs]))) * boost
+
+
+def _whole_term(np: Any, leaf: Any, searcher: Any) -> tuple[Any, Any] | None:
+    """A term's story numbers and weights from its segment's postings file (``sidecar.py``), when the file
+    holds it and the matcher is still on its first posting; else None."""
+    term = leaf.term()
+    if not searcher.is_atomic() or term is None or not leaf.is_active():
+        return None
+    side = sidecar.of(searcher.reader(), np)
+    found = side.postings(*term) if side is not None else None
+    if found is None or not len(found[0]) or int(found[0][0]) != leaf.id():
+        return None
+    return found
 
 
 def block_ids(np: Any, leaf: W3LeafMatcher, raw: Any) -> Any:

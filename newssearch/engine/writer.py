@@ -5,12 +5,13 @@ Whoosh's ``SegmentWriter`` makes a tuple of every posting, puts it in a pool tha
 and then hands the postings one by one to the posting writer, which asks the lengths column for each. Here a
 story's postings go straight into flat arrays per field (term number, story number, weight, value bytes); at
 commit each field's postings are ordered by term with one stable sort of the term numbers (a term's postings
-stay in story order), and written a block at a time through Whoosh's own block writer, with each block's
-statistics worked out from the arrays. The pool keeps at most ``limitmb`` in memory: past it, what it holds is
+stay in story order), and written a block at a time, with each block's statistics worked out from the arrays. The pool keeps at most ``limitmb`` in memory: past it, what it holds is
 written to a sorted run on disk, and the runs are merged term by term at commit.
 
-The files are byte for byte those of Whoosh's writer (``tests/test_writer.py`` compares them); merging old
-segments in (``add_reader``) still goes through the pool posting by posting.
+The blocks are written by ``blocks.py``, which also hands the postings of text and keyword fields to the
+segment's postings file (``sidecar.py``). A segment reads back as one Whoosh's writer wrote
+(``tests/test_writer.py`` compares every term, posting and block bound); merging old segments in (``add_reader``)
+still goes through the pool posting by posting.
 """
 
 from __future__ import annotations
@@ -19,20 +20,16 @@ import contextlib
 import heapq
 import itertools
 import pickle
-import zlib
+import struct
 from array import array
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
-from whoosh.system import pack_int, pack_ushort
-from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from newssearch.engine.schema import BYTE_LENGTHS, column_bytes
+from newssearch.engine.blocks import TermPostings, write_postings
+from newssearch.engine.sidecar import SidecarWriter
 
-#: A term's postings: its story numbers, weights and value bytes, in story order.
-TermPostings = tuple[list[int], list[float], list[bytes]]
 #: Bytes a posting costs in the pool, besides its value's bytes (four array items).
 POSTING_BYTES = 24
 #: Bytes a distinct term costs in the pool (its key and dictionary entry).
@@ -41,8 +38,7 @@ TERM_BYTES = 100
 CHECK_EVERY = 1000
 #: Postings turned into lists at a time when a field's terms are gone through in order.
 CHUNK_POSTINGS = 65_536
-#: zlib's level for posting blocks, as Whoosh's codec writes them.
-COMPRESSION = 3
+_LENGTH = struct.Struct("<Q")  # a run's record's length
 
 
 class _FieldColumns:
@@ -153,18 +149,17 @@ class ColumnPool:
         """What the pool holds, sorted, to a run file; the pool starts empty."""
         name = f"run{len(self.runs)}.pool"
         with self.tempstore.create_file(name).raw_file() as f:
-            pickler = pickle.Pickler(f, pickle.HIGHEST_PROTOCOL)
-            for key, postings in self._in_memory():
-                pickler.dump((key, postings))
-            pickler.dump(None)
+            for record in self._in_memory():  # one pickle each: a pickler would keep every record it wrote
+                data = pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
+                f.write(_LENGTH.pack(len(data)))
+                f.write(data)
         self.runs.append(name)
         self.fields = {}
 
     def _run(self, name: str) -> Iterator[tuple[tuple[str, bytes], TermPostings]]:
         with self.tempstore.open_file(name).raw_file() as f:
-            unpickler = pickle.Unpickler(f)
-            while (record := unpickler.load()) is not None:
-                yield record
+            while header := f.read(_LENGTH.size):
+                yield pickle.loads(f.read(_LENGTH.unpack(header)[0]))
 
     def sorted_postings(self) -> Iterator[tuple[str, bytes, TermPostings]]:
         """Every (field, term) in order with all its postings, in story order: the runs and what is in memory,
@@ -271,122 +266,13 @@ class ColumnWriter(SegmentWriter):
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         lengths = self.per_document_reader()
+        side = SidecarWriter(self.newsegment, self.storage)
         try:
-            write_postings(self.fieldwriter, self.schema, lengths, self.pool.sorted_postings())
+            write_postings(self.fieldwriter, self.schema, lengths, self.pool.sorted_postings(), side)
+        except BaseException:
+            side.cancel()
+            raise
         finally:
             lengths.close()
+        side.close()
         self.fieldwriter.close()
-
-
-def write_postings(
-    fieldwriter: Any, schema: Any, lengths: Any, postings: Iterator[tuple[str, bytes, TermPostings]]
-) -> None:
-    """``FieldWriter.add_postings`` (whoosh-reloaded 2.7.5, Whoosh 3 codec) from whole terms, a block at a time:
-    what Whoosh's ``add_posting`` and ``_write_block`` would have written, but for the compression (below)."""
-    doccount = lengths.doc_count_all()
-    lastfn: str | None = None
-    field_lengths: bytes | None = None
-    blocklimit, fixed_size = 0, None
-    postfile = fieldwriter._postfile
-    for fieldname, tbytes, (docs, weights, values) in postings:
-        if fieldname != lastfn:
-            if lastfn is not None:
-                fieldwriter.finish_field()
-            fieldwriter.start_field(fieldname, schema[fieldname])
-            lastfn = fieldname
-            field_lengths = _lengths(lengths, fieldname, doccount)
-            blocklimit = fieldwriter._postwriter._blocklimit
-            fixed_size = fieldwriter._format.fixed_value_size()
-        terminfo = W3TermInfo()
-        start_offset = postfile.tell()
-        postfile.write(WHOOSH3_HEADER_MAGIC)
-        count = len(docs)
-        for start in range(0, count, blocklimit):
-            end = min(start + blocklimit, count)
-            ids = docs[start:end]
-            minlength, maxlength = None, 0
-            if field_lengths is not None:
-                present = [byte for byte in (field_lengths[d] for d in ids) if byte]
-                if present:
-                    minlength, maxlength = BYTE_LENGTHS[min(present)], BYTE_LENGTHS[max(present)]
-            _write_block(
-                postfile,
-                terminfo,
-                ids,
-                weights[start:end],
-                values[start:end],
-                fixed_size,
-                minlength,
-                maxlength,
-                end == count,
-            )
-        terminfo.set_extent(start_offset, postfile.tell() - start_offset)
-        fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, terminfo.to_bytes())
-    if lastfn is not None:
-        fieldwriter.finish_field()
-
-
-def _write_block(
-    postfile: Any,
-    terminfo: Any,
-    ids: list[int],
-    weights: list[float],
-    values: list[bytes],
-    fixed_size: int | None,
-    minlength: int | None,
-    maxlength: int,
-    last: bool,
-) -> None:
-    """One posting block as ``W3PostingsWriter._write_block`` writes it (with ``W3TermInfo.add_block``), but
-    compressed with a window no larger than the block (any zlib stream reads back the same): zlib's default
-    window makes each of the many small blocks cost about 50 µs to set up, a small one about 3 µs."""
-    floats = array("f", weights)
-    maxweight = max(0, *weights)
-    terminfo._weight += sum(floats)
-    terminfo._df += len(ids)
-    if terminfo._minlength is None:
-        terminfo._minlength = minlength
-    else:
-        terminfo._minlength = min(terminfo._minlength, minlength)
-    terminfo._maxlength = max(terminfo._maxlength, maxlength)
-    terminfo._maxweight = max(terminfo._maxweight, maxweight)
-    if terminfo._minid is None:
-        terminfo._minid = ids[0]
-    terminfo._maxid = ids[-1]
-    deltas, base = [], 0
-    for n in ids:
-        deltas.append(n - base)
-        base = n
-    if all(w == 1.0 for w in floats):
-        mini_weights: Any = None
-    elif all(w == floats[0] for w in floats):
-        mini_weights = floats[0]
-    else:
-        mini_weights = tuple(floats)
-    values = [v for v in values if v]  # as ``add_posting`` keeps them
-    if fixed_size is None or fixed_size < 0:
-        mini_values: Any = tuple(values)
-    else:
-        mini_values = None if fixed_size == 0 else b"".join(values)
-    data = pickle.dumps((tuple(deltas), mini_weights, mini_values), 2)
-    compressor = zlib.compressobj(COMPRESSION, zlib.DEFLATED, *_window(len(data)))
-    data = compressor.compress(data) + compressor.flush()
-    info = pickle.dumps(
-        (len(ids), ids[-1], maxweight, COMPRESSION, length_to_byte(minlength), length_to_byte(maxlength)), 2
-    )
-    length = len(info) + len(data)
-    postfile.write(pack_int(-length if last else length))
-    postfile.write(info)
-    postfile.write(data)
-
-
-def _window(size: int) -> tuple[int, int]:
-    """zlib's window bits and memory level for ``size`` bytes: a window that holds them all."""
-    bits = min(15, max(9, size.bit_length()))
-    return bits, min(8, max(1, bits - 7))
-
-
-def _lengths(lengths: Any, fieldname: str, doccount: int) -> bytes | None:
-    """The field's lengths column as bytes (None: the field has none, so no posting has a length)."""
-    column = lengths._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    return None if column is None else column_bytes(column, doccount)

@@ -170,3 +170,32 @@ def test_a_damaged_file_is_refused(data):
     with pytest.raises((ValueError, struct.error)):
         sidecar.Sidecar(np, memoryview(data))
     assert sidecar.Sidecar(np, memoryview(b"\0" * 16 + b"\1\0\0\0\0\0\0\0NSP1")).postings("f", b"t") is None
+
+
+@pytest.mark.parametrize(
+    ("boost", "magic"), [(1.0, sidecar.SMALL_MAGIC), (1.5, sidecar.MAGIC), (300.0, sidecar.MAGIC)]
+)
+def test_weights_are_kept_in_a_byte_only_when_they_are_small_whole_numbers(tmp_path, boost, magic):
+    """Frequencies fit a byte; a boosted story's weights (1.5 times, 300 times) are kept as Whoosh keeps them."""
+    from whoosh import index as whoosh_index
+
+    from newssearch.engine import to_document
+    from newssearch.engine.schema import build_schema
+    from newssearch.engine.writer import ColumnWriter
+
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    w = ColumnWriter(ix)
+    for n, article in enumerate(_corpus(7, 30)):
+        w.add_document(**to_document(article), _boost=boost if n % 2 else 1.0)
+    w.commit()
+    with ix.reader() as reader:
+        (leaf,) = [r for r, _ in reader.leaf_readers()] if not reader.is_atomic() else [reader]
+        side = sidecar.of(leaf, np)
+        assert side is not None and side.weights.dtype == (
+            np.uint8 if magic == sidecar.SMALL_MAGIC else np.float32
+        )
+        for tbytes in leaf.lexicon("content"):
+            found = side.postings("content", tbytes)
+            assert found is not None
+            assert (found[0].tolist(), found[1].tolist()) == _blocks(leaf, "content", tbytes)
+        assert sidecar.check(leaf) == []

@@ -4,7 +4,8 @@ Whoosh keeps a term's postings in blocks that are each pickled and compressed wi
 a large OR decodes every block, positions included: at 100,000 stories half of a query's time. The writer
 (``writer.py``) also writes a segment's postings, for its text and keyword fields, into one more file of the
 segment (``.nsp``, inside its compound file): the story numbers (uint32) and weights (float32, as Whoosh keeps
-them) of every term one after the other, then a table of the terms (a 64-bit hash of field and term, sorted, with
+them; one byte each when all are whole numbers up to 255, as term frequencies are) of every term one after the
+other, then a table of the terms (a 64-bit hash of field and term, sorted, with
 where each term's postings start and how many there are). Reading a term is a binary search of the table and two
 array views of the memory-mapped file, with nothing decoded.
 
@@ -18,11 +19,14 @@ from __future__ import annotations
 import hashlib
 import struct
 from array import array
+from collections.abc import Iterator
 from typing import Any
 
 #: The file's extension, beside the segment's own files.
 EXT = ".nsp"
 MAGIC = b"NSP1"
+#: The same, with every weight a whole number from 0 to 255 (term frequencies, mostly), kept in one byte each.
+SMALL_MAGIC = b"NSP8"
 #: The footer: term count, posting count, magic.
 _FOOTER = struct.Struct("<QQ4s")
 #: Postings copied from the weights' temporary file at a time.
@@ -69,12 +73,12 @@ class SidecarWriter:
 
         self.weights.close()
         name = self._segment.make_filename(EXT + ".tmp")
-        f = self._storage.open_file(name)
-        try:
-            while chunk := f.read(_COPY_BYTES):
-                self.file.write(chunk)
-        finally:
-            f.close()
+        small = all(
+            bool(((part == np.floor(part)) & (part >= 0) & (part <= 255)).all())
+            for part in self._weights(np, name)
+        )
+        for part in self._weights(np, name):
+            self.file.write((part.astype(np.uint8) if small else part).tobytes())
         self._storage.delete_file(name)
         keys = np.frombuffer(self.keys, dtype=np.uint64)
         order = np.argsort(keys, kind="stable")
@@ -88,8 +92,17 @@ class SidecarWriter:
         self.file.write(keys[unique].tobytes())
         self.file.write(np.frombuffer(self.starts, dtype=np.uint64)[order].tobytes())
         self.file.write(np.frombuffer(self.counts, dtype=np.uint32)[order].tobytes())
-        self.file.write(_FOOTER.pack(len(order), self.total, MAGIC))
+        self.file.write(_FOOTER.pack(len(order), self.total, SMALL_MAGIC if small else MAGIC))
         self.file.close()
+
+    def _weights(self, np: Any, name: str) -> Iterator[Any]:
+        """The weights written so far, a chunk at a time."""
+        f = self._storage.open_file(name)
+        try:
+            while chunk := f.read(_COPY_BYTES):
+                yield np.frombuffer(chunk, dtype=np.float32)
+        finally:
+            f.close()
 
     def cancel(self) -> None:
         for f in (self.file, self.weights):
@@ -101,7 +114,11 @@ class Sidecar:
 
     def __init__(self, np: Any, buf: Any) -> None:
         terms, total, magic = _FOOTER.unpack(bytes(buf[len(buf) - _FOOTER.size :]))
-        if magic != MAGIC or len(buf) != total * 8 + terms * 20 + _FOOTER.size:
+        weight_type = {MAGIC: np.float32, SMALL_MAGIC: np.uint8}.get(magic)
+        if (
+            weight_type is None
+            or len(buf) != total * (4 + np.dtype(weight_type).itemsize) + terms * 20 + _FOOTER.size
+        ):
             raise ValueError("not a postings file of this version")
         at = 0
 
@@ -111,7 +128,7 @@ class Sidecar:
             at += view.nbytes
             return view
 
-        self.docs, self.weights = take(np.uint32, total), take(np.float32, total)
+        self.docs, self.weights = take(np.uint32, total), take(weight_type, total)
         self.keys, self.starts, self.counts = (
             take(np.uint64, terms),
             take(np.uint64, terms),

@@ -2,6 +2,7 @@
 
 import ast
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -239,3 +240,18 @@ def property_settings(examples: int) -> settings:
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
+
+
+def word_stories(
+    seed: int, n: int, words: list[str], longest: int, shortest: int = 1, people: list[str] | None = None
+) -> list[Article]:
+    """``n`` stories drawn from ``words`` (seeded): three headline words, a body of ``shortest`` to ``longest``
+    words, and with ``people``, up to two of them named."""
+    rng = random.Random(seed)
+    stories = []
+    for i in range(n):
+        headline = " ".join(rng.choices(words, k=3))
+        body = " ".join(rng.choices(words, k=rng.randint(shortest, longest))) + "."
+        named = rng.sample(people, rng.randint(0, 2)) if people else []
+        stories.append(Article(id=f"d{seed}-{i}", headline=headline, body=body, people=named))
+    return stories

@@ -4,7 +4,6 @@ Whoosh's own matchers find, over random corpora (several segments, deleted docum
 from __future__ import annotations
 
 import math
-import random
 
 import pytest
 from hypothesis import given
@@ -16,22 +15,14 @@ from newssearch.engine.docsets import docset
 from newssearch.engine.matchers import Excluding, Expanded, FastOr, SafeAndNot, SafeRequire, TimedPhrase
 from newssearch.engine.query import prepare
 
-from .helpers import property_settings
+from .helpers import property_settings, word_stories
 
 WORDS = ["oil", "price", "bank", "rate", "iraq", "nato", "troop", "vote", "strike", "port"]
 SETTINGS = property_settings(150)
 
 
 def _corpus(seed: int, n: int) -> list[Article]:
-    rng = random.Random(seed)
-    return [
-        Article(
-            id=f"d{seed}-{i}",
-            headline=" ".join(rng.choices(WORDS, k=3)),
-            body=" ".join(rng.choices(WORDS, k=rng.randint(1, 40))) + ".",
-        )
-        for i in range(n)
-    ]
+    return word_stories(seed, n, WORDS, 40)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ blocks; terms whose keys collide, a damaged file and a segment without one are r
 from __future__ import annotations
 
 import math
-import random
 import struct
 
 import numpy as np
@@ -18,7 +17,7 @@ from newssearch import Article, NewsIndex
 from newssearch.engine import sidecar
 from newssearch.engine.docsets import docset
 
-from .helpers import property_settings
+from .helpers import property_settings, word_stories
 
 WORDS = ["oil", "price", "bank", "rate", "iraq", "nato", "troop", "vote", "strike", "port", "Zürich", "1987"]
 QUERIES = [
@@ -33,16 +32,7 @@ QUERIES = [
 
 
 def _corpus(seed: int, n: int) -> list[Article]:
-    rng = random.Random(seed)
-    return [
-        Article(
-            id=f"d{seed}-{i}",
-            headline=" ".join(rng.choices(WORDS, k=3)),
-            body=" ".join(rng.choices(WORDS, k=rng.randint(0, 300))) + ".",
-            people=rng.sample(["James Baker", "Saddam Hussein", "Ann Lee"], rng.randint(0, 2)),
-        )
-        for i in range(n)
-    ]
+    return word_stories(seed, n, WORDS, 300, shortest=0, people=["James Baker", "Saddam Hussein", "Ann Lee"])
 
 
 def _build(path, seeds: list[int], n: int) -> NewsIndex:

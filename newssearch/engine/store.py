@@ -34,7 +34,6 @@ from newssearch.engine.documents import CacheEntry, FileRecord, parse_filesig
 from newssearch.engine.schema import SCHEMA_VERSION, StableBM25F, build_schema
 from newssearch.engine.searchers import DEFAULT_SIZE, Searchers
 from newssearch.engine.segments import check_reader, duplicate_ids, merge_policy
-from newssearch.engine.writer import ColumnWriter
 from newssearch.errors import (
     IndexBusyError,
     IndexDamagedError,
@@ -298,6 +297,8 @@ class Store:
             if changed:
                 raise IndexDamagedError(f"the index at {self.path} is damaged ({changed[0]})")
             with self.guard(writing=True):
+                from newssearch.engine.writer import ColumnWriter  # not loaded by a command that only reads
+
                 writer = ColumnWriter(self._ix, limitmb=128, _lk=False)
             # Another process may have finished the first build while this one waited.
             self._complete = self._complete or index_state(self.path) != "building"

@@ -21,8 +21,9 @@ def add(store: Store, articles: Iterable[Article], extract: bool) -> int:
     writer = store.writer()  # the lock first: the grouper reads the index as this writer sees it
     # id -> its document in the new segment, its place in the grouper
     written: dict[str, tuple[int, int]] = {}
+    grouper = None
     try:
-        grouper = Grouper(Snapshot.of(store), replaced=written.keys())
+        grouper = Grouper(Snapshot.of(store), replaced=written.keys(), folder=str(store.path))
         items = iter(articles)
         while batch := list(islice(items, ADD_BATCH)):
             last: dict[str, Article] = {}
@@ -37,10 +38,13 @@ def add(store: Store, articles: Iterable[Article], extract: bool) -> int:
                     document, place = written[article.id]
                     store.forget(writer, document)
                     grouper.forget(place)
-                written[article.id] = (writer.docnum, len(grouper.batch))
+                written[article.id] = (writer.docnum, len(grouper))
                 article = enrich(article) if extract else article
                 writer.update_document(**to_document(article), **grouper.fields(article))
     except BaseException as exc:
         raise store.cancel(writer, exc) from None
+    finally:
+        if grouper is not None:
+            grouper.close()
     store.commit(writer)
     return len(written)

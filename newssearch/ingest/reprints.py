@@ -146,16 +146,35 @@ def copies(
     b_headline: str = "",
 ) -> bool:
     """Whether two stories (their shingles, dates and headlines) are near-identical copies."""
+    return judge(len(a & b), len(a), len(b), a_date, b_date, named(a_headline), named(b_headline))
+
+
+def named(headline: str) -> tuple[tuple[str, ...], bool]:
+    """A headline's words (``headline_words``) and whether it marks a correction."""
+    return headline_words(headline), is_correction(headline)
+
+
+def judge(
+    common: int,
+    a_size: int,
+    b_size: int,
+    a_date: datetime | None,
+    b_date: datetime | None,
+    a_named: tuple[tuple[str, ...], bool],
+    b_named: tuple[tuple[str, ...], bool],
+) -> bool:
+    """``copies`` from the number of shingles two stories share, the number each has, their dates and their
+    headlines' ``named``."""
     if a_date and b_date and abs(a_date - b_date) > timedelta(days=MAX_DAYS):
         return False
-    small, large = sorted((len(a), len(b)))
+    small, large = sorted((a_size, b_size))
     least = THRESHOLD if small >= SHORT else SHORT_THRESHOLD
-    if similarity(a, b) >= least:
+    if small and common / (a_size + b_size - common) >= least:
         return True
-    if not small or not names(a_headline, b_headline):
+    if not small or not related(*a_named, *b_named):
         return False
-    inside = len(a & b) / small
-    if is_correction(a_headline) or is_correction(b_headline):
+    inside = common / small
+    if a_named[1] or b_named[1]:
         return inside >= CORRECTION_CONTAINED
     shortened = small <= SHORTENED * large
     return shortened and inside >= (CONTAINED if small >= SHORT else SHORT_THRESHOLD)

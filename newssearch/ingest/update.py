@@ -105,7 +105,7 @@ def update(
     report = IndexReport(rebuilt=rebuild)
     # The write lock first: the plan sees every commit made before it was taken (a rebuild reads nothing of it).
     writer = store.writer(verify=not rebuild)
-    results = None
+    results = grouper = None
     try:
         indexed = {} if rebuild else store.indexed_files()
         cache = {} if rebuild else store.load_cache()
@@ -117,7 +117,7 @@ def update(
         leaving = {work.key for work in todo.read} | set(todo.remove)
         claimed: dict[str, str] = {}
         first = store.building and not rebuild  # a first build, perhaps resumed: checkpoints
-        grouper = Grouper(None if rebuild or first else Snapshot.of(store), leaving)
+        grouper = Grouper(None if rebuild or first else Snapshot.of(store), leaving, folder=str(store.path))
         if first:
             _resume(Snapshot.of(store), list(todo.unchanged), leaving, grouper, claimed)
         check = not rebuild and not first and Snapshot.of(store).doc_count() > 0  # else no id to look up
@@ -175,6 +175,9 @@ def update(
         if results is not None:
             results.close()  # stops the workers, if any
         raise store.cancel(writer, exc) from None
+    finally:
+        if grouper is not None:
+            grouper.close()
     store.commit(writer, rebuild=rebuild)
     store.save_cache(cache_now())
     return report

@@ -116,11 +116,46 @@ def test_a_pool_that_spills_to_disk_writes_the_same_segment(tmp_path, monkeypatc
     assert len(runs) > 5
 
 
+@pytest.mark.parametrize("limitmb", [128, 0.02])
+def test_a_term_of_more_postings_than_a_piece_is_written_in_pieces(tmp_path, monkeypatch, limitmb):
+    """The commonest words' postings go from the pool to the blocks ``CHUNK_POSTINGS`` at a time, from memory
+    and from runs on disk: no term's postings are all in memory at once, and the segment is Whoosh's."""
+    monkeypatch.setattr(writer, "CHECK_EVERY", 7)
+    monkeypatch.setattr(writer, "CHUNK_POSTINGS", 40)
+    rng = random.Random(11)
+    docs = _documents([_story(rng, n, 50) for n in range(300)])
+    _same(tmp_path, [docs], limitmb=limitmb)
+    (tmp_path / "pieces").mkdir()
+    w = writer.ColumnWriter(index.create_in(str(tmp_path / "pieces"), build_schema()), limitmb=limitmb)
+    for doc in docs:
+        w.add_document(**doc)
+    sizes = {}
+    for fieldname, text, pieces in w.pool.sorted_postings():
+        sizes[fieldname, text] = [len(piece[0]) for piece in pieces]
+    w.cancel()
+    assert max(max(found) for found in sizes.values()) <= 40
+    assert sizes["content", b"oil"][0] and len(sizes["content", b"oil"]) > 3  # in 300 stories of 20 words
+
+
 def test_segments_merged_in_are_written_as_whoosh_writes_them(tmp_path):
     """Three segments, one story deleted, merged into one (Whoosh's ``add_reader``, through the pool)."""
     rng = random.Random(9)
     docs = _documents([_story(rng, n, 30) for n in range(240)])
     _same(tmp_path, [docs[:100], docs[100:130], docs[130:]])
+
+
+@property_settings(15)
+@given(seed=st.integers(0, 10_000), cuts=st.lists(st.integers(1, 200), min_size=2, max_size=4))
+def test_random_segments_with_deletions_merge_as_whoosh_merges_them(tmp_path_factory, seed, cuts):
+    """Segments merged a block at a time (``add_postings_to_pool``): the first story deleted, so that its id's
+    only posting goes and the rest are renumbered; terms of more than a block."""
+    rng = random.Random(seed)
+    docs = _documents([_story(rng, n, rng.randint(0, 40)) for n in range(sum(cuts))])
+    batches, at = [], 0
+    for cut in cuts:
+        batches.append(docs[at : at + cut])
+        at += cut
+    _same(tmp_path_factory.mktemp("m"), batches)
 
 
 def test_the_seed_article_is_written_as_whoosh_writes_it(tmp_path):

@@ -1,4 +1,4 @@
-"""Posting blocks written in Whoosh 3's format from a term's whole postings, a block at a time.
+"""Posting blocks written in Whoosh 3's format from a term's postings, a block at a time.
 
 What ``W3FieldWriter.add_postings`` and ``W3PostingsWriter`` write posting by posting (whoosh-reloaded 2.7.5),
 written from lists: the same block statistics, pickles and term records, but each block compressed with a window
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pickle
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
@@ -31,18 +31,30 @@ def write_postings(
     fieldwriter: Any,
     schema: Any,
     lengths: Any,
-    postings: Iterator[tuple[str, bytes, TermPostings]],
+    postings: Iterator[tuple[str, bytes, Iterable[TermPostings]]],
     side: SidecarWriter | None = None,
 ) -> None:
-    """``FieldWriter.add_postings`` (whoosh-reloaded 2.7.5, Whoosh 3 codec) from whole terms, a block at a time:
-    what Whoosh's ``add_posting`` and ``_write_block`` would have written, but for the compression (below). ``side``
-    gets the postings of the fields ``sidecar.wanted``."""
+    """``FieldWriter.add_postings`` (whoosh-reloaded 2.7.5, Whoosh 3 codec) from terms in order, each with its
+    postings in pieces (in story order), a block at a time: what Whoosh's ``add_posting`` and ``_write_block``
+    would have written, but for the compression (below). A term's postings are never all in memory at once.
+    ``side`` gets the postings of the fields ``sidecar.wanted``."""
     doccount = lengths.doc_count_all()
     lastfn: str | None = None
     field_lengths: bytes | None = None
     blocklimit, fixed_size, to_side = 0, None, False
     postfile = fieldwriter._postfile
-    for fieldname, tbytes, (docs, weights, values) in postings:
+
+    def block(
+        terminfo: W3TermInfo, docs: list[int], weights: list[float], values: list[bytes], last: bool
+    ) -> None:
+        minlength, maxlength = None, 0
+        if field_lengths is not None:
+            present = [byte for byte in (field_lengths[d] for d in docs) if byte]
+            if present:
+                minlength, maxlength = BYTE_LENGTHS[min(present)], BYTE_LENGTHS[max(present)]
+        _write_block(postfile, terminfo, docs, weights, values, fixed_size, minlength, maxlength, last)
+
+    for fieldname, tbytes, pieces in postings:
         if fieldname != lastfn:
             if lastfn is not None:
                 fieldwriter.finish_field()
@@ -55,29 +67,23 @@ def write_postings(
         terminfo = W3TermInfo()
         start_offset = postfile.tell()
         postfile.write(WHOOSH3_HEADER_MAGIC)
-        count = len(docs)
-        for start in range(0, count, blocklimit):
-            end = min(start + blocklimit, count)
-            ids = docs[start:end]
-            minlength, maxlength = None, 0
-            if field_lengths is not None:
-                present = [byte for byte in (field_lengths[d] for d in ids) if byte]
-                if present:
-                    minlength, maxlength = BYTE_LENGTHS[min(present)], BYTE_LENGTHS[max(present)]
-            _write_block(
-                postfile,
-                terminfo,
-                ids,
-                weights[start:end],
-                values[start:end],
-                fixed_size,
-                minlength,
-                maxlength,
-                end == count,
-            )
-        terminfo.set_extent(start_offset, postfile.tell() - start_offset)
         if to_side and side is not None:
-            side.add(fieldname, tbytes, docs, weights)
+            side.start(fieldname, tbytes)
+        docs: list[int] = []
+        weights: list[float] = []
+        values: list[bytes] = []
+        for more_docs, more_weights, more_values in pieces:
+            if to_side and side is not None:
+                side.extend(more_docs, more_weights)
+            docs, weights, values = docs + more_docs, weights + more_weights, values + more_values
+            full = (len(docs) - 1) // blocklimit  # the blocks that are surely not the last
+            for start in range(0, full * blocklimit, blocklimit):
+                end = start + blocklimit
+                block(terminfo, docs[start:end], weights[start:end], values[start:end], False)
+            cut = full * blocklimit
+            docs, weights, values = docs[cut:], weights[cut:], values[cut:]
+        block(terminfo, docs, weights, values, True)
+        terminfo.set_extent(start_offset, postfile.tell() - start_offset)
         fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, terminfo.to_bytes())
     if lastfn is not None:
         fieldwriter.finish_field()

@@ -16,7 +16,7 @@ from typing import Any
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
 from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import SegmentReader
-from whoosh.writing import MERGE_SMALL, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from newssearch.engine import analysis as analysis  # on import, the text fields index through it
 from newssearch.engine import safeload, sidecar
@@ -27,25 +27,50 @@ from newssearch.reports import CheckReport
 #: A segment is rewritten without its deleted documents once they make up this share of it (Lucene's
 #: TieredMergePolicy allows a third). Below it they only cost space: scores leave them out (StableBM25F).
 MERGE_DELETED_SHARE = 0.25
+#: Segments of one size class (their stories, by powers of ``MERGE_FACTOR``) are merged once there are this many
+#: (Lucene's log merge policy): a first build's checkpoints of 25,000 stories make a segment of 250,000 every
+#: ten, so an index holds about ``MERGE_FACTOR`` segments per size class, and a story is rewritten once per
+#: class it climbs.
+MERGE_FACTOR = 10
 _BLOCKS_MAGIC = b"W3Bl"
 _BLOCK_LENGTH = struct.Struct("!i")
 
 
 def merge_policy(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-    """Merge policy: rewrite each segment whose deleted documents reach ``MERGE_DELETED_SHARE`` of it, then
-    Whoosh's usual merging of small segments. A small change to a large index so writes only a small segment."""
+    """Merge policy: rewrite each segment whose deleted documents reach ``MERGE_DELETED_SHARE`` of it, then merge
+    the segments of the smallest size class that has ``MERGE_FACTOR`` of them. A small change to a large index so
+    writes only a small segment."""
     kept = []
     for segment in segments:
         if segment.deleted_count() == segment.doc_count_all():
             continue  # nothing live: dropped
         if segment.deleted_count() >= MERGE_DELETED_SHARE * segment.doc_count_all():
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            writer.add_reader(reader)
-            reader.close()
+            _merge(writer, segment)
         else:
             kept.append(segment)
-    result: list[Any] = MERGE_SMALL(writer, kept)
-    return result
+    classes: dict[int, list[Any]] = {}
+    for segment in kept:
+        classes.setdefault(size_class(segment.doc_count_all()), []).append(segment)
+    for _, same in sorted(classes.items()):
+        if len(same) >= MERGE_FACTOR:
+            for segment in same:
+                _merge(writer, segment)
+            return [segment for segment in kept if segment not in same]
+    return kept
+
+
+def size_class(stories: int) -> int:
+    """A segment's size class: 0 below ``MERGE_FACTOR`` stories, 1 below its square, and so on."""
+    level, bound = 0, MERGE_FACTOR
+    while stories >= bound:
+        level, bound = level + 1, bound * MERGE_FACTOR
+    return level
+
+
+def _merge(writer: SegmentWriter, segment: Any) -> None:
+    reader = SegmentReader(writer.storage, writer.schema, segment)
+    writer.add_reader(reader)
+    reader.close()
 
 
 def check_postings(reader: Any) -> tuple[int, list[str]] | None:

@@ -59,9 +59,18 @@ class SidecarWriter:
         self._segment, self._storage = segment, storage
 
     def add(self, fieldname: str, btext: bytes, docs: list[int], weights: list[float]) -> None:
+        """A term's postings, all at once."""
+        self.start(fieldname, btext)
+        self.extend(docs, weights)
+
+    def start(self, fieldname: str, btext: bytes) -> None:
+        """The next term, whose postings ``extend`` gives, in pieces."""
         self.keys.append(term_key(fieldname, btext))
         self.starts.append(self.total)
-        self.counts.append(len(docs))
+        self.counts.append(0)
+
+    def extend(self, docs: list[int], weights: list[float]) -> None:
+        self.counts[-1] += len(docs)
         self.total += len(docs)
         self.file.write(array("I", docs).tobytes())
         self.weights.write(array("f", weights).tobytes())

@@ -22,9 +22,10 @@ import itertools
 import pickle
 import struct
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield
 from whoosh.writing import SegmentWriter
 
 from newssearch.engine.blocks import TermPostings, write_postings
@@ -69,9 +70,9 @@ class _FieldColumns:
     def size(self) -> int:
         return len(self.docs) * POSTING_BYTES + len(self.values) + len(self.terms) * TERM_BYTES
 
-    def sorted_terms(self) -> Iterator[tuple[bytes, TermPostings]]:
-        """Each term in byte order with its postings in the order they were added (as lists, a few thousand
-        terms' worth at a time)."""
+    def sorted_terms(self) -> Iterator[tuple[bytes, Iterable[TermPostings]]]:
+        """Each term in byte order with its postings in the order they were added, as lists of at most
+        ``CHUNK_POSTINGS`` (a few thousand terms' worth are made at a time)."""
         import numpy as np
 
         names = sorted(self.terms)
@@ -93,18 +94,29 @@ class _FieldColumns:
         del order
         values = bytes(self.values)
         self.values = bytearray()
+
+        def lists(at: int, stop: int) -> TermPostings:
+            starts, stops = vstarts[at:stop].tolist(), vends[at:stop].tolist()
+            parts = [values[a:b] for a, b in zip(starts, stops, strict=True)]
+            return docs[at:stop].tolist(), weights[at:stop].tolist(), parts
+
         first = 0
         while first < len(names):
             last = int(np.searchsorted(bounds, bounds[first] + CHUNK_POSTINGS, side="right")) - 1
-            last = min(max(last, first + 1), len(names))
-            at, stop = int(bounds[first]), int(bounds[last])
-            chunk_docs, chunk_weights = docs[at:stop].tolist(), weights[at:stop].tolist()
-            chunk_values = [
-                values[a:b] for a, b in zip(vstarts[at:stop].tolist(), vends[at:stop].tolist(), strict=True)
-            ]
+            if last <= first:  # a term of more than a chunk: its postings a chunk at a time
+                at, stop = int(bounds[first]), int(bounds[first + 1])
+                yield (
+                    names[first],
+                    (lists(a, min(a + CHUNK_POSTINGS, stop)) for a in range(at, stop, CHUNK_POSTINGS)),
+                )
+                first += 1
+                continue
+            last = min(last, len(names))
+            at = int(bounds[first])
+            chunk_docs, chunk_weights, chunk_values = lists(at, int(bounds[last]))
             for n in range(first, last):
                 s, e = int(bounds[n]) - at, int(bounds[n + 1]) - at
-                yield names[n], (chunk_docs[s:e], chunk_weights[s:e], chunk_values[s:e])
+                yield names[n], [(chunk_docs[s:e], chunk_weights[s:e], chunk_values[s:e])]
             first = last
 
 
@@ -138,21 +150,23 @@ class ColumnPool:
         if sum(columns.size() for columns in self.fields.values()) > self.limit:
             self.save()
 
-    def _in_memory(self) -> Iterator[tuple[tuple[str, bytes], TermPostings]]:
+    def _in_memory(self) -> Iterator[tuple[tuple[str, bytes], Iterable[TermPostings]]]:
         """What the pool holds, in order; each field is let go of once it has been gone through."""
         for fieldname in sorted(self.fields):
-            for tbytes, postings in self.fields[fieldname].sorted_terms():
-                yield (fieldname, tbytes), postings
+            for tbytes, pieces in self.fields[fieldname].sorted_terms():
+                yield (fieldname, tbytes), pieces
             self.fields[fieldname] = _FieldColumns()
 
     def save(self) -> None:
-        """What the pool holds, sorted, to a run file; the pool starts empty."""
+        """What the pool holds, sorted, to a run file (a record for each piece of a term's postings); the pool
+        starts empty."""
         name = f"run{len(self.runs)}.pool"
         with self.tempstore.create_file(name).raw_file() as f:
-            for record in self._in_memory():  # one pickle each: a pickler would keep every record it wrote
-                data = pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
-                f.write(_LENGTH.pack(len(data)))
-                f.write(data)
+            for key, pieces in self._in_memory():
+                for piece in pieces:  # one pickle each: a pickler would keep every record it wrote
+                    data = pickle.dumps((key, piece), pickle.HIGHEST_PROTOCOL)
+                    f.write(_LENGTH.pack(len(data)))
+                    f.write(data)
         self.runs.append(name)
         self.fields = {}
 
@@ -161,31 +175,20 @@ class ColumnPool:
             while header := f.read(_LENGTH.size):
                 yield pickle.loads(f.read(_LENGTH.unpack(header)[0]))
 
-    def sorted_postings(self) -> Iterator[tuple[str, bytes, TermPostings]]:
-        """Every (field, term) in order with all its postings, in story order: the runs and what is in memory,
-        merged term by term."""
+    def sorted_postings(self) -> Iterator[tuple[str, bytes, Iterable[TermPostings]]]:
+        """Every (field, term) in order with its postings in story order, in pieces (to be gone through before
+        the next term): the runs and what is in memory, merged term by term."""
         if not self.runs:
-            for (fieldname, tbytes), postings in self._in_memory():
-                yield fieldname, tbytes, postings
+            for (fieldname, tbytes), pieces in self._in_memory():
+                yield fieldname, tbytes, pieces
             return
-        sources = [self._run(name) for name in self.runs] + [self._in_memory()]
-        merged = heapq.merge(
-            *(((key, n, postings) for key, postings in source) for n, source in enumerate(sources))
-        )
-        last: tuple[str, bytes] | None = None
-        docs: list[int] = []
-        weights: list[float] = []
-        values: list[bytes] = []
-        for key, _, (d, w, v) in merged:
-            if key != last:
-                if last is not None:
-                    yield last[0], last[1], _in_story_order(docs, weights, values)
-                last, docs, weights, values = key, [], [], []
-            docs += d
-            weights += w
-            values += v
-        if last is not None:
-            yield last[0], last[1], _in_story_order(docs, weights, values)
+        memory = ((key, piece) for key, pieces in self._in_memory() for piece in pieces)
+        sources = [self._run(name) for name in self.runs] + [memory]
+        # A run holds the postings added before the next run's: merged by (term, run), a term's pieces come
+        # in story order.
+        merged = heapq.merge(*(_numbered(n, source) for n, source in enumerate(sources)))
+        for (fieldname, tbytes), records in itertools.groupby(merged, key=lambda record: record[0]):
+            yield fieldname, tbytes, _in_story_order(record[3] for record in records)
 
     def cleanup(self) -> None:
         for name in self.runs:
@@ -195,11 +198,46 @@ class ColumnPool:
         self.fields = {}
 
 
-def _in_story_order(docs: list[int], weights: list[float], values: list[bytes]) -> TermPostings:
-    if all(a < b for a, b in itertools.pairwise(docs)):
-        return docs, weights, values
-    order = sorted(range(len(docs)), key=docs.__getitem__)  # stable: as Whoosh's sort of whole postings
-    return [docs[i] for i in order], [weights[i] for i in order], [values[i] for i in order]
+def _blocks(matcher: Any) -> Iterator[tuple[Any, list[float], Any]]:
+    """A Whoosh 3 posting list's blocks as they are stored: ids, weights, values (whoosh-reloaded 2.7.5)."""
+    while True:
+        matcher._read_ids()
+        matcher._read_weights()
+        matcher._read_values()
+        yield matcher._ids, list(matcher._weights), matcher._values
+        if matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)
+
+
+def _one_by_one(matcher: Any) -> Iterator[tuple[list[int], list[float], list[Any]]]:
+    """Any other matcher's postings (one inlined in its term's record), as one block."""
+    ids, weights, values = [], [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        values.append(matcher.value())
+        matcher.next()
+    if ids:
+        yield ids, weights, values
+
+
+def _numbered(
+    n: int, source: Iterator[tuple[tuple[str, bytes], TermPostings]]
+) -> Iterator[tuple[tuple[str, bytes], int, int, TermPostings]]:
+    """A source's records as (term, source, record, postings): their order when merged."""
+    for at, (key, piece) in enumerate(source):
+        yield key, n, at, piece
+
+
+def _in_story_order(pieces: Iterator[TermPostings]) -> Iterator[TermPostings]:
+    """The pieces, checked to follow one another in story order."""
+    last = -1
+    for docs, weights, values in pieces:
+        if docs[0] <= last:
+            raise ValueError("postings out of story order in the writer's pool")
+        last = docs[-1]
+        yield docs, weights, values
 
 
 class ColumnWriter(SegmentWriter):
@@ -262,6 +300,53 @@ class ColumnWriter(SegmentWriter):
         self.docnum += 1
         if docnum % CHECK_EVERY == CHECK_EVERY - 1:
             pool.check_size()
+
+    def write_per_doc(self, fieldnames: Any, reader: Any) -> Any:
+        """``SegmentWriter.write_per_doc``, with the segment's reader told once which fields have no lengths
+        column: whoosh-reloaded 2.7.5 looks for the file again for each story and field (a ``stat`` each)."""
+        perdoc = getattr(reader, "_perdoc", None)
+        readers = getattr(perdoc, "_readers", None)
+        if perdoc is not None and isinstance(readers, dict) and hasattr(perdoc, "has_column"):
+            for fieldname in fieldnames:
+                name = _lenfield(fieldname)
+                if name not in readers and not perdoc.has_column(name):
+                    readers[name] = None  # what ``_cached_reader`` gives for it, without looking
+        return super().write_per_doc(fieldnames, reader)
+
+    def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: dict[int, int] | None) -> None:
+        """``SegmentWriter.add_postings_to_pool`` (merging a segment in) a block at a time: each of the
+        segment's posting blocks goes into the columns whole, its stories renumbered (``docmap`` when the
+        segment has deletions, whose postings are left out; else from ``startdoc``)."""
+        schema, pool = self.schema, self.pool
+        terms = reader._terms  # the raw matchers: ``reader.postings`` wraps them to skip deleted stories
+        for fieldname, tbytes in reader.all_terms():
+            if fieldname not in schema:
+                continue
+            matcher = terms.matcher(fieldname, tbytes, schema[fieldname].format)
+            blocks = _blocks(matcher) if isinstance(matcher, W3LeafMatcher) else _one_by_one(matcher)
+            columns = pool.field(fieldname)
+            for ids, weights, values in blocks:
+                if docmap is not None:
+                    kept = [n for n, doc in enumerate(ids) if doc in docmap]
+                    if not kept:
+                        continue
+                    docs = [docmap[ids[n]] for n in kept]
+                    weights, values = [weights[n] for n in kept], [values[n] for n in kept]
+                else:
+                    docs = [startdoc + doc for doc in ids]
+                term = columns.terms.get(tbytes)
+                if term is None:
+                    term = columns.terms[tbytes] = len(columns.terms)
+                columns.term_ids.extend(itertools.repeat(term, len(docs)))
+                columns.docs.extend(docs)
+                columns.weights.extend(weights)
+                start = len(columns.values)
+                columns.values += b"".join(value or b"" for value in values)
+                ends = itertools.accumulate((len(value or b"") for value in values), initial=start)
+                columns.ends.extend(itertools.islice(ends, 1, None))
+                pool._checked += len(docs)
+            if pool._checked >= 100_000:
+                pool.check_size()
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()

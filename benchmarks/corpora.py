@@ -291,13 +291,21 @@ def synthetic_docs(base: list[Article], n: int, seed: int = 42) -> list[Article]
     ]
 
 
+def written_files(folder: Path, total: int, per_file: int = 1000) -> list[Path] | None:
+    """The files ``synthetic_files`` wrote of ``total`` documents, if it wrote them all (else None)."""
+    done = folder / "complete"
+    if not (done.exists() and done.read_text() == str(total)):
+        return None
+    return [folder / f"part-{n:05d}.jsonl" for n in range((total + per_file - 1) // per_file)]
+
+
 def synthetic_files(docs: list[Article], folder: Path, per_file: int = 1000) -> list[Path]:
     """The documents written as JSON Lines files of ``per_file`` stories each (once: a folder that has them all
     is reused), for ``update`` to read as a newsroom's export would be read."""
     done = folder / "complete"
     count = (len(docs) + per_file - 1) // per_file
     files = [folder / f"part-{n:05d}.jsonl" for n in range(count)]
-    if done.exists() and done.read_text() == str(len(docs)):
+    if written_files(folder, len(docs), per_file):
         return files
     folder.mkdir(parents=True, exist_ok=True)
     for n, path in enumerate(files):
@@ -349,7 +357,9 @@ class Corpus:
         file, one fewer in ``reut2-012.sgm``, whose story 12793 is empty); None when no set of files fits."""
         root = Path(self.root)
         if self.kind == "synthetic" and self.files_dir:
-            return synthetic_files(self.load(), Path(self.files_dir))
+            # Not loaded again when written: a build's peak memory must be its own, not that of a million stories.
+            written = written_files(Path(self.files_dir), self.limit or 0)
+            return written if written is not None else synthetic_files(self.load(), Path(self.files_dir))
         if self.kind == "bbc" and self.limit is None:
             return [root / "bbc"]
         if self.kind == "reuters" and (self.limit is None or self.limit % 1000 == 0):

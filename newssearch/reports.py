@@ -28,6 +28,8 @@ class IndexReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     formats: dict[str, FormatCount] = field(default_factory=dict)
+    #: The files read only from where the index had them (appended to since), among ``files_read``.
+    files_appended: list[str] = field(default_factory=list)
     total: int = 0
     rebuilt: bool = False
 

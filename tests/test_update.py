@@ -134,7 +134,7 @@ def test_two_bbc_folders_keep_every_story(tmp_path, index_path):
 
 
 def test_reader_crash_on_one_file_skips_only_that_file(corpus, index_path, monkeypatch):
-    from newssearch.ingest import update as update_module
+    from newssearch.ingest import reading as update_module
 
     real = update_module.read_articles
 

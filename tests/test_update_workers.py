@@ -15,7 +15,7 @@ from newssearch import NewsIndex, ReadError
 @pytest.fixture
 def in_workers(monkeypatch):
     """Files read and enriched in worker processes, however few."""
-    from newssearch.ingest import update as update_module
+    from newssearch.ingest import reading as update_module
 
     monkeypatch.setattr(update_module, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(update_module, "BATCH_BYTES", 0)  # a file a batch
@@ -30,7 +30,7 @@ def _stored(index_path):
 
 
 def test_workers_index_exactly_what_this_process_does(corpus, tmp_path, monkeypatch):
-    from newssearch.ingest import update as update_module
+    from newssearch.ingest import reading as update_module
 
     reports = []
     for minimum in (10**12, 0):
@@ -42,7 +42,7 @@ def test_workers_index_exactly_what_this_process_does(corpus, tmp_path, monkeypa
 
 
 def test_workers_are_used_for_many_bytes_only(corpus, monkeypatch):
-    from newssearch.ingest import update as update_module
+    from newssearch.ingest import reading as update_module
     from newssearch.ingest.plan import plan
 
     works = plan([corpus], {}, {}).read
@@ -111,7 +111,7 @@ def test_an_interrupt_stops_the_workers_and_commits_nothing(in_workers, corpus, 
 
 _KILLED_RUN = """
 import sys, time
-import newssearch.ingest.update as update
+import newssearch.ingest.reading as update
 update.PARALLEL_MIN_BYTES, update.BATCH_BYTES = 0, 0
 from newssearch import NewsIndex
 def progress(done, total, path):

@@ -65,9 +65,11 @@ def print_report(report: IndexReport, console: Console) -> None:
         f"{c.files} {fmt}" + (f" with {c.articles} articles" if c.articles != c.files else "")
         for fmt, c in sorted(report.formats.items())
     )
+    appended = len(report.files_appended)
+    in_part = f", {appended} of them only where appended to" if appended else ""
     summary = (
         f"{'Rebuilt' if report.rebuilt else 'Indexed'}: {report.added} added, {report.updated} updated, "
-        f"{report.removed} removed; files: {report.files_read} read{f' ({formats})' if formats else ''}, "
+        f"{report.removed} removed; files: {report.files_read} read{f' ({formats})' if formats else ''}{in_part}, "
         f"{report.files_unchanged} unchanged, {report.files_removed} gone, {len(report.skipped)} skipped. "
         f"The index holds {report.total} article{'s' if report.total != 1 else ''}."
     )
@@ -75,6 +77,8 @@ def print_report(report: IndexReport, console: Console) -> None:
     err = stderr()
     for path, reason in report.skipped:
         err.print(f"[yellow]Skipped[/yellow] {safe(path)}: {safe(reason)}")
+    for path in report.files_appended:
+        err.print(f"[cyan]Appended[/cyan] {safe(path)}: read from where the index had it")
     for path, note in report.notes:
         err.print(f"[yellow]Note[/yellow] {safe(path)}: {safe(note)}")
     if any(note.startswith("no header row") for _, note in report.notes):

@@ -252,11 +252,14 @@ class Store:
                             1 for _ in reader.postings("filesig", term).all_ids()
                         )  # skips deleted ones
                     counts[term] = counts.get(term, 0) + live
-        files = {}
+        files: dict[str, FileRecord] = {}
         for term, live in counts.items():
             if live:
                 key, size, digest = parse_filesig(term.decode("utf-8"))
-                files[key] = FileRecord(size, digest, live)
+                # A file indexed in parts (appended to, or a build's checkpoint between its parts) holds one
+                # signature a part: the index has the file up to the largest.
+                held = files.get(key, FileRecord(-1, "", 0))
+                files[key] = FileRecord(*max((size, digest), (held.size, held.digest)), held.count + live)
         return files
 
     def id_owner(self, article_id: str) -> tuple[bool, str | None]:

@@ -19,7 +19,8 @@ from newssearch.text.sanitize import path_text
 @dataclass(frozen=True)
 class FileToRead:
     """A new or changed file: the folder it was found under, the file, its key (the path as text), and its
-    modification time and size now."""
+    modification time and size now; for a file of records a line that was appended to, where the new part
+    starts."""
 
     root: Path
     file: Path
@@ -27,18 +28,20 @@ class FileToRead:
     mtime_ns: int
     size: int
     format: str | None = None  # as ``discover`` found it (None for a file given alone)
+    since: int = 0  # a file appended to: the bytes already indexed, read no more
+    first_line: int = 1  # the number of the line at ``since``
 
 
 @dataclass
 class Plan:
-    read: list[FileToRead] = field(default_factory=list)
+    read: list[FileToRead] = field(default_factory=list)  # appended files among them: ``since`` > 0
     unchanged: dict[str, CacheEntry] = field(default_factory=dict)  # key -> its confirmed cache entry
     remove: list[str] = field(default_factory=list)  # indexed files gone from a folder given
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of what cannot be read
 
     @property
     def bytes_to_read(self) -> int:
-        return sum(work.size for work in self.read)
+        return sum(work.size - work.since for work in self.read)
 
 
 def sha256(path: Path) -> str:
@@ -47,6 +50,23 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _appended(file: Path, fmt: str | None, record: FileRecord | None, size: int) -> tuple[int, int]:
+    """Where to start reading a file (the byte, and its line's number): after what the index holds of it when it
+    is a file of records a line, uncompressed, that has only grown (its first bytes are those indexed, ending a
+    line); else at the start."""
+    from newssearch.ingest.readers import EXTENSIONS
+    from newssearch.ingest.readers.parts import compression, record_lines
+
+    if record is None or not 0 < record.size < size or compression(file):
+        return 0, 1
+    if not record_lines(file, fmt or EXTENSIONS.get(file.suffix.lower())):
+        return 0, 1
+    from newssearch.ingest.readers.parts import prefix
+
+    digest, lines, whole_lines = prefix(file, record.size)
+    return (record.size, lines + 1) if digest == record.digest and whole_lines else (0, 1)
 
 
 def _under(key: str, folders: Iterable[str]) -> bool:
@@ -90,10 +110,11 @@ def plan(
             ):
                 out.unchanged[key] = [*entry, record.digest]
                 continue
+            since = _appended(file, fmt, record, stat.st_size)
         except OSError as exc:
             out.skipped.append((key, exc.strerror or str(exc)))
             continue
-        out.read.append(FileToRead(root, file, key, stat.st_mtime_ns, stat.st_size, fmt))
+        out.read.append(FileToRead(root, file, key, stat.st_mtime_ns, stat.st_size, fmt, *since))
     folders = [path_text(root) for root in roots if root.is_dir()]
     out.remove = [k for k in indexed if k not in seen and _under(k, folders) and not _under(k, unreadable)]
     return out

@@ -2,44 +2,35 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import multiprocessing
 import os
-import signal
-import sys
 import time
-from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from newssearch import values
-from newssearch.engine import CacheEntry, Snapshot, Store, filesig, index_state, remove_created, to_document
+from newssearch.engine import (
+    CacheEntry,
+    FileRecord,
+    Snapshot,
+    Store,
+    filesig,
+    index_state,
+    remove_created,
+    to_document,
+)
 from newssearch.errors import IndexDamagedError, IndexIncompatibleError, ReadError
-from newssearch.extract.enrich import enrich
 from newssearch.ingest.grouping import Grouper
 from newssearch.ingest.plan import FileToRead, plan
-from newssearch.ingest.readers import FileResult, read_articles
+from newssearch.ingest.readers import FileResult
+from newssearch.ingest.readers.parts import Part
+from newssearch.ingest.reading import Progress, read_all
 from newssearch.models import Article
 from newssearch.reports import FormatCount, IndexReport
 from newssearch.text.sanitize import path_text
 from newssearch.values import PathLike
 
-#: Called as ``progress(done, total, path)`` while files are read; ``done`` and ``total`` count bytes.
-Progress = Callable[[int, int, str], None]
-#: Files are read and enriched in worker processes when there are at least two and this many bytes to read
-#: (fewer are done here: starting workers would cost more than it saves).
-PARALLEL_MIN_BYTES = 2_000_000
-#: Files go to a worker in batches of about this many bytes: one round trip per batch, not per file.
-BATCH_BYTES = 256_000
-#: At most about this many bytes read ahead of the writer, so that results waiting to be written stay small.
-READ_AHEAD_BYTES = 16_000_000
-#: One worker keeps up with the writer (Whoosh's analysis and writing is the larger part); more only compete
-#: with it for the cores (measured on 2 cores: BBC 6.1 s with one worker, 6.6 s with two, 8.8 s with none).
-MAX_WORKERS = 1
 #: A first build commits what it has written (a checkpoint) after the file that brings this many stories, or
 #: this many seconds, since the last: a build cut short loses no more, and the next run reads only what is left.
 #: Each checkpoint is a segment, and queries cost more the more segments an index has (Reuters-21578 in 5
@@ -114,7 +105,7 @@ def update(
         report.files_unchanged = len(todo.unchanged)
         new_cache: dict[str, CacheEntry | None] = dict(todo.unchanged)
         # Ids of articles whose files are read again or gone: they are deleted in this run, so free to reuse.
-        leaving = {work.key for work in todo.read} | set(todo.remove)
+        leaving = {work.key for work in todo.read if not work.since} | set(todo.remove)
         claimed: dict[str, str] = {}
         first = store.building and not rebuild  # a first build, perhaps resumed: checkpoints
         grouper = Grouper(None if rebuild or first else Snapshot.of(store), leaving, folder=str(store.path))
@@ -133,39 +124,55 @@ def update(
             )
             return {k: v for k, v in {**kept, **new_cache}.items() if v}
 
-        results = _read_all(todo.read, columns, file_progress)
+        results = read_all(todo.read, columns, file_progress)
         for key in todo.remove:
             writer.delete_by_term("path", key)
             report.removed += indexed[key].count
             report.files_removed += 1
         since, written = time.monotonic(), 0  # the last checkpoint, and the stories written after it
-        for work, result in results:
-            if isinstance(result, str):
-                report.skipped.append((work.key, result))
+        failed: set[str] = set()
+        file: _FileWrite | None = None  # the file being written, part by part
+        for task, result in results:
+            work = task.work
+            if work.key in failed:
                 continue
-            articles = result.articles
-            report.files_read += 1
-            counts = report.formats.setdefault(result.format, FormatCount())
-            counts.files += 1
-            counts.articles += len(articles)
-            report.notes.extend((work.key, note) for note in result.notes)
-            before = indexed[work.key].count if work.key in indexed else 0
-            if before:
-                writer.delete_by_term("path", work.key)
-            sig = filesig(work.key, result.size, result.digest)
-            for article in articles:
-                article = _claim_id(store, article, work.key, claimed, leaving, report, check=check)
-                writer.add_document(**to_document(article, sig), **grouper.fields(article))
-            # A file that changed while it was read is hashed again next time.
-            new_cache[work.key] = (
-                [work.mtime_ns, work.size, result.digest] if work.size == result.size else None
+            if isinstance(result, str):
+                if file is not None and file.key == work.key:  # its earlier parts are taken back
+                    file.undo(store, writer, grouper, claimed)
+                failed.add(work.key)
+                report.skipped.append((work.key, result))
+                file = None
+                continue
+            if file is None or file.key != work.key:
+                file = _FileWrite(work.key, writer.docnum, len(grouper))
+            file.notes.extend(note for note in result.notes if note not in file.notes)
+            part = task.part
+            sig = (
+                filesig(work.key, part.size, part.digest)
+                if part
+                else filesig(work.key, result.size, result.digest)
             )
-            report.updated += min(before, len(articles))
-            report.added += max(0, len(articles) - before)
-            report.removed += max(0, before - len(articles))
-            written += len(articles)
-            if first and (written >= CHECKPOINT_STORIES or time.monotonic() - since >= CHECKPOINT_SECONDS):
-                writer = store.checkpoint(writer)  # after a whole file: a file is in the index whole or not
+            for article in result.articles:
+                article = _claim_id(store, article, work.key, claimed, leaving, report, check=check)
+                file.ids.append(article.id)
+                writer.add_document(**to_document(article, sig), **grouper.fields(article))
+            file.count += len(result.articles)
+            written += len(result.articles)
+            if task.last:
+                _finish(file, work, result, part, indexed, writer, report, new_cache)
+                file = None
+            # A checkpoint after a whole file, or a part of an uncompressed one (indexed as the file's first bytes):
+            # what a checkpoint holds of a file is what the index says it holds.
+            whole = task.last or (part is not None and part.data is None)
+            if (
+                first
+                and whole
+                and (written >= CHECKPOINT_STORIES or time.monotonic() - since >= CHECKPOINT_SECONDS)
+            ):
+                writer = store.checkpoint(writer)
+                if file is not None:
+                    file.start, file.position = writer.docnum, len(grouper)  # what is committed stays
+                    file.ids = []
                 store.save_cache(cache_now())
                 since, written = time.monotonic(), 0
         if rebuild and not report.files_read:
@@ -181,6 +188,56 @@ def update(
     store.commit(writer, rebuild=rebuild)
     store.save_cache(cache_now())
     return report
+
+
+@dataclasses.dataclass
+class _FileWrite:
+    """A file being written, part by part: where its stories start in the writer and the grouper, and its ids."""
+
+    key: str
+    start: int
+    position: int
+    count: int = 0
+    ids: list[str] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+    def undo(self, store: Store, writer: Any, grouper: Grouper, claimed: dict[str, str]) -> None:
+        """Take back the stories written of a file that failed in a later part (its old ones stay)."""
+        for docnum in range(self.start, writer.docnum):
+            store.forget(writer, docnum)
+        for position in range(self.position, len(grouper)):
+            grouper.forget(position)
+        for article_id in self.ids:
+            claimed.pop(article_id, None)
+
+
+def _finish(
+    file: _FileWrite,
+    work: FileToRead,
+    result: FileResult,
+    part: Part | None,
+    indexed: dict[str, FileRecord],
+    writer: Any,
+    report: IndexReport,
+    new_cache: dict[str, CacheEntry | None],
+) -> None:
+    """A file whose every part is written: its earlier articles deleted (unless it was appended to), counted."""
+    report.files_read += 1
+    if work.since:
+        report.files_appended.append(work.key)
+    counts = report.formats.setdefault(result.format, FormatCount())
+    counts.files += 1
+    counts.articles += file.count
+    report.notes.extend((work.key, note) for note in file.notes)
+    before = indexed[work.key].count if work.key in indexed and not work.since else 0
+    if before:
+        writer.delete_by_term("path", work.key)  # the stories in the index before this run only
+    size, digest = (part.size, part.digest) if part else (result.size, result.digest)
+    # A file that changed while it was read is hashed again next time.
+    new_cache[work.key] = [work.mtime_ns, work.size, digest] if work.size == size else None
+    report.updated += min(before, file.count)
+    report.added += max(0, file.count - before)
+    report.removed += max(0, before - file.count)
 
 
 def _resume(
@@ -234,120 +291,3 @@ def _claim_id(
         report.notes.append((key, f"id {wanted!r} is already used by {where}: indexed as {candidate!r}"))
     claimed[candidate] = key
     return dataclasses.replace(article, id=candidate, path=key)
-
-
-def _read(
-    work: FileToRead, columns: list[str] | None, progress: Callable[[int, int], None] | None = None
-) -> FileResult | str:
-    """The file read, its articles enriched; or why it was skipped."""
-    try:
-        result = read_articles(work.file, work.root, columns, work.format)
-        articles = []
-        for article in result.articles:  # entity extraction is the slow part of reading
-            articles.append(enrich(article))
-            if progress:
-                progress(len(articles), len(result.articles))
-    except ReadError as exc:
-        return str(exc)
-    except (KeyboardInterrupt, MemoryError):
-        raise
-    except Exception as exc:  # a reader bug on odd input: report the file, keep going
-        return f"unexpected {type(exc).__name__}: {exc}"
-    return dataclasses.replace(result, articles=articles)
-
-
-def _workers(works: list[FileToRead]) -> int:
-    """How many worker processes read and enrich ``works`` (0: this process does)."""
-    if len(works) < 2 or sum(w.size for w in works) < PARALLEL_MIN_BYTES or sys.platform != "linux":
-        return 0
-    return MAX_WORKERS if (os.cpu_count() or 1) > 1 else 0
-
-
-def _read_all(
-    works: list[FileToRead], columns: list[str] | None, progress: Callable[[int, str], None]
-) -> Generator[tuple[FileToRead, FileResult | str], None, None]:
-    """Each file with what reading it gave, in order; ``progress(bytes done, key)`` as it goes."""
-    done = 0
-    workers = _workers(works)
-    if not workers:
-        for work in works:
-
-            def file_progress(n: int, total: int, work: FileToRead = work, base: int = done) -> None:
-                progress(base + max(work.size, 1) * n // max(total, 1), work.key)
-
-            file_progress(0, 1)
-            yield work, _read(work, columns, file_progress)
-            done += work.size
-        return
-    with contextlib.closing(_read_in_workers(works, columns, workers)) as results:
-        for work, result in results:
-            done += work.size
-            progress(done, work.key)
-            yield work, result
-
-
-def _read_in_workers(
-    works: list[FileToRead], columns: list[str] | None, workers: int
-) -> Generator[tuple[FileToRead, FileResult | str], None, None]:
-    """``_read`` of each file in forked worker processes, a bounded number ahead; the results in file order.
-    The workers are stopped when the generator is closed (an interrupt or an error of the writer)."""
-    for stream in (sys.stdout, sys.stderr):  # a child must not write out a copy of what is buffered
-        with contextlib.suppress(Exception):
-            stream.flush()
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
-    )
-    finished = False
-    try:
-        queue: deque[tuple[list[FileToRead], Future[list[FileResult | str]]]] = deque()
-        ahead = 0
-        for batch in [*_batches(works), None]:
-            while queue and (batch is None or ahead + sum(w.size for w in batch) > READ_AHEAD_BYTES):
-                done, future = queue.popleft()
-                ahead -= sum(w.size for w in done)
-                yield from zip(done, future.result(), strict=True)
-            if batch is not None:
-                queue.append((batch, pool.submit(_read_batch, batch, columns)))
-                ahead += sum(w.size for w in batch)
-        finished = True
-    except BrokenProcessPool:  # a worker was killed (out of memory, say)
-        raise ReadError(
-            "a worker process reading the files stopped unexpectedly: nothing was written"
-        ) from None
-    finally:
-        if not finished:  # stop at once: no public way before Python 3.14
-            for process in list((getattr(pool, "_processes", None) or {}).values()):
-                with contextlib.suppress(Exception):
-                    process.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _batches(works: list[FileToRead]) -> Iterator[list[FileToRead]]:
-    """The files in batches of about ``BATCH_BYTES``, in order."""
-    batch: list[FileToRead] = []
-    size = 0
-    for work in works:
-        batch.append(work)
-        size += work.size
-        if size >= BATCH_BYTES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
-def _read_batch(works: list[FileToRead], columns: list[str] | None) -> list[FileResult | str]:
-    return [_read(work, columns) for work in works]
-
-
-def _worker_start(parent: int) -> None:
-    """In a worker: Ctrl-C (sent to the whole process group) is the parent's to handle; die with the parent."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    with contextlib.suppress(Exception):  # PR_SET_PDEATHSIG: killed when the parent dies, even by SIGKILL
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before that was set
-        os._exit(1)

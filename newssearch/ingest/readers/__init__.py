@@ -17,14 +17,30 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from newssearch.dates import reading_file
 from newssearch.errors import ReadError
 from newssearch.ingest.readers.context import ReadContext
-from newssearch.ingest.readers.encoding import binary_reason, bom_encoding, damage, decode, decode_text
+from newssearch.ingest.readers.encoding import binary_reason, bom_encoding, decode, decode_text
 from newssearch.ingest.readers.html import read_html
 from newssearch.ingest.readers.jsonl import read_json, read_jsonl
+from newssearch.ingest.readers.parts import (
+    BytesReader,
+    Decompressed,
+    Part,
+    RangeReader,
+    compression,
+    file_digest,
+    inner_suffix,
+)
+from newssearch.ingest.readers.records import (
+    MAX_HEADLINE_CHARS,
+    damaged_by,
+    fit_headline,
+    short_headline,
+    values_of,
+)
 from newssearch.ingest.readers.reuters import read_reuters
 from newssearch.ingest.readers.smart import looks_like_smart, read_smart
 from newssearch.ingest.readers.source import (
@@ -58,10 +74,6 @@ __all__ = [
 MAX_NOTE_CHARS = 300
 #: A record whose headline and body together are longer is a book or a data dump, not an article: left out.
 MAX_ARTICLE_CHARS = 500_000
-#: A longer "headline" is not one: it is text, and a shorter headline is made from its first sentence.
-MAX_HEADLINE_CHARS = 300
-#: The length of a headline made from text (``short_headline``), "…" included.
-SHORT_HEADLINE_CHARS = 200
 NOT_REGULAR = "not a regular file"
 LINK_OUT = "a link out of the folder given, not followed"
 LINK_FOLDER = "a link to a folder, not followed"
@@ -164,8 +176,8 @@ def detect_format(path: Path) -> str | None:
     """The format name for a file, or None when it is not an article file (or not a regular file)."""
     if _skipped_name(path):
         return None
-    fmt = EXTENSIONS.get(path.suffix.lower())
-    if fmt or _not_regular(path):
+    fmt = EXTENSIONS.get(inner_suffix(path))
+    if fmt or _not_regular(path) or compression(path):
         return fmt
     try:
         with _open_regular(path) as handle:
@@ -225,54 +237,6 @@ def discover(
                 yield given.parent, given, None
 
 
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9%)][.!?])[\"'”’]?(?=\s|$)")
-
-
-def short_headline(text: str) -> str:
-    """A headline made from text: its first sentence, cut at a word boundary to ``SHORT_HEADLINE_CHARS``."""
-    text = " ".join(text.split())
-    match = _SENTENCE_END.search(text, 20)
-    sentence = text[: match.end()] if match else text
-    if len(sentence) <= SHORT_HEADLINE_CHARS:
-        return sentence
-    head = sentence[:SHORT_HEADLINE_CHARS]
-    cut = head.rfind(" ")
-    head = head[:cut] if cut > 0 else head[: SHORT_HEADLINE_CHARS - 1]
-    return f"{head.rstrip(' ,;:-–—')}…"
-
-
-def _fit_headline(article: Article) -> None:
-    """A headline longer than ``MAX_HEADLINE_CHARS`` is text: it opens the body, its first sentence is the headline."""
-    text = article.headline
-    if len(text) > MAX_HEADLINE_CHARS:
-        article.headline = short_headline(text)
-        if not article.body.startswith(text):
-            article.body = f"{text}\n\n{article.body}" if article.body else text
-
-
-def _values(metadata: dict[str, list[str]]) -> Iterator[str]:
-    return (value for values in metadata.values() for value in values)
-
-
-def _damage(article: Article) -> str | None:
-    """Why an article's text is damaged (a NUL byte, a line cut out: ``encoding.damage``), field by field (a
-    joined copy of a huge body would cost its size again)."""
-    fields = (article.id, article.headline, article.body, article.source, article.place, article.url)
-    texts = (
-        *fields,
-        article.author,
-        article.section,
-        *article.people,
-        *article.organizations,
-        *article.places,
-    )
-    for text in (*texts, *article.metadata, *_values(article.metadata)):
-        reason = damage(text) if text else None
-        if reason:
-            return reason
-    return None
-
-
 @dataclass
 class FileResult:
     """What reading one file gave: its complete articles, its format, notes for the report, and the bytes read."""
@@ -285,24 +249,34 @@ class FileResult:
 
 
 def _read_file(path: Path, fmt: str | None) -> tuple[Raw, str]:
-    """A regular file read under the limits of its format (``source.read_limited``), and its format (detected
-    from its first bytes when neither ``discover`` nor its ending says); ReadError when it cannot be read."""
+    """A regular file read under the limits of its format (``source.read_limited``; a compressed one decompressed
+    as it is read), and its format (detected from its first bytes when neither ``discover`` nor its ending says);
+    ReadError when it cannot be read."""
     try:
         with _open_regular(path) as handle:
-            fmt = fmt or EXTENSIONS.get(path.suffix.lower())
+            fmt = fmt or EXTENSIONS.get(inner_suffix(path))
             size = os.fstat(handle.fileno()).st_size
+            if compression(path):
+                with Decompressed(path) as stream:
+                    raw, fmt = _read_stream(path, stream, fmt)
+                raw.digest, raw.size = file_digest(path)  # what the plan compares: the file as stored
+                return raw, fmt
             if size > limit_for(fmt):  # refused unread
                 raise too_large(size, fmt)
-            first = handle.read(BLOCK_BYTES)
-            binary = binary_reason(first)  # judged on the bytes as they are, before they are cleaned
-            if binary:
-                raise ReadError(binary)
-            fmt = fmt or _sniff(path, first[:_SNIFF_BYTES])
-            if fmt is None:
-                raise ReadError("not an article file")
-            return read_limited(handle, first, fmt), fmt
+            return _read_stream(path, handle, fmt)
     except OSError as exc:
         raise ReadError(exc.strerror or str(exc)) from None
+
+
+def _read_stream(path: Path, handle: Any, fmt: str | None) -> tuple[Raw, str]:
+    first = handle.read(BLOCK_BYTES)
+    binary = binary_reason(first)  # judged on the bytes as they are, before they are cleaned
+    if binary:
+        raise ReadError(binary)
+    fmt = fmt or _sniff(path, first[:_SNIFF_BYTES])
+    if fmt is None:
+        raise ReadError("not an article file")
+    return read_limited(handle, first, fmt), fmt
 
 
 def _id_base(path: Path, root: Path) -> str:
@@ -334,11 +308,41 @@ def read_articles(
         raise ReadError("not an article file")
     # Detected at most once per file (by ``discover`` or here, from the first bytes): the file is opened once here.
     raw, fmt = _read_file(path, fmt)
+    return _parse(path, root, raw, fmt, columns)
+
+
+def read_part(path: Path, root: Path, fmt: str, part: Part, columns: list[str] | None = None) -> FileResult:
+    """One part of a file of many records (``parts.py``), read as ``read_articles`` reads a file, its lines
+    numbered from the part's first; a part without articles is no error (the file's other parts may have them)."""
+    reason = _not_regular(path) or _outside(path, root)
+    if reason:
+        raise ReadError(reason)
+    try:
+        if part.data is not None:
+            source: Any = BytesReader(part.data)
+            raw = read_limited(source, source.read(BLOCK_BYTES), fmt, whole=False)
+        else:
+            with _open_regular(path) as handle:
+                source = RangeReader(handle, part.start, part.end)
+                raw = read_limited(source, source.read(BLOCK_BYTES), fmt, whole=False)
+    except OSError as exc:
+        raise ReadError(exc.strerror or str(exc)) from None
+    binary = binary_reason(bytes(raw.data[:BLOCK_BYTES]))
+    if binary:
+        raise ReadError(binary)
+    return _parse(path, root, raw, fmt, columns, part.first_line)
+
+
+def _parse(
+    path: Path, root: Path, raw: Raw, fmt: str, columns: list[str] | None, first_line: int | None = None
+) -> FileResult:
+    """The articles of a file's bytes (a part's, starting at line ``first_line``)."""
     decoded = decode_text(raw.data, raw.long_lines)
     raw.data = bytearray()  # the bytes go before the text is parsed
-    if not decoded.text or decoded.text.isspace():  # not .strip(): no copy of the text
+    whole = first_line is None
+    if whole and (not decoded.text or decoded.text.isspace()):  # not .strip(): no copy of the text
         raise ReadError("empty file")
-    ctx = ReadContext(rel=_id_base(path, root), columns=columns)
+    ctx = ReadContext(rel=_id_base(path, root), columns=columns, first_line=first_line or 1)
     if decoded.fallback:
         ctx.notes.append(f"not UTF-8, read as {decoded.encoding}")
     articles = []
@@ -356,7 +360,7 @@ def read_articles(
                     raise ReadError("the article's id is empty once control characters are removed") from None
                 ctx.leave_out(f"id {article.id!r}", "empty once control characters are removed")
                 continue
-            damaged = _damage(article)
+            damaged = damaged_by(article)
             if damaged:
                 if fmt in _SINGLE_ARTICLE_FORMATS:
                     raise ReadError(f"the article {damaged}")
@@ -365,7 +369,7 @@ def read_articles(
             if not (article.headline or article.body.strip()):
                 ctx.leave_out(article.id, "no headline or text once control characters are removed")
                 continue
-            length = len(article.headline) + len(article.body) + sum(map(len, _values(article.metadata)))
+            length = len(article.headline) + len(article.body) + sum(map(len, values_of(article.metadata)))
             if length > MAX_ARTICLE_CHARS:
                 reason = (
                     f"too long for one article ({length:,} characters; the limit is {MAX_ARTICLE_CHARS:,})"
@@ -374,13 +378,13 @@ def read_articles(
                     raise ReadError(reason)
                 ctx.leave_out(article.id, reason)
                 continue
-            _fit_headline(article)
+            fit_headline(article)
             article.path = path_text(path)
             articles.append(article)
     fields_note = ctx.fields.note()
     notes = ctx.notes + ([fields_note] if fields_note else []) + file_dates.notes() + ctx.left_out_notes()
     notes = [note if len(note) <= MAX_NOTE_CHARS else f"{note[: MAX_NOTE_CHARS - 1]}…" for note in notes]
-    if not articles:
+    if not articles and whole:
         left_out = "; ".join(ctx.left_out_notes())
         raise ReadError(f"no articles found: {left_out}" if left_out else "no articles found")
     return FileResult(articles, fmt, notes, raw.digest, raw.size)

@@ -59,6 +59,7 @@ class ReadContext:
     # the base of its articles' ids.
     rel: str
     columns: list[str] | None = None  # column names for a CSV/TSV file without a header row
+    first_line: int = 1  # the number of the first line read: a part of a file starts later (``parts.py``)
     notes: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)  # records left out: "line 2: invalid JSON: …"
     fields: FieldUse = field(default_factory=FieldUse)

@@ -260,7 +260,7 @@ def read_jsonl(data: str, ctx: ReadContext) -> Iterator[Article]:
 
 
 def _read_lines(data: str, ctx: ReadContext) -> Iterator[Article]:
-    for n, line in enumerate(data.split("\n"), 1):  # not splitlines(): U+2028 may sit inside a string
+    for n, line in enumerate(data.split("\n"), ctx.first_line):  # not splitlines(): U+2028 may be in a string
         if not line.strip():
             continue
         damaged = damage(line)

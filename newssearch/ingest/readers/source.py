@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any
 
 from newssearch.errors import ReadError
 from newssearch.ingest.readers.encoding import MAX_LINE_BYTES, bom_encoding
@@ -124,10 +124,11 @@ class _Lines:
         self.skipping = False
 
 
-def read_limited(handle: BinaryIO, first: bytes, fmt: str | None) -> Raw:
-    """The rest of an open file read after its ``first`` bytes, under the limits of its format, cleaned of control
-    characters (unless it is UTF-16 or UTF-32) and hashed as it is read."""
-    limit = limit_for(fmt)
+def read_limited(handle: Any, first: bytes, fmt: str | None, whole: bool = True) -> Raw:
+    """The rest of an open file read after its ``first`` bytes, under the limits of its format (a part of a file,
+    not ``whole``: only its lines'), cleaned of control characters (unless it is UTF-16 or UTF-32) and hashed as
+    it is read."""
+    limit = limit_for(fmt) if whole else float("inf")
     digest = hashlib.sha256()
     wide = (bom_encoding(first) or ("", 0))[0].startswith(("utf-16", "utf-32"))
     lines = _Lines(cut=fmt in LINE_FORMATS and not wide)

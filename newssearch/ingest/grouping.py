@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +35,8 @@ MAX_CANDIDATES = 20
 RARE_WORDS = 10
 #: The characters of the body read for those words (with the headline).
 LEAD_CHARS = 1500
+#: Document frequencies remembered at most (then forgotten all at once).
+MAX_FREQUENCIES = 200_000
 _LATEST = datetime.max
 
 
@@ -66,6 +68,7 @@ class Grouper:
         # headline word -> the positions of the stories whose headline holds it; and the corrections' first words
         self.words: dict[str, array[int]] = {}
         self.corrections: dict[str, array[int]] = {}
+        self.frequencies: dict[tuple[str, str], int] = {}
 
     def __len__(self) -> int:
         """The number of stories written so far (the position of the next one)."""
@@ -152,7 +155,7 @@ class Grouper:
         found += self._named(mine)
         if self.index is not None:
             found += self._named_stored(mine)[:MAX_CANDIDATES]
-            words, postings = _rare_postings(self.index, article)
+            words, postings = _rare_postings(self.index, article, self._frequency)
             rare: Counter[int] = Counter(postings)
             least = max(2, words // 2)  # a copy holds most of them
             for docnum, held in sorted(rare.items(), key=lambda item: (-item[1], item[0]))[:MAX_CANDIDATES]:
@@ -175,7 +178,7 @@ class Grouper:
         assert index is not None
         first = " ".join(reprints.first_two(article.named))
         tokens = set(index.analyse("headline", first))
-        counts = sorted((index.doc_frequency("headline", token), token) for token in tokens)
+        counts = sorted((self._frequency("headline", token), token) for token in tokens)
         if not counts or not 0 < counts[0][0] <= MAX_POSTINGS:
             return []
         found = []
@@ -185,6 +188,18 @@ class Grouper:
                 article.named, article.corrects, copy.named, copy.corrects
             ):
                 found.append(copy)
+        return found
+
+    def _frequency(self, fieldname: str, word: str) -> int:
+        """The index's document frequency of a word, remembered for the transaction (the index it reads does not
+        change; the same common words are asked for story after story)."""
+        key = (fieldname, word)
+        found = self.frequencies.get(key)
+        if found is None:
+            assert self.index is not None
+            if len(self.frequencies) >= MAX_FREQUENCIES:
+                self.frequencies.clear()
+            found = self.frequencies[key] = self.index.doc_frequency(fieldname, word)
         return found
 
     def _stored(self, docnum: int) -> Copy | None:
@@ -217,13 +232,15 @@ def _post(postings: dict[str, array[int]], word: str, position: int) -> None:
     held.append(position)
 
 
-def _rare_postings(index: Snapshot, article: Article) -> tuple[int, list[int]]:
+def _rare_postings(
+    index: Snapshot, article: Article, frequency: Callable[[str, str], int]
+) -> tuple[int, list[int]]:
     """The number of the article's rarest words looked up (at most ``RARE_WORDS`` of those in at most
     ``MAX_POSTINGS`` documents, from its headline and lead: a copy shares them), and the live documents holding
     each, one entry per word held."""
     lead = f"{article.headline}\n{article.body[:LEAD_CHARS]}"
     words = set(index.analyse("content", " ".join(set(lead.split()))))
-    frequencies = [(index.doc_frequency("content", word), word) for word in words]
+    frequencies = [(frequency("content", word), word) for word in words]
     rarest = sorted((df, word) for df, word in frequencies if 0 < df <= MAX_POSTINGS)[:RARE_WORDS]
     found: list[int] = []
     for _, word in rarest:

@@ -37,7 +37,8 @@ Progress = Callable[[int, int, str], None]
 PARALLEL_MIN_BYTES = 2_000_000
 #: Files go to a worker in batches of about this many bytes: one round trip per batch, not per file.
 BATCH_BYTES = 256_000
-#: At most about this many bytes read ahead of the writer, so that results waiting to be written stay small.
+#: At most about this many bytes read ahead of the writer (and one batch more, so that a part of a big file is
+#: read while the one before it is written), so that results waiting to be written stay small.
 READ_AHEAD_BYTES = 16_000_000
 #: One worker keeps up with the writer (Whoosh's analysis and writing is the larger part); more only compete
 #: with it for the cores (measured on 2 cores: BBC 6.1 s with one worker, 6.6 s with two, 8.8 s with none).
@@ -170,13 +171,13 @@ def _read_in_workers(
         queue: deque[tuple[list[Task], Future[list[FileResult | str]]]] = deque()
         ahead = 0
         for batch in _batches_then_none(todo):
-            while queue and (batch is None or ahead + sum(t.size for t in batch) > READ_AHEAD_BYTES):
+            if batch is not None:  # submitted before the writer is given the oldest: the worker never waits
+                queue.append((batch, pool.submit(_read_batch, batch, columns)))
+                ahead += sum(t.size for t in batch)
+            while queue and (batch is None or (len(queue) > 1 and ahead > READ_AHEAD_BYTES)):
                 done, future = queue.popleft()
                 ahead -= sum(t.size for t in done)
                 yield from zip(done, future.result(), strict=True)
-            if batch is not None:
-                queue.append((batch, pool.submit(_read_batch, batch, columns)))
-                ahead += sum(t.size for t in batch)
         finished = True
     except BrokenProcessPool:  # a worker was killed (out of memory, say)
         raise ReadError(

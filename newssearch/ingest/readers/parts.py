@@ -35,7 +35,7 @@ from newssearch.ingest.readers.encoding import MAX_LINE_BYTES
 #: The formats of one record a line, read in parts.
 STREAMED = frozenset({"jsonl"})
 #: A part's size: larger files of those formats are read in parts.
-PART_BYTES = 16_000_000
+PART_BYTES = 4_000_000
 #: A compressed file may expand at most this many times (text compresses 3 to 10 times; a bomb a thousand).
 MAX_EXPANSION = 100
 #: Expansion below this many bytes is not judged (a small file's header weighs in its ratio).

@@ -177,6 +177,18 @@ def test_indexing_one_file_then_another_of_the_same_name_keeps_both(tmp_path, in
         assert not index.update([tmp_path / "tech" / "001.txt"]).changed
 
 
+def test_an_id_held_by_a_file_indexed_before_is_named_in_the_note(tmp_path, index_path):
+    (tmp_path / "wires").mkdir()
+    first = tmp_path / "wires" / "a.jsonl"
+    first.write_text('{"id": "story-1", "title": "Alpha", "text": "Alpha text."}\n')
+    with NewsIndex.create(index_path) as index:
+        index.update([tmp_path / "wires"])
+        (tmp_path / "wires" / "b.jsonl").write_text('{"id": "story-1", "title": "Beta", "text": "Beta text."}\n')
+        report = index.update([tmp_path / "wires"])
+    [note] = [note for _, note in report.notes if "already used" in note]
+    assert f"already used by {first}" in note and "None" not in note
+
+
 def test_a_real_id_clash_is_reported_never_overwritten(tmp_path, index_path):
     (tmp_path / "wires").mkdir()
     (tmp_path / "wires" / "a.jsonl").write_text(

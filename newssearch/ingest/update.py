@@ -274,7 +274,7 @@ def _claim_id(
     index too); a note says when its own id was taken."""
     wanted = article.id
     candidate = wanted
-    owner: str | None = None
+    first_owner: str | None = None  # who holds the id wanted
     for attempt in range(1, 1000):
         owner = claimed.get(candidate)
         if owner is None and check:
@@ -283,11 +283,12 @@ def _claim_id(
                 owner = path or "an article added through the API"
         if owner is None:
             break
+        first_owner = first_owner or owner
         candidate = (
             f"{key}#{wanted}" if attempt == 1 and not wanted.startswith(key) else f"{wanted}~{attempt}"
         )
     if candidate != wanted:
-        where = "another article of this file" if claimed.get(wanted) == key else claimed.get(wanted) or owner
+        where = "another article of this file" if first_owner == key else first_owner
         report.notes.append((key, f"id {wanted!r} is already used by {where}: indexed as {candidate!r}"))
     claimed[candidate] = key
     return dataclasses.replace(article, id=candidate, path=key)

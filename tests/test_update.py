@@ -183,7 +183,9 @@ def test_an_id_held_by_a_file_indexed_before_is_named_in_the_note(tmp_path, inde
     first.write_text('{"id": "story-1", "title": "Alpha", "text": "Alpha text."}\n')
     with NewsIndex.create(index_path) as index:
         index.update([tmp_path / "wires"])
-        (tmp_path / "wires" / "b.jsonl").write_text('{"id": "story-1", "title": "Beta", "text": "Beta text."}\n')
+        (tmp_path / "wires" / "b.jsonl").write_text(
+            '{"id": "story-1", "title": "Beta", "text": "Beta text."}\n'
+        )
         report = index.update([tmp_path / "wires"])
     [note] = [note for _, note in report.notes if "already used" in note]
     assert f"already used by {first}" in note and "None" not in note

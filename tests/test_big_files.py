@@ -246,3 +246,21 @@ def test_a_json_file_of_json_lines_is_read_in_parts_too(small_parts, corpus, tmp
     assert report.added == 118 and len(found) > 4
     NewsIndex.rebuild(tmp_path / "jsonl", [corpus])
     assert [row[1:] for row in stored(tmp_path / "ix")] == [row[1:] for row in stored(tmp_path / "jsonl")]
+
+
+def test_a_compressed_file_cut_short_or_empty_is_skipped_and_the_rest_read(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    whole = gzip.compress("".join(f"{story(n)}\n" for n in range(200)).encode())
+    (folder / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    (folder / "cut.csv.gz").write_bytes(gzip.compress(b"headline,body\nA,b\n" * 50)[:40])
+    (folder / "empty.jsonl.gz").write_bytes(gzip.compress(b""))
+    (folder / "fine.jsonl").write_text(f"{story(1)}\n")
+    report = NewsIndex.rebuild(tmp_path / "ix", [folder])
+    assert report.added == 1
+    reasons = dict((path.rsplit("/", 1)[-1], reason) for path, reason in report.skipped)
+    assert (
+        "cannot be decompressed" in reasons["cut.jsonl.gz"]
+        and "cannot be decompressed" in reasons["cut.csv.gz"]
+    )
+    assert reasons["empty.jsonl.gz"] == "empty file"

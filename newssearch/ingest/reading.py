@@ -78,7 +78,10 @@ def tasks(works: Iterable[FileToRead]) -> Iterator[Task]:
                 found: Iterator[Part] = decompressed_parts(work.file)
             else:
                 found = iter(split(work.file, work.since, work.first_line))
-            part = next(found)
+            part = next(found, None)
+            if part is None:  # a compressed file of nothing
+                yield Task(work, error="empty file")
+                continue
             for following in found:
                 yield Task(work, part, last=False)
                 part = following

@@ -57,14 +57,12 @@ def _appended(file: Path, fmt: str | None, record: FileRecord | None, size: int)
     is a file of records a line, uncompressed, that has only grown (its first bytes are those indexed, ending a
     line); else at the start."""
     from newssearch.ingest.readers import EXTENSIONS
-    from newssearch.ingest.readers.parts import compression, record_lines
+    from newssearch.ingest.readers.parts import compression, prefix, record_lines
 
     if record is None or not 0 < record.size < size or compression(file):
         return 0, 1
     if not record_lines(file, fmt or EXTENSIONS.get(file.suffix.lower())):
         return 0, 1
-    from newssearch.ingest.readers.parts import prefix
-
     digest, lines, whole_lines = prefix(file, record.size)
     return (record.size, lines + 1) if digest == record.digest and whole_lines else (0, 1)
 

@@ -268,7 +268,8 @@ def _read_file(path: Path, fmt: str | None) -> tuple[Raw, str]:
         raise ReadError(exc.strerror or str(exc)) from None
 
 
-def _read_stream(path: Path, handle: Any, fmt: str | None) -> tuple[Raw, str]:
+def _read_stream(path: Path, handle: Any, fmt: str | None, whole: bool = True) -> tuple[Raw, str]:
+    """An open file's bytes (``whole``: the whole file, else a part of one) read under the limits of its format."""
     first = handle.read(BLOCK_BYTES)
     binary = binary_reason(first)  # judged on the bytes as they are, before they are cleaned
     if binary:
@@ -276,7 +277,7 @@ def _read_stream(path: Path, handle: Any, fmt: str | None) -> tuple[Raw, str]:
     fmt = fmt or _sniff(path, first[:_SNIFF_BYTES])
     if fmt is None:
         raise ReadError("not an article file")
-    return read_limited(handle, first, fmt), fmt
+    return read_limited(handle, first, fmt, whole), fmt
 
 
 def _id_base(path: Path, root: Path) -> str:
@@ -319,17 +320,12 @@ def read_part(path: Path, root: Path, fmt: str, part: Part, columns: list[str] |
         raise ReadError(reason)
     try:
         if part.data is not None:
-            source: Any = BytesReader(part.data)
-            raw = read_limited(source, source.read(BLOCK_BYTES), fmt, whole=False)
+            raw, fmt = _read_stream(path, BytesReader(part.data), fmt, whole=False)
         else:
             with _open_regular(path) as handle:
-                source = RangeReader(handle, part.start, part.end)
-                raw = read_limited(source, source.read(BLOCK_BYTES), fmt, whole=False)
+                raw, fmt = _read_stream(path, RangeReader(handle, part.start, part.end), fmt, whole=False)
     except OSError as exc:
         raise ReadError(exc.strerror or str(exc)) from None
-    binary = binary_reason(bytes(raw.data[:BLOCK_BYTES]))
-    if binary:
-        raise ReadError(binary)
     return _parse(path, root, raw, fmt, columns, part.first_line)
 
 

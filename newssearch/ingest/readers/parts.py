@@ -239,9 +239,6 @@ class RangeReader:
         self.left -= len(data)
         return data
 
-    def fileno(self) -> int:
-        return self.handle.fileno()
-
 
 class BytesReader:
     """Bytes in memory read like a file."""

@@ -54,7 +54,10 @@ def _isolated(index: Path, folder: Path, create: bool = True) -> dict:
         return pool.submit(_index_job, str(index), str(folder), create).result()
 
 
-def run(stories: int, corpora: Path, work: Path, say=print) -> dict:
+PARTS = ("one file", "50 files", "gzipped", "appended", "bomb", "record")
+
+
+def run(stories: int, corpora: Path, work: Path, say=print, parts: tuple[str, ...] = PARTS) -> dict:
     docs = Corpus("synthetic", str(corpora), stories + 1000).load()
     base, extra = docs[:stories], docs[stories:]
     lines = _lines(base)
@@ -66,19 +69,31 @@ def run(stories: int, corpora: Path, work: Path, say=print) -> dict:
     per = (len(lines) + 49) // 50
     for n in range(50):
         (many / f"part-{n:02d}.jsonl").write_text("".join(lines[n * per : (n + 1) * per]))
-    with gzip.open(packed / "dump.jsonl.gz", "wt", compresslevel=6) as handle:
-        handle.writelines(lines)
+    if "gzipped" in parts:
+        with gzip.open(packed / "dump.jsonl.gz", "wt", compresslevel=6) as handle:
+            handle.writelines(lines)
+        say(f"gzipped: {(packed / 'dump.jsonl.gz').stat().st_size / 1e6:,.0f} MB")
     size = (one / "dump.jsonl").stat().st_size
-    say(
-        f"{stories:,} stories: {size / 1e6:,.0f} MB as JSON Lines, {(packed / 'dump.jsonl.gz').stat().st_size / 1e6:,.0f} MB gzipped"
-    )
+    say(f"{stories:,} stories: {size / 1e6:,.0f} MB as JSON Lines")
     results: dict = {"stories": stories, "file_mb": size / 1e6}
     for name, folder in (("one file", one), ("50 files", many), ("gzipped", packed)):
+        if name not in parts:
+            continue
         results[name] = _isolated(work / f"ix-{folder.name}", folder)
         say(
             f"  {name}: {results[name]['seconds']:.1f} s, {results[name]['stories_per_s']:.0f} stories/s, "
             f"peak {results[name]['peak_rss_mb']:.0f} MB"
         )
+    if "appended" in parts and "one file" in parts:
+        _append(results, one, extra, work, say)
+    if "bomb" in parts:
+        _bomb(results, bomb, work, say)
+    if "record" in parts:
+        _record(results, lines, huge, work, say)
+    return results
+
+
+def _append(results: dict, one: Path, extra: list, work: Path, say) -> None:
     with (one / "dump.jsonl").open("a") as handle:
         handle.writelines(_lines(extra))
     results["appended 1,000"] = _isolated(work / "ix-one", one, create=False)
@@ -89,6 +104,9 @@ def run(stories: int, corpora: Path, work: Path, say=print) -> dict:
         f"  appended 1,000: {results['appended 1,000']['seconds']:.1f} s "
         f"({results['appended 1,000']['share_of_build']:.1%} of the build)"
     )
+
+
+def _bomb(results: dict, bomb: Path, work: Path, say) -> None:
     with gzip.open(bomb / "bomb.jsonl.gz", "wb", compresslevel=9) as handle:
         block = b" " * (1 << 20)
         for _ in range(1024):
@@ -98,6 +116,9 @@ def run(stories: int, corpora: Path, work: Path, say=print) -> dict:
     say(
         f"  gzip bomb of 1 GB: {results['gzip bomb']['seconds']:.2f} s, skipped: {results['gzip bomb']['skipped']}"
     )
+
+
+def _record(results: dict, lines: list[str], huge: Path, work: Path, say) -> None:
     small = lines[:10_000]
     record = json.dumps({"id": "huge", "headline": "Huge", "body": "word " * 10_000_000}) + "\n"
     (huge / "dump.jsonl").write_text("".join(small[:5_000]) + record + "".join(small[5_000:]))
@@ -106,7 +127,6 @@ def run(stories: int, corpora: Path, work: Path, say=print) -> dict:
         f"  a 50 MB record among 10,000: {results['50 MB record']['added']:,} indexed, "
         f"peak {results['50 MB record']['peak_rss_mb']:.0f} MB, notes {results['50 MB record']['notes']}"
     )
-    return results
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -115,10 +135,17 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument(
+        "--only", default=",".join(PARTS), help=f"comma-separated parts to run, of: {', '.join(PARTS)}"
+    )
     args = parser.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="newssearch-bigfiles-"))
     try:
-        results = run(args.stories, args.corpora.resolve(), work)
+        parts = tuple(part.strip() for part in args.only.split(",") if part.strip())
+        unknown = sorted(set(parts) - set(PARTS))
+        if unknown:
+            parser.error(f"unknown parts: {', '.join(unknown)}")
+        results = run(args.stories, args.corpora.resolve(), work, parts=parts)
     finally:
         if not args.workdir:
             shutil.rmtree(work, ignore_errors=True)

@@ -12,8 +12,8 @@ import pytest
 
 from newssearch import NewsIndex
 from newssearch.ingest import readers, reading, update
-from newssearch.ingest.readers import encoding, parts, source
-from newssearch.ingest.readers.parts import split
+from newssearch.ingest.readers import encoding, parts, source, splitting
+from newssearch.ingest.readers.splitting import parts as split_parts
 
 PART = 2_000
 
@@ -59,7 +59,7 @@ def corpus(tmp_path):
 def test_a_file_is_cut_at_line_ends_into_parts_that_hash_its_bytes_up_to_their_end(small_parts, corpus):
     path = corpus / "dump.jsonl"
     data = path.read_bytes()
-    found = split(path)
+    found = list(split_parts(path, "jsonl"))
     assert len(found) > 4 and found[0].start == 0 and found[-1].end == len(data)
     for before, after in itertools.pairwise(found):
         assert before.end == after.start and data[before.end - 1 : before.end] == b"\n"
@@ -96,7 +96,7 @@ def test_an_appended_file_is_read_only_where_it_grew(small_parts, corpus, tmp_pa
             handle.write("".join(f"{story(n)}\n" for n in range(120, 150)))
         read = []
         real = reading.read_part
-        monkeypatch.setattr(reading, "read_part", lambda *a, **k: read.append(a[3]) or real(*a, **k))
+        monkeypatch.setattr(reading, "read_part", lambda *a, **k: read.append(a[2]) or real(*a, **k))
         report = index.update([corpus])
         assert (report.added, report.updated, report.removed, report.files_appended) == (
             30,
@@ -176,7 +176,7 @@ def test_a_line_too_long_is_left_out_by_its_number_and_the_rest_read(
 ):
     monkeypatch.setattr(encoding, "MAX_LINE_BYTES", 5_000)
     monkeypatch.setattr(source, "MAX_LINE_BYTES", 5_000)
-    monkeypatch.setattr(parts, "MAX_LINE_BYTES", 5_000)
+    monkeypatch.setattr(splitting, "MAX_LINE_BYTES", 5_000)
     monkeypatch.setattr(source, "BLOCK_BYTES", 1_000)  # a line within a block is never too long
     monkeypatch.setattr(readers, "BLOCK_BYTES", 1_000)
     path = corpus / "dump.jsonl"
@@ -241,7 +241,7 @@ def test_a_json_file_of_json_lines_is_read_in_parts_too(small_parts, corpus, tmp
     (named / "dump.json").write_bytes((corpus / "dump.jsonl").read_bytes())
     found = []
     real = reading.read_part
-    monkeypatch.setattr(reading, "read_part", lambda *a, **k: found.append(a[3]) or real(*a, **k))
+    monkeypatch.setattr(reading, "read_part", lambda *a, **k: found.append(a[2]) or real(*a, **k))
     report = NewsIndex.rebuild(tmp_path / "ix", [named])
     assert report.added == 118 and len(found) > 4
     NewsIndex.rebuild(tmp_path / "jsonl", [corpus])

@@ -19,7 +19,7 @@ from newssearch.text.sanitize import path_text
 @dataclass(frozen=True)
 class FileToRead:
     """A new or changed file: the folder it was found under, the file, its key (the path as text), and its
-    modification time and size now; for a file of records a line that was appended to, where the new part
+    modification time and size now; for a file of many records that was appended to, where the new part
     starts."""
 
     root: Path
@@ -29,7 +29,6 @@ class FileToRead:
     size: int
     format: str | None = None  # as ``discover`` found it (None for a file given alone)
     since: int = 0  # a file appended to: the bytes already indexed, read no more
-    first_line: int = 1  # the number of the line at ``since``
 
 
 @dataclass
@@ -52,19 +51,19 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _appended(file: Path, fmt: str | None, record: FileRecord | None, size: int) -> tuple[int, int]:
-    """Where to start reading a file (the byte, and its line's number): after what the index holds of it when it
-    is a file of records a line, uncompressed, that has only grown (its first bytes are those indexed, ending a
-    line); else at the start."""
+def _appended(file: Path, fmt: str | None, record: FileRecord | None, size: int) -> int:
+    """Where to start reading a file: after what the index holds of it when it is a file of many records
+    (``parts.parted_format``; not a JSON array, whose end moves), uncompressed, that has only grown (its first
+    bytes are those indexed, ending a line); else at the start."""
     from newssearch.ingest.readers import EXTENSIONS
-    from newssearch.ingest.readers.parts import compression, prefix, record_lines
+    from newssearch.ingest.readers.parts import compression, inner_suffix, parted_format, prefix
 
     if record is None or not 0 < record.size < size or compression(file):
-        return 0, 1
-    if not record_lines(file, fmt or EXTENSIONS.get(file.suffix.lower())):
-        return 0, 1
-    digest, lines, whole_lines = prefix(file, record.size)
-    return (record.size, lines + 1) if digest == record.digest and whole_lines else (0, 1)
+        return 0
+    if parted_format(file, fmt or EXTENSIONS.get(inner_suffix(file))) in (None, "json-array"):
+        return 0
+    digest, _, whole_lines = prefix(file, record.size)
+    return record.size if digest == record.digest and whole_lines else 0
 
 
 def _under(key: str, folders: Iterable[str]) -> bool:
@@ -112,7 +111,7 @@ def plan(
         except OSError as exc:
             out.skipped.append((key, exc.strerror or str(exc)))
             continue
-        out.read.append(FileToRead(root, file, key, stat.st_mtime_ns, stat.st_size, fmt, *since))
+        out.read.append(FileToRead(root, file, key, stat.st_mtime_ns, stat.st_size, fmt, since))
     folders = [path_text(root) for root in roots if root.is_dir()]
     out.remove = [k for k in indexed if k not in seen and _under(k, folders) and not _under(k, unreadable)]
     return out

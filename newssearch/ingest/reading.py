@@ -20,15 +20,9 @@ from newssearch.errors import ReadError
 from newssearch.extract.enrich import enrich
 from newssearch.ingest.plan import FileToRead
 from newssearch.ingest.readers import EXTENSIONS, FileResult, read_articles, read_part
-from newssearch.ingest.readers.parts import (
-    PART_BYTES,
-    Part,
-    compression,
-    decompressed_parts,
-    inner_suffix,
-    record_lines,
-    split,
-)
+from newssearch.ingest.readers.parts import PART_BYTES, Part, compression, inner_suffix, parted_format
+from newssearch.ingest.readers.splitting import parts
+from newssearch.ingest.readers.tabular import head_reader
 
 #: Called as ``progress(done, total, path)`` while files are read; ``done`` and ``total`` count bytes.
 Progress = Callable[[int, int, str], None]
@@ -66,18 +60,16 @@ class Task:
         return (self.part.read_to if self.part else self.work.size) - self.work.since
 
 
-def tasks(works: Iterable[FileToRead]) -> Iterator[Task]:
-    """The files, in order, each as one task or as its parts (``streamed``); a compressed file is decompressed
+def tasks(works: Iterable[FileToRead], columns: list[str] | None = None) -> Iterator[Task]:
+    """The files, in order, each as one task or as its parts (``parted``); a compressed file is decompressed
     here as its tasks are taken."""
     for work in works:
-        if not streamed(work):
+        fmt = parted(work)
+        if fmt is None:
             yield Task(work)
             continue
         try:
-            if compression(work.file):
-                found: Iterator[Part] = decompressed_parts(work.file)
-            else:
-                found = iter(split(work.file, work.since, work.first_line))
+            found = parts(work.file, fmt, work.since, head_reader(fmt, columns))
             part = next(found, None)
             if part is None:  # a compressed file of nothing
                 yield Task(work, error="empty file")
@@ -92,10 +84,11 @@ def tasks(works: Iterable[FileToRead]) -> Iterator[Task]:
             yield Task(work, error=exc.strerror or str(exc))
 
 
-def streamed(work: FileToRead) -> bool:
-    """Whether a file is read in parts: one of records a line, compressed or larger than a part."""
+def parted(work: FileToRead) -> str | None:
+    """The format a file is read in parts as (``parts.parted_format``), when it is compressed or larger than a
+    part; else None (read whole)."""
     large = work.size > PART_BYTES or compression(work.file) is not None or work.since > 0
-    return large and record_lines(work.file, work.format or EXTENSIONS.get(inner_suffix(work.file)))
+    return parted_format(work.file, work.format or EXTENSIONS.get(inner_suffix(work.file))) if large else None
 
 
 def _read(
@@ -109,7 +102,7 @@ def _read(
         if task.part is None:
             result = read_articles(work.file, work.root, columns, work.format)
         else:
-            result = read_part(work.file, work.root, "jsonl", task.part, columns)
+            result = read_part(work.file, work.root, task.part, columns)
         articles = []
         for article in result.articles:  # entity extraction is the slow part of reading
             articles.append(enrich(article))
@@ -126,7 +119,7 @@ def _read(
 
 def _workers(works: list[FileToRead]) -> int:
     """How many worker processes read and enrich ``works`` (0: this process does)."""
-    many = len(works) >= 2 or any(streamed(work) for work in works)
+    many = len(works) >= 2 or any(parted(work) for work in works)
     if not many or sum(w.size for w in works) < PARALLEL_MIN_BYTES or sys.platform != "linux":
         return 0
     return MAX_WORKERS if (os.cpu_count() or 1) > 1 else 0
@@ -139,7 +132,7 @@ def read_all(
     done = 0
     workers = _workers(works)
     if not workers:
-        for task in tasks(works):
+        for task in tasks(works, columns):
 
             def file_progress(n: int, total: int, task: Task = task, base: int = done) -> None:
                 progress(base + max(task.done, 1) * n // max(total, 1), task.work.key)
@@ -149,7 +142,7 @@ def read_all(
             if task.last:
                 done += task.done
         return
-    with contextlib.closing(_read_in_workers(tasks(works), columns, workers)) as results:
+    with contextlib.closing(_read_in_workers(tasks(works, columns), columns, workers)) as results:
         for task, result in results:
             progress(done + task.done, task.work.key)
             if task.last:

@@ -24,7 +24,7 @@ from newssearch.errors import ReadError
 from newssearch.ingest.readers.context import ReadContext
 from newssearch.ingest.readers.encoding import binary_reason, bom_encoding, decode, decode_text
 from newssearch.ingest.readers.html import read_html
-from newssearch.ingest.readers.jsonl import read_json, read_jsonl
+from newssearch.ingest.readers.jsonl import read_json, read_json_items, read_jsonl
 from newssearch.ingest.readers.parts import (
     BytesReader,
     Decompressed,
@@ -82,6 +82,7 @@ _SINGLE_ARTICLE_FORMATS = ("text", "html")
 READERS: dict[str, Callable[[str, ReadContext], Iterator[Article]]] = {
     "text": read_text,
     "json": read_json,
+    "json-array": read_json_items,
     "jsonl": read_jsonl,
     "csv": read_table,
     "tsv": partial(read_table, delimiter="\t"),
@@ -312,9 +313,11 @@ def read_articles(
     return _parse(path, root, raw, fmt, columns)
 
 
-def read_part(path: Path, root: Path, fmt: str, part: Part, columns: list[str] | None = None) -> FileResult:
-    """One part of a file of many records (``parts.py``), read as ``read_articles`` reads a file, its lines
-    numbered from the part's first; a part without articles is no error (the file's other parts may have them)."""
+def read_part(path: Path, root: Path, part: Part, columns: list[str] | None = None) -> FileResult:
+    """One part of a file of many records (``parts.py``), read as ``read_articles`` reads a file, its lines and
+    records numbered after the file's before it; a part without articles is no error (the file's other parts may
+    have them)."""
+    fmt: str | None = part.fmt
     reason = _not_regular(path) or _outside(path, root)
     if reason:
         raise ReadError(reason)
@@ -326,19 +329,26 @@ def read_part(path: Path, root: Path, fmt: str, part: Part, columns: list[str] |
                 raw, fmt = _read_stream(path, RangeReader(handle, part.start, part.end), fmt, whole=False)
     except OSError as exc:
         raise ReadError(exc.strerror or str(exc)) from None
-    return _parse(path, root, raw, fmt, columns, part.first_line)
+    return _parse(path, root, raw, fmt, columns, part)
 
 
 def _parse(
-    path: Path, root: Path, raw: Raw, fmt: str, columns: list[str] | None, first_line: int | None = None
+    path: Path, root: Path, raw: Raw, fmt: str, columns: list[str] | None, part: Part | None = None
 ) -> FileResult:
-    """The articles of a file's bytes (a part's, starting at line ``first_line``)."""
+    """The articles of a file's bytes (or of a ``part`` of it)."""
     decoded = decode_text(raw.data, raw.long_lines)
     raw.data = bytearray()  # the bytes go before the text is parsed
-    whole = first_line is None
+    whole = part is None
     if whole and (not decoded.text or decoded.text.isspace()):  # not .strip(): no copy of the text
         raise ReadError("empty file")
-    ctx = ReadContext(rel=_id_base(path, root), columns=columns, first_line=first_line or 1)
+    ctx = ReadContext(rel=_id_base(path, root), columns=columns)
+    if part is not None:
+        ctx.first_line, ctx.first_record, ctx.table, ctx.whole = (
+            part.first_line,
+            part.first_record,
+            part.head,
+            False,
+        )
     if decoded.fallback:
         ctx.notes.append(f"not UTF-8, read as {decoded.encoding}")
     articles = []

@@ -60,6 +60,9 @@ class ReadContext:
     rel: str
     columns: list[str] | None = None  # column names for a CSV/TSV file without a header row
     first_line: int = 1  # the number of the first line read: a part of a file starts later (``parts.py``)
+    first_record: int = 0  # the records of the file before a part (rows of a table, items of a JSON array)
+    table: object = None  # a table's later part: its delimiter and column names (``tabular.TableHead``)
+    whole: bool = True  # the whole file, not a part of it (a part without records is no error)
     notes: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)  # records left out: "line 2: invalid JSON: …"
     fields: FieldUse = field(default_factory=FieldUse)

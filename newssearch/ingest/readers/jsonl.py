@@ -244,6 +244,35 @@ def _read_value(value: Any, ctx: ReadContext) -> Iterator[Article]:
             ctx.leave_out(f"item {n}", str(exc))
 
 
+_GAP = re.compile(r"[\s,]*")
+
+
+def read_json_items(data: str, ctx: ReadContext) -> Iterator[Article]:
+    """A part of a JSON array read in parts (``splitting.py``): its items one after the other (the array's
+    opening bracket, in its first part, and its closing one, in its last, are passed over), numbered after the
+    items before it (``ctx.first_record``)."""
+    decoder = json.JSONDecoder()
+    pos = _GAP.match(data).end()  # type: ignore[union-attr]
+    if ctx.first_record == 0 and data.startswith("[", pos):
+        pos += 1
+    n = ctx.first_record
+    while True:
+        pos = _GAP.match(data, pos).end()  # type: ignore[union-attr]
+        if pos >= len(data) or data[pos] == "]":
+            return
+        n += 1
+        try:
+            record, pos = decoder.raw_decode(data, pos)
+        except json.JSONDecodeError as exc:
+            raise ReadError(f"invalid JSON: {exc.msg} in item {n:,}") from None
+        except RecursionError:
+            raise ReadError(f"invalid JSON: nested too deeply in item {n:,}") from None
+        try:
+            yield record_to_article(record, f"{ctx.rel}#{n}", ctx, f"item {n}")
+        except ReadError as exc:
+            ctx.leave_out(f"item {n}", str(exc))
+
+
 def read_jsonl(data: str, ctx: ReadContext) -> Iterator[Article]:
     """One record a line; a bad line is left out with a note. A file holding one JSON document over several lines
     (an array, say) is read as JSON."""

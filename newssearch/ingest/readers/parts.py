@@ -1,11 +1,13 @@
-"""Files of many records read in parts: a JSON Lines export of a million stories is no larger a problem than a
-thousand small files.
+"""Files of many records read in parts: a JSON Lines, CSV or SGML export of a million stories is no larger a
+problem than a thousand small files.
 
-A file of a format read a line at a time (``STREAMED``) and larger than ``PART_BYTES`` is cut at line ends into
-parts of about that size, found in one pass over its bytes that also hashes them. Each part is read like a small
-file (by a worker process, in parallel with the others), with the number of its first line, so its records get
-the ids and notes a whole read would give them. The file's size cap does not apply: each line is capped as it is
-read (``source.MAX_LINE_BYTES``), so memory is bounded by a part, whatever the file's size.
+A file of a format of many records (``PARTED``; a JSON file that is JSON Lines or an array) and larger than
+``PART_BYTES`` is cut after a record into parts of about that size (``splitting.py``), found in one pass over its
+bytes. Each part is read like a small file (by a worker process, in parallel with the others), with the number of
+its first line and of the records before it, so its records get the ids and notes a whole read would give them
+(a table's later parts also get the column names found in its first part). The file's size cap does not apply:
+each line is capped as it is read (``source.MAX_LINE_BYTES``), so memory is bounded by a part, whatever the
+file's size.
 
 Each part knows the SHA-256 of the file's bytes up to its end. Its articles are indexed under that size and hash,
 so the index knows how much of the file it holds: when the file has grown and its first bytes are still those
@@ -14,8 +16,7 @@ last part it committed.
 
 Compressed files (``.gz``, ``.bz2``, ``.xz``) are read as streams, decompressed in this process and cut into
 parts the same way; a file that expands more than ``MAX_EXPANSION`` times is refused (a compression bomb). They
-are read whole each time they change.
-"""
+are read whole each time they change."""
 
 from __future__ import annotations
 
@@ -24,16 +25,15 @@ import gzip
 import hashlib
 import json
 import lzma
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from newssearch.errors import ReadError
-from newssearch.ingest.readers.encoding import MAX_LINE_BYTES
 
-#: The formats of one record a line, read in parts.
-STREAMED = frozenset({"jsonl"})
+#: The formats of many records, read in parts (a JSON file may be JSON Lines or an array: ``parted_format``).
+PARTED = frozenset({"jsonl", "csv", "tsv", "reuters-sgml", "smart"})
 #: A part's size: larger files of those formats are read in parts.
 PART_BYTES = 4_000_000
 #: A compressed file may expand at most this many times (text compresses 3 to 10 times; a bomb a thousand).
@@ -63,25 +63,33 @@ class Part:
     digest: str
     data: bytes | None = None
     read_to: int = 0
+    fmt: str = "jsonl"  # the format it is read as (``splitting.cutter``)
+    first_record: int = 0  # the records of the file before it (rows of a table, items of a JSON array)
+    head: object = None  # what the reader of a table needs from its first part (``tabular.TableHead``)
 
 
-def record_lines(path: Path, fmt: str | None) -> bool:
-    """Whether a file holds one record a line: JSON Lines, or a ".json" file whose first lines are JSON objects
-    each (a dump named ".json", as many are)."""
-    if fmt in STREAMED:
-        return True
-    if fmt != "json":
-        return False
+def parted_format(path: Path, fmt: str | None) -> str | None:
+    """The format a file of many records is read as in parts (``splitting.cutter``), or None for a file read
+    whole: JSON Lines (a ".json" file whose first lines are JSON objects each, as many dumps named ".json" are,
+    included), a JSON array, CSV and TSV, Reuters SGML and SMART; not a file in UTF-16 or UTF-32."""
+    if fmt not in PARTED and fmt != "json":
+        return None
     try:
         with Decompressed(path) if compression(path) else path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except (OSError, ReadError):
-        return False
+        return None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return None
+    if fmt != "json":
+        return fmt
     lines = [line for line in head.split(b"\n")[:-1] if line.strip()][:2]
     try:
-        return len(lines) == 2 and all(isinstance(json.loads(line), dict) for line in lines)
+        if len(lines) == 2 and all(isinstance(json.loads(line), dict) for line in lines):
+            return "jsonl"
     except ValueError:
-        return False
+        pass
+    return "json-array" if head.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b"[") else None
 
 
 def compression(path: Path) -> str | None:
@@ -109,41 +117,6 @@ def prefix(path: Path, size: int) -> tuple[str, int, bool]:
             left -= len(block)
             last = block[-1:]
     return digest.hexdigest(), lines, last == b"\n"
-
-
-def split(path: Path, start: int = 0, first_line: int = 1) -> list[Part]:
-    """An uncompressed file's parts from byte ``start`` (a line's start, numbered ``first_line``) to its end as
-    it is now, cut after a line end once a part has ``PART_BYTES``."""
-    parts: list[Part] = []
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        at = 0
-        while at < start:  # the bytes before: hashed, already read
-            block = handle.read(min(_BLOCK, start - at))
-            if not block:
-                raise ReadError("the file got shorter while it was read")
-            digest.update(block)
-            at += len(block)
-        begin, line, lines = start, first_line, 0
-        while block := handle.read(_BLOCK):
-            cut = -1
-            if at + len(block) - begin >= PART_BYTES:
-                cut = block.find(b"\n", max(0, begin + PART_BYTES - at - 1))
-            if cut < 0:
-                digest.update(block)
-                lines += block.count(b"\n")
-                at += len(block)
-                continue
-            head = block[: cut + 1]
-            digest.update(head)
-            lines += head.count(b"\n")
-            at += len(head)
-            parts.append(Part(begin, at, line, at, digest.hexdigest(), read_to=at))
-            begin, line, lines = at, line + lines, 0
-            handle.seek(at)
-    if at > begin or not parts:
-        parts.append(Part(begin, at, line, at, digest.hexdigest(), read_to=at))
-    return parts
 
 
 class Decompressed:
@@ -190,40 +163,6 @@ def file_digest(path: Path) -> tuple[str, int]:
             digest.update(block)
             size += len(block)
     return digest.hexdigest(), size
-
-
-def decompressed_parts(path: Path) -> Iterator[Part]:
-    """A compressed file's decompressed stream in parts that carry their bytes (cut after a line end), each
-    indexed under the whole compressed file's size and hash; ReadError for a file that cannot be decompressed or
-    expands more than ``MAX_EXPANSION`` times."""
-    digest, size = file_digest(path)
-    with Decompressed(path) as stream:
-        pending, begin, line, skipping = bytearray(), 0, 1, False
-        while True:
-            block = stream.read(_BLOCK)
-            if skipping:  # the rest of a line too long to read: its first bytes stand for it
-                end = block.find(b"\n")
-                block, skipping = (b"", bool(block)) if end < 0 else (block[end:], False)
-                if skipping:
-                    continue
-            pending += block
-            if block and len(pending) < PART_BYTES:
-                continue
-            cut = pending.rfind(b"\n") + 1 if block else len(pending)
-            if not block and not pending:
-                return
-            if cut == 0:  # one line longer than a part so far
-                if len(pending) > MAX_LINE_BYTES:  # the reader leaves it out (too long) from these bytes
-                    del pending[MAX_LINE_BYTES + 1 :]
-                    skipping = True
-                continue
-            data = bytes(pending[:cut])
-            del pending[:cut]
-            if data:
-                yield Part(begin, begin + len(data), line, size, digest, data, stream.raw.tell())
-                begin, line = begin + len(data), line + data.count(b"\n")
-            if not block:
-                return
 
 
 class RangeReader:

@@ -125,7 +125,7 @@ def parse_story(attributes: str, content: str) -> Article | None:
 
 def read_reuters(data: str, ctx: ReadContext) -> Iterator[Article]:
     """Every story of a file; one with neither headline nor text is left out with a note."""
-    line, pos, found = 1, 0, False
+    line, pos, found = ctx.first_line, 0, False
     for match in _STORY.finditer(data):
         found = True
         line, pos = line + data.count("\n", pos, match.start()), match.start()
@@ -138,5 +138,5 @@ def read_reuters(data: str, ctx: ReadContext) -> Iterator[Article]:
             ctx.leave_out(f"line {line} (NEWID {newid})", damaged or "no headline or text")
         else:
             yield article
-    if not found:
+    if not found and ctx.whole:
         raise ReadError("no <REUTERS> stories found")

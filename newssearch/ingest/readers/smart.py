@@ -57,10 +57,11 @@ def parse_fields(record: str) -> dict[str, list[str]]:
     return {key: [" ".join(" ".join(lines).split()) for lines in values] for key, values in fields.items()}
 
 
-def smart_records(data: str) -> Iterator[SmartRecord]:
-    """Every ``.I`` record of a SMART file (documents or queries), in file order."""
+def smart_records(data: str, first_line: int = 1) -> Iterator[SmartRecord]:
+    """Every ``.I`` record of a SMART file (documents or queries), in file order; lines numbered from
+    ``first_line``."""
     starts = list(_RECORD.finditer(data))
-    line, pos = 1, 0
+    line, pos = first_line, 0
     for i, start in enumerate(starts):
         line, pos = line + data.count("\n", pos, start.start()), start.start()
         end = starts[i + 1].start() if i + 1 < len(starts) else len(data)
@@ -85,7 +86,7 @@ def to_article(record: SmartRecord, article_id: str) -> Article:
 def read_smart(data: str, ctx: ReadContext) -> Iterator[Article]:
     """Every document record with a title or text; an empty one is left out with a note."""
     found = False
-    for record in smart_records(data):
+    for record in smart_records(data, ctx.first_line):
         found = True
         article = to_article(record, f"{ctx.rel}#{record.id}")
         if record.damage:
@@ -95,5 +96,5 @@ def read_smart(data: str, ctx: ReadContext) -> Iterator[Article]:
             ctx.leave_out(f"line {record.line} (.I {record.id})", "no title or text")
             continue
         yield article
-    if not found:
+    if not found and ctx.whole:
         raise ReadError("no .I records found")

@@ -12,14 +12,18 @@ import io
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from newssearch.errors import ReadError
 from newssearch.ingest.readers.context import ReadContext
-from newssearch.ingest.readers.encoding import damage
+from newssearch.ingest.readers.encoding import damage, decode_text
 from newssearch.ingest.readers.jsonl import KEYS, record_to_article
+from newssearch.ingest.readers.parts import BytesReader
+from newssearch.ingest.readers.source import BLOCK_BYTES, read_limited
 from newssearch.models import Article
+from newssearch.text.sanitize import clean_text
 
 _KNOWN = {key for names in KEYS.values() for key in names}
 _LOST_ENTITY = re.compile(r"(?<!&)(#\d{2,5});|(?<![&\w])(quot|amp|lt|gt|apos|nbsp);")
@@ -66,47 +70,75 @@ def _guess_columns(rows: list[list[str]]) -> list[str]:
 def _rows(reader: Any, ctx: ReadContext) -> Iterator[tuple[int, list[str]]]:
     """Each row with the line it starts on; a row the csv module cannot parse is left out with a note."""
     while True:
-        line = reader.line_num + 1
+        line = reader.line_num + ctx.first_line
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
             ctx.leave_out(f"line {line}", f"CSV error: {exc}")
-            if reader.line_num < line:  # nothing consumed: give up
+            if reader.line_num + ctx.first_line <= line:  # nothing consumed: give up
                 return
             continue
         yield line, row
 
 
-def read_table(data: str, ctx: ReadContext, delimiter: str | None = None) -> Iterator[Article]:
-    """One article a row; the delimiter is sniffed when not given. Columns that give no field become metadata."""
-    if delimiter is None:
-        try:
-            delimiter = csv.Sniffer().sniff(data[:8192], delimiters=",;\t|").delimiter
-        except csv.Error:
-            delimiter = ","
-    rows = _rows(csv.reader(io.StringIO(data, newline=""), delimiter=delimiter), ctx)
-    sample = list(itertools.islice(rows, _SAMPLE_ROWS))
+@dataclass(frozen=True)
+class TableHead:
+    """What a later part of a table read in parts (``splitting.py``) needs from its first: the delimiter and the
+    column names (from the header row, given, or guessed)."""
+
+    delimiter: str
+    names: tuple[str, ...]
+
+
+def sniff_delimiter(text: str) -> str:
+    try:
+        return csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _names(
+    sample: list[tuple[int, list[str]]], ctx: ReadContext
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The column names from the first rows (a header row, ``ctx.columns`` or a guess), and the rows that are
+    not the header."""
     if not sample:
         raise ReadError("empty table")
     width = max(len(row) for _, row in sample)
     if width > MAX_COLUMNS:
         ctx.notes.append(f"only the first {MAX_COLUMNS:,} of {width:,} columns read")
     if _has_header(sample[0][1][:MAX_COLUMNS]):
-        names, sample = [c.strip() for c in sample[0][1][:MAX_COLUMNS]], sample[1:]
+        return [c.strip() for c in sample[0][1][:MAX_COLUMNS]], sample[1:]
+    widths = Counter(len(row) for _, row in sample if any(cell.strip() for cell in row))
+    width = widths.most_common(1)[0][0] if widths else 0
+    if ctx.columns:
+        if len(ctx.columns) != width:
+            raise ReadError(f"has {width} columns but {len(ctx.columns)} column names were given")
+        return ctx.columns, sample
+    names = _guess_columns([row for _, row in sample])
+    shown = ",".join(names[:20]) + (f",… ({len(names):,} columns)" if len(names) > 20 else "")
+    ctx.notes.append(f"no header row: read columns as {shown}")
+    return names, sample
+
+
+def read_table(data: str, ctx: ReadContext, delimiter: str | None = None) -> Iterator[Article]:
+    """One article a row; the delimiter is sniffed when not given. Columns that give no field become metadata.
+    A later part of a table (``ctx.table``) has the delimiter and names of its first part, and its rows are
+    numbered after the file's rows before it (``ctx.first_record``)."""
+    head = ctx.table
+    if isinstance(head, TableHead):
+        delimiter = head.delimiter
+    elif delimiter is None:
+        delimiter = sniff_delimiter(data)
+    rows = _rows(csv.reader(io.StringIO(data, newline=""), delimiter=delimiter), ctx)
+    sample: list[tuple[int, list[str]]] = []
+    if isinstance(head, TableHead):
+        names = list(head.names)
     else:
-        widths = Counter(len(row) for _, row in sample if any(cell.strip() for cell in row))
-        width = widths.most_common(1)[0][0] if widths else 0
-        if ctx.columns:
-            if len(ctx.columns) != width:
-                raise ReadError(f"has {width} columns but {len(ctx.columns)} column names were given")
-            names = ctx.columns
-        else:
-            names = _guess_columns([row for _, row in sample])
-            shown = ",".join(names[:20]) + (f",… ({len(names):,} columns)" if len(names) > 20 else "")
-            ctx.notes.append(f"no header row: read columns as {shown}")
-    for n, (line, row) in enumerate(itertools.chain(sample, rows), 1):
+        names, sample = _names(list(itertools.islice(rows, _SAMPLE_ROWS)), ctx)
+    for n, (line, row) in enumerate(itertools.chain(sample, rows), ctx.first_record + 1):
         if not any(cell.strip() for cell in row):
             continue
         damaged = damage("".join(row))
@@ -118,3 +150,27 @@ def read_table(data: str, ctx: ReadContext, delimiter: str | None = None) -> Ite
             yield record_to_article(record, f"{ctx.rel}#{n}", ctx, f"line {line}")
         except ReadError as exc:
             ctx.leave_out(f"line {line}", str(exc))
+
+
+def head_reader(
+    fmt: str, columns: list[str] | None
+) -> Callable[[bytes], tuple[str, TableHead | None, int]] | None:
+    """For a table read in parts: what its first bytes say of its delimiter and columns, read as its reader reads
+    them (cleaned and decoded); None for other formats."""
+    if fmt not in ("csv", "tsv"):
+        return None
+
+    def head(data: bytes) -> tuple[str, TableHead | None, int]:
+        raw = read_limited(BytesReader(data[BLOCK_BYTES:]), data[:BLOCK_BYTES], fmt, whole=False)
+        text = clean_text(decode_text(raw.data, raw.long_lines).text)
+        delimiter = "\t" if fmt == "tsv" else sniff_delimiter(text)
+        ctx = ReadContext(rel="", columns=columns)
+        rows = _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), ctx)
+        sample = list(itertools.islice(rows, _SAMPLE_ROWS))
+        try:
+            names, rest = _names(sample, ctx)
+        except ReadError:  # the first part's reader says why
+            return delimiter, None, 0
+        return delimiter, TableHead(delimiter, tuple(names)), len(sample) - len(rest)
+
+    return head

@@ -60,6 +60,10 @@ class System:
         adapter has no such path."""
         return None
 
+    def count_all(self, text: str) -> int | None:
+        """How many documents match, counted without reading their ids; None if the adapter has no such path."""
+        return None
+
     def size(self) -> int:
         assert self.path is not None
         return dir_size(self.path)

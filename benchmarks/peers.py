@@ -66,6 +66,14 @@ class SqliteFts5(System):
         match = " OR ".join(f'"{w}"' for w in words)
         return len(self.con.execute("SELECT id FROM docs WHERE docs MATCH ?", (match,)).fetchall())
 
+    def count_all(self, text: str) -> int | None:
+        words = query_words(text)
+        if not words:
+            return 0
+        assert self.con is not None
+        match = " OR ".join(f'"{w}"' for w in words)
+        return int(self.con.execute("SELECT count(*) FROM docs WHERE docs MATCH ?", (match,)).fetchone()[0])
+
     def close(self) -> None:
         if self.con is not None:
             self.con.close()

@@ -78,9 +78,11 @@ def match_set_section(run: dict) -> list[str]:
     sets = run.get("match_sets") or {}
     if not sets:
         return []
+    timed = [(LABELS.get(key, key), m) for key, m in sets.items() if "p50_ms" in m]
+    timed += [(f"{LABELS.get(key, key)} (count)", m["count"]) for key, m in sets.items() if "count" in m]
     rows = [
         [
-            LABELS.get(key, key),
+            label,
             _num(m["mean_matches"], 0),
             _num(m["p50_ms"], 2),
             _num(m["p95_ms"], 2),
@@ -88,11 +90,12 @@ def match_set_section(run: dict) -> list[str]:
             _num(m["big_p50_ms"], 2),
             _num(m["big_max_ms"], 2),
         ]
-        for key, m in sets.items()
+        for label, m in timed
     ]
     return [
         "Match sets: every matching id (newssearch `matches()`: ids and dates; FTS5: `SELECT id ... MATCH`), "
-        'same queries; "≥5%": the queries matching at least 5% of the stories.',
+        'same queries; "≥5%": the queries matching at least 5% of the stories. "(count)": the number of matches '
+        "alone (newssearch `count()`; FTS5: `SELECT count(*) ... MATCH`).",
         "",
         *_table(
             ["system", "mean matches", "p50 ms", "p95 ms", "≥5% queries", "≥5% p50 ms", "≥5% max ms"], rows
@@ -176,17 +179,26 @@ def growth_match_sets_section(growth: dict) -> list[str]:
     keys = list(dict.fromkeys(k for p in points for k in p["match_sets"]))
     if not keys:
         return []
+
+    def cell(p: dict, k: str, kind: str | None) -> str:
+        m = p["match_sets"].get(k, {})
+        m = m.get(kind, {}) if kind else m
+        if "p50_ms" not in m:
+            return "–"
+        return f"{_num(m['p50_ms'], 2)} / {_num(m['p95_ms'], 2)} / {_num(m['big_p50_ms'], 2)}"
+
+    counted = [k for k in keys if any("count" in p["match_sets"].get(k, {}) for p in points)]
     rows = [
         [f"{p['docs']:,}", p["source"]]
-        + [
-            f"{_num(p['match_sets'][k]['p50_ms'], 2)} / {_num(p['match_sets'][k]['p95_ms'], 2)}"
-            if k in p["match_sets"]
-            else "–"
-            for k in keys
-        ]
+        + [cell(p, k, None) for k in keys]
+        + [cell(p, k, "count") for k in counted]
         for p in points
     ]
-    header = ["docs", "source"] + [f"{LABELS.get(k, k)}: match set p50 / p95 ms" for k in keys]
+    header = (
+        ["docs", "source"]
+        + [f"{LABELS.get(k, k)}: match set p50 / p95 / ≥5% p50 ms" for k in keys]
+        + [f"{LABELS.get(k, k)}: count p50 / p95 / ≥5% p50 ms" for k in counted]
+    )
     return [
         "Every matching id of each query (what counts, exports and timelines read), same queries:",
         "",

@@ -195,13 +195,24 @@ def time_queries(systems: dict[str, System], queries: list[str], reps: int, k: i
 
 def time_match_sets(systems: dict[str, System], queries: list[str], docs: int) -> dict:
     """Every matching id (and date) per query, for the systems with such a path: p50/p95 ms over all queries,
-    and over the queries matching at least 5% of the ``docs`` stories (the whole-result-set work of analysis)."""
-    keyed = {key: s for key, s in systems.items() if s.match_all(queries[0]) is not None} if queries else {}
+    and over the queries matching at least 5% of the ``docs`` stories (the whole-result-set work of analysis);
+    the same for counting the matches (``count``: each system's count path), where a system has one."""
+    out = _time_all(systems, queries, docs, "match_all")
+    counts = _time_all(systems, queries, docs, "count_all")
+    for key, timed in counts.items():
+        out.setdefault(key, {})["count"] = timed
+    return out
+
+
+def _time_all(systems: dict[str, System], queries: list[str], docs: int, method: str) -> dict:
+    keyed = (
+        {k: s for k, s in systems.items() if getattr(s, method)(queries[0]) is not None} if queries else {}
+    )
     times: dict[str, list[tuple[float, int]]] = {key: [] for key in keyed}
     for n, text in enumerate(queries):
         for key in rotated(list(keyed), n):
             start = time.perf_counter()
-            found = keyed[key].match_all(text) or 0
+            found = getattr(keyed[key], method)(text) or 0
             times[key].append(((time.perf_counter() - start) * 1000, found))
     out = {}
     for key, values in times.items():

@@ -107,6 +107,13 @@ class NewsSearch(System):
         )
         return len(self.ix.matches(" ".join(words), syntax=False, **every)) if words else 0
 
+    def count_all(self, text: str) -> int | None:
+        words = query_words(text)
+        every = (
+            {"all_versions": True} if "all_versions" in inspect.signature(self.ix.count).parameters else {}
+        )
+        return self.ix.count(" ".join(words), syntax=False, **every) if words else 0
+
     def close(self) -> None:
         if self.ix is not None:
             self.ix.close()

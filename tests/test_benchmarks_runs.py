@@ -106,7 +106,12 @@ def test_growth_runs_on_small_sizes(mini, tmp_path):
     from benchmarks.report import growth_match_sets_section
 
     table = "\n".join(growth_match_sets_section(result))
-    assert "match set p50 / p95 ms" in table and "| 6 | synthetic |" in table
+    assert "match set p50 / p95 / ≥5% p50 ms" in table and "| 6 | synthetic |" in table
+    assert "count p50 / p95 / ≥5% p50 ms" in table  # FTS5's count(*), beside its match sets
+    assert all(
+        p["match_sets"]["sqlite"]["count"]["mean_matches"] == p["match_sets"]["sqlite"]["mean_matches"]
+        for p in result["points"]
+    )
 
 
 def test_the_growth_sizes_can_be_given(mini, tmp_path, monkeypatch):
@@ -246,3 +251,22 @@ def test_the_concurrency_benchmark_runs_end_to_end_on_a_tiny_corpus(mini, tmp_pa
         assert len(index) == 2  # the added stories were deleted again
     table = concurrency.table(result)
     assert "threads sharing one NewsIndex" in table and "Memory per extra NewsIndex" in table
+
+
+@pytest.mark.parametrize("key", ["newssearch-add", "sqlite"])
+def test_a_systems_count_path_counts_what_its_match_set_holds(key, tmp_path):
+    docs = [
+        Article(
+            id=f"d{n}", headline=f"Oil prices day {n}", body=f"Crude oil fell {'sharply' if n % 3 else ''}."
+        )
+        for n in range(30)
+    ]
+    system = systems.SYSTEMS[key]()
+    system.build(docs, tmp_path / key)
+    system.open(tmp_path / key)
+    try:
+        assert system.count_all("oil") == system.match_all("oil") == 30
+        assert system.count_all("sharply") == system.match_all("sharply") == 20
+        assert system.count_all("zebra") == 0
+    finally:
+        system.close()

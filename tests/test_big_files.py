@@ -179,6 +179,7 @@ def test_a_line_too_long_is_left_out_by_its_number_and_the_rest_read(
     monkeypatch.setattr(splitting, "MAX_LINE_BYTES", 5_000)
     monkeypatch.setattr(source, "BLOCK_BYTES", 1_000)  # a line within a block is never too long
     monkeypatch.setattr(readers, "BLOCK_BYTES", 1_000)
+    monkeypatch.setattr(splitting, "_BLOCK", 700)  # the long line is cut off as it is read, across blocks
     path = corpus / "dump.jsonl"
     lines = path.read_text().splitlines()
     lines[60] = json.dumps({"headline": "Huge", "body": "word " * 4_000})

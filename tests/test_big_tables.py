@@ -31,7 +31,6 @@ def small(monkeypatch, part: int = PART) -> None:
     monkeypatch.setattr(parts, "PART_BYTES", part)
     monkeypatch.setattr(reading, "PART_BYTES", part)
     monkeypatch.setattr(splitting, "_BLOCK", 700)
-    monkeypatch.setattr(splitting, "_SNIFF_BYTES", 500)
 
 
 def _csv(delimiter: str, header: bool) -> str:
@@ -206,3 +205,111 @@ def test_a_reuters_file_read_in_parts_gives_its_stories(tmp_path, monkeypatch):
     report = NewsIndex.rebuild(tmp_path / "parts", [folder])
     assert report.added == whole.added > 900 and report.notes == whole.notes
     assert stored(tmp_path / "parts") == stored(tmp_path / "whole")
+
+
+def _whole_and_parts(tmp_path, monkeypatch, folder):
+    whole = NewsIndex.rebuild(tmp_path / "whole", [folder])
+    small(monkeypatch)
+    report = NewsIndex.rebuild(tmp_path / "parts", [folder])
+    return whole, report
+
+
+@pytest.mark.parametrize(
+    "where",
+    ['Port strike, day 20", "Dockworkers\rstayed', "Port strike day 20\rlate"],
+    ids=["inside quotes", "outside quotes"],
+)
+def test_a_lone_cr_in_a_table_ends_a_line_in_parts_as_in_a_whole_read(where, tmp_path, monkeypatch):
+    text = _csv(",", True).replace('Port strike, day 20", "Dockworkers', where, 1)
+    folder = _folder(
+        tmp_path, "news.csv", text.replace('"Port strike, day 20"', where.split(",")[0] + '"', 1)
+    )
+    whole, report = _whole_and_parts(tmp_path, monkeypatch, folder)
+    assert (report.added, report.skipped, report.notes) == (whole.added, whole.skipped, whole.notes)
+    assert stored(tmp_path / "parts") == stored(tmp_path / "whole")
+
+
+def test_a_file_with_lines_ended_by_cr_alone_is_read_whole(tmp_path, monkeypatch):
+    folder = _folder(tmp_path, "news.csv", "")
+    (folder / "news.csv").write_bytes(_csv(",", True).replace("\n", "\r").encode())
+    whole, report = _whole_and_parts(tmp_path, monkeypatch, folder)
+    assert report.added == whole.added and stored(tmp_path / "parts") == stored(tmp_path / "whole")
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["bom", "control character", "huge integer"],
+)
+def test_odd_json_arrays_read_in_parts_as_whole(change, tmp_path, monkeypatch):
+    text = _array(False)
+    if change == "bom":
+        text = "\ufeff" + text
+    elif change == "control character":
+        text = text.replace("on day 30.", "on day\x0730.", 1)
+    else:
+        text = text.replace('"author": "Ann Lee"}', '"author": "Ann Lee", "n": ' + "9" * 5000 + "}", 1)
+    folder = _folder(tmp_path, "news.json", "")
+    (folder / "news.json").write_text(text)
+    (folder / "other.jsonl").write_text(
+        json.dumps({"headline": "Port strike", "body": "Dockworkers."}) + "\n"
+    )
+    whole, report = _whole_and_parts(tmp_path, monkeypatch, folder)
+    assert (report.added, report.skipped) == (whole.added, whole.skipped)  # never a build aborted
+    assert stored(tmp_path / "parts") == stored(tmp_path / "whole")
+    assert report.added == (1 if change == "huge integer" else 90)  # a number too long: the file is skipped
+
+
+@pytest.mark.parametrize("kind", ["csv", "reuters sgml", "smart"])
+def test_a_record_half_written_when_read_is_read_again_whole_once_complete(kind, tmp_path, monkeypatch):
+    name, make = {**FILES, "smart": ("docs", _smart)}[kind]
+    text = make()
+    mark = {"csv": "said the union", "reuters sgml": "</BODY>", "smart": ".W\n"}[kind]
+    cut = text.index(mark, 3000) + len(mark)
+    head, rest = text[:cut], text[cut:]
+    head = head[: head.rindex("\n") + 1]  # the file as read: ending a line inside a record
+    rest = text[len(head) :]
+    folder = _folder(tmp_path, name, head)
+    small(monkeypatch)
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.update([folder])
+        (folder / name).write_text(head + rest)
+        report = index.update([folder])
+        assert not report.files_appended and report.files_read == 1
+    NewsIndex.rebuild(tmp_path / "fresh", [folder])
+    assert stored(tmp_path / "ix") == stored(tmp_path / "fresh")
+
+
+def test_a_compressed_file_of_one_part_is_read_as_a_whole_file(tmp_path, monkeypatch):
+    plain = _folder(tmp_path, "news.json", json.dumps([{"headline": "Oil falls", "body": "Crude fell."}]))
+    packed = tmp_path / "packed"
+    packed.mkdir()
+    with gzip.open(packed / "news.json.gz", "wt") as handle:
+        handle.write((plain / "news.json").read_text())
+    NewsIndex.rebuild(tmp_path / "a", [plain])
+    NewsIndex.rebuild(tmp_path / "b", [packed])
+    assert [row[0].rsplit("/", 1)[1] for row in stored(tmp_path / "a")] == ["news.json"]
+    assert [row[0].rsplit("/", 1)[1] for row in stored(tmp_path / "b")] == ["news.json.gz"]
+
+
+@pytest.mark.parametrize(
+    "name, text, reason",
+    [
+        ("news.csv", "headline,body,date\n" + ",,2020-03-01\n" * 400, "no articles found; line 2: "),
+        ("reut2-000.sgm", "<!-- nothing but markup -->\n" * 400, "no <REUTERS> stories found"),
+    ],
+    ids=["many parts", "one part"],
+)
+def test_a_big_file_without_a_story_is_skipped_and_what_the_index_had_stays(
+    name, text, reason, tmp_path, monkeypatch
+):
+    folder = _folder(tmp_path, name, {"news.csv": _csv(",", True), "reut2-000.sgm": _sgml()}[name])
+    small(monkeypatch)
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.update([folder])
+        before = stored(tmp_path / "ix")
+        (folder / name).write_text(text)
+        report = index.update([folder])
+        [(path, why)] = report.skipped
+        assert path.endswith(name) and why.startswith(reason), why
+        assert report.files_read == 0 and report.removed == 0
+    assert stored(tmp_path / "ix") == before

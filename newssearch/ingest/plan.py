@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,17 +54,43 @@ def sha256(path: Path) -> str:
 
 def _appended(file: Path, fmt: str | None, record: FileRecord | None, size: int) -> int:
     """Where to start reading a file: after what the index holds of it when it is a file of many records
-    (``parts.parted_format``; not a JSON array, whose end moves), uncompressed, that has only grown (its first
-    bytes are those indexed, ending a line); else at the start."""
+    (``parts.parted_format``; not a JSON array, whose end moves), uncompressed, that has only grown, its first
+    bytes those indexed and ending a record (``_record_ends``); else at the start."""
     from newssearch.ingest.readers import EXTENSIONS
     from newssearch.ingest.readers.parts import compression, inner_suffix, parted_format, prefix
 
     if record is None or not 0 < record.size < size or compression(file):
         return 0
-    if parted_format(file, fmt or EXTENSIONS.get(inner_suffix(file))) in (None, "json-array"):
+    parted = parted_format(file, fmt or EXTENSIONS.get(inner_suffix(file)))
+    if parted in (None, "json-array"):
         return 0
-    digest, _, whole_lines = prefix(file, record.size)
-    return record.size if digest == record.digest and whole_lines else 0
+    digest, quotes, whole_lines = prefix(file, record.size)
+    if digest != record.digest or not whole_lines or not _record_ends(file, parted, record.size, quotes):
+        return 0
+    return record.size
+
+
+#: What the bytes just before and after a record's end look like, by format: a Reuters story ends with its closing
+#: tag, a SMART record starts with ``.I``. A table's row may span lines inside quotes: it ended when the quotes
+#: before are even (each quoted field opens and closes one, and ``""`` stands for one inside).
+_STORY_END = re.compile(rb"</REUTERS>\s*$")
+_SMART_START = re.compile(rb"\s*\.I\s")
+
+
+def _record_ends(file: Path, fmt: str, at: int, quotes: int) -> bool:
+    """Whether a record of the file ends at byte ``at``: so what was appended after it starts a new one (not the
+    rest of a record that was half written when the file was read)."""
+    if fmt in ("csv", "tsv"):
+        return quotes % 2 == 0
+    if fmt not in ("reuters-sgml", "smart"):
+        return True  # JSON Lines: a line end is a record's end
+    with file.open("rb") as handle:
+        handle.seek(max(0, at - 64))
+        before = handle.read(at - max(0, at - 64))
+        after = handle.read(64)
+    if fmt == "reuters-sgml":
+        return _STORY_END.search(before) is not None
+    return _SMART_START.match(after) is not None
 
 
 def _under(key: str, folders: Iterable[str]) -> bool:

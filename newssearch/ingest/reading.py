@@ -62,7 +62,7 @@ class Task:
 
 def tasks(works: Iterable[FileToRead], columns: list[str] | None = None) -> Iterator[Task]:
     """The files, in order, each as one task or as its parts (``parted``); a compressed file is decompressed
-    here as its tasks are taken."""
+    here as its tasks are taken. A file that makes one part only is read whole, as a small file is."""
     for work in works:
         fmt = parted(work)
         if fmt is None:
@@ -74,14 +74,22 @@ def tasks(works: Iterable[FileToRead], columns: list[str] | None = None) -> Iter
             if part is None:  # a compressed file of nothing
                 yield Task(work, error="empty file")
                 continue
-            for following in found:
+            following = next(found, None)
+            if following is None and not work.since:
+                yield Task(work)
+                continue
+            while following is not None:
                 yield Task(work, part, last=False)
-                part = following
+                part, following = following, next(found, None)
             yield Task(work, part)
         except ReadError as exc:
             yield Task(work, error=str(exc))
         except OSError as exc:
             yield Task(work, error=exc.strerror or str(exc))
+        except (KeyboardInterrupt, MemoryError):
+            raise
+        except Exception as exc:  # a cutter's bug on odd input: report the file, keep going
+            yield Task(work, error=f"unexpected {type(exc).__name__}: {exc}")
 
 
 def parted(work: FileToRead) -> str | None:

@@ -158,7 +158,12 @@ def update(
                 writer.add_document(**to_document(article, sig), **grouper.fields(article))
             file.count += len(result.articles)
             written += len(result.articles)
-            if task.last:
+            if task.last and part is not None and not file.count and not work.since:
+                # No story in any part: skipped as a whole file without one is; what the index had stays.
+                failed.add(work.key)
+                report.skipped.append((work.key, "; ".join(["no articles found", *file.notes])[:300]))
+                file = None
+            elif task.last:
                 _finish(file, work, result, part, indexed, writer, report, new_cache)
                 file = None
             # A checkpoint after a whole file, or a part of an uncompressed one (indexed as the file's first bytes):

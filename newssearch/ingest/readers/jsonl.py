@@ -265,6 +265,8 @@ def read_json_items(data: str, ctx: ReadContext) -> Iterator[Article]:
             record, pos = decoder.raw_decode(data, pos)
         except json.JSONDecodeError as exc:
             raise ReadError(f"invalid JSON: {exc.msg} in item {n:,}") from None
+        except ValueError as exc:  # an integer too long to read
+            raise ReadError(f"invalid JSON: {exc} in item {n:,}") from None
         except RecursionError:
             raise ReadError(f"invalid JSON: nested too deeply in item {n:,}") from None
         try:

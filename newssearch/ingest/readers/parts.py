@@ -71,7 +71,8 @@ class Part:
 def parted_format(path: Path, fmt: str | None) -> str | None:
     """The format a file of many records is read as in parts (``splitting.cutter``), or None for a file read
     whole: JSON Lines (a ".json" file whose first lines are JSON objects each, as many dumps named ".json" are,
-    included), a JSON array, CSV and TSV, Reuters SGML and SMART; not a file in UTF-16 or UTF-32."""
+    included), a JSON array, CSV and TSV, Reuters SGML and SMART; not a file in UTF-16 or UTF-32, nor one whose
+    lines end with CR alone."""
     if fmt not in PARTED and fmt != "json":
         return None
     try:
@@ -80,6 +81,8 @@ def parted_format(path: Path, fmt: str | None) -> str | None:
     except (OSError, ReadError):
         return None
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return None
+    if b"\r" in head and b"\n" not in head:  # lines ended by CR alone: parts are cut at LF
         return None
     if fmt != "json":
         return fmt
@@ -104,19 +107,19 @@ def inner_suffix(path: Path) -> str:
 
 
 def prefix(path: Path, size: int) -> tuple[str, int, bool]:
-    """The SHA-256 of a file's first ``size`` bytes, the number of lines they end (so the next line's number is
-    one more), and whether they end with a line end."""
-    digest, lines, left, last = hashlib.sha256(), 0, size, b""
+    """The SHA-256 of a file's first ``size`` bytes, the double quotes in them (``plan._record_ends``), and
+    whether they end with a line end."""
+    digest, quotes, left, last = hashlib.sha256(), 0, size, b""
     with path.open("rb") as handle:
         while left > 0:
             block = handle.read(min(_BLOCK, left))
             if not block:
                 break
             digest.update(block)
-            lines += block.count(b"\n")
+            quotes += block.count(b'"')
             left -= len(block)
             last = block[-1:]
-    return digest.hexdigest(), lines, last == b"\n"
+    return digest.hexdigest(), quotes, last == b"\n"
 
 
 class Decompressed:

@@ -23,10 +23,9 @@ from newssearch.errors import ReadError
 from newssearch.ingest.readers import parts as _parts
 from newssearch.ingest.readers.encoding import MAX_LINE_BYTES
 from newssearch.ingest.readers.parts import Decompressed, Part, compression, file_digest
+from newssearch.ingest.readers.source import clean_block
 
 _BLOCK = 1 << 20
-#: A CSV file's delimiter is sniffed from this many bytes of its start, as the whole file's reader does.
-_SNIFF_BYTES = 1 << 16
 
 
 class Cutter(Protocol):
@@ -67,30 +66,38 @@ class MarkCutter:
 
 
 class TableCutter:
-    """CSV and TSV: a record a row, which may span lines inside quotes; rows found by the csv module, as the
-    reader finds them (each byte decoded as one character: quotes, delimiters and line ends are ASCII in every
-    encoding read in parts)."""
+    """CSV and TSV: a record a row, which may span lines inside quotes; rows found by the csv module in each line
+    cleaned as the reader cleans it (``source.clean_block``: a lone CR is a line end there), and each byte decoded
+    as one character (quotes, delimiters and line ends are ASCII in every encoding read in parts). A part is cut
+    only where a row ends at a line end of the file's own bytes."""
 
     def __init__(self, delimiter: str) -> None:
         self.delimiter = delimiter
 
     def cut(self, data: bytes | bytearray, at_least: int, final: bool) -> tuple[int, int] | None:
-        text = data.decode("latin-1")
-        state = {"pos": 0, "ran_out": False}
+        state = {
+            "pos": 0,
+            "ran_out": False,
+            "at_end": True,
+        }  # at_end: the last line given ends a line of data
 
         def lines() -> Iterator[str]:
             start = 0
-            while True:
-                end = text.find("\n", start)
-                if end < 0:
-                    if final and start < len(text):
-                        state["pos"] = len(text)
-                        yield text[start:]
-                    state["ran_out"] = True
-                    return
-                state["pos"] = end + 1
-                yield text[start : end + 1]
-                start = end + 1
+            while start < len(data):
+                end = data.find(b"\n", start) + 1
+                if not end:
+                    if not final:
+                        break
+                    end = len(data)
+                cleaned, _ = clean_block(bytes(data[start:end]), last=True)
+                pieces = cleaned.decode("latin-1").split("\n")
+                subs = [piece + "\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+                for n, sub in enumerate(subs, 1):
+                    state["at_end"] = n == len(subs)
+                    state["pos"] = end
+                    yield sub
+                start = end
+            state["ran_out"] = True
 
         reader = csv.reader(lines(), delimiter=self.delimiter)
         records = 0
@@ -107,9 +114,14 @@ class TableCutter:
             if state["ran_out"] and not final:  # the row may go on in the bytes not read yet
                 return None
             records += 1
-            if state["pos"] >= at_least:
+            if state["at_end"] and int(state["pos"]) >= at_least:
                 return int(state["pos"]), records
         return (len(data), records) if final else None
+
+
+def line_ends(data: bytes | bytearray) -> int:
+    """The lines ``data`` ends as the reader counts them: LF, CR LF and a lone CR each end one."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
 class ArrayCutter:
@@ -118,7 +130,7 @@ class ArrayCutter:
     _GAP = re.compile(r"[\s,]*")
 
     def __init__(self) -> None:
-        self.decoder = json.JSONDecoder()
+        self.decoder = json.JSONDecoder(strict=False)  # control characters are the reader's to clean
         self.opened = False
         self.complete = 0  # the items complete in the data of the last call that found no cut
 
@@ -131,7 +143,7 @@ class ArrayCutter:
     def _cut(self, text: str, at_least: int, final: bool) -> tuple[int, int] | None:
         pos, records = 0, 0
         if not self.opened:
-            pos = self._GAP.match(text).end()  # type: ignore[union-attr]
+            pos = self._GAP.match(text, 3 if text.startswith("\xef\xbb\xbf") else 0).end()  # type: ignore[union-attr]
             if not text.startswith("[", pos):
                 raise ReadError("not a JSON array")
             pos += 1
@@ -141,7 +153,7 @@ class ArrayCutter:
                 break
             try:
                 _, pos = self.decoder.raw_decode(text, pos)
-            except (json.JSONDecodeError, RecursionError):
+            except (ValueError, RecursionError):  # JSONDecodeError, or an integer too long to read
                 if not final:  # the item may go on in the bytes not read yet
                     self.complete = records
                     return None
@@ -274,7 +286,9 @@ class _Cutting:
             while pending and (len(pending) >= part_bytes + part_bytes // 4 or final):
                 found = self.cuts.cut(pending, part_bytes, final)
                 if found is None:
-                    found, skipping = self._too_long(pending)
+                    found, cut_off = self._too_long(pending)
+                    if cut_off:
+                        dropped, skipping = dropped + cut_off, True
                     if found is None:
                         break
                 end, count = found
@@ -285,22 +299,26 @@ class _Cutting:
             if final:
                 return
 
-    def _too_long(self, pending: bytearray) -> tuple[tuple[int, int] | None, bool]:
+    def _too_long(self, pending: bytearray) -> tuple[tuple[int, int] | None, int]:
         """When no record ends in reach: a cut at a line end, if ``pending`` is over a part and a line's limit;
-        or the current line kept by its first bytes when it is over the limit (its rest is then dropped)."""
+        or the current line kept by its first bytes when it is over the limit (the bytes cut off are returned,
+        and the rest of the line is then dropped as it is read). A JSON array's item is never cut: ReadError."""
         last = pending.rfind(b"\n")
-        if len(pending) - last - 1 > MAX_LINE_BYTES:
-            if isinstance(self.cuts, ArrayCutter):
-                item = self.record + self.cuts.complete + 1
-                raise ReadError(
-                    f"item {item:,} is over {MAX_LINE_BYTES / 1e6:g} MB or the JSON is broken there: not read"
-                )
-            del pending[last + 1 + MAX_LINE_BYTES + 1 :]
-            return None, True
-        if last < 0 or len(pending) < _parts.PART_BYTES + MAX_LINE_BYTES:
-            return None, False
+        long_line = len(pending) - last - 1 > MAX_LINE_BYTES
+        if not long_line and (last < 0 or len(pending) < _parts.PART_BYTES + MAX_LINE_BYTES):
+            return None, 0
         assert self.cuts is not None
-        return self.cuts.cut(pending[: last + 1], last + 1, True) or (last + 1, 0), False
+        if isinstance(self.cuts, ArrayCutter):
+            item = self.record + self.cuts.complete + 1
+            raise ReadError(
+                f"item {item:,} is over {MAX_LINE_BYTES / 1e6:g} MB or the JSON is broken there: not read"
+            )
+        if long_line:
+            keep = last + 1 + MAX_LINE_BYTES + 1
+            cut_off = len(pending) - keep
+            del pending[keep:]
+            return None, cut_off
+        return self.cuts.cut(pending[: last + 1], last + 1, True) or (last + 1, 0), 0
 
     def _part(self, data: bytes, length: int, count: int, limit: int | None) -> Part:
         source, begin = self.source, self.begin
@@ -321,5 +339,5 @@ class _Cutting:
             first_record=self.record,
             head=self.table if begin else None,
         )
-        self.begin, self.line, self.record = end, self.line + data.count(b"\n"), self.record + count
+        self.begin, self.line, self.record = end, self.line + line_ends(data), self.record + count
         return part

@@ -22,17 +22,23 @@ SETTINGS = property_settings(120)
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    """One segment, with deleted documents (the array path needs one segment, as the loop does)."""
+    """One segment, with deleted documents (the array path needs one segment, as the loop does) and copies of
+    stories (every seventh repeats an earlier one: the grouping of copies reads the arrays too)."""
     rng = random.Random(5)
     path = tmp_path_factory.mktemp("vectors") / "ix"
-    articles = [
-        Article(
-            id=f"d{i}",
-            headline=" ".join(rng.choices(WORDS, k=rng.randint(1, 4))),
-            body=" ".join(rng.choices(WORDS, k=rng.randint(1, 60))) + ".",
+    articles = []
+    for i in range(1500):
+        if i % 7 == 6:
+            earlier = articles[rng.randrange(len(articles))]
+            articles.append(Article(id=f"d{i}", headline=earlier.headline, body=earlier.body))
+            continue
+        articles.append(
+            Article(
+                id=f"d{i}",
+                headline=" ".join(rng.choices(WORDS, k=rng.randint(1, 4))),
+                body=" ".join(rng.choices(WORDS, k=rng.randint(1, 60))) + ".",
+            )
         )
-        for i in range(1500)
-    ]
     with NewsIndex.create(path) as ix:
         ix.add(articles, extract=False)
         ix.delete([f"d{i}" for i in range(0, 1500, 9)])
@@ -41,10 +47,13 @@ def index(tmp_path_factory):
     ix.close()
 
 
-def _run(ix, monkeypatch, threshold, text, **options):
+def _run(ix, monkeypatch, threshold, text, sparse=False, **options):
     with monkeypatch.context() as patched:
         patched.setattr(vectors, "ARRAY_POSTINGS", threshold)
         patched.setattr(vectors, "WARM_ARRAY_POSTINGS", threshold)
+        patched.setattr(
+            vectors, "SPARSE_SHARE", 10**9 if sparse else 0
+        )  # summed from the postings, or densely
         results = ix.search(text, syntax=False, **options)
     return (
         results.total,
@@ -62,7 +71,9 @@ def test_arrays_rank_as_the_loop_does(index, monkeypatch, words, limit, page):
     text = " ".join(words)
     looped = _run(index, monkeypatch, 10**12, text, limit=limit, page=page)
     arrayed = _run(index, monkeypatch, 0, text, limit=limit, page=page)
+    sparse = _run(index, monkeypatch, 0, text, sparse=True, limit=limit, page=page)
     assert arrayed == looped
+    assert sparse == looped
 
 
 def test_the_array_path_is_taken(index, monkeypatch):
@@ -139,3 +150,18 @@ def test_items_are_a_list_of_python_numbers_made_one_at_a_time():
     assert len(ids) == 3 and ids[1] == 5 and type(ids[1]) is int and type(scores[2]) is float
     assert ids[1:] == [5, 9] and type(ids[1:][0]) is int and list(scores) == [0.5, 1.25, 3.0]
     assert bisect.bisect_left(ids, 6) == 2
+
+
+def test_a_matcher_is_on_its_first_posting_only_until_it_moves(index):
+    """The postings file is read for a term only while its matcher has not moved: told without decoding."""
+    searcher = index._store.searcher()
+    reader = next(iter(searcher.reader().leaf_readers()))[0]
+    leaf = reader._terms.matcher("content", b"oil", reader.schema["content"].format)  # no deletions filter
+    assert reader.doc_frequency("content", "oil") > 300  # more than one block of 128
+    assert vectors._at_first_posting(leaf)
+    leaf.next()
+    assert not vectors._at_first_posting(leaf)
+    leaf.reset()
+    assert vectors._at_first_posting(leaf)
+    leaf.skip_to(1_000)  # into a later block
+    assert leaf.is_active() and not vectors._at_first_posting(leaf)

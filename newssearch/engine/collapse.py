@@ -26,9 +26,26 @@ class Later:
     by_offset: dict[int, frozenset[int]]
     keys: dict[int, str] = field(default_factory=dict)
     firsts: dict[str, int | None] = field(default_factory=dict)
+    arrays: dict[int, Any] = field(default_factory=dict)  # by_offset's sets as sorted numpy arrays, as asked
 
     def __bool__(self) -> bool:
         return bool(self.docs)
+
+    def among(self, offset: int, ids: Any) -> Iterable[int]:
+        """The later copies of the segment at ``offset`` among its documents ``ids`` (a list, or a numpy array
+        seen as one: ``vectors.Items``)."""
+        found = self.by_offset.get(offset)
+        if not found:
+            return ()
+        array = getattr(ids, "array", None)
+        if array is None:
+            return found.intersection(ids)
+        import numpy as np
+
+        if offset not in self.arrays:
+            self.arrays[offset] = np.array(sorted(found), dtype=np.int64)
+        later = self.arrays[offset]
+        return later[np.isin(later, array, assume_unique=True)].tolist()
 
 
 NONE = Later(frozenset(), {})
@@ -134,12 +151,7 @@ class Seen:
     def later(self, later: Later) -> list[int]:
         """The later copies among the matches."""
         if self.parts is not None:
-            empty: frozenset[int] = frozenset()
-            return [
-                offset + local
-                for offset, ids, _ in self.parts
-                for local in later.by_offset.get(offset, empty).intersection(ids)
-            ]
+            return [offset + local for offset, ids, _ in self.parts for local in later.among(offset, ids)]
         if self.ranked is not None:
             return [docnum for docnum in self.scores if docnum in later.docs]
         return [docnum for docnum in self.docs or () if docnum in later.docs]
@@ -158,7 +170,12 @@ class Seen:
         if self.parts is None:
             return self.scores.get(docnum)
         for offset, ids, scores in self.parts:
-            at = bisect_left(ids, docnum - offset)
+            array = getattr(ids, "array", None)  # a numpy array seen as a list (``vectors.Items``)
+            at = (
+                int(array.searchsorted(docnum - offset))
+                if array is not None
+                else bisect_left(ids, docnum - offset)
+            )
             if at < len(ids) and ids[at] == docnum - offset:
                 return scores[at]
         return None
@@ -171,6 +188,14 @@ class Seen:
             return None
         best: list[tuple[float, int]] = []
         for offset, ids, scores in self.parts:  # each segment's best first, as ``search._CountingTop`` does
-            mine = heapq.nlargest(count, range(len(ids)), key=scores.__getitem__)
+            array = getattr(scores, "array", None)  # scored as arrays (``vectors.py``): picked so too
+            if array is not None:
+                import numpy as np
+
+                from newssearch.engine.vectors import top_indexes
+
+                mine = top_indexes(np, array, count)
+            else:
+                mine = heapq.nlargest(count, range(len(ids)), key=scores.__getitem__)
             best = heapq.nlargest(count, best + [(scores[i], -(offset + ids[i])) for i in mine])
         return [(score, -negative) for score, negative in best]

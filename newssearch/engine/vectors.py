@@ -39,7 +39,11 @@ ARRAY_POSTINGS = 20_000
 COLD_ARRAY_POSTINGS = 250_000
 #: With numpy loaded already, an OR of this many postings is scored as arrays: cheaper than the loop from about
 #: here (each word's arrays read in place from its segment's postings file).
-WARM_ARRAY_POSTINGS = 5_000
+WARM_ARRAY_POSTINGS = 1_000
+#: An OR whose postings are fewer than a segment's stories divided by this is summed from the postings alone
+#: (``np.unique``, ``np.bincount``), not in arrays as long as the segment: at a million stories those cost more
+#: than the scoring.
+SPARSE_SHARE = 8
 _big_ors: list[Any] = [0, None]  # the ORs of ARRAY_POSTINGS or more this process has run, and the last one
 
 
@@ -68,26 +72,36 @@ def preload(
     import numpy as np
 
     size = searcher.reader().doc_count_all()
-    total = np.zeros(size, dtype=np.float64)
-    counts = np.zeros(size, dtype=np.int64)
     postings: list[tuple[MatchedTerm, Any]] = []
+    scored = []
     for m in subms:
         docs, scores = _term_arrays(np, m, searcher)
-        total[docs] += scores
-        counts[docs] += 1
         term = term_of(m)
         assert term is not None
         postings.append((term, docs))
-    ids = np.flatnonzero(counts)
-    final = total[ids] * boost
+        scored.append(scores)
+    found = sum(len(docs) for _, docs in postings)
+    if found * SPARSE_SHARE < size:  # few postings for the segment: summed without an array of its size
+        ids, where = np.unique(np.concatenate([docs for _, docs in postings]), return_inverse=True)
+        # bincount adds each document's scores in the order they come: word by word, as the loop adds them.
+        total = np.bincount(where, weights=np.concatenate(scored), minlength=len(ids))
+        matched = np.bincount(where, minlength=len(ids))
+    else:
+        dense, counts = np.zeros(size, dtype=np.float64), np.zeros(size, dtype=np.int64)
+        for (_, docs), scores in zip(postings, scored, strict=True):
+            dense[docs] += scores
+            counts[docs] += 1
+        ids = np.flatnonzero(counts)
+        total, matched = dense[ids], counts[ids]
+    final = total * boost
     if scale and termcount:  # Whoosh's CoordMatcher ("SQR"), as FastOr computes it
         if termcount == scale:
             final[:] = 0.0
         else:
-            bonus = (counts[ids] - 1) / (termcount - scale) ** 2
+            bonus = (matched - 1) / (termcount - scale) ** 2
             final = (final + bonus) * ((termcount - 1) / termcount)
     top = float(final.max()) if len(final) else 0.0
-    terms = ArrayDocTerms(np, ids, counts[ids], postings)
+    terms = ArrayDocTerms(np, ids, matched, postings)
     matcher = PreloadedMatcher(Items(ids, int), Items(final, float), terms, top=top)  # type: ignore[arg-type]
     matcher.arrays = final
     return matcher
@@ -207,9 +221,18 @@ def _whole_term(np: Any, leaf: Any, searcher: Any) -> tuple[Any, Any] | None:
         return None
     side = sidecar.of(searcher.reader(), np)
     found = side.postings(*term) if side is not None else None
-    if found is None or not len(found[0]) or int(found[0][0]) != leaf.id():
+    if found is None or not len(found[0]) or not _at_first_posting(leaf):
         return None
     return found
+
+
+def _at_first_posting(leaf: W3LeafMatcher) -> bool:
+    """Whether a Whoosh 3 matcher is on its first posting, told from where it is without decoding its block: the
+    first block's length is read from its header."""
+    if leaf._i != 0:
+        return False
+    length = abs(leaf._postfile.get_int(leaf._baseoffset))
+    return bool(leaf._nextoffset == leaf._baseoffset + 4 + length)
 
 
 def block_ids(np: Any, leaf: W3LeafMatcher, raw: Any) -> Any:

@@ -148,7 +148,9 @@ class Sidecar:
     def postings(self, fieldname: str, btext: bytes) -> tuple[Any, Any] | None:
         """A term's story numbers and weights (read-only views), or None if the file does not hold it."""
         key = term_key(fieldname, btext)
-        n = int(self.np.searchsorted(self.keys, key))
+        # Given as a uint64: a Python int makes numpy convert the whole table first (850 us a lookup over 300,000
+        # terms, against 2 us).
+        n = int(self.keys.searchsorted(self.np.uint64(key)))
         if n == len(self.keys) or int(self.keys[n]) != key:
             return None
         start, count = int(self.starts[n]), int(self.counts[n])

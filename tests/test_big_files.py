@@ -265,3 +265,20 @@ def test_a_compressed_file_cut_short_or_empty_is_skipped_and_the_rest_read(tmp_p
         and "cannot be decompressed" in reasons["cut.csv.gz"]
     )
     assert reasons["empty.jsonl.gz"] == "empty file"
+
+
+def test_a_first_build_ends_with_its_small_segments_merged(small_parts, corpus, tmp_path, monkeypatch):
+    """Checkpoints leave a tail of small segments; the build's last commit merges them into one: every query
+    pays for each segment."""
+    from newssearch.engine import segments
+
+    monkeypatch.setattr(update, "CHECKPOINT_STORIES", 1)  # a segment after each part of about 20 stories
+    monkeypatch.setattr(segments, "MERGE_FACTOR", 3)  # classes: below 3, 9, 27, 81, 243 stories
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.update([corpus])
+        sizes = [r.doc_count_all() for r, _ in index._store.searcher().reader().leaf_readers()]
+    classes = [segments.size_class(size) for size in sizes]
+    assert sum(sizes) == 118 and len(sizes) >= 2
+    assert sum(1 for c in classes if c < max(classes)) <= 1, sizes  # at most the one the tail became
+    NewsIndex.rebuild(tmp_path / "clean", [corpus])
+    assert stored(tmp_path / "ix") == stored(tmp_path / "clean")

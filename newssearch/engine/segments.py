@@ -59,6 +59,22 @@ def merge_policy(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
     return kept
 
 
+def tidy_policy(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """``merge_policy``, then the segments below the largest size class merged into one when there are two or
+    more: the last commit of a first build, whose checkpoints leave a tail of small segments (at a million
+    stories, 3 of 300,000 and 5 of 7,000 to 27,000), each of which every query pays for."""
+    kept = merge_policy(writer, segments)
+    if not kept:
+        return kept
+    top = max(size_class(segment.doc_count_all()) for segment in kept)
+    small = [segment for segment in kept if size_class(segment.doc_count_all()) < top]
+    if len(small) < 2:
+        return kept
+    for segment in small:
+        _merge(writer, segment)
+    return [segment for segment in kept if segment not in small]
+
+
 def size_class(stories: int) -> int:
     """A segment's size class: 0 below ``MERGE_FACTOR`` stories, 1 below its square, and so on."""
     level, bound = 0, MERGE_FACTOR

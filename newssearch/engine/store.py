@@ -33,7 +33,7 @@ from newssearch.engine.diskfiles import FILES_CACHE, INDEX_NAME, META_FILE, inde
 from newssearch.engine.documents import CacheEntry, FileRecord, parse_filesig
 from newssearch.engine.schema import SCHEMA_VERSION, StableBM25F, build_schema
 from newssearch.engine.searchers import DEFAULT_SIZE, Searchers
-from newssearch.engine.segments import check_reader, duplicate_ids, merge_policy
+from newssearch.engine.segments import check_reader, duplicate_ids, merge_policy, tidy_policy
 from newssearch.errors import (
     IndexBusyError,
     IndexDamagedError,
@@ -349,11 +349,11 @@ class Store:
             kept = None if committed or self._complete else int(self._ix.doc_count())
         return IndexInterrupted(committed, checkpointed=kept)
 
-    def commit(self, writer: SegmentWriter, *, rebuild: bool = False) -> None:
-        """Commit, or on any failure cancel and remove its files; an interrupt or a refusal says if it committed."""
+    def commit(self, writer: SegmentWriter, *, rebuild: bool = False, tidy: bool = False) -> None:
+        """Commit (``tidy``: ``segments.tidy_policy``), or cancel and remove its files on any failure."""
         generation = self.generation()
         try:
-            writer.commit(mergetype=CLEAR if rebuild else merge_policy)
+            writer.commit(mergetype=CLEAR if rebuild else tidy_policy if tidy else merge_policy)
             _COMMITS[0] += 1
             self.commits += 1
             self.searchers.refresh()

@@ -190,7 +190,7 @@ def update(
     finally:
         if grouper is not None:
             grouper.close()
-    store.commit(writer, rebuild=rebuild)
+    store.commit(writer, rebuild=rebuild, tidy=first)  # a first build's tail of small segments merged
     store.save_cache(cache_now())
     return report
 

@@ -52,7 +52,7 @@ def _run(ix, monkeypatch, threshold, text, sparse=False, **options):
         patched.setattr(vectors, "ARRAY_POSTINGS", threshold)
         patched.setattr(vectors, "WARM_ARRAY_POSTINGS", threshold)
         patched.setattr(
-            vectors, "SPARSE_SHARE", 10**9 if sparse else 0
+            vectors, "SPARSE_SHARE", 0 if sparse else 10**9
         )  # summed from the postings, or densely
         results = ix.search(text, syntax=False, **options)
     return (
@@ -165,3 +165,52 @@ def test_a_matcher_is_on_its_first_posting_only_until_it_moves(index):
     assert vectors._at_first_posting(leaf)
     leaf.skip_to(1_000)  # into a later block
     assert leaf.is_active() and not vectors._at_first_posting(leaf)
+
+
+@pytest.mark.parametrize("fillers", range(12))
+def test_copies_join_the_same_groups_from_arrays_as_from_the_loop(tmp_path, monkeypatch, fillers):
+    """A story re-added under its id as a copy of another: which group a copy joins depends on the order the
+    later copies are read in, which the array path keeps as the loop has it."""
+    from datetime import datetime, timedelta, timezone
+
+    day = datetime(2024, 3, 5, 9, tzinfo=timezone.utc)
+
+    def body(n, edits=()):
+        words = [f"w{n}x{i}" for i in range(90)]
+        words[0] = "harbour"
+        for at, word in edits:
+            words[at] = word
+        return " ".join(words)
+
+    with NewsIndex.create(tmp_path / "ix") as ix:
+        ix.add(
+            [
+                Article(id="a", headline="Story A", body=body(1), date=day),
+                Article(
+                    id="b",
+                    headline="Story A again",
+                    body=body(1, ((50, "fix"),)),
+                    date=day + timedelta(hours=1),
+                ),
+                Article(id="c", headline="Story C", body=body(2), date=day),
+            ],
+            extract=False,
+        )
+        fill = [
+            Article(id=f"f{i}", headline=f"filler {i}", body=body(100 + i), date=day) for i in range(fillers)
+        ]
+        again = Article(
+            id="a",
+            headline="Story C harbour",
+            body=body(2, ((50, "harbour"),)),
+            date=day + timedelta(hours=2),
+        )
+        ix.add([*fill, again], extract=False)
+        runs = []
+        for threshold in (10**12, 0):
+            with monkeypatch.context() as patched:
+                patched.setattr(vectors, "ARRAY_POSTINGS", threshold)
+                patched.setattr(vectors, "WARM_ARRAY_POSTINGS", threshold)
+                results = ix.search("harbour story", syntax=False, limit=2)
+            runs.append([(hit.id, hit.score, hit.versions, hit.group) for hit in results.hits])
+    assert runs[0] == runs[1] and len(runs[0]) == 2

@@ -45,7 +45,8 @@ class Later:
         if offset not in self.arrays:
             self.arrays[offset] = np.array(sorted(found), dtype=np.int64)
         later = self.arrays[offset]
-        return later[np.isin(later, array, assume_unique=True)].tolist()
+        # As a set made as the old intersection made it: which group a copy joins may depend on the order.
+        return found.intersection(later[np.isin(later, array, assume_unique=True)].tolist())
 
 
 NONE = Later(frozenset(), {})

@@ -229,7 +229,7 @@ def _whole_term(np: Any, leaf: Any, searcher: Any) -> tuple[Any, Any] | None:
 def _at_first_posting(leaf: W3LeafMatcher) -> bool:
     """Whether a Whoosh 3 matcher is on its first posting, told from where it is without decoding its block: the
     first block's length is read from its header."""
-    if leaf._i != 0:
+    if leaf._i != 0 or not leaf.is_active():
         return False
     length = abs(leaf._postfile.get_int(leaf._baseoffset))
     return bool(leaf._nextoffset == leaf._baseoffset + 4 + length)

@@ -270,3 +270,22 @@ def test_a_systems_count_path_counts_what_its_match_set_holds(key, tmp_path):
         assert system.count_all("zebra") == 0
     finally:
         system.close()
+
+
+def test_queries_on_an_index_already_built_are_timed_in_alternating_processes(mini, tmp_path, capsys):
+    from benchmarks import onindex
+
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.add(
+            [
+                Article(id=f"w{n}", headline=f"Wheat prices day {n}", body="Wheat rose on grain.")
+                for n in range(20)
+            ],
+            extract=False,
+        )
+    report = onindex.main([str(tmp_path / "ix"), "--rounds", "2", "--corpora", str(mini)])
+    [(label, row)] = report.items()
+    assert label == str(tmp_path / "ix") and row["segments"] == 1
+    assert row["search_p95_ms"] >= row["search_p50_ms"] > 0 and row["count_p50_ms"] > 0
+    assert row["big_queries"] >= 1  # "Wheat prices climb" matches every story
+    assert "1 segments): search p50" in capsys.readouterr().out

@@ -58,21 +58,22 @@ class SqliteFts5(System):
         rows = self.con.execute(sql, (match, k)).fetchall()
         return [Result(row[0], -row[1], row[2] if snippets else None) for row in rows]
 
-    def match_all(self, text: str) -> int | None:
+    def _matching(self, select: str, text: str) -> list[tuple] | None:
+        """``SELECT select FROM docs`` of the rows matching any word of ``text``; None when it has none."""
         words = query_words(text)
         if not words:
-            return 0
+            return None
         assert self.con is not None
         match = " OR ".join(f'"{w}"' for w in words)
-        return len(self.con.execute("SELECT id FROM docs WHERE docs MATCH ?", (match,)).fetchall())
+        return self.con.execute(f"SELECT {select} FROM docs WHERE docs MATCH ?", (match,)).fetchall()
+
+    def match_all(self, text: str) -> int | None:
+        rows = self._matching("id", text)
+        return len(rows) if rows is not None else 0
 
     def count_all(self, text: str) -> int | None:
-        words = query_words(text)
-        if not words:
-            return 0
-        assert self.con is not None
-        match = " OR ".join(f'"{w}"' for w in words)
-        return int(self.con.execute("SELECT count(*) FROM docs WHERE docs MATCH ?", (match,)).fetchone()[0])
+        rows = self._matching("count(*)", text)
+        return int(rows[0][0]) if rows is not None else 0
 
     def close(self) -> None:
         if self.con is not None:

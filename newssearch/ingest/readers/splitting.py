@@ -264,10 +264,8 @@ class _Cutting:
         """The parts of the bytes from here to ``limit`` (or the end), the last cut at ``limit``."""
         source, part_bytes = self.source, _parts.PART_BYTES
         pending = bytearray()
-        dropped, skipping = (
-            0,
-            False,
-        )  # bytes of a long line not kept; whether the rest of that line is dropped
+        dropped = 0  # the bytes of a long line not kept in ``pending``
+        skipping = False  # the rest of that line is dropped as it is read
         while True:
             block = source.read(limit)
             final = not block
@@ -294,7 +292,7 @@ class _Cutting:
                 end, count = found
                 data = bytes(pending[:end])
                 del pending[:end]
-                yield self._part(data, end + dropped, count, limit)
+                yield self._part(data, end + dropped, count)
                 dropped = 0
             if final:
                 return
@@ -320,7 +318,7 @@ class _Cutting:
             return None, cut_off
         return self.cuts.cut(pending[: last + 1], last + 1, True) or (last + 1, 0), 0
 
-    def _part(self, data: bytes, length: int, count: int, limit: int | None) -> Part:
+    def _part(self, data: bytes, length: int, count: int) -> Part:
         source, begin = self.source, self.begin
         end = begin + length
         if self.head and begin == 0:  # what a later part's reader needs, from the first part as read

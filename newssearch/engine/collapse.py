@@ -31,22 +31,27 @@ class Later:
     def __bool__(self) -> bool:
         return bool(self.docs)
 
-    def among(self, offset: int, ids: Any) -> Iterable[int]:
+    def among(self, offset: int, ids: Any, mask: Any = None) -> Iterable[int]:
         """The later copies of the segment at ``offset`` among its documents ``ids`` (a list, or a numpy array
-        seen as one: ``vectors.Items``)."""
+        seen as one: ``vectors.Items``), or among those ``mask`` (a numpy mask by document) holds."""
         found = self.by_offset.get(offset)
         if not found:
             return ()
         array = getattr(ids, "array", None)
-        if array is None:
+        if array is None and mask is None:
             return found.intersection(ids)
         import numpy as np
 
         if offset not in self.arrays:
             self.arrays[offset] = np.array(sorted(found), dtype=np.int64)
         later = self.arrays[offset]
+        if mask is not None:
+            inside = later[mask[later]]
+        else:
+            assert array is not None
+            inside = later[np.isin(later, array, assume_unique=True)]
         # As a set made as the old intersection made it: which group a copy joins may depend on the order.
-        return found.intersection(later[np.isin(later, array, assume_unique=True)].tolist())
+        return found.intersection(inside.tolist())
 
 
 NONE = Later(frozenset(), {})
@@ -133,16 +138,18 @@ def earliest(docnums: list[int], date_of: Callable[[int], int], id_of: Callable[
 class Seen:
     """What the collection of a query's matches saw, for grouping them: every matching document (with its score,
     when the collection kept it), in one of three shapes: whole segments' arrays of a preloaded matcher
-    (``parts``: offset, ids, scores), a ranking of every match (``ranked``), or the sorted documents alone
-    (``docs``)."""
+    (``parts``: offset, ids, scores; for a pruned one, its best matches, and every match in ``pruned``), a
+    ranking of every match (``ranked``), or the sorted documents alone (``docs``)."""
 
     def __init__(
         self,
         parts: list[tuple[int, list[int], list[float]]] | None = None,
         ranked: list[tuple[float, int]] | None = None,
         docs: list[int] | None = None,
+        pruned: dict[int, tuple[Any, int]] | None = None,
     ) -> None:
         self.parts = parts
+        self.pruned = pruned or {}  # offset -> (mask of every match, N) of a part holding only its N best
         self.ranked = ranked
         self.scores: dict[int, float] = {}
         if ranked is not None:
@@ -152,7 +159,11 @@ class Seen:
     def later(self, later: Later) -> list[int]:
         """The later copies among the matches."""
         if self.parts is not None:
-            return [offset + local for offset, ids, _ in self.parts for local in later.among(offset, ids)]
+            return [
+                offset + local
+                for offset, ids, _ in self.parts
+                for local in later.among(offset, ids, self.pruned.get(offset, (None, 0))[0])
+            ]
         if self.ranked is not None:
             return [docnum for docnum in self.scores if docnum in later.docs]
         return [docnum for docnum in self.docs or () if docnum in later.docs]
@@ -161,13 +172,16 @@ class Seen:
         if self.ranked is not None:
             return docnum in self.scores
         if self.parts is not None:
+            for offset, (mask, _) in self.pruned.items():
+                if offset <= docnum < offset + len(mask):
+                    return bool(mask[docnum - offset])
             return self.score(docnum) is not None
         docs = self.docs or []
         at = bisect_left(docs, docnum)
         return at < len(docs) and docs[at] == docnum
 
     def score(self, docnum: int) -> float | None:
-        """A match's score, if the collection kept it."""
+        """A match's score, if the collection kept it (a pruned part keeps its best matches' only)."""
         if self.parts is None:
             return self.scores.get(docnum)
         for offset, ids, scores in self.parts:
@@ -185,7 +199,7 @@ class Seen:
         """The ``count`` best ``(score, docnum)``, best first, ties to the smaller docnum (None: not kept)."""
         if self.ranked is not None:
             return self.ranked[:count]
-        if self.parts is None:
+        if self.parts is None or any(kept < count for _, kept in self.pruned.values()):
             return None
         best: list[tuple[float, int]] = []
         for offset, ids, scores in self.parts:  # each segment's best first, as ``search._CountingTop`` does

@@ -15,11 +15,11 @@ from whoosh.matching import NullMatcherClass
 from whoosh.searching import Results, Searcher
 
 from newssearch.engine import query as query_mod
+from newssearch.engine import vectors
 from newssearch.engine.collapse import NONE, Later, Seen
 from newssearch.engine.columns import MISSING_DATE, NO_DATE, Column
 from newssearch.engine.deadline import DEADLINE
 from newssearch.engine.postings import PreloadedMatcher
-from newssearch.engine.vectors import top_indexes
 from newssearch.errors import QueryTimeoutError
 
 
@@ -49,14 +49,21 @@ def collect(
         # optimize=False: Whoosh's block-quality skipping trips an assertion inside Require (the date filter).
         top = _CountingTop(depth, usequality=not filtered)
         top.parts = [] if later else None
+        top.pruned = {}
     collector = _Deadline(_MatchedTerms(top) if terms else top, deadline)
     token = DEADLINE.set(deadline)  # for the matchers that read whole posting lists first
+    # A plain OR ranked for its top N may leave the rest unscored; grouping copies may rank one more match for
+    # each later copy (see ``collapse.py``).
+    best = depth + len(later.docs)
+    pruning = isinstance(top, _CountingTop) and best <= vectors.PRUNE_MOST
+    pruned = vectors.TOP.set((q, best) if pruning else None)
     try:
         searcher.search_with_collector(q, collector)
     except TimeLimit:
         raise too_slow() from None
     finally:
         DEADLINE.reset(token)
+        vectors.TOP.reset(pruned)
     results: Results = collector.results()
     if by_date:
         dates = Column(searcher, "date", NO_DATE)
@@ -73,7 +80,7 @@ def collect(
     if by_date or not isinstance(top, _CountingTop):  # it kept every match
         return results, len(results.top_n), Seen(ranked=results.top_n) if later else None
     if top.exact:
-        return results, top.total, Seen(parts=top.parts) if later else None
+        return results, top.total, Seen(parts=top.parts, pruned=top.pruned) if later else None
     if not later:
         return results, count(searcher, q, deadline), None
     docs = list(matching(searcher, q, deadline))
@@ -106,6 +113,7 @@ class _CountingTop(TopCollector):
 
     exact = True
     parts: list[tuple[int, list[int], list[float]]] | None = None  # with later copies: what grouping reads
+    pruned: dict[int, tuple[Any, int]]  # ...and, by offset, every match of a pruned segment
 
     def set_subsearcher(self, subsearcher: Searcher, offset: int) -> None:
         super().set_subsearcher(subsearcher, offset)
@@ -123,15 +131,17 @@ class _CountingTop(TopCollector):
         # The heap of TopCollector._collect: (score, -docnum), the smallest first; ties keep the lower docnum.
         items, offset = self.items, self.offset
         ids, scores = matcher.remaining()
-        self.total += len(ids)
+        self.total += len(ids) if matcher.total is None else matcher.total
         if self.parts is not None:
             self.parts.append((offset, ids, scores))
+            if matcher.pruned is not None:
+                self.pruned[offset] = matcher.pruned
         # The best of this segment first, without a tuple for every match: nlargest keeps the order of equal
         # scores, so the lower docnum wins a tie, as in the heap.
         if matcher.arrays is not None and not matcher._i:  # scored as arrays (``vectors.py``): picked so too
             import numpy as np
 
-            best = top_indexes(np, matcher.arrays, self.limit)
+            best = vectors.top_indexes(np, matcher.arrays, self.limit)
         else:
             best = heapq.nlargest(self.limit, range(len(ids)), key=scores.__getitem__)
         top = heapq.nlargest(self.limit, items + [(scores[i], -(offset + ids[i])) for i in best])

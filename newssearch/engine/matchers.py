@@ -224,7 +224,9 @@ class FastOr(wq.Or):
         termcount = sum(1 for m in subms for _ in m.term_matchers())
         boolean = context is not None and context.weighting is None
         if not boolean and vectors.worth_arrays(subms, searcher, self):  # many postings: scored as arrays
-            return vectors.preload(subms, searcher, self.boost, self.scale, termcount)
+            top = vectors.TOP.get()
+            best = top[1] if top is not None and top[0] is self else None
+            return vectors.preload(subms, searcher, self.boost, self.scale, termcount, best)
         scores: dict[int, float] = {}
         postings: list[tuple[MatchedTerm, list[int]]] = []  # each matched term and its documents
         for m in subms:

@@ -220,6 +220,8 @@ class PreloadedMatcher(matching.Matcher):
     """
 
     arrays: Any = None  # the scores as a numpy array, when ``vectors.preload`` made it
+    total: int | None = None  # every match's count, when it holds only the best of them (``vectors._pruned``)
+    pruned: tuple[Any, int] | None = None  # then every match (a mask by document) and how many best it holds
 
     def __init__(
         self,
@@ -259,6 +261,7 @@ class PreloadedMatcher(matching.Matcher):
 
     def without(self, docnums: set[int]) -> PreloadedMatcher:
         """A matcher of the same documents but ``docnums``, from the first (scores unchanged)."""
+        assert self.total is None, "a pruned matcher holds only its best documents"
         keep = [i for i, docnum in enumerate(self._ids) if docnum not in docnums]
         if len(keep) == len(self._ids):
             return self
@@ -294,7 +297,9 @@ class PreloadedMatcher(matching.Matcher):
         return iter(self._ids[self._i :])
 
     def copy(self) -> PreloadedMatcher:
-        return PreloadedMatcher(self._ids, self._scores, self._terms, self._i, self._top)
+        copied = PreloadedMatcher(self._ids, self._scores, self._terms, self._i, self._top)
+        copied.total, copied.pruned = self.total, self.pruned
+        return copied
 
     def replace(self, minquality: float = 0) -> matching.Matcher:
         if not self.is_active() or (minquality and self._top < minquality):

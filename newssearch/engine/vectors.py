@@ -14,6 +14,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -44,6 +45,17 @@ WARM_ARRAY_POSTINGS = 1_000
 #: (``np.unique``, ``np.bincount``), not in arrays as long as the segment (whose fresh pages cost more: 18 words
 #: over a segment of 250,000 stories, 10,000 postings: 0.4 ms against 7 ms; 120,000: 13 against 15 ms).
 SPARSE_SHARE = 2
+#: Whether an OR ranked for a page is pruned (see ``_pruned``): off only to compare with scoring every match.
+PRUNE = True
+#: An OR of fewer postings (for a segment) is summed whole: about a millisecond.
+PRUNE_POSTINGS = 50_000
+#: ...and one is pruned only if the words it may leave out hold this share of its postings.
+PRUNE_SHARE = 0.5
+#: ...nor when more than this many best matches are asked (a page deep down, or many copies of stories).
+PRUNE_MOST = 5_000
+#: The OR a search ranks and how many of its best matches it keeps, set by ``collect.collect`` around a search
+#: whose only use of the OR's scores is its top N (no filter, no grouping of copies, no sort by date).
+TOP: ContextVar[tuple[Any, int] | None] = ContextVar("newssearch_top", default=None)
 _big_ors: list[Any] = [0, None]  # the ORs of ARRAY_POSTINGS or more this process has run, and the last one
 
 
@@ -66,9 +78,15 @@ def worth_arrays(subms: list[Any], searcher: Any, query: Any) -> bool:
 
 
 def preload(
-    subms: list[Any], searcher: Any, boost: float, scale: float | None, termcount: int
+    subms: list[Any],
+    searcher: Any,
+    boost: float,
+    scale: float | None,
+    termcount: int,
+    best: int | None = None,
 ) -> PreloadedMatcher:
-    """``FastOr.matcher``'s result for matchers that ``worth_arrays`` accepted, computed as arrays."""
+    """``FastOr.matcher``'s result for matchers that ``worth_arrays`` accepted, computed as arrays. ``best``: only
+    the top ``best`` matches' scores are asked (and the number of matches), so the others may be left out."""
     import numpy as np
 
     size = searcher.reader().doc_count_all()
@@ -81,6 +99,10 @@ def preload(
         postings.append((term, docs))
         scored.append(scores)
     found = sum(len(docs) for _, docs in postings)
+    if best is not None and PRUNE:
+        pruned = _pruned(np, postings, scored, (boost, scale, termcount), best, size)
+        if pruned is not None:
+            return pruned
     if found * SPARSE_SHARE < size:  # few postings for the segment: summed without an array of its size
         ids, where = np.unique(np.concatenate([docs for _, docs in postings]), return_inverse=True)
         # bincount adds each document's scores in the order they come: word by word, as the loop adds them.
@@ -93,18 +115,121 @@ def preload(
             counts[docs] += 1
         ids = np.flatnonzero(counts)
         total, matched = dense[ids], counts[ids]
+    return _matcher(np, ids, _final(total, matched, boost, scale, termcount), matched, postings)
+
+
+def _final(total: Any, matched: Any, boost: float, scale: float | None, termcount: int) -> Any:
+    """The OR's scores from its words' sums and the number of its words each document matched (arrays, or
+    floats), times the boost, with Whoosh's coordination bonus (``CoordMatcher``, "SQR") as FastOr adds it."""
     final = total * boost
-    if scale and termcount:  # Whoosh's CoordMatcher ("SQR"), as FastOr computes it
+    if scale and termcount:
         if termcount == scale:
-            final[:] = 0.0
+            final = final * 0.0 + 0.0  # +0.0 whatever the sign
         else:
             bonus = (matched - 1) / (termcount - scale) ** 2
             final = (final + bonus) * ((termcount - 1) / termcount)
+    return final
+
+
+def _matcher(np: Any, ids: Any, final: Any, matched: Any, postings: list[tuple[MatchedTerm, Any]]) -> Any:
     top = float(final.max()) if len(final) else 0.0
     terms = ArrayDocTerms(np, ids, matched, postings)
     matcher = PreloadedMatcher(Items(ids, int), Items(final, float), terms, top=top)  # type: ignore[arg-type]
     matcher.arrays = final
     return matcher
+
+
+def _pruned(
+    np: Any,
+    postings: list[tuple[MatchedTerm, Any]],
+    scored: list[Any],
+    how: tuple[float, float | None, int],
+    best: int,
+    size: int,
+) -> PreloadedMatcher | None:
+    """The ``best`` top matches of the OR with their exact scores, found without summing every match (MaxScore,
+    Turtle and Flood 1995, on arrays); None where that would not pay.
+
+    A floor for the ``best``-th score comes from the documents of the word with the highest bound (its best
+    score), each scored in full: every word's score found by binary search and added in query order, as the
+    sums add them, so the floats are the same. The words whose bounds added up (with the most coordination bonus
+    they could earn) stay below that floor cannot bring a document holding only them into the top: the
+    candidates are the documents of the other words, scored in full. Worth it only when the words left out hold
+    ``PRUNE_SHARE`` of the postings. The matcher holds the candidates only, ``total`` the number of matches and
+    ``pruned`` every match (a mask as long as the segment) with ``best``."""
+    boost = how[0]
+    sizes = [len(docs) for _, docs in postings]
+    found = sum(sizes)
+    if len(postings) < 2 or best < 1 or boost <= 0 or found < PRUNE_POSTINGS:
+        return None
+    bounds = [float(scores.max()) if len(scores) else 0.0 for scores in scored]
+    if min(bounds) < 0:  # a negative score would break the bounds
+        return None
+    enough = [i for i in range(len(postings)) if sizes[i] >= best]
+    if not enough:
+        return None
+    first = max(enough, key=lambda i: (bounds[i], -sizes[i]))
+    floor = _kth(np, _scored_at(np, postings[first][1], postings, scored, how), best)
+    out: list[int] = []
+    for i in sorted(range(len(postings)), key=lambda i: (bounds[i], -sizes[i])):
+        if i == first or _bound(bounds, sorted([*out, i]), how) >= floor:
+            break
+        out.append(i)
+    if sum(sizes[i] for i in out) < PRUNE_SHARE * found:
+        return None
+    kept = [postings[i][1] for i in range(len(postings)) if i not in out]
+    ids = np.unique(np.concatenate(kept))
+    final, matched = _scored_at(np, ids, postings, scored, how, counts=True)
+    if not _bound(bounds, sorted(out), how) < _kth(np, final, best):  # at least the floor: never, but checked
+        return None
+    mask = np.zeros(size, dtype=bool)
+    for _, docs in postings:
+        mask[docs] = True
+    matcher = _matcher(np, ids, final, matched, postings)
+    matcher.total = int(np.count_nonzero(mask))
+    matcher.pruned = (mask, best)
+    return matcher
+
+
+def _kth(np: Any, final: Any, best: int) -> float:
+    return float(np.partition(final, len(final) - best)[len(final) - best])
+
+
+def _bound(bounds: list[float], words: list[int], how: tuple[float, float | None, int]) -> float:
+    """The most a document holding only these words (in query order) could score."""
+    total = 0.0
+    for i in words:  # added as the sums add them
+        total += bounds[i]
+    return float(_final(total, len(words), *how))
+
+
+def _scored_at(
+    np: Any,
+    ids: Any,
+    postings: list[tuple[MatchedTerm, Any]],
+    scored: list[Any],
+    how: tuple[float, float | None, int],
+    counts: bool = False,
+) -> Any:
+    """The OR's scores of the documents ``ids`` (sorted), and with ``counts`` how many words each holds."""
+    total, matched = _sums(np, ids, postings, scored)
+    final = _final(total, matched, *how)
+    return (final, matched) if counts else final
+
+
+def _sums(np: Any, ids: Any, postings: list[tuple[MatchedTerm, Any]], scored: list[Any]) -> tuple[Any, Any]:
+    """The sums of the words' scores of the documents ``ids`` (sorted), added word by word in query order, and
+    how many words each holds."""
+    total = np.zeros(len(ids), dtype=np.float64)
+    matched = np.zeros(len(ids), dtype=np.int64)
+    for (_, docs), scores in zip(postings, scored, strict=True):
+        if not len(docs):
+            continue
+        at = np.minimum(np.searchsorted(docs, ids), len(docs) - 1)
+        hit = docs[at] == ids
+        total[hit] += scores[at[hit]]
+        matched[hit] += 1
+    return total, matched
 
 
 class Items(Sequence[Any]):

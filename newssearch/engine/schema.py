@@ -210,15 +210,10 @@ class StableBM25F(BM25F):
 
     def idf(self, searcher: Searcher, fieldname: str, text: Any) -> float:
         parent = searcher.get_parent()
-        # Kept with the searcher (one commit, read only): each segment's scorer of a word asks for it again.
-        known: dict[tuple[str, Any], float] = parent.__dict__.setdefault("_newssearch_idf", {})
-        key = (fieldname, text)
-        if key not in known:
-            n = parent.doc_frequency(fieldname, text)
-            if parent.doc_count() != parent.doc_count_all():
-                n -= _deleted_frequency(parent, fieldname, text)
-            known[key] = log(parent.doc_count() / (n + 1)) + 1
-        return known[key]
+        n = parent.doc_frequency(fieldname, text)
+        if parent.doc_count() != parent.doc_count_all():
+            n -= _deleted_frequency(parent, fieldname, text)
+        return log(parent.doc_count() / (n + 1)) + 1
 
     def scorer(self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1) -> BaseScorer:
         scorer = super().scorer(searcher, fieldname, text, qf=qf)

@@ -1,4 +1,4 @@
-"""Top-N pruning of an OR (``vectors._pruned``, MaxScore on arrays): the same ranked ids, scores, ties, totals and
+"""Top-N pruning of an OR (``pruning.pruned``, MaxScore on arrays): the same ranked ids, scores, ties, totals and
 snippets as scoring every match, over random corpora of skewed word frequencies and random queries."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newssearch import Article, NewsIndex
-from newssearch.engine import vectors
+from newssearch.engine import pruning, vectors
 
 from .helpers import property_settings
 
@@ -52,8 +52,8 @@ def _run(ix, monkeypatch, prune, text, **options):
     with monkeypatch.context() as patched:
         patched.setattr(vectors, "ARRAY_POSTINGS", 0)
         patched.setattr(vectors, "WARM_ARRAY_POSTINGS", 0)
-        patched.setattr(vectors, "PRUNE", prune)
-        patched.setattr(vectors, "PRUNE_POSTINGS", 0)
+        patched.setattr(pruning, "PRUNE", prune)
+        patched.setattr(pruning, "PRUNE_POSTINGS", 0)
         results = ix.search(text, syntax=False, **options)
     return (
         results.total,
@@ -64,14 +64,14 @@ def _run(ix, monkeypatch, prune, text, **options):
 def _spy(monkeypatch):
     """Counts of ``_pruned``'s answers: pruned, or scored in full."""
     seen = {"pruned": 0, "full": 0}
-    pruned = vectors._pruned
+    pruned = pruning.pruned
 
     def spy(*args):
         found = pruned(*args)
         seen["pruned" if found is not None else "full"] += 1
         return found
 
-    monkeypatch.setattr(vectors, "_pruned", spy)
+    monkeypatch.setattr(pruning, "pruned", spy)
     return seen
 
 
@@ -141,8 +141,8 @@ def _grouped(ix, monkeypatch, prune, text, **options):
     with monkeypatch.context() as patched:
         patched.setattr(vectors, "ARRAY_POSTINGS", 0)
         patched.setattr(vectors, "WARM_ARRAY_POSTINGS", 0)
-        patched.setattr(vectors, "PRUNE", prune)
-        patched.setattr(vectors, "PRUNE_POSTINGS", 0)
+        patched.setattr(pruning, "PRUNE", prune)
+        patched.setattr(pruning, "PRUNE_POSTINGS", 0)
         results = ix.search(text, syntax=False, **options)
     return results.total, [
         (hit.id, hit.score, hit.versions, hit.group, hit.snippet.text) for hit in results.hits
@@ -188,7 +188,7 @@ def test_pruned_arrays_hold_the_top_of_every_match(monkeypatch, seed, terms, siz
     higher than rare ones), the pruned candidates' top N are every match's top N, scores bit for bit."""
     import numpy as np
 
-    monkeypatch.setattr(vectors, "PRUNE_POSTINGS", 0)
+    monkeypatch.setattr(pruning, "PRUNE_POSTINGS", 0)
     rng = np.random.default_rng(seed)
     postings, scored = [], []
     for n in range(terms):
@@ -202,15 +202,15 @@ def test_pruned_arrays_hold_the_top_of_every_match(monkeypatch, seed, terms, siz
         dense[docs] += scores
         counts[docs] += 1
     ids = np.flatnonzero(counts)
-    final = vectors._final(dense[ids], counts[ids], *how)
+    final = pruning.final_scores(dense[ids], counts[ids], *how)
     expected = [(int(ids[i]), float(final[i])) for i in vectors.top_indexes(np, final, best)]
-    matcher = vectors._pruned(np, postings, scored, how, best, size)
-    if matcher is None:
+    pruned = pruning.pruned(np, postings, scored, how, best, size)
+    if pruned is None:
         return
-    kept = np.asarray(matcher._ids.array)
-    found = [(int(kept[i]), float(matcher.arrays[i])) for i in vectors.top_indexes(np, matcher.arrays, best)]
+    kept, scores, _, mask = pruned
+    found = [(int(kept[i]), float(scores[i])) for i in vectors.top_indexes(np, scores, best)]
     assert found == expected
-    assert matcher.total == len(ids)
+    assert np.flatnonzero(mask).tolist() == ids.tolist()
 
 
 def test_a_story_outside_the_candidates_that_ties_the_cut_keeps_its_place(monkeypatch):
@@ -218,13 +218,13 @@ def test_a_story_outside_the_candidates_that_ties_the_cut_keeps_its_place(monkey
     candidates are not enough, and nothing is pruned."""
     import numpy as np
 
-    monkeypatch.setattr(vectors, "PRUNE_POSTINGS", 0)
+    monkeypatch.setattr(pruning, "PRUNE_POSTINGS", 0)
     rare = (("content", b"rare"), np.array([5, 6], dtype=np.int64))
     common = (("content", b"common"), np.arange(5, dtype=np.int64))
     scored = [np.array([1.0, 1.0]), np.ones(5)]
-    assert vectors._pruned(np, [rare, common], scored, (1.0, None, 2), 1, 10) is None
-    found = vectors._pruned(np, [rare, common], [np.array([2.0, 1.0]), np.ones(5)], (1.0, None, 2), 1, 10)
-    assert found is not None and found._ids.array.tolist() == [5, 6] and found.total == 7
+    assert pruning.pruned(np, [rare, common], scored, (1.0, None, 2), 1, 10) is None
+    found = pruning.pruned(np, [rare, common], [np.array([2.0, 1.0]), np.ones(5)], (1.0, None, 2), 1, 10)
+    assert found is not None and found[0].tolist() == [5, 6] and int(found[3].sum()) == 7
 
 
 def test_a_pruned_part_answers_only_for_the_best_it_kept():

@@ -47,10 +47,12 @@ def index(tmp_path_factory):
     ix.close()
 
 
-def _run(ix, monkeypatch, threshold, text, sparse=False, **options):
+def _run(ix, monkeypatch, threshold, text, sparse=False, matchers=False, **options):
     with monkeypatch.context() as patched:
         patched.setattr(vectors, "ARRAY_POSTINGS", threshold)
         patched.setattr(vectors, "WARM_ARRAY_POSTINGS", threshold)
+        if matchers:  # each word's postings read through its Whoosh matcher, not straight from the file
+            patched.setattr(vectors, "direct", lambda *args: None)
         patched.setattr(
             vectors, "SPARSE_SHARE", 0 if sparse else 10**9
         )  # summed from the postings, or densely
@@ -72,16 +74,18 @@ def test_arrays_rank_as_the_loop_does(index, monkeypatch, words, limit, page):
     looped = _run(index, monkeypatch, 10**12, text, limit=limit, page=page)
     arrayed = _run(index, monkeypatch, 0, text, limit=limit, page=page)
     sparse = _run(index, monkeypatch, 0, text, sparse=True, limit=limit, page=page)
+    through_matchers = _run(index, monkeypatch, 0, text, matchers=True, limit=limit, page=page)
     assert arrayed == looped
     assert sparse == looped
+    assert through_matchers == looped
 
 
 def test_the_array_path_is_taken(index, monkeypatch):
     taken = []
-    preload = vectors.preload
+    summed = vectors._summed
     monkeypatch.setattr(vectors, "ARRAY_POSTINGS", 0)
     monkeypatch.setattr(vectors, "WARM_ARRAY_POSTINGS", 0)
-    monkeypatch.setattr(vectors, "preload", lambda *a: taken.append(1) or preload(*a))
+    monkeypatch.setattr(vectors, "_summed", lambda *a: taken.append(1) or summed(*a))
     assert index.search("oil price", syntax=False).total > 0 and taken
 
 

@@ -14,8 +14,8 @@ from whoosh.collectors import Collector, TermsCollector, TimeLimit, TopCollector
 from whoosh.matching import NullMatcherClass
 from whoosh.searching import Results, Searcher
 
+from newssearch.engine import pruning, vectors
 from newssearch.engine import query as query_mod
-from newssearch.engine import vectors
 from newssearch.engine.collapse import NONE, Later, Seen
 from newssearch.engine.columns import MISSING_DATE, NO_DATE, Column
 from newssearch.engine.deadline import DEADLINE
@@ -55,15 +55,15 @@ def collect(
     # A plain OR ranked for its top N may leave the rest unscored; grouping copies may rank one more match for
     # each later copy (see ``collapse.py``).
     best = depth + len(later.docs)
-    pruning = isinstance(top, _CountingTop) and best <= vectors.PRUNE_MOST
-    pruned = vectors.TOP.set((q, best) if pruning else None)
+    prunable = isinstance(top, _CountingTop) and best <= pruning.PRUNE_MOST
+    pruned = pruning.TOP.set((q, best) if prunable else None)
     try:
         searcher.search_with_collector(q, collector)
     except TimeLimit:
         raise too_slow() from None
     finally:
         DEADLINE.reset(token)
-        vectors.TOP.reset(pruned)
+        pruning.TOP.reset(pruned)
     results: Results = collector.results()
     if by_date:
         dates = Column(searcher, "date", NO_DATE)

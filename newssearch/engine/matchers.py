@@ -16,7 +16,7 @@ from whoosh import matching
 from whoosh import query as wq
 from whoosh.collectors import TimeLimit
 
-from newssearch.engine import vectors
+from newssearch.engine import pruning, vectors
 from newssearch.engine.deadline import DEADLINE, tick
 from newssearch.engine.postings import (
     DocTerms,
@@ -218,14 +218,18 @@ class FastOr(wq.Or):
     """
 
     def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
+        boolean = context is not None and context.weighting is None
+        top = pruning.TOP.get()
+        best = top[1] if top is not None and top[0] is self else None
+        if not boolean:  # plain words, numpy loaded: read as arrays with no matcher for each word
+            direct: matching.Matcher | None = vectors.direct(self, searcher, context, best)
+            if direct is not None:
+                return direct
         subms = [m for m in (s.matcher(searcher, context) for s in self.subqueries) if m.is_active()]
         if not subms:
             return matching.NullMatcher()
         termcount = sum(1 for m in subms for _ in m.term_matchers())
-        boolean = context is not None and context.weighting is None
         if not boolean and vectors.worth_arrays(subms, searcher, self):  # many postings: scored as arrays
-            top = vectors.TOP.get()
-            best = top[1] if top is not None and top[0] is self else None
             return vectors.preload(subms, searcher, self.boost, self.scale, termcount, best)
         scores: dict[int, float] = {}
         postings: list[tuple[MatchedTerm, list[int]]] = []  # each matched term and its documents

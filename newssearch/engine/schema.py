@@ -220,3 +220,12 @@ class StableBM25F(BM25F):
         if hasattr(scorer, "avgfl"):
             scorer.avgfl = _stored_lengths_average(searcher.get_parent(), fieldname) or 1
         return scorer
+
+    def parameters(
+        self, searcher: Searcher, fieldname: str, text: bytes
+    ) -> tuple[float, float, float, float]:
+        """(idf, average length, B, K1) of a word of a scorable field, as ``scorer`` gives them to its
+        ``BM25FScorer``, without making one (which also looks the word up and works out its best score)."""
+        parent = searcher.get_parent()
+        B = self._field_B.get(fieldname, self.B)
+        return parent.idf(fieldname, text), _stored_lengths_average(parent, fieldname) or 1, B, self.K1

@@ -14,13 +14,14 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextvars import ContextVar
 from typing import Any
 
+from whoosh import matching
+from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import TimeLimit
 
-from newssearch.engine import sidecar
+from newssearch.engine import pruning, sidecar
 from newssearch.engine.deadline import DEADLINE
 from newssearch.engine.postings import (
     DocTerms,
@@ -32,6 +33,7 @@ from newssearch.engine.postings import (
     norm_table,
     term_of,
 )
+from newssearch.engine.schema import StableBM25F
 
 #: The postings (of all the OR's words) from which it is scored as arrays. Loading numpy costs about 75 ms, which
 #: a command that runs one search would not win back: it is loaded by the second such OR of a process, or by the
@@ -45,17 +47,6 @@ WARM_ARRAY_POSTINGS = 1_000
 #: (``np.unique``, ``np.bincount``), not in arrays as long as the segment (whose fresh pages cost more: 18 words
 #: over a segment of 250,000 stories, 10,000 postings: 0.4 ms against 7 ms; 120,000: 13 against 15 ms).
 SPARSE_SHARE = 2
-#: Whether an OR ranked for a page is pruned (see ``_pruned``): off only to compare with scoring every match.
-PRUNE = True
-#: An OR of fewer postings (for a segment) is summed whole: about a millisecond.
-PRUNE_POSTINGS = 50_000
-#: ...and one is pruned only if the words it may leave out hold this share of its postings.
-PRUNE_SHARE = 0.5
-#: ...nor when more than this many best matches are asked (a page deep down, or many copies of stories).
-PRUNE_MOST = 5_000
-#: The OR a search ranks and how many of its best matches it keeps, set by ``collect.collect`` around a search
-#: whose only use of the OR's scores is its top N (no filter, no grouping of copies, no sort by date).
-TOP: ContextVar[tuple[Any, int] | None] = ContextVar("newssearch_top", default=None)
 _big_ors: list[Any] = [0, None]  # the ORs of ARRAY_POSTINGS or more this process has run, and the last one
 
 
@@ -89,7 +80,6 @@ def preload(
     the top ``best`` matches' scores are asked (and the number of matches), so the others may be left out."""
     import numpy as np
 
-    size = searcher.reader().doc_count_all()
     postings: list[tuple[MatchedTerm, Any]] = []
     scored = []
     for m in subms:
@@ -98,11 +88,79 @@ def preload(
         assert term is not None
         postings.append((term, docs))
         scored.append(scores)
+    size = searcher.reader().doc_count_all()
+    return _summed(np, postings, scored, (boost, scale, termcount), best, size)
+
+
+def direct(query: Any, searcher: Any, context: Any, best: int | None) -> Any:
+    """``FastOr.matcher``'s result for an OR of plain words read straight from the segment's postings file
+    (``sidecar.py``), with no Whoosh matcher made for each word (their making cost more than the scoring: each
+    word is a term of every default field); the same documents and scores as ``preload``. None where it does not
+    apply (numpy not loaded, a subquery that is not a plain word, a word the file lacks, fewer postings than
+    ``WARM_ARRAY_POSTINGS``): the OR is then run as before."""
+    weighting = searcher.weighting if context is None else context.weighting
+    if "numpy" not in sys.modules or type(weighting) is not StableBM25F or not searcher.is_atomic():
+        return None
+    import numpy as np
+
+    reader = searcher.reader()
+    side = sidecar.of(reader, np)
+    if side is None:
+        return None
+    schema, deleted = searcher.schema, _deleted(np, reader)
+    postings: list[tuple[MatchedTerm, Any]] = []
+    scored = []
+    for sub in query.subqueries:
+        if type(sub) is not wq.Term:
+            return None
+        fieldname = sub.fieldname
+        if fieldname not in schema:
+            continue
+        field = schema[fieldname]
+        try:
+            text = field.to_bytes(sub.text)
+        except ValueError:
+            continue
+        if (fieldname, text) not in reader:
+            continue
+        found = side.postings(fieldname, text)
+        if found is None or not field.scorable or length_bytes(reader, fieldname) is None:
+            return None
+        scorer = weighting.parameters(searcher, fieldname, text)
+        docs, tf = found[0].astype(np.int64), found[1].astype(np.float64)
+        if deleted is not None:
+            keep = ~np.isin(docs, deleted)
+            docs, tf = docs[keep], tf[keep]
+        if len(docs):  # a word whose stories are all deleted is left out, as Whoosh's matcher is
+            postings.append(((fieldname, text), docs))
+            scored.append(_bm25(np, searcher, fieldname, docs, tf, scorer, sub.boost))
+    if not postings:
+        return matching.NullMatcher()
+    if sum(len(docs) for _, docs in postings) < WARM_ARRAY_POSTINGS:
+        return None
+    how = (query.boost, query.scale, len(postings))
+    return _summed(np, postings, scored, how, best, reader.doc_count_all())
+
+
+def _summed(
+    np: Any,
+    postings: list[tuple[MatchedTerm, Any]],
+    scored: list[Any],
+    how: tuple[float, float | None, int],
+    best: int | None,
+    size: int,
+) -> PreloadedMatcher:
+    """The preloaded matcher of the words' documents and scores: pruned to its ``best`` (see ``pruning.py``), or
+    each document's scores added up in query order."""
+    boost, scale, termcount = how
     found = sum(len(docs) for _, docs in postings)
-    if best is not None and PRUNE:
-        pruned = _pruned(np, postings, scored, (boost, scale, termcount), best, size)
+    if best is not None and pruning.PRUNE:
+        pruned = pruning.pruned(np, postings, scored, (boost, scale, termcount), best, size)
         if pruned is not None:
-            return pruned
+            ids, final, matched, mask = pruned
+            matcher = array_matcher(np, ids, final, matched, postings)
+            matcher.total, matcher.pruned = int(np.count_nonzero(mask)), (mask, best)
+            return matcher
     if found * SPARSE_SHARE < size:  # few postings for the segment: summed without an array of its size
         ids, where = np.unique(np.concatenate([docs for _, docs in postings]), return_inverse=True)
         # bincount adds each document's scores in the order they come: word by word, as the loop adds them.
@@ -115,121 +173,20 @@ def preload(
             counts[docs] += 1
         ids = np.flatnonzero(counts)
         total, matched = dense[ids], counts[ids]
-    return _matcher(np, ids, _final(total, matched, boost, scale, termcount), matched, postings)
+    return array_matcher(
+        np, ids, pruning.final_scores(total, matched, boost, scale, termcount), matched, postings
+    )
 
 
-def _final(total: Any, matched: Any, boost: float, scale: float | None, termcount: int) -> Any:
-    """The OR's scores from its words' sums and the number of its words each document matched (arrays, or
-    floats), times the boost, with Whoosh's coordination bonus (``CoordMatcher``, "SQR") as FastOr adds it."""
-    final = total * boost
-    if scale and termcount:
-        if termcount == scale:
-            final = final * 0.0 + 0.0  # +0.0 whatever the sign
-        else:
-            bonus = (matched - 1) / (termcount - scale) ** 2
-            final = (final + bonus) * ((termcount - 1) / termcount)
-    return final
-
-
-def _matcher(np: Any, ids: Any, final: Any, matched: Any, postings: list[tuple[MatchedTerm, Any]]) -> Any:
+def array_matcher(
+    np: Any, ids: Any, final: Any, matched: Any, postings: list[tuple[MatchedTerm, Any]]
+) -> PreloadedMatcher:
+    """The preloaded matcher of the documents ``ids`` (sorted), their scores and how many words each matched."""
     top = float(final.max()) if len(final) else 0.0
     terms = ArrayDocTerms(np, ids, matched, postings)
     matcher = PreloadedMatcher(Items(ids, int), Items(final, float), terms, top=top)  # type: ignore[arg-type]
     matcher.arrays = final
     return matcher
-
-
-def _pruned(
-    np: Any,
-    postings: list[tuple[MatchedTerm, Any]],
-    scored: list[Any],
-    how: tuple[float, float | None, int],
-    best: int,
-    size: int,
-) -> PreloadedMatcher | None:
-    """The ``best`` top matches of the OR with their exact scores, found without summing every match (MaxScore,
-    Turtle and Flood 1995, on arrays); None where that would not pay.
-
-    A floor for the ``best``-th score comes from the documents of the word with the highest bound (its best
-    score), each scored in full: every word's score found by binary search and added in query order, as the
-    sums add them, so the floats are the same. The words whose bounds added up (with the most coordination bonus
-    they could earn) stay below that floor cannot bring a document holding only them into the top: the
-    candidates are the documents of the other words, scored in full. Worth it only when the words left out hold
-    ``PRUNE_SHARE`` of the postings. The matcher holds the candidates only, ``total`` the number of matches and
-    ``pruned`` every match (a mask as long as the segment) with ``best``."""
-    boost = how[0]
-    sizes = [len(docs) for _, docs in postings]
-    found = sum(sizes)
-    if len(postings) < 2 or best < 1 or boost <= 0 or found < PRUNE_POSTINGS:
-        return None
-    bounds = [float(scores.max()) if len(scores) else 0.0 for scores in scored]
-    if min(bounds) < 0:  # a negative score would break the bounds
-        return None
-    enough = [i for i in range(len(postings)) if sizes[i] >= best]
-    if not enough:
-        return None
-    first = max(enough, key=lambda i: (bounds[i], -sizes[i]))
-    floor = _kth(np, _scored_at(np, postings[first][1], postings, scored, how), best)
-    out: list[int] = []
-    for i in sorted(range(len(postings)), key=lambda i: (bounds[i], -sizes[i])):
-        if i == first or _bound(bounds, sorted([*out, i]), how) >= floor:
-            break
-        out.append(i)
-    if sum(sizes[i] for i in out) < PRUNE_SHARE * found:
-        return None
-    kept = [postings[i][1] for i in range(len(postings)) if i not in out]
-    ids = np.unique(np.concatenate(kept))
-    final, matched = _scored_at(np, ids, postings, scored, how, counts=True)
-    if not _bound(bounds, sorted(out), how) < _kth(np, final, best):  # at least the floor: never, but checked
-        return None
-    mask = np.zeros(size, dtype=bool)
-    for _, docs in postings:
-        mask[docs] = True
-    matcher = _matcher(np, ids, final, matched, postings)
-    matcher.total = int(np.count_nonzero(mask))
-    matcher.pruned = (mask, best)
-    return matcher
-
-
-def _kth(np: Any, final: Any, best: int) -> float:
-    return float(np.partition(final, len(final) - best)[len(final) - best])
-
-
-def _bound(bounds: list[float], words: list[int], how: tuple[float, float | None, int]) -> float:
-    """The most a document holding only these words (in query order) could score."""
-    total = 0.0
-    for i in words:  # added as the sums add them
-        total += bounds[i]
-    return float(_final(total, len(words), *how))
-
-
-def _scored_at(
-    np: Any,
-    ids: Any,
-    postings: list[tuple[MatchedTerm, Any]],
-    scored: list[Any],
-    how: tuple[float, float | None, int],
-    counts: bool = False,
-) -> Any:
-    """The OR's scores of the documents ``ids`` (sorted), and with ``counts`` how many words each holds."""
-    total, matched = _sums(np, ids, postings, scored)
-    final = _final(total, matched, *how)
-    return (final, matched) if counts else final
-
-
-def _sums(np: Any, ids: Any, postings: list[tuple[MatchedTerm, Any]], scored: list[Any]) -> tuple[Any, Any]:
-    """The sums of the words' scores of the documents ``ids`` (sorted), added word by word in query order, and
-    how many words each holds."""
-    total = np.zeros(len(ids), dtype=np.float64)
-    matched = np.zeros(len(ids), dtype=np.int64)
-    for (_, docs), scores in zip(postings, scored, strict=True):
-        if not len(docs):
-            continue
-        at = np.minimum(np.searchsorted(docs, ids), len(docs) - 1)
-        hit = docs[at] == ids
-        total[hit] += scores[at[hit]]
-        matched[hit] += 1
-    return total, matched
 
 
 class Items(Sequence[Any]):
@@ -301,8 +258,6 @@ def _term_arrays(np: Any, m: Any, searcher: Any) -> tuple[Any, Any]:
     found = bm25_leaf(m, searcher)
     assert found is not None
     leaf, boost, deleted, scorer = found
-    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    norms = _norms(np, searcher, leaf.term()[0], B, K1, avgfl)
     deadline = DEADLINE.get()
     id_parts, weight_parts = [], []
     whole = _whole_term(np, leaf, searcher)
@@ -334,8 +289,31 @@ def _term_arrays(np: Any, m: Any, searcher: Any) -> tuple[Any, Any]:
     if deleted:
         keep = ~np.isin(docs, np.fromiter(deleted, dtype=np.int64))
         docs, tf = docs[keep], tf[keep]
+    return docs, _bm25(np, searcher, leaf.term()[0], docs, tf, scorer, boost)
+
+
+def _bm25(np: Any, searcher: Any, fieldname: str, docs: Any, tf: Any, scorer: Any, boost: float) -> Any:
+    """A word's scores in its documents: Whoosh's BM25F (``whoosh.scoring.bm25``) times the boost, operation for
+    operation as ``postings.add_bm25_term`` computes them. ``scorer``: a ``BM25FScorer``, or its (idf, average
+    length, B, K1)."""
+    if isinstance(scorer, tuple):
+        idf, avgfl, B, K1 = scorer
+    else:
+        idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    norms = _norms(np, searcher, fieldname, B, K1, avgfl)
     k1 = K1 + 1
-    return docs, (idf * ((tf * k1) / (tf + norms[docs]))) * boost
+    return (idf * ((tf * k1) / (tf + norms[docs]))) * boost
+
+
+def _deleted(np: Any, reader: Any) -> Any:
+    """A segment's deleted documents as a sorted array (None without), kept with the reader."""
+    if not reader.has_deletions():
+        return None
+    if "_newssearch_deleted_array" not in reader.__dict__:
+        reader.__dict__["_newssearch_deleted_array"] = np.array(
+            sorted(reader.deleted_docs_set), dtype=np.int64
+        )
+    return reader.__dict__["_newssearch_deleted_array"]
 
 
 def _whole_term(np: Any, leaf: Any, searcher: Any) -> tuple[Any, Any] | None:

@@ -218,3 +218,22 @@ def test_copies_join_the_same_groups_from_arrays_as_from_the_loop(tmp_path, monk
                 results = ix.search("harbour story", syntax=False, limit=2)
             runs.append([(hit.id, hit.score, hit.versions, hit.group) for hit in results.hits])
     assert runs[0] == runs[1] and len(runs[0]) == 2
+
+
+def test_the_coordination_bonus_counts_the_words_found_as_the_loop_does(index, monkeypatch):
+    """An OR with Whoosh's coordination bonus (``scale``): the words a segment holds (an absent one left out)
+    are counted the same way read straight from the postings file as through the loop."""
+    from whoosh import query as wq
+
+    from newssearch.engine.matchers import FastOr
+
+    searcher = index._store.searcher()
+    terms = [wq.Term("content", word) for word in ("oil", "price", "nato", "absentword")]
+    q = FastOr([*terms, wq.Term("headline", "oil", boost=0.3)], scale=0.9)
+    runs = []
+    for threshold in (10**12, 0):
+        with monkeypatch.context() as patched:
+            patched.setattr(vectors, "ARRAY_POSTINGS", threshold)
+            patched.setattr(vectors, "WARM_ARRAY_POSTINGS", threshold)
+            runs.append(searcher.search(q, limit=30).top_n)
+    assert runs[0] == runs[1] and len(runs[0]) == 30

@@ -121,10 +121,12 @@ def direct(query: Any, searcher: Any, context: Any, best: int | None) -> Any:
             text = field.to_bytes(sub.text)
         except ValueError:
             continue
-        if (fieldname, text) not in reader:
-            continue
         found = side.postings(fieldname, text)
-        if found is None or not field.scorable or length_bytes(reader, fieldname) is None:
+        if found is None:  # not in the segment, or not in its postings file (a field left out, a hash collision)
+            if (fieldname, text) in reader:
+                return None
+            continue
+        if not field.scorable or length_bytes(reader, fieldname) is None:
             return None
         scorer = weighting.parameters(searcher, fieldname, text)
         docs, tf = found[0].astype(np.int64), found[1].astype(np.float64)

@@ -36,7 +36,7 @@ def _stories(seed: int, n: int, start: int = 0) -> list[Article]:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    """Two segments, with deleted stories, and no copies (grouping copies turns the pruning off)."""
+    """Two segments, with deleted stories, and no copies."""
     path = tmp_path_factory.mktemp("pruning") / "ix"
     with NewsIndex.create(path) as ix:
         ix.add(_stories(3, 1200), extract=False)
@@ -62,7 +62,7 @@ def _run(ix, monkeypatch, prune, text, **options):
 
 
 def _spy(monkeypatch):
-    """Counts of ``_pruned``'s answers: pruned, or scored in full."""
+    """Counts of ``pruning.pruned``'s answers: pruned, or scored in full."""
     seen = {"pruned": 0, "full": 0}
     pruned = pruning.pruned
 
@@ -243,3 +243,16 @@ def test_a_pruned_part_answers_only_for_the_best_it_kept():
     assert seen.score(12) == 3.0 and seen.score(16) is None
     later = Later(frozenset({16, 17}), {10: frozenset({6, 7})})
     assert seen.later(later) == [16]
+
+
+def test_a_weighting_with_a_final_step_is_not_pruned(index, monkeypatch):
+    """Whoosh walks every match itself when the weighting has a final step (``use_final``): nothing is pruned,
+    and the total stays every match's."""
+    from newssearch.engine.schema import StableBM25F
+
+    monkeypatch.setattr(StableBM25F, "use_final", True)
+    monkeypatch.setattr(StableBM25F, "final", lambda self, searcher, docnum, score: score, raising=False)
+    seen = _spy(monkeypatch)
+    pruned = _run(index, monkeypatch, True, "said crude", limit=3)
+    assert pruned == _run(index, monkeypatch, False, "said crude", limit=3)
+    assert pruned[0] == index.count("said crude", syntax=False) and seen["pruned"] == 0

@@ -55,7 +55,11 @@ def collect(
     # A plain OR ranked for its top N may leave the rest unscored; grouping copies may rank one more match for
     # each later copy (see ``collapse.py``).
     best = depth + len(later.docs)
-    prunable = isinstance(top, _CountingTop) and best <= pruning.PRUNE_MOST
+    prunable = (
+        isinstance(top, _CountingTop)
+        and best <= pruning.PRUNE_MOST
+        and not searcher.weighting.use_final  # Whoosh's loop would then read the matcher: every match needed
+    )
     pruned = pruning.TOP.set((q, best) if prunable else None)
     try:
         searcher.search_with_collector(q, collector)

@@ -220,7 +220,7 @@ class PreloadedMatcher(matching.Matcher):
     """
 
     arrays: Any = None  # the scores as a numpy array, when ``vectors.preload`` made it
-    total: int | None = None  # every match's count, when it holds only the best of them (``vectors._pruned``)
+    total: int | None = None  # every match's count, when it holds only the best of them (``pruning.py``)
     pruned: tuple[Any, int] | None = None  # then every match (a mask by document) and how many best it holds
 
     def __init__(

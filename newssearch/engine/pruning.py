@@ -51,12 +51,14 @@ def pruned(
     if len(postings) < 2 or best < 1 or boost <= 0 or found < PRUNE_POSTINGS:
         return None
     bounds = [float(scores.max()) if len(scores) else 0.0 for scores in scored]
-    if min(bounds) < 0:  # a negative score would break the bounds
+    if not min(bounds) >= 0:  # a negative score (or NaN) would break the bounds
         return None
     enough = [i for i in range(len(postings)) if sizes[i] >= best]
     if not enough:
         return None
     first = max(enough, key=lambda i: (bounds[i], -sizes[i]))
+    if found - sizes[first] < PRUNE_SHARE * found:  # too little could be left out
+        return None
     floor = _kth(np, _scored_at(np, postings[first][1], postings, scored, how), best)
     out: list[int] = []
     for i in sorted(range(len(postings)), key=lambda i: (bounds[i], -sizes[i])):

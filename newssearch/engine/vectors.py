@@ -110,9 +110,12 @@ def direct(query: Any, searcher: Any, context: Any, best: int | None) -> Any:
     schema, deleted = searcher.schema, _deleted(np, reader)
     postings: list[tuple[MatchedTerm, Any]] = []
     scored = []
+    deadline = DEADLINE.get()
     for sub in query.subqueries:
         if type(sub) is not wq.Term:
             return None
+        if time.monotonic() > deadline:
+            raise TimeLimit
         fieldname = sub.fieldname
         if fieldname not in schema:
             continue
@@ -122,7 +125,9 @@ def direct(query: Any, searcher: Any, context: Any, best: int | None) -> Any:
         except ValueError:
             continue
         found = side.postings(fieldname, text)
-        if found is None:  # not in the segment, or not in its postings file (a field left out, a hash collision)
+        if (
+            found is None
+        ):  # not in the segment, or not in its postings file (a field left out, a hash collision)
             if (fieldname, text) in reader:
                 return None
             continue

@@ -189,3 +189,23 @@ def test_weights_are_kept_in_a_byte_only_when_they_are_small_whole_numbers(tmp_p
             assert found is not None
             assert (found[0].tolist(), found[1].tolist()) == _blocks(leaf, "content", tbytes)
         assert sidecar.check(leaf) == []
+
+
+@pytest.mark.parametrize("postings", [1, 2, 3, 5, 8])
+def test_the_key_table_is_searched_on_8_byte_bounds_whatever_the_postings_before_it(postings):
+    """With one-byte weights the key table starts wherever the postings end: it is copied onto 8-byte bounds
+    (numpy's binary search of an unaligned table copies it at every lookup), and every term is found."""
+    keys = sorted(sidecar.term_key("content", f"w{n}".encode()) for n in range(3))
+    buf = (
+        struct.pack(f"<{postings}I", *range(postings))
+        + bytes([1] * postings)
+        + struct.pack("<3Q", *keys)
+        + struct.pack("<3Q", 0, 0, 0)
+        + struct.pack("<3I", postings, postings, postings)
+        + struct.pack("<QQ4s", 3, postings, sidecar.SMALL_MAGIC)
+    )
+    side = sidecar.Sidecar(np, memoryview(buf))
+    assert side.keys.flags.aligned
+    for n in range(3):
+        found = side.postings("content", f"w{n}".encode())
+        assert found is not None and found[0].tolist() == list(range(postings))

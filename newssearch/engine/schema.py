@@ -139,6 +139,14 @@ def length_bytes(reader: Any, fieldname: str) -> bytes | None:
     return column_bytes(column, reader.doc_count_all())
 
 
+def has_lengths(reader: Any, fieldname: str) -> bool:
+    """Whether ``length_bytes`` would find the field's lengths, without reading them."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if not perdoc:
+        return False
+    return perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) is not None
+
+
 def column_bytes(column: Any, doccount: int) -> bytes:
     """A lengths column's bytes for the ``doccount`` documents of its segment, in one piece."""
     if getattr(column, "_typecode", None) == "B" and not column._reverse:  # Whoosh 2.7's lengths column

@@ -33,7 +33,7 @@ from newssearch.engine.postings import (
     norm_table,
     term_of,
 )
-from newssearch.engine.schema import StableBM25F
+from newssearch.engine.schema import StableBM25F, has_lengths
 
 #: The postings (of all the OR's words) from which it is scored as arrays. Loading numpy costs about 75 ms, which
 #: a command that runs one search would not win back: it is loaded by the second such OR of a process, or by the
@@ -58,7 +58,7 @@ def worth_arrays(subms: list[Any], searcher: Any, query: Any) -> bool:
         found, term = bm25_leaf(m, searcher), term_of(m)
         if found is None or term is None or type(found[0]) is not W3LeafMatcher:
             return False
-        if length_bytes(reader, term[0]) is None:
+        if not has_lengths(reader, term[0]):
             return False
         total += reader.doc_frequency(*term)
     if total < (WARM_ARRAY_POSTINGS if "numpy" in sys.modules else ARRAY_POSTINGS):
@@ -131,7 +131,7 @@ def direct(query: Any, searcher: Any, context: Any, best: int | None) -> Any:
             if (fieldname, text) in reader:
                 return None
             continue
-        if not field.scorable or length_bytes(reader, fieldname) is None:
+        if not field.scorable or not has_lengths(reader, fieldname):
             return None
         scorer = weighting.parameters(searcher, fieldname, text)
         docs, tf = found[0].astype(np.int64), found[1].astype(np.float64)

@@ -52,9 +52,9 @@ def collect(
         top.pruned = {}
     collector = _Deadline(_MatchedTerms(top) if terms else top, deadline)
     token = DEADLINE.set(deadline)  # for the matchers that read whole posting lists first
-    # A plain OR ranked for its top N may leave the rest unscored; grouping copies may rank one more match for
-    # each later copy (see ``collapse.py``).
-    best = depth + len(later.docs)
+    # A plain OR ranked for its top N may leave the rest unscored. Grouping copies reads one more match for each
+    # match folded into another's group (``collapse.py``): a margin is kept, and past it grouping ranks again.
+    best = depth + min(len(later.docs), pruning.COPIES_MARGIN)
     prunable = (
         isinstance(top, _CountingTop)
         and best <= pruning.PRUNE_MOST

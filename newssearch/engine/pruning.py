@@ -20,8 +20,11 @@ PRUNE = True
 PRUNE_POSTINGS = 50_000
 #: ...and one is pruned only if the words it may leave out hold this share of its postings.
 PRUNE_SHARE = 0.5
-#: ...nor when more than this many best matches are asked (a page deep down, or many copies of stories).
+#: ...nor when more than this many best matches are asked (a page deep down).
 PRUNE_MOST = 5_000
+#: Matches kept beyond the page when the index holds copies of stories: grouping them needs one more for each
+#: match folded into another's group, and ranks again, deeper, when more are folded (``grouped.Grouping.first``).
+COPIES_MARGIN = 50
 #: The OR a search ranks and how many of its best matches it keeps, set by ``collect.collect`` around a search
 #: whose only use of the OR's scores is its top N (and the number of matches, and which they are).
 TOP: ContextVar[tuple[Any, int] | None] = ContextVar("newssearch_top", default=None)

@@ -199,6 +199,7 @@ def test_long_or_query_keeps_its_rarest_words(searcher, monkeypatch):
 
 def test_long_or_query_reads_a_bounded_number_of_documents(searcher, monkeypatch):
     monkeypatch.setattr(bounds, "MAX_OR_POSTINGS", 3)
+    monkeypatch.setattr(bounds, "OR_POSTINGS_PER_STORY", 0)
     text = "Kerbala Soleimani said storm price election " + " ".join(f"w{i}" for i in range(10))
     prepared, results = run(searcher, text)
     kept = int(re.fullmatch(r"long query: searched the (\d+) rarest of its 16 words", prepared.notes[0])[1])
@@ -207,6 +208,40 @@ def test_long_or_query_reads_a_bounded_number_of_documents(searcher, monkeypatch
     terms = [leaf for leaf in prepared.query.leaves() if isinstance(leaf, wq.Term)]
     assert kept == 1 or sum(reader.doc_frequency(t.fieldname, t.text) for t in terms) <= 3
     assert "kerbala" in {t.text for t in terms} and SEED_NAME in found(results)
+
+
+def test_the_bound_on_documents_grows_with_the_index(searcher, monkeypatch):
+    """A short query of common words is searched whole when its words hold fewer documents than
+    ``OR_POSTINGS_PER_STORY`` per story, however low the fixed bound."""
+    monkeypatch.setattr(bounds, "MAX_OR_POSTINGS", 3)
+    text = "said storm price election"
+    reader = searcher.reader()
+    monkeypatch.setattr(bounds, "OR_POSTINGS_PER_STORY", 0)
+    assert run(searcher, text)[0].notes
+    monkeypatch.setattr(bounds, "OR_POSTINGS_PER_STORY", 6 * len(text.split()))
+    prepared, _ = run(searcher, text)
+    assert prepared.notes == [] and reader.doc_count() * 4 < 6 * len(text.split()) * reader.doc_count()
+
+
+def test_a_word_of_few_headlines_but_many_stories_is_not_rare(tmp_path, monkeypatch):
+    """Rarity is the word's stories (headline and body), not its headlines: "said", in every story's body and one
+    headline, is dropped before "harbour", in five headlines and bodies."""
+    from newssearch import Article, NewsIndex
+
+    stories = [
+        Article(id=f"s{i}", headline=f"Story {i}", body=f"The mayor said on day {i}.") for i in range(30)
+    ]
+    stories[0].headline = "Mayor said"
+    stories += [
+        Article(id=f"h{i}", headline=f"Harbour {i} closed", body=f"Harbour {i} said no.") for i in range(5)
+    ]
+    monkeypatch.setattr(bounds, "MAX_OR_POSTINGS", 10)
+    monkeypatch.setattr(bounds, "OR_POSTINGS_PER_STORY", 0)
+    with NewsIndex.create(tmp_path / "ix") as ix:
+        ix.add(stories, extract=False)
+        results = ix.search("said harbour", syntax=False)
+    assert results.notes == ["long query: searched the 1 rarest of its 2 words"]
+    assert {hit.id for hit in results.hits} == {f"h{i}" for i in range(5)}
 
 
 FOURTEEN = "Iraq NATO Kerbala embassy storm election price oil Reuters Bolsonaro police troops rain bank"

@@ -44,6 +44,9 @@ MIN_FUZZY_PREFIX = 1
 #: The judged collections of ``benchmarks/`` rank as before (CISI has queries of up to 173 words).
 MAX_OR_WORDS = 100
 MAX_OR_POSTINGS = 200_000
+#: ...or this many per story of the index, if more: a few common words of a short query are all searched in an
+#: index of a million stories (where "oil" alone is in 200,000), and a pasted article still reads a bounded share.
+OR_POSTINGS_PER_STORY = 10
 #: An OR of this many distinct words or more is run by ``matchers.FastOr`` (same scores as Whoosh's, summed in
 #: another order): Whoosh's cost grows with words x matching documents, FastOr's with the documents each word is in.
 #: Every OR, even one word searched in the default fields: FastOr was faster on every query of ``benchmarks/``, and
@@ -312,15 +315,16 @@ def _rarity(subs: Sequence[wq.Query], reader: Any) -> tuple[tuple[int, int], int
     if not pairs or all(str(t) in STOP_WORDS for _, t in pairs):
         return (3, 0), documents
     main = [df for (f, _), df in frequencies.items() if f in ("content", "headline") and df]
-    if main:
-        return (1, min(main)), documents
+    if main:  # the word's stories: content holds the headline too (a word of few headlines is not rare)
+        return (1, max(main)), documents
     other = [df for df in frequencies.values() if df]
     return ((2, min(other)) if other else (3, 0)), documents
 
 
 def _keep_rarest_in_or(q: wq.Or, reader: Any, notes: list[str], prune: bool = True) -> wq.Query:
     """An OR of FAST_OR_WORDS words or more becomes a FastOr of its rarest words: at most MAX_OR_WORDS of them,
-    reading at most MAX_OR_POSTINGS postings (always at least one word); all of them if not ``prune``."""
+    reading at most MAX_OR_POSTINGS postings, or OR_POSTINGS_PER_STORY per story (always at least one word); all
+    of them if not ``prune``."""
     groups = _word_groups(q.subqueries)
     if q.minmatch or (len(groups) < FAST_OR_WORDS and (len(groups) <= MAX_OR_WORDS or not prune)):
         return q
@@ -329,8 +333,9 @@ def _keep_rarest_in_or(q: wq.Or, reader: Any, notes: list[str], prune: bool = Tr
         rarity = [_rarity([q.subqueries[i] for i in group], reader) for group in groups]
         kept: list[int] = []
         documents = 0
+        most = max(MAX_OR_POSTINGS, OR_POSTINGS_PER_STORY * reader.doc_count())
         for g in sorted(range(len(groups)), key=lambda g: (rarity[g][0], g)):
-            if len(kept) == MAX_OR_WORDS or (kept and documents + rarity[g][1] > MAX_OR_POSTINGS):
+            if len(kept) == MAX_OR_WORDS or (kept and documents + rarity[g][1] > most):
                 break
             kept.append(g)
             documents += rarity[g][1]

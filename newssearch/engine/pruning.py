@@ -5,6 +5,10 @@ the best matches' scores. Each word's bound (its best score in the segment) tell
 lift a document into the top N: the documents holding only those words are counted (a mask) but not summed,
 which is most of an OR's work when it holds a common word. The top N, their scores (the same floats, added in the
 same order) and ties are those of summing every match: ``tests/test_pruning.py`` compares them.
+
+It is off (``PRUNE``): numpy sums a segment's postings densely at a few nanoseconds each, the count needs every
+match marked anyway, and scoring the candidates by binary search cost more than it saved (README, "How the speed
+is got").
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from typing import Any
 
 from newssearch.engine.postings import MatchedTerm
 
-#: Whether an OR ranked for a page is pruned: off only to compare with scoring every match.
-PRUNE = True
+#: Whether an OR ranked for a page is pruned. Off: on the million-story index summing every match as arrays was
+#: faster, on the latency queries and on queries of common words alike (``python -m benchmarks.pruning``).
+PRUNE = False
 #: An OR of fewer postings (for a segment) is summed whole: about a millisecond.
 PRUNE_POSTINGS = 50_000
 #: ...and one is pruned only if the words it may leave out hold this share of its postings.

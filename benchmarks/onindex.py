@@ -5,6 +5,12 @@ process, the processes alternating round by round: the latency queries (50 Reute
 titles), an untimed pass, then a timed one of ``search`` (top 10, snippets) and ``count`` (every copy) for each.
 Prints p50/p95 of each, and of the counts of queries that match 5% of the stories or more. For indexes too big to
 build in the main run: the million-story index of ``benchmarks.bigfiles --workdir DIR``, say.
+
+``python -m benchmarks.onindex --systems KEY=INDEX ... --docs N``: the growth table's query timings (its 100
+queries, every system's search with and without snippets, match sets and counts; ``runner.time_queries``,
+``runner.time_match_sets``) on indexes of any systems already built (``newssearch``, ``newssearch-add``,
+``sqlite``, ``tantivy``, ``bm25s``), side by side in this process: a growth point's queries again, with today's
+code, on the indexes a run kept.
 """
 
 from __future__ import annotations
@@ -54,14 +60,51 @@ def one(index: str, root: Path) -> dict:
     return out
 
 
+def side_by_side(pairs: list[str], root: Path, docs: int, reps: int) -> dict:
+    """The growth table's query timings on indexes already built, ``KEY=PATH`` each."""
+    from benchmarks.runner import Config, latency_queries, open_systems, time_match_sets, time_queries
+
+    cfg = Config(corpora=root, workdir=Path("."), log=False)
+    queries = latency_queries(cfg, cfg.growth_queries)
+    paths = {key: Path(path) for key, path in (pair.split("=", 1) for pair in pairs)}
+    builds: dict[str, dict] = {key: {} for key in paths}
+    systems = open_systems(paths, builds)
+    try:
+        latency = time_queries(systems, queries, reps)
+        sets = time_match_sets(systems, queries, docs)
+    finally:
+        for system in systems.values():
+            system.close()
+    for key in paths:
+        found = latency.get(key, {})
+        cells = [
+            f"{mode} p50 {found[mode]['p50_ms']:.2f} p95 {found[mode]['p95_ms']:.2f}"
+            for mode in ("plain", "snippets")
+            if mode in found
+        ]
+        if key in sets:
+            one = sets[key]
+            cells.append(f"match set p50 {one['p50_ms']:.2f} p95 {one['p95_ms']:.2f}")
+            if "count" in one:
+                cells.append(f"count p50 {one['count']['p50_ms']:.2f} p95 {one['count']['p95_ms']:.2f}")
+        print(f"{key}: " + "; ".join(cells) + (f" ({builds[key]['open_error']})" if builds[key] else ""))
+    return {"latency": latency, "match_sets": sets, "errors": builds}
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.onindex", description=__doc__)
-    parser.add_argument("indexes", nargs="+")
+    parser.add_argument("indexes", nargs="*")
+    parser.add_argument("--systems", nargs="*", default=[], help="KEY=INDEX of systems to time side by side")
+    parser.add_argument("--docs", type=int, default=0, help="with --systems: the stories each index holds")
     parser.add_argument("--code", nargs="*", default=[], help="checkouts of newssearch to compare")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.systems:
+        return side_by_side(args.systems, args.corpora.resolve(), args.docs, args.rounds)
+    if not args.indexes:
+        parser.error("give INDEX paths, or --systems KEY=INDEX")
     if args.one:
         result = one(args.indexes[0], args.corpora.resolve())
         print(json.dumps(result))

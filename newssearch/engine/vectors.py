@@ -124,15 +124,14 @@ def direct(query: Any, searcher: Any, context: Any, best: int | None) -> Any:
             text = field.to_bytes(sub.text)
         except ValueError:
             continue
-        found = side.postings(fieldname, text)
         if (
-            found is None
-        ):  # not in the segment, or not in its postings file (a field left out, a hash collision)
-            if (fieldname, text) in reader:
-                return None
+            fieldname,
+            text,
+        ) not in reader:  # asked first: a key of the file may collide with an absent word's
             continue
-        if not field.scorable or not has_lengths(reader, fieldname):
-            return None
+        found = side.postings(fieldname, text)
+        if found is None or not field.scorable or not has_lengths(reader, fieldname):
+            return None  # not in the file: a field left out, or two words whose keys collide
         scorer = weighting.parameters(searcher, fieldname, text)
         docs, tf = found[0].astype(np.int64), found[1].astype(np.float64)
         if deleted is not None:

@@ -38,14 +38,20 @@ def _stories(seed: int, n: int, start: int = 0) -> list[Article]:
 def index(tmp_path_factory):
     """Two segments, with deleted stories, and no copies."""
     path = tmp_path_factory.mktemp("pruning") / "ix"
-    with NewsIndex.create(path) as ix:
-        ix.add(_stories(3, 1200), extract=False)
-    with NewsIndex.open(path) as ix:
-        ix.add(_stories(4, 700, start=1200), extract=False)
-        ix.delete([f"d{i}" for i in range(0, 1900, 11)])
-    ix = NewsIndex.open(path)
+    ix = _two_segments(path, _stories(3, 1200), _stories(4, 700, start=1200), range(0, 1900, 11))
     yield ix
     ix.close()
+
+
+def _two_segments(path, first: list[Article], second: list[Article], deleted: range) -> NewsIndex:
+    """An index of ``first``, then ``second`` added in another commit with the stories ``d{n}`` of ``deleted``
+    deleted; opened."""
+    with NewsIndex.create(path) as ix:
+        ix.add(first, extract=False)
+    with NewsIndex.open(path) as ix:
+        ix.add(second, extract=False)
+        ix.delete([f"d{i}" for i in deleted])
+    return NewsIndex.open(path)
 
 
 def _run(ix, monkeypatch, prune, text, **options):
@@ -57,7 +63,10 @@ def _run(ix, monkeypatch, prune, text, **options):
         results = ix.search(text, syntax=False, **options)
     return (
         results.total,
-        [(hit.id, hit.score, hit.snippet.text, hit.snippet.highlights) for hit in results.hits],
+        [
+            (hit.id, hit.score, hit.versions, hit.group, hit.snippet.text, hit.snippet.highlights)
+            for hit in results.hits
+        ],
     )
 
 
@@ -122,31 +131,14 @@ def copies(tmp_path_factory):
     for i in range(6, 900, 7):
         earlier = stories[rng.randrange(i)]
         stories[i] = Article(id=f"d{i}", headline=earlier.headline, body=earlier.body)
+    again = [
+        Article(id=f"d{i}", headline=s.headline, body=s.body)
+        for i, s in zip(range(3, 600, 50), stories[620::20][:12], strict=True)
+    ]
     path = tmp_path_factory.mktemp("pruning-copies") / "ix"
-    with NewsIndex.create(path) as ix:
-        ix.add(stories[:600], extract=False)
-    with NewsIndex.open(path) as ix:
-        again = [
-            Article(id=f"d{i}", headline=s.headline, body=s.body)
-            for i, s in zip(range(3, 600, 50), stories[620::20][:12], strict=True)
-        ]
-        ix.add(stories[600:] + again, extract=False)
-        ix.delete([f"d{i}" for i in range(0, 900, 13)])
-    ix = NewsIndex.open(path)
+    ix = _two_segments(path, stories[:600], stories[600:] + again, range(0, 900, 13))
     yield ix
     ix.close()
-
-
-def _grouped(ix, monkeypatch, prune, text, **options):
-    with monkeypatch.context() as patched:
-        patched.setattr(vectors, "ARRAY_POSTINGS", 0)
-        patched.setattr(vectors, "WARM_ARRAY_POSTINGS", 0)
-        patched.setattr(pruning, "PRUNE", prune)
-        patched.setattr(pruning, "PRUNE_POSTINGS", 0)
-        results = ix.search(text, syntax=False, **options)
-    return results.total, [
-        (hit.id, hit.score, hit.versions, hit.group, hit.snippet.text) for hit in results.hits
-    ]
 
 
 @SETTINGS
@@ -158,7 +150,7 @@ def _grouped(ix, monkeypatch, prune, text, **options):
 def test_copies_are_grouped_as_when_every_match_is_scored(copies, monkeypatch, words, limit, page):
     text = " ".join(words)
     options = {"limit": limit, "page": page}
-    assert _grouped(copies, monkeypatch, True, text, **options) == _grouped(
+    assert _run(copies, monkeypatch, True, text, **options) == _run(
         copies, monkeypatch, False, text, **options
     )
 
@@ -169,8 +161,8 @@ def test_copies_among_pruned_matches_are_found(copies, monkeypatch):
     folded = 0
     for rare in WORDS[6:]:
         text = f"said {rare}"
-        pruned = _grouped(copies, monkeypatch, True, text, limit=5)
-        assert pruned == _grouped(copies, monkeypatch, False, text, limit=5)
+        pruned = _run(copies, monkeypatch, True, text, limit=5)
+        assert pruned == _run(copies, monkeypatch, False, text, limit=5)
         folded += sum(1 for hit in pruned[1] if hit[2])
     assert seen["pruned"] >= 6 and folded
 

@@ -132,14 +132,14 @@ def direct(query: Any, searcher: Any, context: Any, best: int | None) -> Any:
         found = side.postings(fieldname, text)
         if found is None or not field.scorable or not has_lengths(reader, fieldname):
             return None  # not in the file: a field left out, or two words whose keys collide
-        scorer = weighting.parameters(searcher, fieldname, text)
+        parameters = weighting.parameters(searcher, fieldname, text)
         docs, tf = found[0].astype(np.int64), found[1].astype(np.float64)
         if deleted is not None:
             keep = ~np.isin(docs, deleted)
             docs, tf = docs[keep], tf[keep]
         if len(docs):  # a word whose stories are all deleted is left out, as Whoosh's matcher is
             postings.append(((fieldname, text), docs))
-            scored.append(_bm25(np, searcher, fieldname, docs, tf, scorer, sub.boost))
+            scored.append(_bm25(np, searcher, fieldname, docs, tf, parameters, sub.boost))
     if not postings:
         return matching.NullMatcher()
     if sum(len(docs) for _, docs in postings) < WARM_ARRAY_POSTINGS:
@@ -295,17 +295,16 @@ def _term_arrays(np: Any, m: Any, searcher: Any) -> tuple[Any, Any]:
     if deleted:
         keep = ~np.isin(docs, np.fromiter(deleted, dtype=np.int64))
         docs, tf = docs[keep], tf[keep]
-    return docs, _bm25(np, searcher, leaf.term()[0], docs, tf, scorer, boost)
+    parameters = (scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
+    return docs, _bm25(np, searcher, leaf.term()[0], docs, tf, parameters, boost)
 
 
-def _bm25(np: Any, searcher: Any, fieldname: str, docs: Any, tf: Any, scorer: Any, boost: float) -> Any:
+def _bm25(
+    np: Any, searcher: Any, fieldname: str, docs: Any, tf: Any, parameters: tuple[float, ...], boost: float
+) -> Any:
     """A word's scores in its documents: Whoosh's BM25F (``whoosh.scoring.bm25``) times the boost, operation for
-    operation as ``postings.add_bm25_term`` computes them. ``scorer``: a ``BM25FScorer``, or its (idf, average
-    length, B, K1)."""
-    if isinstance(scorer, tuple):
-        idf, avgfl, B, K1 = scorer
-    else:
-        idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    operation as ``postings.add_bm25_term`` computes them, from the word's (idf, average length, B, K1)."""
+    idf, avgfl, B, K1 = parameters
     norms = _norms(np, searcher, fieldname, B, K1, avgfl)
     k1 = K1 + 1
     return (idf * ((tf * k1) / (tf + norms[docs]))) * boost

@@ -364,7 +364,7 @@ def test_an_interrupt_while_a_commit_merges_its_sorted_runs_prints_no_traceback(
         self.limit = 2_000  # bytes: every story's postings go to a sorted run on disk
 
     calls = [0]
-    write_block = blocks._write_block
+    write_block = blocks._block
 
     def interrupted(*args, **kwargs):
         calls[0] += 1
@@ -383,7 +383,7 @@ def test_an_interrupt_while_a_commit_merges_its_sorted_runs_prints_no_traceback(
     monkeypatch.setattr(writer, "CHECK_EVERY", 1)
     monkeypatch.setattr(writer.ColumnPool, "__init__", small_runs)
     monkeypatch.setattr(writer.ColumnPool, "save", saved)
-    monkeypatch.setattr(blocks, "_write_block", interrupted)
+    monkeypatch.setattr(blocks, "_block", interrupted)
     monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
     with pytest.raises(IndexInterrupted), NewsIndex.create(index_path) as ix:
         ix.update([corpus])

@@ -25,6 +25,12 @@ from newssearch.engine.sidecar import SidecarWriter, wanted
 TermPostings = tuple[list[int], list[float], list[bytes]]
 #: zlib's level for posting blocks, as Whoosh's codec writes them.
 COMPRESSION = 3
+#: A block whose pickle is shorter is stored uncompressed (level 0 in its header, which Whoosh's reader honours):
+#: zlib saves it a few bytes at best and costs about 5 µs a block to write and 1 µs to read. Whoosh's writer
+#: means to do this below 20 bytes (a bug in 2.7.5 compresses every block).
+SMALLEST_COMPRESSED = 100
+#: A term's blocks are written at most this many at a time.
+PENDING_BLOCKS = 64
 
 
 def write_postings(
@@ -52,7 +58,12 @@ def write_postings(
             present = [byte for byte in (field_lengths[d] for d in docs) if byte]
             if present:
                 minlength, maxlength = BYTE_LENGTHS[min(present)], BYTE_LENGTHS[max(present)]
-        _write_block(postfile, terminfo, docs, weights, values, fixed_size, minlength, maxlength, last)
+        pending.append(_block(terminfo, docs, weights, values, fixed_size, minlength, maxlength, last))
+        if len(pending) >= PENDING_BLOCKS:
+            postfile.write(b"".join(pending))
+            pending.clear()
+
+    pending: list[bytes] = []  # a term's bytes not yet written: one write for most terms, not four a block
 
     for fieldname, tbytes, pieces in postings:
         if fieldname != lastfn:
@@ -66,7 +77,7 @@ def write_postings(
             fixed_size = fieldwriter._format.fixed_value_size()
         terminfo = W3TermInfo()
         start_offset = postfile.tell()
-        postfile.write(WHOOSH3_HEADER_MAGIC)
+        pending.append(WHOOSH3_HEADER_MAGIC)
         if to_side and side is not None:
             side.start(fieldname, tbytes)
         docs: list[int] = []
@@ -83,14 +94,15 @@ def write_postings(
             cut = full * blocklimit
             docs, weights, values = docs[cut:], weights[cut:], values[cut:]
         block(terminfo, docs, weights, values, True)
+        postfile.write(b"".join(pending))
+        pending.clear()
         terminfo.set_extent(start_offset, postfile.tell() - start_offset)
         fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, terminfo.to_bytes())
     if lastfn is not None:
         fieldwriter.finish_field()
 
 
-def _write_block(
-    postfile: Any,
+def _block(
     terminfo: Any,
     ids: list[int],
     weights: list[float],
@@ -99,10 +111,11 @@ def _write_block(
     minlength: int | None,
     maxlength: int,
     last: bool,
-) -> None:
+) -> bytes:
     """One posting block as ``W3PostingsWriter._write_block`` writes it (with ``W3TermInfo.add_block``), but
     compressed with a window no larger than the block (any zlib stream reads back the same): zlib's default
-    window makes each of the many small blocks cost about 50 µs to set up, a small one about 3 µs."""
+    window makes each of the many small blocks cost about 50 µs to set up, a small one about 3 µs. A small
+    block is not compressed at all (``SMALLEST_COMPRESSED``)."""
     floats = array("f", weights)
     maxweight = max(0, *weights)
     terminfo._weight += sum(floats)
@@ -120,9 +133,9 @@ def _write_block(
     for n in ids:
         deltas.append(n - base)
         base = n
-    if all(w == 1.0 for w in floats):
+    if floats.count(1.0) == len(floats):
         mini_weights: Any = None
-    elif all(w == floats[0] for w in floats):
+    elif floats.count(floats[0]) == len(floats):
         mini_weights = floats[0]
     else:
         mini_weights = tuple(floats)
@@ -132,15 +145,15 @@ def _write_block(
     else:
         mini_values = None if fixed_size == 0 else b"".join(values)
     data = pickle.dumps((tuple(deltas), mini_weights, mini_values), 2)
-    compressor = zlib.compressobj(COMPRESSION, zlib.DEFLATED, *_window(len(data)))
-    data = compressor.compress(data) + compressor.flush()
+    compression = COMPRESSION if len(data) >= SMALLEST_COMPRESSED else 0
+    if compression:
+        compressor = zlib.compressobj(COMPRESSION, zlib.DEFLATED, *_window(len(data)))
+        data = compressor.compress(data) + compressor.flush()
     info = pickle.dumps(
-        (len(ids), ids[-1], maxweight, COMPRESSION, length_to_byte(minlength), length_to_byte(maxlength)), 2
+        (len(ids), ids[-1], maxweight, compression, length_to_byte(minlength), length_to_byte(maxlength)), 2
     )
     length = len(info) + len(data)
-    postfile.write(pack_int(-length if last else length))
-    postfile.write(info)
-    postfile.write(data)
+    return pack_int(-length if last else length) + info + data
 
 
 def _window(size: int) -> tuple[int, int]:

@@ -49,7 +49,8 @@ def test_workers_are_used_for_many_bytes_only(corpus, monkeypatch):
     assert len(works) > 1 and update_module._workers(works[:1]) == 0
     assert update_module._workers(works) == 0  # a small corpus: read here
     monkeypatch.setattr(update_module, "PARALLEL_MIN_BYTES", 0)
-    assert update_module._workers(works) == (1 if (os.cpu_count() or 1) > 1 else 0)
+    cores = os.cpu_count() or 1
+    assert update_module._workers(works) == (min(update_module.MAX_WORKERS, cores) if cores > 1 else 0)
 
 
 def test_a_crash_in_a_worker_skips_only_that_file(in_workers, corpus, index_path, monkeypatch):

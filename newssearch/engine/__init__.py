@@ -8,7 +8,7 @@ the value modules under them, nothing above.
 What the rest asks of an index, and where it is answered:
 
 - **An index's files** (``Store``, ``store.py``): open, create and check it; take the write lock, write documents
-  (``to_document``; ``writer.py`` keeps a segment's postings in columns and writes them a block at a time) and
+  (``to_document``; a worker may analyse them ahead, ``Ahead``; ``writer.py`` keeps a segment's postings in columns and writes them a block at a time) and
   commit; the files it holds (``FileRecord``, ``CacheEntry``); the searchers threads share
   (``searchers.py``: ``reading`` and ``writing`` wrap the facade's methods).
 - **One commit's words, postings and stored stories** (``Snapshot``, ``snapshot.py``): terms as a field analyses
@@ -31,6 +31,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from newssearch.engine.ahead import Ahead
     from newssearch.engine.columns import fingerprint
     from newssearch.engine.diskfiles import (
         FILES_CACHE,
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
 #: Where each name of the interface lives: the package imports a module the first time one of its names is asked
 #: for, so that importing ``documents`` or a reader does not load the whole engine (and Whoosh).
 _MODULES = {
+    "ahead": "Ahead",
     "columns": "fingerprint",
     "diskfiles": "FILES_CACHE INDEX_NAME META_FILE UNCHANGED WRITE_LOCK_TIMEOUT index_state remove_created",
     "documents": "CacheEntry FileRecord filesig to_article to_document",
@@ -90,7 +92,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_SIZE", "FIELD_ALIASES", "FILES_CACHE", "HALF_LIFE_DAYS", "INDEX_NAME", "META_FILE", "OPERATORS",
-    "TOKEN_PATTERN", "UNCHANGED", "WRITE_LOCK_TIMEOUT", "CacheEntry", "FileRecord", "Found", "Names", "Prepared",
+    "TOKEN_PATTERN", "UNCHANGED", "WRITE_LOCK_TIMEOUT", "Ahead", "CacheEntry", "FileRecord", "Found", "Names", "Prepared",
     "Ranked", "Snapshot", "Store", "any_of", "canonical_names", "check_options", "commit_count", "count_matches",
     "filesig", "filter_values", "finds", "fingerprint", "index_state", "matched_in", "matches", "plain_words",
     "rank", "reading", "remove_created", "summarise", "to_article", "to_document", "writing",

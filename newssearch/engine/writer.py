@@ -28,6 +28,7 @@ from typing import Any
 from whoosh.codec.whoosh3 import W3LeafMatcher, _lenfield
 from whoosh.writing import SegmentWriter
 
+from newssearch.engine.ahead import Packed
 from newssearch.engine.blocks import TermPostings, write_postings
 from newssearch.engine.sidecar import SidecarWriter
 
@@ -66,6 +67,21 @@ class _FieldColumns:
         if vbytes:
             self.values += vbytes
         self.ends.append(len(self.values))
+
+    def extend(self, packed: Packed, docnum: int, boost: float) -> int:
+        """Adds one story's postings of the field, analysed ahead (``ahead.pack``); returns its length."""
+        names, weights, values, ends, length = packed
+        terms = self.terms
+        self.term_ids.extend([terms.setdefault(name, len(terms)) for name in names])
+        self.docs.extend(itertools.repeat(docnum, len(names)))
+        if boost == 1.0:
+            self.weights.frombytes(weights)
+        else:
+            self.weights.extend(weight * boost for weight in memoryview(weights).cast("d"))
+        base = len(self.values)
+        self.values += values
+        self.ends.extend(map(base.__add__, memoryview(ends).cast("Q")))
+        return length
 
     def size(self) -> int:
         return len(self.docs) * POSTING_BYTES + len(self.values) + len(self.terms) * TERM_BYTES
@@ -249,8 +265,11 @@ class ColumnWriter(SegmentWriter):
 
     def add_document(self, **fields: Any) -> None:
         """``SegmentWriter.add_document`` (whoosh-reloaded 2.7.5) for a schema without spelling or vector
-        fields, each posting put straight into its field's columns."""
+        fields, each posting put straight into its field's columns; ``_analysed``: fields analysed ahead
+        (``ahead.py``), whose postings are taken as they are."""
         self._check_state()
+        given = fields.get("_analysed")
+        analysed: dict[str, Packed] = pickle.loads(given) if given else {}
         perdocwriter = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
@@ -271,10 +290,13 @@ class ColumnWriter(SegmentWriter):
                 if field.indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
                     columns = pool.field(fieldname)
+                    packed = analysed.get(fieldname)
+                    if packed is not None:
+                        length = columns.extend(packed, docnum, fieldboost)
                     terms, values = columns.terms, columns.values
                     term_ids, docs = columns.term_ids.append, columns.docs.append
                     weights, ends = columns.weights.append, columns.ends.append
-                    for tbytes, freq, weight, vbytes in field.index(value):  # _FieldColumns.add, inlined
+                    for tbytes, freq, weight, vbytes in () if packed else field.index(value):  # .add, inlined
                         length += freq
                         term = terms.get(tbytes)
                         if term is None:

@@ -17,13 +17,16 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Collection
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newssearch.dates import from_utc_naive, to_utc_naive
 from newssearch.engine import Snapshot
 from newssearch.ingest import reprints
 from newssearch.ingest.written import Copy, Written, runs_of
 from newssearch.models import Article
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: At most this many stories of one band key are kept (a key shared by thousands of stories, boilerplate, must not
 #: make every new story compare them all; of a headline word, the last ones), and at most this many candidates
@@ -42,6 +45,19 @@ _LATEST = datetime.max
 
 def _earliest(copy: Copy) -> tuple[bool, datetime, str]:
     return (copy.date is None, to_utc_naive(copy.date) if copy.date else _LATEST, copy.id)
+
+
+#: What ``Grouper.fields`` works out of an article's text alone: its band keys, headline words, whether it is a
+#: correction, and its shingles' number and hashes.
+Features = tuple[list[str], tuple[str, ...], bool, int, "np.ndarray"]
+
+
+def features(article: Article) -> Features:
+    """An article's ``Features``: a worker process forked from the writing one works them out ahead (the hashes
+    are of this process and its forks only)."""
+    shingles = reprints.shingles(article.headline, article.body)
+    named, corrects = reprints.headline_words(article.headline), reprints.is_correction(article.headline)
+    return reprints.band_keys(shingles), named, corrects, len(shingles), runs_of(shingles)
 
 
 class Grouper:
@@ -77,13 +93,11 @@ class Grouper:
     def close(self) -> None:
         self.written.close()
 
-    def fields(self, article: Article) -> dict[str, str]:
+    def fields(self, article: Article, found: Features | None = None) -> dict[str, str]:
         """The grouping fields of the article's document (none for a story that is no later copy); remembers it
-        for the articles that follow."""
-        shingles = reprints.shingles(article.headline, article.body)
-        keys = reprints.band_keys(shingles)
-        named, corrects = reprints.headline_words(article.headline), reprints.is_correction(article.headline)
-        mine = Copy(article.id, article.id, article.date, named, corrects, len(shingles), runs_of(shingles))
+        for the articles that follow. ``found``: its ``features``, worked out ahead."""
+        keys, named, corrects, size, runs = found or features(article)
+        mine = Copy(article.id, article.id, article.date, named, corrects, size, runs)
         best: Copy | None = None
         for copy in self._candidates(keys, mine, article):
             if reprints.judge(

@@ -1,6 +1,8 @@
 """Reading an update's files: each file, or each part of a large file of many records (``readers/parts.py``),
-read and enriched, in this process or in forked worker processes a bounded number of bytes ahead of the writer;
-the results in order."""
+read and enriched, in this process or in forked worker processes (one per core) a bounded number of bytes ahead
+of the writer; the results in order. A worker also analyses its stories' fields for the writer and works out what
+grouping copies needs of them (``_prepare``), so that the writing process, which the whole build waits on, does
+the least."""
 
 from __future__ import annotations
 
@@ -15,14 +17,17 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import Any
 
 from newssearch.errors import ReadError
 from newssearch.extract.enrich import enrich
+from newssearch.ingest.grouping import Features, features
 from newssearch.ingest.plan import FileToRead
 from newssearch.ingest.readers import EXTENSIONS, FileResult, read_articles, read_part
 from newssearch.ingest.readers.parts import PART_BYTES, Part, compression, inner_suffix, parted_format
 from newssearch.ingest.readers.splitting import parts
 from newssearch.ingest.readers.tabular import head_reader
+from newssearch.models import Article
 
 #: Called as ``progress(done, total, path)`` while files are read; ``done`` and ``total`` count bytes.
 Progress = Callable[[int, int, str], None]
@@ -34,9 +39,11 @@ BATCH_BYTES = 256_000
 #: At most about this many bytes read ahead of the writer (and one batch more, so that a part of a big file is
 #: read while the one before it is written), so that results waiting to be written stay small.
 READ_AHEAD_BYTES = 16_000_000
-#: One worker keeps up with the writer (Whoosh's analysis and writing is the larger part); more only compete
-#: with it for the cores (measured on 2 cores: BBC 6.1 s with one worker, 6.6 s with two, 8.8 s with none).
-MAX_WORKERS = 1
+#: Workers at most, one per core: a worker also analyses its stories for the writer and works out what grouping
+#: copies needs of them (``_prepare``), so the writing process is left the lighter part.
+MAX_WORKERS = 4
+#: In a worker: the writer's analysis (``engine.Ahead``), inherited from the writing process.
+_ahead: Callable[[Article], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +129,20 @@ def _read(
         raise
     except Exception as exc:  # a reader bug on odd input: report the file, keep going
         return f"unexpected {type(exc).__name__}: {exc}"
+    if _ahead is not None:
+        return dataclasses.replace(result, articles=articles, ahead=_prepare(articles, _ahead))
     return dataclasses.replace(result, articles=articles)
+
+
+def _prepare(articles: list[Article], ahead: Callable[[Article], Any]) -> list[tuple[Any, Features]] | None:
+    """For each article, its fields analysed as the writer would and its features for grouping copies; None if
+    that fails (the writer then works them out itself)."""
+    try:
+        return [(ahead(article), features(article)) for article in articles]
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception:
+        return None
 
 
 def _workers(works: list[FileToRead]) -> int:
@@ -130,13 +150,19 @@ def _workers(works: list[FileToRead]) -> int:
     many = len(works) >= 2 or any(parted(work) for work in works)
     if not many or sum(w.size for w in works) < PARALLEL_MIN_BYTES or sys.platform != "linux":
         return 0
-    return MAX_WORKERS if (os.cpu_count() or 1) > 1 else 0
+    cores = os.cpu_count() or 1
+    return min(MAX_WORKERS, cores) if cores > 1 else 0
 
 
 def read_all(
-    works: list[FileToRead], columns: list[str] | None, progress: Callable[[int, str], None]
+    works: list[FileToRead],
+    columns: list[str] | None,
+    progress: Callable[[int, str], None],
+    analyse: Callable[[Article], Any] | None = None,
 ) -> Generator[tuple[Task, FileResult | str], None, None]:
-    """Each file or part with what reading it gave, in order; ``progress(bytes done, key)`` as it goes."""
+    """Each file or part with what reading it gave, in order; ``progress(bytes done, key)`` as it goes. Read in
+    worker processes, each result's ``ahead`` holds what they worked out for the writer, its stories analysed
+    with ``analyse`` (``_prepare``)."""
     done = 0
     workers = _workers(works)
     if not workers:
@@ -150,7 +176,7 @@ def read_all(
             if task.last:
                 done += task.done
         return
-    with contextlib.closing(_read_in_workers(tasks(works, columns), columns, workers)) as results:
+    with contextlib.closing(_read_in_workers(tasks(works, columns), columns, workers, analyse)) as results:
         for task, result in results:
             progress(done + task.done, task.work.key)
             if task.last:
@@ -159,7 +185,7 @@ def read_all(
 
 
 def _read_in_workers(
-    todo: Iterator[Task], columns: list[str] | None, workers: int
+    todo: Iterator[Task], columns: list[str] | None, workers: int, analyse: Callable[[Article], Any] | None
 ) -> Generator[tuple[Task, FileResult | str], None, None]:
     """``_read`` of each task in forked worker processes, a bounded number of bytes ahead; the results in
     order. The workers are stopped when the generator is closed (an interrupt or an error of the writer)."""
@@ -168,7 +194,7 @@ def _read_in_workers(
             stream.flush()
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(), analyse)
     )
     finished = False
     try:
@@ -214,8 +240,11 @@ def _read_batch(todo: list[Task], columns: list[str] | None) -> list[FileResult 
     return [_read(task, columns) for task in todo]
 
 
-def _worker_start(parent: int) -> None:
-    """In a worker: Ctrl-C (sent to the whole process group) is the parent's to handle; die with the parent."""
+def _worker_start(parent: int, analyse: Callable[[Article], Any] | None) -> None:
+    """In a worker: Ctrl-C (sent to the whole process group) is the parent's to handle; die with the parent.
+    ``analyse``: the writer's analysis (forked, not pickled)."""
+    global _ahead
+    _ahead = analyse
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(Exception):  # PR_SET_PDEATHSIG: killed when the parent dies, even by SIGKILL

@@ -11,6 +11,7 @@ from typing import Any
 
 from newssearch import values
 from newssearch.engine import (
+    Ahead,
     CacheEntry,
     FileRecord,
     Snapshot,
@@ -124,7 +125,7 @@ def update(
             )
             return {k: v for k, v in {**kept, **new_cache}.items() if v}
 
-        results = read_all(todo.read, columns, file_progress)
+        results = read_all(todo.read, columns, file_progress, Ahead(writer))
         for key in todo.remove:
             writer.delete_by_term("path", key)
             report.removed += indexed[key].count
@@ -152,10 +153,12 @@ def update(
                 if part
                 else filesig(work.key, result.size, result.digest)
             )
-            for article in result.articles:
+            for n, article in enumerate(result.articles):
                 article = _claim_id(store, article, work.key, claimed, leaving, report, check=check)
                 file.ids.append(article.id)
-                writer.add_document(**to_document(article, sig), **grouper.fields(article))
+                analysed, found = result.ahead[n] if result.ahead else (None, None)
+                document = to_document(article, sig)
+                writer.add_document(**document, **grouper.fields(article, found), _analysed=analysed)
             file.count += len(result.articles)
             written += len(result.articles)
             if task.last and part is not None and not file.count and not work.since:

@@ -247,6 +247,8 @@ class FileResult:
     notes: list[str] = field(default_factory=list)
     digest: str = ""  # SHA-256 of the file's bytes, hex
     size: int = 0  # the number of bytes read
+    # Per article, what a worker process worked out ahead for the writer (``reading._prepare``); None: nothing.
+    ahead: list[Any] | None = None
 
 
 def _read_file(path: Path, fmt: str | None) -> tuple[Raw, str]:

@@ -289,3 +289,27 @@ def test_queries_on_an_index_already_built_are_timed_in_alternating_processes(mi
     assert row["search_p95_ms"] >= row["search_p50_ms"] > 0 and row["count_p50_ms"] > 0
     assert row["big_queries"] >= 1  # "Wheat prices climb" matches every story
     assert "1 segments): search p50" in capsys.readouterr().out
+
+
+def test_builds_are_timed_in_alternating_processes_beside_plain_whoosh(mini, capsys):
+    from benchmarks import buildtime
+
+    report = buildtime.main(["--rounds", "2", "--corpora", str(mini)])
+    assert set(report) == {"newssearch", "whoosh"}
+    for row in report.values():
+        assert len(row["builds"]) == 2 and row["median_s"] > 0 and row["vs_whoosh"] > 0
+        assert all(build["stories"] == row["builds"][0]["stories"] > 0 for build in row["builds"])
+    assert report["whoosh"]["vs_whoosh"] == 1.0
+    assert "× plain Whoosh's rate" in capsys.readouterr().out
+
+
+def test_each_stage_of_a_build_is_timed_alone(mini, capsys):
+    from benchmarks import buildtime
+
+    took = buildtime.main(["--stages", "--corpora", str(mini)])
+    assert list(took) == [
+        "reading", "extraction", "cleaning", "grouping copies", "to_document", "analysis",
+        "adding to the writer", "commit",
+    ]  # fmt: skip
+    assert all(seconds >= 0 for seconds in took.values()) and took["reading"] > 0
+    assert "ms a story" in capsys.readouterr().out

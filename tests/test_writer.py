@@ -179,16 +179,14 @@ def test_a_block_compressed_in_a_small_window_reads_back(size):
     assert zlib.decompress(compressor.compress(data) + compressor.flush()) == data
 
 
-def test_small_blocks_are_stored_uncompressed_and_large_ones_compressed(tmp_path):
-    """Whoosh's reader honours each block's own compression level: a block of a posting or two is left as it is
-    (``blocks.SMALLEST_COMPRESSED``), a full one is compressed as Whoosh compresses it."""
+def test_every_block_is_compressed_the_smallest_too(tmp_path):
+    """zlib's checksum tells a damaged block from a good one: a damaged pickle read as it is could name a
+    function the safe loader refuses, and ``check`` would call the index untrusted instead of damaged."""
     rng = random.Random(3)
     docs = _documents([_story(rng, n, 40) for n in range(300)])
-    _same(tmp_path, [docs])  # and reads back as Whoosh's own writer's segment does
+    _same(tmp_path, [docs])
     ix = index.open_dir(str(tmp_path / "columns"))
     with ix.reader() as reader:
-        levels = {}
         for fieldname, text in (("id", b"s7"), ("content", b"oil")):  # one posting; blocks of 128
             matcher = reader._terms.matcher(fieldname, text, ix.schema[fieldname].format)
-            levels[text] = matcher._compression
-        assert levels == {b"s7": 0, b"oil": blocks.COMPRESSION}
+            assert matcher._compression == blocks.COMPRESSION

@@ -25,10 +25,6 @@ from newssearch.engine.sidecar import SidecarWriter, wanted
 TermPostings = tuple[list[int], list[float], list[bytes]]
 #: zlib's level for posting blocks, as Whoosh's codec writes them.
 COMPRESSION = 3
-#: A block whose pickle is shorter is stored uncompressed (level 0 in its header, which Whoosh's reader honours):
-#: zlib saves it a few bytes at best and costs about 5 µs a block to write and 1 µs to read. Whoosh's writer
-#: means to do this below 20 bytes (a bug in 2.7.5 compresses every block).
-SMALLEST_COMPRESSED = 100
 #: A term's blocks are written at most this many at a time.
 PENDING_BLOCKS = 64
 
@@ -114,8 +110,7 @@ def _block(
 ) -> bytes:
     """One posting block as ``W3PostingsWriter._write_block`` writes it (with ``W3TermInfo.add_block``), but
     compressed with a window no larger than the block (any zlib stream reads back the same): zlib's default
-    window makes each of the many small blocks cost about 50 µs to set up, a small one about 3 µs. A small
-    block is not compressed at all (``SMALLEST_COMPRESSED``)."""
+    window makes each of the many small blocks cost about 50 µs to set up, a small one about 3 µs."""
     floats = array("f", weights)
     maxweight = max(0, *weights)
     terminfo._weight += sum(floats)
@@ -145,12 +140,12 @@ def _block(
     else:
         mini_values = None if fixed_size == 0 else b"".join(values)
     data = pickle.dumps((tuple(deltas), mini_weights, mini_values), 2)
-    compression = COMPRESSION if len(data) >= SMALLEST_COMPRESSED else 0
-    if compression:
-        compressor = zlib.compressobj(COMPRESSION, zlib.DEFLATED, *_window(len(data)))
-        data = compressor.compress(data) + compressor.flush()
+    # Every block compressed, the smallest too: zlib's checksum is what tells a damaged block from a pickle,
+    # whose damaged bytes could name a function the safe loader refuses (read as an untrusted index).
+    compressor = zlib.compressobj(COMPRESSION, zlib.DEFLATED, *_window(len(data)))
+    data = compressor.compress(data) + compressor.flush()
     info = pickle.dumps(
-        (len(ids), ids[-1], maxweight, compression, length_to_byte(minlength), length_to_byte(maxlength)), 2
+        (len(ids), ids[-1], maxweight, COMPRESSION, length_to_byte(minlength), length_to_byte(maxlength)), 2
     )
     length = len(info) + len(data)
     return pack_int(-length if last else length) + info + data

@@ -2,11 +2,14 @@
 segment Whoosh's own writer would, and the fields it decides itself are the only ones an update changes after."""
 
 import dataclasses
+import os
 import random
 import shutil
+import sys
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from whoosh import index
@@ -28,6 +31,7 @@ from .helpers import CORPORA, SEED, needs_corpora, property_settings
 from .test_writer import _build, _dump, _story
 
 AHEAD = Ahead(SimpleNamespace(schema=build_schema()))
+_ADD = ColumnWriter.add_document
 
 
 def _with_boosts(rng: random.Random, docs: list[dict]) -> list[dict]:
@@ -126,21 +130,34 @@ def test_an_analysis_that_fails_in_a_worker_is_left_to_the_writer(corpus, monkey
 
 
 def _build_with(folder, files, parallel: bool, monkeypatch) -> tuple:
+    """The build's report and index, and how many stories the writer was given analysed ahead, and not."""
     monkeypatch.setattr(reading, "PARALLEL_MIN_BYTES", 0 if parallel else 10**12)
     monkeypatch.setattr(reading, "BATCH_BYTES", 50_000)
+    adds = {"ahead": 0, "here": 0}
+
+    def counted(self, **fields):
+        adds["ahead" if fields.get("_analysed") else "here"] += 1
+        return _ADD(self, **fields)
+
+    monkeypatch.setattr(ColumnWriter, "add_document", counted)
     with NewsIndex.create(folder) as ix:
         report = ix.update(files)
-    return report, _dump(folder)
+    return report, _dump(folder), adds
 
 
 @needs_corpora
+@pytest.mark.skipif(
+    sys.platform != "linux" or (os.cpu_count() or 1) < 2, reason="workers: Linux, 2 cores or more"
+)
 def test_reuters_built_with_workers_analysing_ahead_is_the_index_built_in_one_process(tmp_path, monkeypatch):
-    """Every term, posting, block bound, stored field (copies' groups included) and length is the same."""
+    """Every term, posting, block bound, stored field (copies' groups included) and length is the same, and the
+    workers' build had every story analysed ahead."""
     source = tmp_path / "reuters"
     source.mkdir()
     for name in ("reut2-000.sgm", "reut2-001.sgm"):
         shutil.copy(CORPORA / "reuters21578" / name, source / name)
-    one = _build_with(tmp_path / "one", [source], False, monkeypatch)
-    workers = _build_with(tmp_path / "workers", [source], True, monkeypatch)
+    *one, here = _build_with(tmp_path / "one", [source], False, monkeypatch)
+    *workers, ahead = _build_with(tmp_path / "workers", [source], True, monkeypatch)
     assert one == workers
+    assert here == {"ahead": 0, "here": 2000} and ahead == {"ahead": 2000, "here": 0}
     assert sum(1 for stored in one[1][1] if stored.get("group")) > 10  # copies were grouped

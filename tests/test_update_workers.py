@@ -110,6 +110,42 @@ def test_an_interrupt_stops_the_workers_and_commits_nothing(in_workers, corpus, 
     assert _stored(index_path) == before
 
 
+_CLOSED_WHILE_SENDING = """
+import time
+from pathlib import Path
+from newssearch.ingest import reading
+from newssearch.ingest.plan import FileToRead
+from newssearch.ingest.readers import FileResult
+
+def large(task, columns, progress=None):
+    if task.work.key != "f0":
+        time.sleep(0.2)  # the first result arrives first
+    return FileResult(articles=[], format="text", notes=["x" * (5 << 20)])
+
+reading._read = large
+reading.BATCH_BYTES = 0  # a file a batch, in the forked workers too
+works = [FileToRead(Path("/"), Path(f"/f{n}"), f"f{n}", 0, 10) for n in range(3)]
+for attempt in range(3):
+    results = reading._read_in_workers(reading.tasks(works), None, 2, None)
+    next(results)
+    end = time.monotonic() + 0.3
+    while time.monotonic() < end:  # the writer busy, holding the interpreter's lock, while a result is sent
+        sum(range(1000))
+    results.close()  # what an interrupt does: the workers stopped, one perhaps in the middle of sending
+print("closed", flush=True)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are used on Linux only")
+def test_stopping_while_a_worker_sends_a_large_result_does_not_hang():
+    """A worker stopped while it sent a large result (a whole file's stories, analysed) left the pool's thread
+    reading the rest for ever, and an interrupted update waiting for it."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CLOSED_WHILE_SENDING], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout == "closed\n", done.stderr[-2000:]
+
+
 _KILLED_RUN = """
 import sys, time
 import newssearch.ingest.reading as update

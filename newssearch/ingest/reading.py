@@ -37,7 +37,8 @@ PARALLEL_MIN_BYTES = 2_000_000
 #: Files go to a worker in batches of about this many bytes: one round trip per batch, not per file.
 BATCH_BYTES = 256_000
 #: At most about this many bytes read ahead of the writer (and one batch more, so that a part of a big file is
-#: read while the one before it is written), so that results waiting to be written stay small.
+#: read while the one before it is written), so that results waiting to be written stay bounded: with the
+#: analysis and grouping features worked out ahead, a result is about 4 to 5 times the bytes read.
 READ_AHEAD_BYTES = 16_000_000
 #: Workers at most, one per core: a worker also analyses its stories for the writer and works out what grouping
 #: copies needs of them (``_prepare``), so the writing process is left the lighter part.
@@ -218,6 +219,11 @@ def _read_in_workers(
             for process in list((getattr(pool, "_processes", None) or {}).values()):
                 with contextlib.suppress(Exception):
                     process.terminate()
+            # A worker stopped while it sent a result leaves the pool's thread reading the rest of it for ever,
+            # and the shutdown below waiting for that thread: this process's own write end of the results pipe,
+            # closed, ends the read (the pool then sees itself broken and stops).
+            with contextlib.suppress(Exception):
+                pool._result_queue._writer.close()  # type: ignore[attr-defined]
         pool.shutdown(wait=True, cancel_futures=True)
 
 

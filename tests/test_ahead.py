@@ -102,7 +102,13 @@ def test_only_the_fields_the_writer_decides_change_when_a_story_is_renamed_or_gi
         after = to_document(dataclasses.replace(article, id="other#x1~2", path="files/x.txt"), "sig\t1\tab")
         changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
         assert changed and changed <= DECIDED_BY_WRITER
-    assert set(Grouper(None).fields(articles[0])) <= DECIDED_BY_WRITER  # group, reprint
+    grouper = Grouper(None)
+    try:
+        copy = dataclasses.replace(articles[0], id="x2")
+        assert grouper.fields(articles[0]) == {}
+        assert set(grouper.fields(copy)) == {"group", "reprint"} <= DECIDED_BY_WRITER
+    finally:
+        grouper.close()
 
 
 def test_a_worker_attaches_the_analysis_and_grouping_features_to_each_article(corpus, monkeypatch):

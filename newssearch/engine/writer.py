@@ -68,6 +68,28 @@ class _FieldColumns:
             self.values += vbytes
         self.ends.append(len(self.values))
 
+    def add_all(
+        self, postings: Iterable[tuple[bytes, int, float, bytes | None]], docnum: int, boost: float
+    ) -> int:
+        """Adds one story's postings of the field as ``FieldType.index`` gives them (``add``, inlined); returns
+        its length."""
+        terms, values = self.terms, self.values
+        term_ids, docs = self.term_ids.append, self.docs.append
+        weights, ends = self.weights.append, self.ends.append
+        length = 0
+        for tbytes, freq, weight, vbytes in postings:
+            length += freq
+            term = terms.get(tbytes)
+            if term is None:
+                term = terms[tbytes] = len(terms)
+            term_ids(term)
+            docs(docnum)
+            weights(weight * boost)
+            if vbytes:
+                values += vbytes
+            ends(len(values))
+        return length
+
     def extend(self, packed: Packed, docnum: int, boost: float) -> int:
         """Adds one story's postings of the field, analysed ahead (``ahead.pack``); returns its length."""
         names, weights, values, ends, length = packed
@@ -293,20 +315,8 @@ class ColumnWriter(SegmentWriter):
                     packed = analysed.get(fieldname)
                     if packed is not None:
                         length = columns.extend(packed, docnum, fieldboost)
-                    terms, values = columns.terms, columns.values
-                    term_ids, docs = columns.term_ids.append, columns.docs.append
-                    weights, ends = columns.weights.append, columns.ends.append
-                    for tbytes, freq, weight, vbytes in () if packed else field.index(value):  # .add, inlined
-                        length += freq
-                        term = terms.get(tbytes)
-                        if term is None:
-                            term = terms[tbytes] = len(terms)
-                        term_ids(term)
-                        docs(docnum)
-                        weights(weight * fieldboost)
-                        if vbytes:
-                            values += vbytes
-                        ends(len(values))
+                    else:
+                        length = columns.add_all(field.index(value), docnum, fieldboost)
                     if not field.scorable:
                         length = 0
                 customval = fields.get(f"_stored_{fieldname}", value)

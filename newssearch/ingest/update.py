@@ -157,8 +157,8 @@ def update(
                 article = _claim_id(store, article, work.key, claimed, leaving, report, check=check)
                 file.ids.append(article.id)
                 analysed, found = result.ahead[n] if result.ahead else (None, None)
-                document = to_document(article, sig)
-                writer.add_document(**document, **grouper.fields(article, found), _analysed=analysed)
+                fields = grouper.fields(article, found)
+                writer.add_document(**to_document(article, sig), **fields, _analysed=analysed)
             file.count += len(result.articles)
             written += len(result.articles)
             if task.last and part is not None and not file.count and not work.since:

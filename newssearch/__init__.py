@@ -20,8 +20,9 @@ __version__ = "0.1.0"
 _MODELS = ["Article", "Context", "Contribution", "Entities", "Hit", "HitStream", "IndexStats", "Matches"]
 _MODELS += ["Reading", "SearchResults", "Snippet"]
 _REPORTS = ["CheckReport", "FormatCount", "IndexReport"]
-_ERRORS = ["ArticleNotFoundError", "IndexAccessError", "IndexBusyError", "IndexDamagedError"]
-_ERRORS += ["IndexIncompatibleError", "IndexInterrupted", "IndexNotFoundError", "IndexUnfinishedError"]
+_ERRORS = ["ArticleNotFoundError", "ClusterError", "IndexAccessError", "IndexBusyError", "IndexDamagedError"]
+_ERRORS += ["IndexIncompatibleError", "IndexInterrupted", "IndexLayoutError", "IndexNotFoundError"]
+_ERRORS += ["IndexUnfinishedError"]
 _ERRORS += ["IndexUntrustedError", "NewsSearchError", "NotAnIndexError", "QueryError", "QueryTimeoutError"]
 _ERRORS += ["ReadError", "StaleResultsError"]
 _EXPORTS = {
@@ -35,6 +36,7 @@ __all__ = [
     "Article",
     "ArticleNotFoundError",
     "CheckReport",
+    "ClusterError",
     "Context",
     "Contribution",
     "Entities",
@@ -46,6 +48,7 @@ __all__ = [
     "IndexDamagedError",
     "IndexIncompatibleError",
     "IndexInterrupted",
+    "IndexLayoutError",
     "IndexNotFoundError",
     "IndexReport",
     "IndexStats",
@@ -67,11 +70,13 @@ __all__ = [
 if TYPE_CHECKING:
     from newssearch.errors import (
         ArticleNotFoundError,
+        ClusterError,
         IndexAccessError,
         IndexBusyError,
         IndexDamagedError,
         IndexIncompatibleError,
         IndexInterrupted,
+        IndexLayoutError,
         IndexNotFoundError,
         IndexUnfinishedError,
         IndexUntrustedError,

@@ -25,6 +25,12 @@ class IndexBusyError(NewsSearchError):
     """Another process is writing to the index."""
 
 
+class IndexLayoutError(NewsSearchError):
+    """The index was opened or updated with another number of shards than it has: changing it takes a rebuild."""
+
+    exit_code = 2
+
+
 class QueryError(NewsSearchError):
     """The query text or a search option cannot be used."""
 
@@ -46,6 +52,10 @@ class ArticleNotFoundError(NewsSearchError):
 
 class ReadError(NewsSearchError):
     """A corpus file cannot be read or parsed."""
+
+
+class ClusterError(ReadError):
+    """A build on a Dask cluster could not start, or a worker failed for good: nothing of the run was committed."""
 
 
 class IndexDamagedError(NewsSearchError):

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newssearch.engine import (
     DEFAULT_SIZE,
@@ -21,16 +21,13 @@ from newssearch.engine import (
     WRITE_LOCK_TIMEOUT,
     Names,
     Snapshot,
-    Store,
     check_options,
     commit_count,
     filter_values,
     index_state,
+    open_store,
     reading,
     writing,
-)
-from newssearch.errors import (
-    IndexInterrupted,
 )
 from newssearch.models import Article, HitStream, IndexStats, Matches, Reading, SearchResults
 from newssearch.options import SearchOptions
@@ -67,20 +64,33 @@ class NewsIndex:
         overwrite: bool = False,
         lock_timeout: float | None = None,
         searchers: int = DEFAULT_SIZE,
+        shards: int | None = None,
+        parallel: bool | None = None,
+        scheduler: str | None = None,
     ):
         check_options(lock_timeout, searchers)
         self.path = Path(path)
         self._write = threading.RLock()
-        self._store = Store(
-            self.path, create=create, overwrite=overwrite, lock_timeout=lock_timeout, searchers=searchers
+        kwargs: dict[str, Any] = dict(create=create, overwrite=overwrite, lock_timeout=lock_timeout)
+        self._store = open_store(
+            self.path, shards=shards, parallel=parallel, scheduler=scheduler, searchers=searchers, **kwargs
         )
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike[str], *, lock_timeout: float | None = None, searchers: int = DEFAULT_SIZE
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        lock_timeout: float | None = None,
+        searchers: int = DEFAULT_SIZE,
+        parallel: bool | None = None,
+        scheduler: str | None = None,
     ) -> NewsIndex:
-        """Open an existing index; raises IndexNotFoundError when there is none."""
-        return cls(path, lock_timeout=lock_timeout, searchers=searchers)
+        """Open an existing index; raises IndexNotFoundError when there is none. A sharded index is searched by
+        processes at once (``parallel``; by default from 200,000 stories), or by a Dask cluster's (``scheduler``)."""
+        return cls(
+            path, lock_timeout=lock_timeout, searchers=searchers, parallel=parallel, scheduler=scheduler
+        )
 
     @classmethod
     def create(
@@ -90,9 +100,12 @@ class NewsIndex:
         overwrite: bool = False,
         lock_timeout: float | None = None,
         searchers: int = DEFAULT_SIZE,
+        shards: int | None = None,
     ) -> NewsIndex:
-        """Open the index at ``path``, creating an empty one if there is none (or, with ``overwrite``, always)."""
-        return cls(path, create=True, overwrite=overwrite, lock_timeout=lock_timeout, searchers=searchers)
+        """Open the index at ``path``, creating an empty one if there is none (or, with ``overwrite``, always), of
+        ``shards`` shards (default 1; another number than an existing index's raises IndexLayoutError)."""
+        kwargs: dict[str, Any] = dict(overwrite=overwrite, lock_timeout=lock_timeout, searchers=searchers)
+        return cls(path, create=True, shards=shards, **kwargs)
 
     @classmethod
     def rebuild(
@@ -102,13 +115,18 @@ class NewsIndex:
         *,
         columns: str | Iterable[str] | None = None,
         progress: Progress | None = None,
+        shards: int | None = None,
+        workers: int | None = None,
+        scheduler: str | None = None,
     ) -> IndexReport:
         """Build the index at ``path`` afresh from ``paths`` (a path, or a list of them). An index that cannot be used as it is (built by
         another version of newssearch, or damaged) is replaced; a usable one is emptied and refilled in one commit,
-        so an interrupted rebuild leaves it as it was."""
+        so an interrupted rebuild leaves it as it was. ``shards``: the number of shards (default: as it has, or 1);
+        another number than the index has replaces it. ``workers`` and ``scheduler``: as ``update``'s."""
         from newssearch.ingest.update import rebuild  # the readers and extraction load only when used
 
-        return rebuild(cls.create, path, paths, columns, progress)
+        cluster = {"workers": workers, "scheduler": scheduler}
+        return rebuild(cls.create, path, paths, columns, progress, shards, cluster)
 
     @staticmethod
     def exists(path: str | os.PathLike[str]) -> bool:
@@ -155,16 +173,9 @@ class NewsIndex:
     @writing
     def delete(self, ids: str | Iterable[str]) -> int:
         """Delete articles by id (one id, or a list of them); returns how many were deleted."""
-        unique = set(texts(ids, "ids"))
-        writer = self._store.writer()
-        try:
-            count = sum(1 for article_id in unique if self._store.id_owner(article_id)[0])
-            for article_id in unique:
-                writer.delete_by_term("id", article_id)
-        except BaseException as exc:
-            raise self._store.cancel(writer, exc) from None
-        self._store.commit(writer)
-        return count
+        from newssearch.ingest.adding import delete
+
+        return delete(self._store, set(texts(ids, "ids")))
 
     @writing
     def update(
@@ -174,6 +185,8 @@ class NewsIndex:
         rebuild: bool = False,
         columns: str | Iterable[str] | None = None,
         progress: Progress | None = None,
+        workers: int | None = None,
+        scheduler: str | None = None,
     ) -> IndexReport:
         """Bring the index up to date with the article files under ``paths`` (a file or folder, or a list of them).
 
@@ -182,22 +195,15 @@ class NewsIndex:
         index is emptied and everything read again. A file or folder that cannot be read is reported in
         ``IndexReport.skipped`` and whatever was indexed from it before is kept. ``columns`` names the columns of
         CSV/TSV files that have no header row (one text is one column). An id already taken by another file's article is never
-        overwritten: the newcomer gets a longer id, and a note says so.
+        overwritten: the newcomer gets a longer id, and a note says so. ``workers`` (a local Dask cluster of that
+        many processes) or ``scheduler`` (one at ``tcp://HOST:PORT``; ``$NEWSSEARCH_SCHEDULER``): see "Shards".
         """
-        from newssearch.ingest.update import check_columns, check_paths
-        from newssearch.ingest.update import update as run_update
+        from newssearch.ingest.update import check_columns, check_paths, run
 
         roots, columns, rebuild = check_paths(paths), check_columns(columns), flag(rebuild, "rebuild")
-        commits = self._store.commits
-        try:
-            report = run_update(self._store, roots, rebuild, columns, progress)
-            report.total = len(self)
-            return report
-        except IndexInterrupted:
-            raise
-        except KeyboardInterrupt:
-            # After the commit (or during it): say truthfully whether the work reached the index.
-            raise self._store.interrupted(self._store.commits > commits) from None
+        report = run(self._store, roots, rebuild, columns, progress, workers, scheduler)
+        report.total = len(self)
+        return report
 
     # -- reading -------------------------------------------------------------------------------------------
 

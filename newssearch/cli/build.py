@@ -47,6 +47,33 @@ def index_command(
             help="Column names for CSV/TSV files without a header row, e.g. class,title,description.",
         ),
     ] = None,
+    shards: Annotated[
+        int | None,
+        typer.Option(
+            "--shards",
+            min=1,
+            max=64,
+            help="Split a new (or rebuilt) index into N shards, built and searched side by side.",
+            show_default="1, or as the index has",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help='Read and write on a local Dask cluster of W processes (pip install "newssearch[cluster]").',
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Read and write on the Dask cluster at tcp://HOST:PORT; its workers must reach the same paths.",
+            show_default="$NEWSSEARCH_SCHEDULER",
+        ),
+    ] = None,
 ) -> None:
     """Index article files: new and changed files are read, unchanged ones skipped, deleted ones removed.
 
@@ -59,15 +86,16 @@ def index_command(
             if not path.exists():  # before anything is created: a failed run leaves no empty index behind
                 raise ReadError(f"no such file or folder: {path_text(path)}")
         names = [c.strip() for c in columns.split(",")] if columns else None
+        cluster = {"workers": workers, "scheduler": scheduler}
         existed, fresh = location.exists(), index_state(location) == "missing"
         made = commit_count()
         try:
             with committed(made):  # an interrupt on the way back from the commit, or while printing
                 if rebuild:
-                    report = run_update(location, paths, True, names)
+                    report = run_update(location, paths, True, names, shards=shards, cluster=cluster)
                 else:
-                    with NewsIndex.create(location) as ix:
-                        report = run_update(ix, paths, False, names)
+                    with NewsIndex.create(location, shards=shards) as ix:
+                        report = run_update(ix, paths, False, names, cluster=cluster)
                 print_report(report, stdout())
         except (
             IndexAccessError

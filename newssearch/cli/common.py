@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -173,7 +173,13 @@ def _main(
 
 
 def run_update(
-    index: NewsIndex | Path, paths: list[Path], rebuild: bool, columns: list[str] | None = None
+    index: NewsIndex | Path,
+    paths: list[Path],
+    rebuild: bool,
+    columns: list[str] | None = None,
+    *,
+    shards: int | None = None,
+    cluster: dict[str, Any] | None = None,
 ) -> IndexReport:
     """Update an open index, or rebuild the one at a location, with a progress bar on stderr (in bytes, so that
     long files move it too)."""
@@ -199,8 +205,10 @@ def run_update(
 
     try:
         if isinstance(index, NewsIndex):
-            return index.update(paths, rebuild=rebuild, columns=columns, progress=progress)
-        return NewsIndex.rebuild(index, paths, columns=columns, progress=progress)
+            return index.update(paths, rebuild=rebuild, columns=columns, progress=progress, **(cluster or {}))
+        return NewsIndex.rebuild(
+            index, paths, columns=columns, progress=progress, shards=shards, **(cluster or {})
+        )
     finally:
         if bar.live.is_started:
             bar.stop()

@@ -23,8 +23,10 @@ What the rest asks of an index, and where it is answered:
   matched words in one story. ``any_of`` builds a ranked query from weighted terms (similar stories).
 - **Summaries** (``summary.py``): stories, segments, dates, sources and copies, for ``stats``.
 
-A second engine (the shards of a sharded index) stands behind the same names: a ``Store`` of shards, a
-``Snapshot`` whose statistics are summed over them, and a ``rank`` that merges their ``Ranked`` pages.
+- **Shards** (``shards.py``): an index of N Whoosh indexes switched together by a manifest; ``open_store`` opens
+  either kind, and a sharded one's searchers read every shard as one index (the whole index's statistics), so
+  everything above reads it unchanged; ``shardwriter.py`` writes the shards (here, or on a Dask cluster's
+  workers) and ``fanout.py`` has worker processes (or Dask actors) collect a query over their shards at once.
 """
 
 import importlib
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
         META_FILE,
         UNCHANGED,
         WRITE_LOCK_TIMEOUT,
+        disk_usage,
         index_state,
         remove_created,
     )
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
     from newssearch.engine.recency import HALF_LIFE_DAYS
     from newssearch.engine.schema import FIELD_ALIASES, TOKEN_PATTERN
     from newssearch.engine.searchers import DEFAULT_SIZE, check_options, reading, writing
+    from newssearch.engine.shards import MAX_SHARDS, check_shards, open_store, shard_count
     from newssearch.engine.snapshot import Snapshot
     from newssearch.engine.store import Store, commit_count
     from newssearch.engine.summary import summarise
@@ -60,7 +64,7 @@ if TYPE_CHECKING:
 _MODULES = {
     "ahead": "Ahead",
     "columns": "fingerprint",
-    "diskfiles": "FILES_CACHE INDEX_NAME META_FILE UNCHANGED WRITE_LOCK_TIMEOUT index_state remove_created",
+    "diskfiles": "FILES_CACHE INDEX_NAME META_FILE UNCHANGED WRITE_LOCK_TIMEOUT disk_usage index_state remove_created",
     "documents": "CacheEntry FileRecord filesig to_article to_document",
     "entities": "canonical_names",
     "fields": "Names filter_values",
@@ -69,6 +73,7 @@ _MODULES = {
     "recency": "HALF_LIFE_DAYS",
     "schema": "FIELD_ALIASES TOKEN_PATTERN",
     "searchers": "DEFAULT_SIZE check_options reading writing",
+    "shards": "MAX_SHARDS check_shards open_store shard_count",
     "snapshot": "Snapshot",
     "store": "Store commit_count",
     "summary": "summarise",
@@ -91,9 +96,48 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "DEFAULT_SIZE", "FIELD_ALIASES", "FILES_CACHE", "HALF_LIFE_DAYS", "INDEX_NAME", "META_FILE", "OPERATORS",
-    "TOKEN_PATTERN", "UNCHANGED", "WRITE_LOCK_TIMEOUT", "Ahead", "CacheEntry", "FileRecord", "Found", "Names", "Prepared",
-    "Ranked", "Snapshot", "Store", "any_of", "canonical_names", "check_options", "commit_count", "count_matches",
-    "filesig", "filter_values", "finds", "fingerprint", "index_state", "matched_in", "matches", "plain_words",
-    "rank", "reading", "remove_created", "summarise", "to_article", "to_document", "writing",
+    "DEFAULT_SIZE",
+    "FIELD_ALIASES",
+    "FILES_CACHE",
+    "HALF_LIFE_DAYS",
+    "INDEX_NAME",
+    "MAX_SHARDS",
+    "META_FILE",
+    "OPERATORS",
+    "TOKEN_PATTERN",
+    "UNCHANGED",
+    "WRITE_LOCK_TIMEOUT",
+    "Ahead",
+    "CacheEntry",
+    "FileRecord",
+    "Found",
+    "Names",
+    "Prepared",
+    "Ranked",
+    "Snapshot",
+    "Store",
+    "any_of",
+    "canonical_names",
+    "check_options",
+    "check_shards",
+    "commit_count",
+    "count_matches",
+    "disk_usage",
+    "filesig",
+    "filter_values",
+    "finds",
+    "fingerprint",
+    "index_state",
+    "matched_in",
+    "matches",
+    "open_store",
+    "plain_words",
+    "rank",
+    "reading",
+    "remove_created",
+    "shard_count",
+    "summarise",
+    "to_article",
+    "to_document",
+    "writing",
 ]  # fmt: skip

@@ -26,6 +26,11 @@ from newssearch.errors import IndexAccessError, IndexUntrustedError
 from newssearch.text.sanitize import path_text
 
 META_FILE = "newssearch.json"
+#: A sharded index's manifest: the generation of each shard that readers open (``shards.py``).
+MANIFEST_FILE = "newssearch-manifest.json"
+#: A sharded index's shard folders, by number.
+SHARD_NAME = "shard-{:02d}"
+_SHARD = re.compile(r"^shard-\d+$")
 #: A cache of each file's (mtime, size) when its content hash was last confirmed: spares hashing unchanged files.
 FILES_CACHE = "newssearch-files.json"
 INDEX_NAME = "MAIN"
@@ -207,6 +212,8 @@ def special_files(folder: Path) -> list[str]:
     found = []
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
+            if _SHARD.match(entry.name) and entry.is_dir(follow_symlinks=False):
+                continue  # a shard's own files are looked at when it is opened
             if not _OURS.match(entry.name) or entry.is_file(follow_symlinks=False):
                 continue
             if not (entry.name == f"{INDEX_NAME}.tmp" and entry.is_dir(follow_symlinks=False)):
@@ -230,8 +237,11 @@ def index_state(path: str | os.PathLike[str]) -> str:
         return "special"
     if not names:
         return "missing"
-    has_toc = any(re.match(rf"^_{INDEX_NAME}_\d+\.toc$", name) for name in names)
-    others = any(not _OURS.match(name) for name in names)
+    sharded = MANIFEST_FILE in names
+    has_toc = sharded or any(re.match(rf"^_{INDEX_NAME}_\d+\.toc$", name) for name in names)
+    others = any(not (_OURS.match(name) or _SHARD.match(name)) for name in names)
+    if META_FILE not in names and sharded:
+        return "foreign" if others else "unfinished"
     if META_FILE not in names:
         if has_toc:  # newssearch's creation cut short, or a Whoosh index another program made (also "MAIN")
             return "foreign" if others or not _newssearch_schema(path) else "unfinished"
@@ -243,6 +253,40 @@ def index_state(path: str | os.PathLike[str]) -> str:
     except (OSError, ValueError):
         return "ready"  # the version check says it is damaged
     return "building" if isinstance(meta, dict) and meta.get("complete") is False else "ready"
+
+
+def clear(folder: Path) -> None:
+    """Remove an index's own files and shard folders from ``folder`` (an index made afresh there), the meta file
+    first: what an interruption leaves is an unfinished creation."""
+    with contextlib.suppress(FileNotFoundError):
+        (folder / META_FILE).unlink()
+    for entry in sorted(os.listdir(folder)):
+        where = folder / entry
+        if (_SHARD.match(entry) and where.is_dir() and not where.is_symlink()) or (
+            entry == f"{INDEX_NAME}.tmp" and not where.is_symlink()
+        ):
+            shutil.rmtree(where, ignore_errors=True)
+        elif _OURS.match(entry) and entry != f"{INDEX_NAME}_WRITELOCK":  # the lock the caller holds stays
+            with contextlib.suppress(OSError):
+                where.unlink()
+
+
+def disk_usage(folder: Path) -> tuple[int, float | None]:
+    """The bytes of the index's files (its shards' included) and the time of its last commit (its newest TOC or
+    manifest), or None."""
+    size, newest = 0, None
+    toc = re.compile(rf"^_{INDEX_NAME}_\d+\.toc$|^{re.escape(MANIFEST_FILE)}$")
+    sharded = (folder / MANIFEST_FILE).exists()
+    for where in [folder, *(sorted(folder.glob("shard-*")) if sharded else [])]:
+        with contextlib.suppress(OSError), os.scandir(where) as entries:
+            for entry in entries:
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+                stat = entry.stat(follow_symlinks=False)
+                size += stat.st_size
+                if toc.match(entry.name) and (where == folder or not sharded):
+                    newest = max(newest or 0.0, stat.st_mtime)
+    return size, newest
 
 
 def _newssearch_schema(path: Path) -> bool:

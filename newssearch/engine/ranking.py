@@ -160,7 +160,14 @@ def rank(
         results, total, raw = _fresh(searcher, q, deep, terms, deadline, filtered, recent or 0.0)
         seen = Seen(ranked=results.top_n) if later else None
     else:
-        results, total, seen = collect(searcher, q, sort, depth, terms, deadline, filtered, later)
+        fanned = None
+        if store.fanout is not None and sort == "relevance":  # a sharded index: its shards' workers collect
+            from newssearch.engine.fanout import collect_on
+
+            fanned = collect_on(store.fanout, searcher, q, depth, terms, deadline, filtered, bool(later))
+        if fanned is None:
+            fanned = collect(searcher, q, sort, depth, terms, deadline, filtered, later)
+        results, total, seen = fanned
     grouping = None
     if seen is not None:
         grouping = Grouping.first(searcher, q, sort, results, seen, later, depth, deadline, filtered)

@@ -73,6 +73,9 @@ def commit_count() -> int:
 class Store:
     """One index folder, opened (or created) for reading and writing."""
 
+    cluster: Any = None  # a Dask client whose workers write a sharded index's shards (``shardwriter.py``)
+    fanout: Any = None  # the workers that search a sharded index's shards at once (``fanout.py``)
+
     def __init__(
         self,
         path: Path,
@@ -175,10 +178,7 @@ class Store:
                 except BaseException:
                     self._drop_lock()
                     raise
-            for name in (FILES_CACHE, diskfiles.SUMS_FILE, META_FILE):
-                # The meta file last: a folder with Whoosh's files and no meta file is an unfinished creation.
-                with contextlib.suppress(FileNotFoundError):
-                    (self.path / name).unlink()
+            diskfiles.clear(self.path)  # a sharded index's folders too
             ix = whoosh_index.create_in(str(self.path), build_schema(), indexname=INDEX_NAME)
             self._write_meta(complete=False)
         return ix

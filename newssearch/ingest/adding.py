@@ -48,3 +48,16 @@ def add(store: Store, articles: Iterable[Article], extract: bool) -> int:
             grouper.close()
     store.commit(writer)
     return len(written)
+
+
+def delete(store: Store, ids: set[str]) -> int:
+    """``NewsIndex.delete``: the stories of these ids deleted in one commit; how many there were."""
+    writer = store.writer()
+    try:
+        count = sum(1 for article_id in ids if store.id_owner(article_id)[0])
+        for article_id in ids:
+            writer.delete_by_term("id", article_id)
+    except BaseException as exc:
+        raise store.cancel(writer, exc) from None
+    store.commit(writer)
+    return count

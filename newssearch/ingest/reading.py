@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-from newssearch.errors import ReadError
+from newssearch.errors import ClusterError, ReadError
 from newssearch.extract.enrich import enrich
 from newssearch.ingest.grouping import Features, features
 from newssearch.ingest.plan import FileToRead
@@ -160,13 +160,18 @@ def read_all(
     columns: list[str] | None,
     progress: Callable[[int, str], None],
     analyse: Callable[[Article], Any] | None = None,
+    client: Any = None,
 ) -> Generator[tuple[Task, FileResult | str], None, None]:
     """Each file or part with what reading it gave, in order; ``progress(bytes done, key)`` as it goes. Read in
     worker processes, each result's ``ahead`` holds what they worked out for the writer, its stories analysed
-    with ``analyse`` (``_prepare``)."""
+    with ``analyse`` (``_prepare``). ``client``: a Dask client whose workers read (``cluster.py``)."""
     done = 0
     workers = _workers(works)
-    if not workers:
+    if client is not None:
+        reader = read_on(client, tasks(works, columns), columns, analyse)
+    elif workers:
+        reader = _read_in_workers(tasks(works, columns), columns, workers, analyse)
+    else:
         for task in tasks(works, columns):
 
             def file_progress(n: int, total: int, task: Task = task, base: int = done) -> None:
@@ -177,7 +182,7 @@ def read_all(
             if task.last:
                 done += task.done
         return
-    with contextlib.closing(_read_in_workers(tasks(works, columns), columns, workers, analyse)) as results:
+    with contextlib.closing(reader) as results:
         for task, result in results:
             progress(done + task.done, task.work.key)
             if task.last:
@@ -259,3 +264,57 @@ def _worker_start(parent: int, analyse: Callable[[Article], Any] | None) -> None
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before that was set
         os._exit(1)
+
+
+def _read_batch_on(todo: list[Task], columns: list[str] | None, analyse: Any) -> list[FileResult | str]:
+    """On a worker: each task read, its stories analysed for the writer (their grouping features are left to
+    the writer: they rest on ``hash``, whose seed differs between processes that were not forked)."""
+    out: list[FileResult | str] = []
+    for task in todo:
+        result = _read(task, columns)
+        if analyse is not None and not isinstance(result, str):
+            try:
+                result.ahead = [(analyse(article), None) for article in result.articles]
+            except Exception:  # the writer analyses them itself
+                result.ahead = None
+        out.append(result)
+    return out
+
+
+def read_on(
+    client: Any,
+    todo: Iterator[Task],
+    columns: list[str] | None,
+    analyse: Callable[[Article], Any] | None,
+) -> Generator[tuple[Task, FileResult | str], None, None]:
+    """``_read`` of each task on the cluster's workers, a bounded number of bytes ahead; the results in order.
+    What is left is cancelled when the generator is closed (an interrupt or an error of the writer)."""
+    from newssearch.ingest.cluster import RETRIES, distributed_module
+
+    distributed = distributed_module()
+    queue: deque[tuple[list[Task], Any]] = deque()
+    shared = client.scatter(analyse, broadcast=True) if analyse is not None else None
+    try:
+        ahead = 0
+        for batch in _batches_then_none(todo):
+            if batch is not None:
+                future = client.submit(_read_batch_on, batch, columns, shared, pure=False, retries=RETRIES)
+                queue.append((batch, future))
+                ahead += sum(t.size for t in batch)
+            while queue and (batch is None or (len(queue) > 1 and ahead > READ_AHEAD_BYTES)):
+                done, future = queue.popleft()
+                ahead -= sum(t.size for t in done)
+                try:
+                    results = future.result()
+                except distributed.KilledWorker:
+                    raise ClusterError(
+                        f"a worker of the cluster died reading {done[0].work.key} {RETRIES + 1} times: nothing "
+                        "was written"
+                    ) from None
+                except (OSError, TimeoutError, distributed.client.FutureCancelledError) as exc:
+                    raise ClusterError(f"the cluster failed: {exc}; nothing was written"[:300]) from None
+                yield from zip(done, results, strict=True)
+    finally:
+        for _, future in queue:
+            with contextlib.suppress(Exception):
+                future.cancel()

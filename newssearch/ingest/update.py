@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,13 @@ from newssearch.engine import (
     remove_created,
     to_document,
 )
-from newssearch.errors import IndexDamagedError, IndexIncompatibleError, ReadError
+from newssearch.errors import (
+    IndexDamagedError,
+    IndexIncompatibleError,
+    IndexInterrupted,
+    IndexLayoutError,
+    ReadError,
+)
 from newssearch.ingest.grouping import Grouper
 from newssearch.ingest.plan import FileToRead, plan
 from newssearch.ingest.readers import FileResult
@@ -64,22 +71,26 @@ def rebuild(
     paths: PathLike | Iterable[PathLike],
     columns: str | Iterable[str] | None,
     progress: Progress | None,
+    shards: int | None = None,
+    cluster: dict[str, Any] | None = None,
 ) -> IndexReport:
-    """``NewsIndex.rebuild``: ``create`` is ``NewsIndex.create``."""
+    """``NewsIndex.rebuild``: ``create`` is ``NewsIndex.create``; ``cluster``: ``update``'s options of one."""
     roots, names = check_paths(paths), check_columns(columns)  # before anything is created or emptied
     location = Path(path)
     existed, fresh = location.exists(), index_state(location) == "missing"
     try:
-        index = create(path)
-    except (IndexIncompatibleError, IndexDamagedError):
-        index = create(path, overwrite=True)
+        index = create(path, shards=shards)
+    except (IndexIncompatibleError, IndexDamagedError, IndexLayoutError):
+        index = create(path, overwrite=True, shards=shards)
     try:
         with index:
-            report: IndexReport = index.update(roots, rebuild=True, columns=names, progress=progress)
+            report: IndexReport = index.update(
+                roots, rebuild=True, columns=names, progress=progress, **(cluster or {})
+            )
             return report
     except IndexDamagedError:  # damage found only while reading it: start afresh
-        with create(path, overwrite=True) as index:
-            report = index.update(roots, rebuild=True, columns=names, progress=progress)
+        with create(path, overwrite=True, shards=shards) as index:
+            report = index.update(roots, rebuild=True, columns=names, progress=progress, **(cluster or {}))
             return report
     except ReadError:  # nothing could be read: a location that held no index is left as it was
         if fresh:
@@ -87,13 +98,73 @@ def rebuild(
         raise
 
 
+def run(
+    store: Store,
+    roots: list[Path],
+    rebuild: bool,
+    columns: list[str] | None,
+    progress: Progress | None,
+    workers: int | None,
+    scheduler: str | None,
+) -> IndexReport:
+    """``NewsIndex.update``: ``update`` on the cluster asked for, if any; an interrupt says truthfully whether the
+    work reached the index (it may come after the commit, or during it)."""
+    commits = store.commits
+    try:
+        with on_cluster(workers, scheduler) as client:
+            return update(store, roots, rebuild, columns, progress, client)
+    except IndexInterrupted:
+        raise
+    except KeyboardInterrupt:
+        raise store.interrupted(store.commits > commits) from None
+
+
+@contextlib.contextmanager
+def on_cluster(workers: object, scheduler: object) -> Iterator[Any]:
+    """A Dask client (``cluster.py``) when ``workers`` or a scheduler (given, or ``$NEWSSEARCH_SCHEDULER``) asks
+    for one; else None, and Dask is not imported."""
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ValueError(f"workers must be a whole number of at least 1, not {workers!r}")
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise TypeError(f"scheduler must be an address such as tcp://127.0.0.1:8786, not {scheduler!r}")
+    from newssearch.ingest.cluster import SCHEDULER_VARIABLE
+
+    if workers is None and not (scheduler or os.environ.get(SCHEDULER_VARIABLE)):
+        yield None
+        return
+    from newssearch.ingest.cluster import connect, scheduler_address
+
+    with connect(workers, scheduler_address(scheduler or None)) as client:
+        yield client
+
+
 def update(
-    store: Store, roots: list[Path], rebuild: bool, columns: list[str] | None, progress: Progress | None
+    store: Store,
+    roots: list[Path],
+    rebuild: bool,
+    columns: list[str] | None,
+    progress: Progress | None,
+    client: Any = None,
 ) -> IndexReport:
     """Plan, read, enrich and write (see ``NewsIndex.update``), all under the write lock: a run that waited for
     another plans after its commit and does only what is left. One commit, but for a first build: it commits in
     checkpoints (``CHECKPOINT_STORIES``, ``CHECKPOINT_SECONDS``) and a run cut short is resumed after the last
     one. A rebuild that could read no file at all is refused, so that the index is not emptied by mistake."""
+    store.cluster = client  # a sharded index's shards are then written on the cluster's workers
+    try:
+        return _update(store, roots, rebuild, columns, progress, client)
+    finally:
+        store.cluster = None
+
+
+def _update(
+    store: Store,
+    roots: list[Path],
+    rebuild: bool,
+    columns: list[str] | None,
+    progress: Progress | None,
+    client: Any,
+) -> IndexReport:
     report = IndexReport(rebuilt=rebuild)
     # The write lock first: the plan sees every commit made before it was taken (a rebuild reads nothing of it).
     writer = store.writer(verify=not rebuild)
@@ -125,7 +196,7 @@ def update(
             )
             return {k: v for k, v in {**kept, **new_cache}.items() if v}
 
-        results = read_all(todo.read, columns, file_progress, Ahead(writer))
+        results = read_all(todo.read, columns, file_progress, Ahead(writer), client)
         for key in todo.remove:
             writer.delete_by_term("path", key)
             report.removed += indexed[key].count

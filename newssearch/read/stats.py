@@ -8,11 +8,10 @@ takes milliseconds on tens of thousands of stories.
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from newssearch.engine import INDEX_NAME, META_FILE, Store, summarise
+from newssearch.engine import META_FILE, Store, disk_usage, summarise
 from newssearch.models import IndexStats
 from newssearch.reports import FormatCount
 
@@ -28,15 +27,8 @@ def _files(store: Store, out: IndexStats) -> None:
 
 
 def _disk(store: Store, out: IndexStats) -> None:
-    with os.scandir(store.path) as entries:
-        for entry in entries:
-            if entry.is_file(follow_symlinks=False):
-                out.size_bytes += entry.stat(follow_symlinks=False).st_size
-    toc = store.path / f"_{INDEX_NAME}_{store.generation()}.toc"
-    try:
-        out.last_commit = datetime.fromtimestamp(toc.stat().st_mtime, timezone.utc)
-    except OSError:
-        out.last_commit = None
+    out.size_bytes, last = disk_usage(store.path)
+    out.last_commit = None if last is None else datetime.fromtimestamp(last, timezone.utc)
     try:
         meta = json.loads((store.path / META_FILE).read_text())
         out.schema_version = int(meta.get("schema_version", 0))

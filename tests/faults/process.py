@@ -63,9 +63,16 @@ def _commit_started(index: Path, before: set[str]) -> bool:
     way (its last steps: segment, table of contents, clean-up; then the run's meta file, cache and report)."""
     try:
         names = os.listdir(index)
+        # A sharded index's shards: a name as "shard-00/MAIN_….seg".
+        names += [
+            f"{shard}/{name}"
+            for shard in names
+            if shard.startswith("shard-")
+            for name in os.listdir(index / shard)
+        ]
     except OSError:
         return False
-    return any(_COMMIT_FILE.match(name) and name not in before for name in names)
+    return any(_COMMIT_FILE.match(name.rpartition("/")[2]) and name not in before for name in names)
 
 
 def run_and_signal(
@@ -79,7 +86,10 @@ def run_and_signal(
     """Start the command and send ``sig`` ``delay`` seconds after its start, or with ``at_commit`` (the index
     folder) ``delay`` seconds after its commit began. Returns (Done, whether the signal reached it running)."""
     start = time.monotonic()
-    before = set(os.listdir(at_commit)) if at_commit is not None and at_commit.is_dir() else set()
+    before = set()
+    if at_commit is not None and at_commit.is_dir():
+        before = set(os.listdir(at_commit))
+        before |= {f"{s}/{n}" for s in before if s.startswith("shard-") for n in os.listdir(at_commit / s)}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(
             args, cwd=workdir, env=environment(workdir), stdout=out, stderr=err, text=True

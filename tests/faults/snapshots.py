@@ -59,9 +59,14 @@ def snapshot(index: Path) -> Snapshot:
             return {}
         raise
     with opened:
-        ix = whoosh_index.open_dir(str(index), indexname="MAIN")
-        with ix.searcher() as searcher:
-            stored = [to_article(fields) for fields in searcher.all_stored_fields()]
+        if (
+            index / "newssearch-manifest.json"
+        ).exists():  # sharded: the shards' generations the manifest names
+            stored = [to_article(fields) for fields in opened._store.searcher().all_stored_fields()]
+        else:
+            ix = whoosh_index.open_dir(str(index), indexname="MAIN")
+            with ix.searcher() as searcher:
+                stored = [to_article(fields) for fields in searcher.all_stored_fields()]
         rows = {article.id: _row(article) for article in stored}
         if len(rows) != len(stored):
             raise AssertionError(f"{len(stored) - len(rows)} duplicate ids in {index}")

@@ -87,7 +87,7 @@ class NewsIndex:
         scheduler: str | None = None,
     ) -> NewsIndex:
         """Open an existing index; raises IndexNotFoundError when there is none. A sharded index is searched by
-        processes at once (``parallel``; by default from 200,000 stories), or by a Dask cluster's (``scheduler``)."""
+        processes at once (``parallel``; by default from a million stories), or a Dask cluster's (``scheduler``)."""
         return cls(
             path, lock_timeout=lock_timeout, searchers=searchers, parallel=parallel, scheduler=scheduler
         )

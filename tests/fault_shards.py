@@ -11,14 +11,15 @@ committed; either way the index is then as before or whole, and the next run equ
 
 Prints a table of trials tried / failed and exits 1 when any failed. From the checkout root::
 
-    .venv/bin/python -m tests.fault_shards                 # 20 client kills, 4 worker kills
-    .venv/bin/python -m tests.fault_shards --kills 4 --worker-kills 1
+    .venv/bin/python -m tests.fault_shards     # 20 kills of runs, 6 of runs on a cluster, 6 of a cluster's worker
+    .venv/bin/python -m tests.fault_shards --kills 4 --cluster-kills 1 --worker-kills 1
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import random
 import shutil
@@ -166,7 +167,10 @@ def worker_kill(sc: ShardedScenario, delay: float, index: Path) -> tuple[list[st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=20, help="SIGKILLs of sharded runs")
-    parser.add_argument("--worker-kills", type=int, default=4, help="SIGKILLs of a cluster's worker")
+    parser.add_argument(
+        "--cluster-kills", type=int, default=6, help="SIGKILLs of runs on a local Dask cluster"
+    )
+    parser.add_argument("--worker-kills", type=int, default=6, help="SIGKILLs of a cluster's worker")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -180,6 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     for c in local:
         for problem in c.problems[:3]:
             print(f"  {c.mode} {c.delay:.2f}s: {problem}"[:400])
+    on_cluster = dataclasses.replace(sc, cluster=True, durations={})
+    remote = client_kills(on_cluster, args.cluster_kills, args.seed + 1) if args.cluster_kills else []
+    rows.append(
+        ("client SIGKILL, --workers 2", len(remote), sum(bool(c.problems) for c in remote), Counter())
+    )
+    rows[-1][3].update(c.outcome for c in remote)
+    for c in remote:
+        for problem in c.problems[:3]:
+            print(f"  cluster {c.mode} {c.delay:.2f}s: {problem}"[:400])
     worker_problems, landed = 0, 0
     rng = random.Random(args.seed)
     for n in range(args.worker_kills):

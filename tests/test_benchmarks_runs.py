@@ -313,3 +313,25 @@ def test_each_stage_of_a_build_is_timed_alone(mini, capsys):
     ]  # fmt: skip
     assert all(seconds >= 0 for seconds in took.values()) and took["reading"] > 0
     assert "ms a story" in capsys.readouterr().out
+
+
+def test_shards_are_built_on_dask_and_answer_as_one_index(mini, tmp_path, capsys):
+    pytest.importorskip("distributed")
+    from benchmarks import shards
+
+    report = shards.main(["--corpora", str(mini), "--queries", "6", "--out", str(tmp_path / "s.json")])
+    reuters = report["reuters"]
+    assert set(reuters["builds"]) == {label for label, _, _ in shards.BUILDS}
+    stories = {build["stories"] for build in reuters["builds"].values()}
+    assert len(stories) == 1 and stories.pop() > 0
+    assert set(reuters["latency_ms"]) == {
+        "1 shard",
+        "2 shards",
+        "4 shards",
+        "2 shards, processes",
+        "4 shards, processes",
+    }
+    for counts in reuters["same"].values():
+        assert counts["different"] == 0 and counts["queries"] == 2 * report["queries"]
+    assert json.loads((tmp_path / "s.json").read_text())["queries"] == report["queries"]
+    assert "answers of 4 shards, processes vs 1 shard" in capsys.readouterr().out

@@ -32,6 +32,8 @@ def test_a_cluster_worker_killed_during_a_build_loses_nothing(sharded, tmp_path)
 
 def test_the_script_reports_every_trial(tmp_path, capsys):
     pytest.importorskip("distributed")
-    code = fs.main(["--kills", "1", "--worker-kills", "0", "--workdir", str(tmp_path)])
+    code = fs.main(
+        ["--kills", "1", "--cluster-kills", "0", "--worker-kills", "0", "--workdir", str(tmp_path)]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "client SIGKILL, --shards 4" in out and Path(tmp_path / "local" / "corpus").is_dir()

@@ -4,6 +4,7 @@ commit, and a commit cut short that leaves the last generation readable and is d
 import dataclasses
 import json
 import os
+import shutil
 
 import pytest
 from hypothesis import given
@@ -308,3 +309,24 @@ def test_a_query_runs_past_its_time_limit_on_the_workers_as_here(tmp_path):
         with pytest.raises(QueryTimeoutError):
             fan.search("oil OR bank OR storm", timeout=0.0)
         assert fan.search("oil OR bank OR storm").total > 0
+
+
+def test_a_shard_folder_that_is_a_link_is_refused_before_anything_is_read(tmp_path, corpus):
+    from newssearch import IndexUntrustedError
+
+    NewsIndex.rebuild(tmp_path / "ix", corpus, shards=2)
+    shutil.move(tmp_path / "ix" / "shard-01", tmp_path / "elsewhere")
+    (tmp_path / "ix" / "shard-01").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(IndexUntrustedError, match="a link or a special file"):
+        NewsIndex.open(tmp_path / "ix")
+
+
+def test_a_damaged_manifest_is_one_line_and_a_rebuild_makes_the_index_again_with_its_shards(tmp_path, corpus):
+    NewsIndex.rebuild(tmp_path / "ix", corpus, shards=3)
+    (tmp_path / "ix" / "newssearch-manifest.json").write_text("{not json")
+    out = invoke("query", "Baghdad", "--index", tmp_path / "ix")
+    assert out.exit_code == 1 and "newssearch-manifest.json" in out.output and "Traceback" not in out.output
+    rebuilt = invoke("index", corpus, "--index", tmp_path / "ix", "--rebuild")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert shard_count(tmp_path / "ix") == 3
+    assert invoke("query", "Baghdad", "--index", tmp_path / "ix").exit_code == 0

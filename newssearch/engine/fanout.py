@@ -21,6 +21,7 @@ import os
 import pickle
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -162,7 +163,9 @@ def connect(scheduler: str) -> Any:
         raise ClusterError('searching on a cluster needs Dask: pip install "newssearch[cluster]"') from None
     address = scheduler if "://" in scheduler else f"tcp://{scheduler}"
     try:
-        return distributed.Client(address, timeout=CONNECT_TIMEOUT)
+        client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
+        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        return client
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"cannot reach {address}: {exc}"[:300]) from None
 
@@ -173,6 +176,9 @@ class DaskPool:
     def __init__(self, client: Any, path: Path, count: int):
         workers = sorted(client.scheduler_info()["workers"])[:count]
         self.client = client
+        weakref.finalize(
+            self, client.close
+        )  # the client lives as long as the pool: reopened indexes reuse it
         self._actors = [
             client.submit(
                 ShardSearcher,
@@ -194,8 +200,8 @@ class DaskPool:
             raise _Unavailable from exc
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.client.close()
+        """Nothing: the actors keep the shards open for the index's next searches (``NewsIndex.close`` then
+        reopen); the client closes when the pool is collected."""
 
 
 def collect_on(
@@ -215,6 +221,8 @@ def collect_on(
     try:
         answers = pool.ask(request)
     except _Unavailable:
+        return None
+    if not answers:
         return None
     found = []
     for status, value in answers:

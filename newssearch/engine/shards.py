@@ -41,9 +41,10 @@ from newssearch.values import flag
 
 #: The most shards an index may have: each is a writer's memory and a set of open files.
 MAX_SHARDS = 64
-#: Stories from which a sharded index is searched by worker processes at once by default (``fanout.py``): below
-#: it, starting them costs more than they save (see the README's "Shards").
-FANOUT_MIN_STORIES = 200_000
+#: Stories from which a sharded index is searched by worker processes at once by default (``fanout.py``). At
+#: 21,578 and 100,000 stories the processes were measured slower at p50 on 2 cores (README "Shards and
+#: clusters"); a million is where queries were expected to be long enough, not a size measured.
+FANOUT_MIN_STORIES = 1_000_000
 
 
 def shard_count(path: Path) -> int:
@@ -65,7 +66,7 @@ def check_shards(shards: object) -> int:
 
 def open_store(path: Path, *, shards: int | None = None, **kwargs: Any) -> Store:
     """The ``Store`` of the index at ``path``: sharded or not as it was built; a new one (``create`` where there is
-    none, or ``overwrite``) with ``shards`` (default 1). Another number of shards than an existing index's is
+    none, or ``overwrite``) with ``shards`` (default: the number it had, or 1). Another number of shards than an existing index's is
     refused: it takes a rebuild."""
     shards = None if shards is None else check_shards(shards)
     parallel, scheduler = kwargs.pop("parallel", None), kwargs.pop("scheduler", None)
@@ -77,7 +78,7 @@ def open_store(path: Path, *, shards: int | None = None, **kwargs: Any) -> Store
     existing = index_state(path) in ("ready", "building")
     have = shard_count(path) if existing else None
     if kwargs.get("overwrite") or have is None:
-        wanted = shards or 1
+        wanted = shards or have or 1  # a damaged index made again keeps its shards
     else:
         if shards is not None and shards != have:
             raise IndexLayoutError(
@@ -101,7 +102,11 @@ class ShardedStore(Store):
     ):
         self.shards = check_shards(shards)
         super().__init__(path, **kwargs)
-        self.fanout = self._searchers_of(parallel, scheduler)
+        try:
+            self.fanout = self._searchers_of(parallel, scheduler)
+        except BaseException:
+            super().close()
+            raise
 
     def _searchers_of(self, parallel: bool | None, scheduler: str | None) -> Any:
         """The workers that search the shards at once (``fanout.py``): Dask actors on the cluster at

@@ -24,6 +24,8 @@ from newssearch.errors import ClusterError
 
 #: Operations sent to a remote shard at a time.
 REMOTE_BATCH = 400
+#: Seconds a shard's writer may take to start on a worker.
+ACTOR_START_SECONDS = 60
 #: Seconds between looks at whether the worker writing a shard is still in the cluster, while waiting for it.
 WORKER_CHECK_SECONDS = 2.0
 
@@ -99,6 +101,11 @@ class LocalShard:
         self.writer.cancel()
 
 
+def _gone(exc: BaseException) -> bool:
+    """Whether Dask says an actor's worker is gone (its errors for it are a RuntimeError and an OSError)."""
+    return "Actor was lost" in str(exc) or "contact Actor" in str(exc)
+
+
 class RemoteShard:
     """A shard written by a ``ShardActor``: operations sent ``REMOTE_BATCH`` at a time, one batch in flight."""
 
@@ -116,8 +123,11 @@ class RemoteShard:
             except TimeoutError:
                 if self._worker not in self._client.scheduler_info()["workers"]:
                     raise self._lost() from None
-            except RuntimeError as exc:  # Dask's "Worker holding Actor was lost"
-                if "lost" in str(exc) or self._worker not in self._client.scheduler_info()["workers"]:
+            except (
+                RuntimeError,
+                OSError,
+            ) as exc:  # Dask's "Worker holding Actor was lost", "Unable to contact"
+                if _gone(exc) or self._worker not in self._client.scheduler_info()["workers"]:
                     raise self._lost() from None
                 raise
 
@@ -125,8 +135,8 @@ class RemoteShard:
         """Call the actor (Dask raises RuntimeError at once when its worker is known to be gone)."""
         try:
             return getattr(self.actor, method)(*args)
-        except RuntimeError as exc:
-            if "lost" in str(exc):
+        except (RuntimeError, OSError) as exc:
+            if _gone(exc):
                 raise self._lost() from None
             raise
 
@@ -175,17 +185,31 @@ def local_writers(indexes: list[Any], limitmb: int) -> list[LocalShard]:
 
 
 def remote_writers(client: Any, folders: list[Path], limitmb: int) -> list[RemoteShard]:
-    """A ``ShardActor`` for each shard folder, spread over the cluster's workers in turn."""
+    """A ``ShardActor`` for each shard folder, spread over the cluster's workers in turn (on another one if that
+    worker is gone meanwhile)."""
     workers = sorted(client.scheduler_info()["workers"])
     futures = [
         client.submit(
-            ShardActor, str(folder), limitmb, actor=True, workers=[workers[n % len(workers)]], pure=False
+            ShardActor,
+            str(folder),
+            limitmb,
+            actor=True,
+            workers=[workers[n % len(workers)]],
+            allow_other_workers=True,
+            pure=False,
         )
         for n, folder in enumerate(folders)
     ]
-    return [
-        RemoteShard(future.result(), client, workers[n % len(workers)]) for n, future in enumerate(futures)
-    ]
+    shards = []
+    for future in futures:
+        try:
+            actor = future.result(timeout=ACTOR_START_SECONDS)
+        except (TimeoutError, RuntimeError, OSError) as exc:  # "Worker holding Actor was lost", …
+            raise ClusterError(
+                f"no worker of the cluster kept a shard's writer ({exc or 'timed out'}): nothing was written"
+            ) from None
+        shards.append(RemoteShard(actor, client, actor._address))
+    return shards
 
 
 class ShardedWriter:

@@ -69,10 +69,11 @@ def connect(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         where = f"reach {scheduler}" if scheduler else "start a local Dask cluster"
         raise ClusterError(f"cannot {where}: {exc}"[:250] + "; nothing was written") from None
     try:
-        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"the cluster has no worker: {exc}"[:250] + "; nothing was written") from None
         yield client
-    except (OSError, TimeoutError) as exc:
-        raise ClusterError(f"the cluster has no worker: {exc}"[:300]) from None
     finally:
         with contextlib.suppress(Exception):
             client.close()

@@ -293,12 +293,11 @@ def read_on(
 
     distributed = distributed_module()
     queue: deque[tuple[list[Task], Any]] = deque()
-    shared = client.scatter(analyse, broadcast=True) if analyse is not None else None
     try:
         ahead = 0
         for batch in _batches_then_none(todo):
             if batch is not None:
-                future = client.submit(_read_batch_on, batch, columns, shared, pure=False, retries=RETRIES)
+                future = client.submit(_read_batch_on, batch, columns, analyse, pure=False, retries=RETRIES)
                 queue.append((batch, future))
                 ahead += sum(t.size for t in batch)
             while queue and (batch is None or (len(queue) > 1 and ahead > READ_AHEAD_BYTES)):
@@ -312,8 +311,10 @@ def read_on(
                         "was written"
                     ) from None
                 except (OSError, TimeoutError, distributed.client.FutureCancelledError) as exc:
-                    raise ClusterError(f"the cluster failed: {exc}; nothing was written"[:300]) from None
+                    raise ClusterError(f"the cluster failed: {exc}"[:250] + "; nothing was written") from None
                 yield from zip(done, results, strict=True)
+    except OSError as exc:  # the client lost its scheduler while it sent a task
+        raise ClusterError(f"the cluster failed: {exc}"[:250] + "; nothing was written") from None
     finally:
         for _, future in queue:
             with contextlib.suppress(Exception):

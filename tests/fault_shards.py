@@ -32,11 +32,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from newssearch import NewsIndex
-
 from .faults import cycles
-from .faults.corpus import make_corpus, mutate_corpus
-from .faults.cycles import BROAD, Scenario
+from .faults.cycles import Scenario
 from .faults.process import command, environment, one_line_error, run
 from .faults.snapshots import compare, compare_scores, scores, snapshot
 
@@ -59,30 +56,8 @@ def sharded_scenario(
     workdir: Path, articles: int = 200, seed: int = 1, cluster: bool = False
 ) -> ShardedScenario:
     """A generated corpus built into a 4-shard index, then changed; a clean 4-shard build of the change."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    corpus = workdir / "corpus"
-    shutil.rmtree(corpus, ignore_errors=True)
-    make_corpus(corpus, articles=articles, seed=seed)
-    base, reference = workdir / "base-index", workdir / "reference-index"
-    NewsIndex.rebuild(base, corpus, shards=SHARDS)
-    mutate_corpus(corpus, seed=seed)
-    NewsIndex.rebuild(reference, corpus, shards=SHARDS)
-    totals = {}
-    for name, folder in (("before", base), ("target", reference)):
-        with NewsIndex.open(folder) as index:
-            totals[name] = index.search(BROAD, limit=1, snippets=False).total
-    return ShardedScenario(
-        workdir=workdir,
-        corpus=corpus,
-        base=base,
-        reference=reference,
-        before=snapshot(base),
-        target=snapshot(reference),
-        target_scores=scores(reference),
-        query_totals=totals,
-        broad=BROAD,
-        cluster=cluster,
-    )
+    made = cycles.scenario(workdir, articles=articles, seed=seed, shards=SHARDS)
+    return ShardedScenario(**vars(made), cluster=cluster)
 
 
 def client_kills(sc: ShardedScenario, kills: int, seed: int) -> list[cycles.Cycle]:

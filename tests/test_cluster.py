@@ -175,6 +175,8 @@ def test_without_dask_a_cluster_build_says_how_to_install_it(tmp_path, corpus, m
     assert out.exit_code == 1 and 'pip install "newssearch[cluster]"' in out.output, out.output
     with pytest.raises(ValueError, match="workers must be a whole number"):
         NewsIndex.rebuild(tmp_path / "ix", corpus, workers=0)
+    with pytest.raises(ValueError, match="from 1 to 64"):
+        NewsIndex.rebuild(tmp_path / "ix", corpus, workers=10_000)  # never starts that many processes
 
 
 def test_a_plain_build_and_query_import_nothing_of_dask(tmp_path, corpus):

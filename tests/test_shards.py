@@ -18,6 +18,8 @@ from newssearch.errors import IndexLayoutError
 
 from .helpers import invoke, needs_corpora, property_settings, word_stories
 
+#: A query of each kind: a word, words, OR, a phrase, NOT, a prefix, an entity field.
+QUERY_KINDS = ["oil", "oil bank", "storm OR flood", '"nato talks"', "iraq -vote", "gol*", "person:Delors"]
 WORDS = [
     "oil",
     "bank",
@@ -102,15 +104,7 @@ def test_a_sharded_index_answers_as_one_index_of_the_same_stories(tmp_path_facto
         one.delete(gone)
         many.delete(gone)
         assert len(one) == len(many)
-        for text in [
-            "oil",
-            "oil bank",
-            "storm OR flood",
-            '"nato talks"',
-            "iraq -vote",
-            "gol*",
-            "person:Delors",
-        ]:
+        for text in QUERY_KINDS:
             same_answers(one, many, text)
             assert one.count(text) == many.count(text)
         for story in stories[:5]:
@@ -259,15 +253,7 @@ def test_shards_searched_by_worker_processes_answer_exactly_as_one_searcher(
         NewsIndex.open(folder / "ix", parallel=True) as fan,
     ):
         assert fan._store.fanout is not None and one._store.fanout is None
-        for text in [
-            "oil",
-            "oil bank",
-            "storm OR flood",
-            '"nato talks"',
-            "iraq -vote",
-            "gol*",
-            "person:Delors",
-        ]:
+        for text in QUERY_KINDS:
             for versions in (False, True):
                 assert ranked(one, text, all_versions=versions) == ranked(fan, text, all_versions=versions), (
                     text

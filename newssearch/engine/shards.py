@@ -31,9 +31,8 @@ from whoosh.writing import CLEAR
 from newssearch.engine import diskfiles, safeload
 from newssearch.engine.diskfiles import INDEX_NAME, MANIFEST_FILE, META_FILE, SHARD_NAME, index_state
 from newssearch.engine.schema import SCHEMA_VERSION, build_schema
-from newssearch.engine.segments import check_reader, duplicate_ids, merge_policy, tidy_policy
+from newssearch.engine.segments import check_reader, duplicate_ids
 from newssearch.engine.shardset import ShardSet
-from newssearch.engine.shardwriter import ShardedWriter, local_writers, remote_writers
 from newssearch.engine.store import _COMMITS, DAMAGE_OPENING, Store
 from newssearch.errors import IndexDamagedError, IndexInterrupted, IndexLayoutError
 from newssearch.reports import CheckReport
@@ -112,7 +111,7 @@ class ShardedStore(Store):
         """The workers that search the shards at once (``fanout.py``): Dask actors on the cluster at
         ``scheduler``; else processes here when ``parallel``, or by default once the index holds
         ``FANOUT_MIN_STORIES``; else None (one searcher reads every shard)."""
-        from newssearch.engine import fanout
+        from newssearch.engine import fanout  # loaded by a sharded index only
 
         if scheduler is not None:
             return fanout.DaskPool(fanout.connect(scheduler), self.path, self.shards)
@@ -208,7 +207,9 @@ class ShardedStore(Store):
             diskfiles.sweep(folder, INDEX_NAME, live)
 
     def _sweep(self) -> set[str] | None:
-        self._roll_back()
+        """After a failed write (``Store._discard``): the shards back at the manifest's generations."""
+        with contextlib.suppress(Exception):
+            self._roll_back()
         return None
 
     def writer(self, *, verify: bool = True) -> Any:
@@ -227,6 +228,8 @@ class ShardedStore(Store):
                                 f"the index at {self.path} is damaged ({self._shard_path(n).name}/{changed[0]})"
                             )
             with self.guard(writing=True):
+                from newssearch.engine.shardwriter import local_writers, remote_writers  # not for reading
+
                 limit = max(32, 128 // self.shards)
                 if self.cluster is not None:
                     folders = [self._shard_path(n) for n in range(self.shards)]
@@ -240,9 +243,11 @@ class ShardedStore(Store):
                     writer.cancel()
             self._drop_lock()
             raise
+        from newssearch.engine.shardwriter import ShardedWriter
+
         return ShardedWriter(writers)
 
-    def _commit_shards(self, writer: ShardedWriter, mergetype: Any) -> None:
+    def _commit_writer(self, writer: Any, mergetype: Any) -> None:
         """Commit each shard the writer touched, switch the manifest, then remove what no reader will open."""
         generation, generations = self._ix.manifest()
         generations = list(generations)
@@ -261,44 +266,6 @@ class ShardedStore(Store):
                     self._ix.indexes[n].storage, INDEX_NAME, generations[n], toc.segments
                 )
                 diskfiles.record(self._shard_path(n), INDEX_NAME, segment_id)
-
-    def checkpoint(self, writer: Any) -> Any:
-        try:
-            self._commit_shards(writer, merge_policy)
-        except BaseException as exc:
-            raise self.cancel(writer, exc) from None
-        return self.writer()
-
-    def commit(self, writer: Any, *, rebuild: bool = False, tidy: bool = False) -> None:
-        generation = self.generation()
-        try:
-            self._commit_shards(writer, CLEAR if rebuild else tidy_policy if tidy else merge_policy)
-            self.commits += 1
-            if not self._complete:
-                self._write_meta(complete=True)
-        except BaseException as exc:
-            committed = self._committed_since(generation)
-            self._discard(writer, committed, exc)
-            if isinstance(exc, KeyboardInterrupt):
-                raise self.interrupted(committed) from None
-            raise diskfiles.refusal(self.path, exc, writing=True, unchanged=not committed) from None
-        finally:
-            self._drop_lock()
-
-    def _committed_since(self, generation: int) -> bool:
-        try:
-            return self.generation() > generation
-        except Exception:
-            return False
-
-    def _discard(self, writer: Any, committed: bool, exc: BaseException) -> None:
-        import traceback
-
-        traceback.clear_frames(exc.__traceback__)
-        if not committed:
-            writer.cancel()
-        with contextlib.suppress(Exception):
-            self._roll_back()
 
     @staticmethod
     def forget(writer: Any, position: int) -> None:

@@ -160,8 +160,8 @@ class RemoteShard:
             self._pending, self._ops = self._call("apply", self._ops), []
 
     def start_commit(self, mergetype: Any) -> Callable[[], tuple[int, str]]:
-        self._flush()
-        self._flush()
+        self._flush()  # waits for the batch in flight, sends the rest
+        self._flush()  # waits for the rest
         future = self._call("commit", mergetype)
         return lambda: tuple(self._wait(future))
 

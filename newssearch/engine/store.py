@@ -320,9 +320,8 @@ class Store:
         return live
 
     def _discard(self, writer: SegmentWriter, committed: bool, exc: BaseException) -> None:
-        """After a failed write, holding the lock: the writer's files go, whatever Whoosh's own cancel managed.
-        The failure's frames are cleared first, so that Whoosh's readers of sorted runs close while their files
-        are still there (collected later, each would print an "Exception ignored" traceback)."""
+        """After a failed write, holding the lock: the writer's files go, whatever Whoosh's cancel managed. The
+        failure's frames are cleared first: Whoosh's readers of sorted runs close while their files are there."""
         traceback.clear_frames(exc.__traceback__)
         with contextlib.suppress(Exception):
             if not committed:
@@ -331,13 +330,17 @@ class Store:
 
     building = property(lambda self: not self._complete)  # a first build not finished (its meta file says so)
 
+    def _commit_writer(self, writer: SegmentWriter, mergetype: Any) -> None:
+        """The writer's work committed, seen by the next read, its segment's files summed."""
+        writer.commit(mergetype=mergetype)
+        _COMMITS[0] += 1
+        self.searchers.refresh()
+        diskfiles.record(self.path, INDEX_NAME, writer.newsegment.segment_id())
+
     def checkpoint(self, writer: SegmentWriter) -> SegmentWriter:
         """A first build's work so far committed, and a new writer under the same lock (still "building")."""
         try:
-            writer.commit(mergetype=merge_policy)
-            _COMMITS[0] += 1
-            self.searchers.refresh()
-            diskfiles.record(self.path, INDEX_NAME, writer.newsegment.segment_id())
+            self._commit_writer(writer, merge_policy)
         except BaseException as exc:
             raise self.cancel(writer, exc) from None
         return self.writer()
@@ -353,13 +356,10 @@ class Store:
         """Commit (``tidy``: ``segments.tidy_policy``), or cancel and remove its files on any failure."""
         generation = self.generation()
         try:
-            writer.commit(mergetype=CLEAR if rebuild else tidy_policy if tidy else merge_policy)
-            _COMMITS[0] += 1
+            self._commit_writer(writer, CLEAR if rebuild else tidy_policy if tidy else merge_policy)
             self.commits += 1
-            self.searchers.refresh()
             if not self._complete:
                 self._write_meta(complete=True)
-            diskfiles.record(self.path, INDEX_NAME, writer.newsegment.segment_id())
         except BaseException as exc:
             committed = self.generation() > generation
             self._discard(writer, committed, exc)

@@ -22,6 +22,7 @@ SCHEDULER_VARIABLE = "NEWSSEARCH_SCHEDULER"
 RETRIES = 2
 #: Seconds to wait for a cluster's scheduler to answer, and for its first worker.
 CONNECT_TIMEOUT = 30
+#: The most worker processes a local cluster may start (``--workers`` and ``workers=``).
 MAX_WORKERS = 64
 
 

@@ -123,11 +123,14 @@ def run(
 def on_cluster(workers: object, scheduler: object) -> Iterator[Any]:
     """A Dask client (``cluster.py``) when ``workers`` or a scheduler (given, or ``$NEWSSEARCH_SCHEDULER``) asks
     for one; else None, and Dask is not imported."""
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
-        raise ValueError(f"workers must be a whole number of at least 1, not {workers!r}")
+    from newssearch.ingest.cluster import MAX_WORKERS, SCHEDULER_VARIABLE
+
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS
+    ):
+        raise ValueError(f"workers must be a whole number from 1 to {MAX_WORKERS}, not {workers!r}")
     if scheduler is not None and not isinstance(scheduler, str):
         raise TypeError(f"scheduler must be an address such as tcp://127.0.0.1:8786, not {scheduler!r}")
-    from newssearch.ingest.cluster import SCHEDULER_VARIABLE
 
     if workers is None and not (scheduler or os.environ.get(SCHEDULER_VARIABLE)):
         yield None

@@ -78,9 +78,15 @@ class Scenario:
 
 
 def scenario(
-    workdir: Path, source: Path | None = None, articles: int = 200, seed: int = 1, broad: str | None = None
+    workdir: Path,
+    source: Path | None = None,
+    articles: int = 200,
+    seed: int = 1,
+    broad: str | None = None,
+    shards: int | None = None,
 ) -> Scenario:
-    """Set up a scenario in ``workdir``: a generated corpus (or a copy of ``source``), built, then changed."""
+    """Set up a scenario in ``workdir``: a generated corpus (or a copy of ``source``), built (in ``shards``
+    shards), then changed."""
     workdir.mkdir(parents=True, exist_ok=True)
     corpus = workdir / "corpus"
     if corpus.exists():
@@ -95,10 +101,10 @@ def scenario(
     for folder in (base, reference):
         if folder.exists():
             shutil.rmtree(folder)
-    with NewsIndex.create(base) as index:
+    with NewsIndex.create(base, shards=shards) as index:
         index.update([corpus])
     mutate_corpus(corpus, seed=seed)
-    with NewsIndex.create(reference) as index:
+    with NewsIndex.create(reference, shards=shards) as index:
         index.update([corpus])
     totals = {}
     for name, folder in (("before", base), ("target", reference)):

@@ -20,6 +20,7 @@ __version__ = "0.1.0"
 _MODELS = ["Article", "Context", "Contribution", "Entities", "Hit", "HitStream", "IndexStats", "Matches"]
 _MODELS += ["Reading", "SearchResults", "Snippet"]
 _REPORTS = ["CheckReport", "FormatCount", "IndexReport"]
+_ANALYSES = ["Cooccurrence", "Facet", "Keywords", "Pair", "Period", "Spike", "Term", "Timeline", "Value"]
 _ERRORS = ["ArticleNotFoundError", "ClusterError", "IndexAccessError", "IndexBusyError", "IndexDamagedError"]
 _ERRORS += ["IndexIncompatibleError", "IndexInterrupted", "IndexLayoutError", "IndexNotFoundError"]
 _ERRORS += ["IndexUnfinishedError"]
@@ -29,6 +30,9 @@ _EXPORTS = {
     "NewsIndex": "newssearch.index",
     **dict.fromkeys(_MODELS, "newssearch.models"),
     **dict.fromkeys(_REPORTS, "newssearch.reports"),
+    **dict.fromkeys(_ANALYSES, "newssearch.analyze.results"),
+    "Coverage": "newssearch.coverage",
+    "Filters": "newssearch.coverage",
     **dict.fromkeys(_ERRORS, "newssearch.errors"),
 }
 
@@ -39,7 +43,11 @@ __all__ = [
     "ClusterError",
     "Context",
     "Contribution",
+    "Cooccurrence",
+    "Coverage",
     "Entities",
+    "Facet",
+    "Filters",
     "FormatCount",
     "Hit",
     "HitStream",
@@ -54,20 +62,39 @@ __all__ = [
     "IndexStats",
     "IndexUnfinishedError",
     "IndexUntrustedError",
+    "Keywords",
     "Matches",
     "NewsIndex",
     "NewsSearchError",
     "NotAnIndexError",
+    "Pair",
+    "Period",
     "QueryError",
     "QueryTimeoutError",
     "ReadError",
     "Reading",
     "SearchResults",
     "Snippet",
+    "Spike",
     "StaleResultsError",
+    "Term",
+    "Timeline",
+    "Value",
 ]
 
 if TYPE_CHECKING:
+    from newssearch.analyze.results import (
+        Cooccurrence,
+        Facet,
+        Keywords,
+        Pair,
+        Period,
+        Spike,
+        Term,
+        Timeline,
+        Value,
+    )
+    from newssearch.coverage import Coverage, Filters
     from newssearch.errors import (
         ArticleNotFoundError,
         ClusterError,

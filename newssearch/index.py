@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from newssearch.coverage import Coverage
 from newssearch.engine import (
     DEFAULT_SIZE,
     FILES_CACHE,
@@ -29,10 +30,10 @@ from newssearch.engine import (
     reading,
     writing,
 )
-from newssearch.models import Article, HitStream, IndexStats, Matches, Reading, SearchResults
+from newssearch.models import Article, HitStream, IndexStats, Reading, SearchResults
 from newssearch.options import SearchOptions
 from newssearch.reports import CheckReport, IndexReport
-from newssearch.search.searching import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, count_matches, matches, search
+from newssearch.search.searching import DEFAULT_TIMEOUT, MAX_LIMIT, SORTS, count_matches, search
 from newssearch.search.stream import stream
 from newssearch.values import PathLike, flag, texts
 
@@ -43,7 +44,7 @@ __all__ = ["DEFAULT_TIMEOUT", "FILES_CACHE", "MAX_LIMIT", "META_FILE", "SORTS", 
 __all__ += ["NewsIndex", "commit_count", "index_state"]
 
 
-class NewsIndex:
+class NewsIndex(Coverage):
     """A newssearch index on disk.
 
     ``NewsIndex(path)`` opens an existing index; ``NewsIndex(path, create=True)`` opens it or creates an empty one.
@@ -118,14 +119,15 @@ class NewsIndex:
         shards: int | None = None,
         workers: int | None = None,
         scheduler: str | None = None,
+        aliases: PathLike | None = None,
     ) -> IndexReport:
         """Build the index at ``path`` afresh from ``paths`` (a path, or a list of them). An index that cannot be used as it is (built by
         another version of newssearch, or damaged) is replaced; a usable one is emptied and refilled in one commit,
         so an interrupted rebuild leaves it as it was. ``shards``: the number of shards (default: as it has, or 1);
-        another number than the index has replaces it. ``workers`` and ``scheduler``: as ``update``'s."""
+        another number than the index has replaces it. ``workers``, ``scheduler`` and ``aliases``: as ``update``'s."""
         from newssearch.ingest.update import rebuild  # the readers and extraction load only when used
 
-        cluster = {"workers": workers, "scheduler": scheduler}
+        cluster = {"workers": workers, "scheduler": scheduler, "aliases": aliases}
         return rebuild(cls.create, path, paths, columns, progress, shards, cluster)
 
     @staticmethod
@@ -161,7 +163,7 @@ class NewsIndex:
         objects. They are read as they come, ``ADD_BATCH`` at a time, so an iterator of any length is not held
         whole; of articles with one id, the last one wins.
 
-        With ``extract`` (the default), the dateline place and source and the named entities are filled in where an
+        The index's aliases (``update``'s ``aliases``) name the entities. With ``extract`` (the default), the dateline place and source and the named entities are filled in where an
         article does not carry them, as ``update`` does for files. Control characters and terminal escape
         sequences are removed from every field.
         """
@@ -187,6 +189,7 @@ class NewsIndex:
         progress: Progress | None = None,
         workers: int | None = None,
         scheduler: str | None = None,
+        aliases: PathLike | None = None,
     ) -> IndexReport:
         """Bring the index up to date with the article files under ``paths`` (a file or folder, or a list of them).
 
@@ -197,11 +200,13 @@ class NewsIndex:
         CSV/TSV files that have no header row (one text is one column). An id already taken by another file's article is never
         overwritten: the newcomer gets a longer id, and a note says so. ``workers`` (a local Dask cluster of that
         many processes) or ``scheduler`` (one at ``tcp://HOST:PORT``; ``$NEWSSEARCH_SCHEDULER``): see "Shards".
+        ``aliases``: an alias file (README "One name per entity"), kept with the index and applied to this run and
+        later ones; other aliases than the index's mean every story is read again (an empty file removes them).
         """
         from newssearch.ingest.update import check_columns, check_paths, run
 
         roots, columns, rebuild = check_paths(paths), check_columns(columns), flag(rebuild, "rebuild")
-        report = run(self._store, roots, rebuild, columns, progress, workers, scheduler)
+        report = run(self._store, roots, rebuild, columns, progress, workers, scheduler, aliases)
         report.total = len(self)
         return report
 
@@ -240,6 +245,9 @@ class NewsIndex:
         author: Names = None,
         section: Names = None,
         source: Names = None,
+        person: Names = None,
+        org: Names = None,
+        place: Names = None,
     ) -> SearchResults:
         """Ranked search (BM25 over headline and body, with a bonus for headline and entity matches).
 
@@ -265,11 +273,14 @@ class NewsIndex:
 
         ``author``, ``section`` and ``source`` (a name, or a list of names any of which may match) keep the stories
         whose byline, section or source has that name's words: ``author="Papenfuss"`` finds "Mary Papenfuss".
+        ``person``, ``org`` and ``place`` (a name, or a list of names all of which must be named) keep the stories
+        naming that entity as the index counts it: ``person="Thatcher"`` keeps those naming "Margaret Thatcher"
+        where the index mostly names her so, and a name of the index's alias file stands for the entity's.
         """
         options = SearchOptions.of(
             text, limit, page, since, until, sort, syntax=syntax, snippets=snippets, timeout=timeout,
             explain=explain, recent=recent, exact=exact, kwic=kwic, all_versions=all_versions,
-            filters=filter_values(author=author, section=section, source=source),
+            filters=filter_values(author=author, section=section, source=source, person=person, org=org, place=place),
         )  # fmt: skip
         return search(self._store, options)
 
@@ -286,13 +297,16 @@ class NewsIndex:
         author: Names = None,
         section: Names = None,
         source: Names = None,
+        person: Names = None,
+        org: Names = None,
+        place: Names = None,
     ) -> int:
         """The number of stories the query matches, without ranking: ``search(...).total``, near-identical copies
-        once (``all_versions=True``: every copy, ``results.with_reprints``). ``since``/``until``, ``author``,
-        ``section`` and ``source`` are as in ``search``."""
+        once (``all_versions=True``: every copy, ``results.with_reprints``). ``since``/``until`` and the filters
+        (``author``... ``place``) are as in ``search``."""
         options = SearchOptions.of(
             text, since=since, until=until, syntax=syntax, all_versions=all_versions, timeout=timeout,
-            filters=filter_values(author=author, section=section, source=source),
+            filters=filter_values(author=author, section=section, source=source, person=person, org=org, place=place),
         )  # fmt: skip
         return count_matches(self._store, options)
 
@@ -314,6 +328,9 @@ class NewsIndex:
         author: Names = None,
         section: Names = None,
         source: Names = None,
+        person: Names = None,
+        org: Names = None,
+        place: Names = None,
     ) -> HitStream:
         """Every hit of the query, ranked, one at a time: the rows of ``search``'s pages one after another, with no
         limit, each hit built when it is read (memory holds only the matches' scores and numbers).
@@ -325,7 +342,7 @@ class NewsIndex:
         options = SearchOptions.of(
             text, 1, 1, since, until, sort, syntax=syntax, snippets=snippets, kwic=kwic,
             timeout=timeout, recent=recent, exact=exact, all_versions=all_versions,
-            filters=filter_values(author=author, section=section, source=source),
+            filters=filter_values(author=author, section=section, source=source, person=person, org=org, place=place),
         )  # fmt: skip
         return stream(self._store, options)
 
@@ -336,25 +353,6 @@ class NewsIndex:
         same while nothing is written, another after every commit. Exports carry it."""
         with self._store.guard():
             return Snapshot.of(self._store).fingerprint()
-
-    @reading
-    def matches(
-        self,
-        text: str,
-        since: datetime | date | str | None = None,
-        until: datetime | date | str | None = None,
-        *,
-        syntax: bool = True,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        all_versions: bool = False,
-    ) -> Matches:
-        """Every story the query matches (with ``since``/``until`` as in ``search``), as ids and dates in index
-        order, unranked: the fast path for work over a whole result set. ``len(...)`` is ``count``'s number. Of
-        near-identical copies, the one ``search`` shows; ``all_versions=True`` gives every copy."""
-        options = SearchOptions.of(
-            text, since=since, until=until, syntax=syntax, timeout=timeout, all_versions=all_versions
-        )
-        return matches(self._store, options)
 
     @reading
     def similar(

@@ -14,7 +14,7 @@ from newssearch import NewsIndex
 from .helpers import ROOT
 
 METHODS = ["search", "count", "iter_search", "add", "update", "delete", "similar", "read", "stats", "matches"]
-METHODS += ["get", "check"]
+METHODS += ["get", "check", "top", "facets", "timeline", "spike", "keywords", "cooccur"]
 
 
 def _text(fragment: str) -> str:
@@ -22,10 +22,11 @@ def _text(fragment: str) -> str:
 
 
 def _members(page: str) -> dict[str, tuple[str, str]]:
-    """Each documented member of NewsIndex: its rendered signature and docstring, as text."""
+    """Each documented member of NewsIndex (and of its base class Coverage): its rendered signature and docstring,
+    as text."""
     found = {}
     for match in re.finditer(
-        r'<div id="NewsIndex\.(\w+)" class="classattr">(.*?)(?=<div id="|</section>)', page, re.S
+        r'<div id="(?:NewsIndex|Coverage)\.(\w+)" class="classattr">(.*?)(?=<div id="|</section>)', page, re.S
     ):
         block = match.group(2)
         signature = re.search(r'<span class="signature[^"]*">(.*?)</span>\s*(?:<label|</div>)', block, re.S)

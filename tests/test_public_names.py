@@ -9,13 +9,15 @@ import subprocess
 import sys
 import typing
 
+import typing_extensions
+
 import newssearch
 from newssearch import errors, index
 from newssearch.index import NewsIndex
 from newssearch.ingest import update
 
 #: Names ``index.py`` imports for type checking only.
-CHECKING_ONLY = {"Progress": update.Progress}
+CHECKING_ONLY = {"Progress": update.Progress, "Unpack": typing_extensions.Unpack}
 
 
 def _named(annotation: object) -> set[type]:
@@ -30,7 +32,10 @@ def _named(annotation: object) -> set[type]:
 
 def _public_methods() -> dict[str, object]:
     out = {}
-    for name, member in vars(NewsIndex).items():
+    members = {
+        name: member for klass in reversed(NewsIndex.__mro__[:-1]) for name, member in vars(klass).items()
+    }
+    for name, member in members.items():
         if name.startswith("_") and name not in ("__enter__", "__len__", "__init__"):
             continue
         if isinstance(member, property):
@@ -47,7 +52,8 @@ def _types_of_the_api() -> dict[type, str]:
     found: dict[type, str] = {}
     todo: list[tuple[type, str]] = []
     for name, method in _public_methods().items():
-        hints = typing.get_type_hints(method, globalns=vars(index), localns=CHECKING_ONLY)
+        module = sys.modules[getattr(method, "__module__", index.__name__)]
+        hints = typing.get_type_hints(method, globalns=vars(module), localns={**vars(index), **CHECKING_ONLY})
         todo += [(cls, f"NewsIndex.{name}") for hint in hints.values() for cls in _named(hint)]
     while todo:
         cls, where = todo.pop()

@@ -20,10 +20,15 @@ from newssearch.text.sanitize import terminal_safe
 
 __all__ = ["HINTS", "app", "main"]
 
-for _commands in ("build", "search", "read"):  # registers their commands, in the order --help lists them
+for _commands in (
+    "build",
+    "search",
+    "read",
+    "analysis",
+):  # registers their commands, in the order --help lists them
     importlib.import_module(f"newssearch.cli.{_commands}")
 
-COMMANDS = ("index", "query", "check", "similar", "show", "stats")
+COMMANDS = ("index", "query", "check", "similar", "show", "stats", "top", "timeline", "keywords", "cooccur")
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -66,6 +66,14 @@ def index_command(
             help='Read and write on a local Dask cluster of W processes (pip install "newssearch[cluster]").',
         ),
     ] = None,
+    aliases: Annotated[
+        Path | None,
+        typer.Option(
+            "--aliases",
+            help="An alias file (NAME = OTHER NAME, ...): each entity counted under one name; kept with the index.",
+            show_default=False,
+        ),
+    ] = None,
     scheduler: Annotated[
         str | None,
         typer.Option(
@@ -86,7 +94,7 @@ def index_command(
             if not path.exists():  # before anything is created: a failed run leaves no empty index behind
                 raise ReadError(f"no such file or folder: {path_text(path)}")
         names = [c.strip() for c in columns.split(",")] if columns else None
-        cluster = {"workers": workers, "scheduler": scheduler}
+        cluster = {"workers": workers, "scheduler": scheduler, "aliases": aliases}
         existed, fresh = location.exists(), index_state(location) == "missing"
         made = commit_count()
         try:

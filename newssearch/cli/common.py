@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from newssearch import __version__
 from newssearch.cli.render import print_report, safe, stderr, stdout
+from newssearch.coverage import Filters
 from newssearch.errors import (
     IndexBusyError,
     IndexDamagedError,
@@ -151,6 +152,45 @@ UntilOption = Annotated[
     str | None,
     typer.Option(help="Only articles dated on or before this; a partial date covers its whole period."),
 ]
+
+
+_ANY = "(repeat it: any of them)"
+_EVERY = "(repeat it: stories naming each)"
+AuthorOption = Annotated[
+    list[str] | None,
+    typer.Option(help=f"Only stories with this name in the byline {_ANY}.", show_default=False),
+]
+SectionOption = Annotated[
+    list[str] | None,
+    typer.Option(help=f"Only stories of this section or category {_ANY}.", show_default=False),
+]
+SourceOption = Annotated[
+    list[str] | None, typer.Option(help=f"Only stories from this source {_ANY}.", show_default=False)
+]
+PersonOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        help=f"Only stories naming this person, any variant of the name {_EVERY}.", show_default=False
+    ),
+]
+OrgOption = Annotated[
+    list[str] | None,
+    typer.Option(help=f"Only stories naming this organization {_EVERY}.", show_default=False),
+]
+PlaceOption = Annotated[
+    list[str] | None, typer.Option(help=f"Only stories naming this place {_EVERY}.", show_default=False)
+]
+
+
+def filters(
+    author: list[str] | None, section: list[str] | None, source: list[str] | None,
+    person: list[str] | None, org: list[str] | None, place: list[str] | None,
+) -> Filters:  # fmt: skip
+    """The filter options given, as ``NewsIndex``'s methods take them (an option not given: None)."""
+    return Filters(
+        author=author or None, section=section or None, source=source or None, person=person or None,
+        org=org or None, place=place or None,
+    )  # fmt: skip
 
 
 def _version(value: bool) -> None:

@@ -8,19 +8,28 @@ from typing import Annotated, Any
 
 import typer
 
+from newssearch.analyze.results import Facet
 from newssearch.cli.common import (
+    AuthorOption,
     IndexOption,
     LimitOption,
+    OrgOption,
     PageOption,
+    PersonOption,
+    PlaceOption,
+    SectionOption,
     SinceOption,
+    SourceOption,
     UntilOption,
     app,
     default_index,
     errors,
+    filters,
     open_or_build,
     output,
 )
 from newssearch.cli.render import json_text, print_count, render, safe, stderr, write_all
+from newssearch.cli.render_analysis import print_facet
 from newssearch.dates import parse_bound
 from newssearch.engine import HALF_LIFE_DAYS
 from newssearch.errors import QueryError
@@ -103,22 +112,19 @@ def query_command(
     count: Annotated[
         bool, typer.Option("--count", help="Print the number of matching stories only (and with reprints).")
     ] = False,
-    author: Annotated[
-        list[str] | None,
+    facets: Annotated[
+        bool,
         typer.Option(
-            help="Only stories with this name in the byline (repeat it: any of them).", show_default=False
+            "--facets",
+            help="Also the top people, organizations, places and sources of every match (text or JSON).",
         ),
-    ] = None,
-    section: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="Only stories of this section or category (repeat it: any of them).", show_default=False
-        ),
-    ] = None,
-    source: Annotated[
-        list[str] | None,
-        typer.Option(help="Only stories from this source (repeat it: any of them).", show_default=False),
-    ] = None,
+    ] = False,
+    author: AuthorOption = None,
+    section: SectionOption = None,
+    source: SourceOption = None,
+    person: PersonOption = None,
+    org: OrgOption = None,
+    place: PlaceOption = None,
 ) -> None:
     """Search the index and print ranked results with highlighted snippets.
 
@@ -139,9 +145,9 @@ def query_command(
                 raise QueryError("--since is after --until")
         except (ValueError, OverflowError) as exc:
             raise QueryError(str(exc)) from None
-        fmt = _format(ctx, fmt, as_json, every, explain, count=count, recent=recent, sort=sort)
+        fmt = _format(ctx, fmt, as_json, every, explain, count=count, recent=recent, sort=sort, facets=facets)
         with open_or_build(index or default_index()) as ix:
-            by = {"author": author or None, "section": section or None, "source": source or None}
+            by = filters(author, section, source, person, org, place)
             if count:
                 _count(ix, text, start, end, not plain, all_versions, exact, fmt == "json", by)
                 return
@@ -150,7 +156,7 @@ def query_command(
                 stream = ix.iter_search(
                     text, start, end, sort, syntax=not plain, snippets=fmt != "csv", kwic=fmt != "text",
                     recent=freshness, exact=exact, all_versions=all_versions,
-                    author=by["author"], section=by["section"], source=by["source"],
+                    **by,
                 )  # fmt: skip
                 _notes(stream.notes, stream.suggestion)
                 _write(fmt, {**stream.header(), **_modes(exact, recent, all_versions)}, stream)
@@ -158,11 +164,18 @@ def query_command(
             results = ix.search(
                 text, limit, page, start, end, sort, syntax=not plain, explain=explain, kwic=fmt != "text",
                 recent=freshness, exact=exact, all_versions=all_versions,
-                author=by["author"], section=by["section"], source=by["source"],
+                **by,
             )  # fmt: skip
+            found = (
+                ix.facets(
+                    text, limit=5, since=start, until=end, syntax=not plain, all_versions=all_versions, **by
+                )
+                if facets
+                else None
+            )
         _notes(results.notes, results.suggestion if fmt != "text" else None)
         if fmt in ("text", "json"):  # a page as before: --json's document, or text
-            _write(fmt, {}, results)
+            _write(fmt, {}, results, found)
         else:
             bounds = {"since": start, "until": end}
             header: dict[str, Any] = {
@@ -192,6 +205,7 @@ def _format(
     count: bool,
     recent: bool,
     sort: str,
+    facets: bool = False,
 ) -> str:
     """The output format, once the options are checked against each other."""
     if fmt not in FORMATS:
@@ -209,6 +223,10 @@ def _format(
     if count and (fmt not in ("text", "json") or every or explain or given):
         raise QueryError(
             "--count prints a number (with --json, a JSON document): no --format, --all, --explain, --limit or --page"
+        )
+    if facets and (every or count or fmt not in ("text", "json")):
+        raise QueryError(
+            "--facets goes with a page of results in text or JSON: no --all, --count or --format csv"
         )
     if recent and sort != "relevance":
         raise QueryError(
@@ -247,14 +265,20 @@ def _notes(notes: list[str], suggestion: str | None = None) -> None:
         stderr().print(f"Did you mean: [bold]{safe(suggestion)}[/bold]?")
 
 
-def _write(fmt: str, header: dict[str, Any], rows: Any) -> None:
-    """Write the results; a reader that stops early (``| head``) ends the command quietly, with exit code 0."""
+def _write(fmt: str, header: dict[str, Any], rows: Any, facets: list[Facet] | None = None) -> None:
+    """Write the results (and a page's facets); a reader that stops early (``| head``) ends the command quietly,
+    with exit code 0."""
     with output() as console:
         if isinstance(rows, SearchResults):
             if fmt == "json":
-                sys.stdout.write(json_text(rows.to_dict()) + "\n")
+                document = rows.to_dict()
+                if facets is not None:
+                    document["facets"] = {facet.kind: facet.to_dict()["values"] for facet in facets}
+                sys.stdout.write(json_text(document) + "\n")
             else:
                 render(rows, console)
+                for facet in facets or []:
+                    print_facet(facet, console)
             return
         from newssearch.read import export
 

@@ -21,6 +21,10 @@ What the rest asks of an index, and where it is answered:
   (``explain.py``). ``count_matches`` and ``matches`` count and list matches unranked, from posting ids
   (``docsets.py``; a segment's posting ids and weights are read as arrays from its postings file, ``sidecar.py``); ``finds`` says whether a query finds anything (did you mean); ``matched_in`` gives a query's
   matched words in one story. ``any_of`` builds a ranked query from weighted terms (similar stories).
+- **Coverage analysis** (``tally.py``): a query's matches as an array (``select``), counted by the values of a
+  field (``fieldvalues.py``: each story's people, organisations, places, sources... read from posting lists into
+  arrays once per segment, variants of a name counted as one), by date (``dates_of``), and by word (posting
+  lists, and a sample re-analysed); the index's alias file (``aliasfile.py``).
 - **Summaries** (``summary.py``): stories, segments, dates, sources and copies, for ``stats``.
 
 - **Shards** (``shards.py``): an index of N Whoosh indexes switched together by a manifest; ``open_store`` opens
@@ -34,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from newssearch.engine.ahead import Ahead
+    from newssearch.engine.aliasfile import ALIASES_FILE, save_aliases, stored_aliases
     from newssearch.engine.columns import fingerprint
     from newssearch.engine.diskfiles import (
         FILES_CACHE,
@@ -48,6 +53,7 @@ if TYPE_CHECKING:
     from newssearch.engine.documents import CacheEntry, FileRecord, filesig, to_article, to_document
     from newssearch.engine.entities import canonical_names
     from newssearch.engine.fields import Names, filter_values
+    from newssearch.engine.fieldvalues import VALUE_FIELDS
     from newssearch.engine.query import OPERATORS, Prepared, plain_words
     from newssearch.engine.ranking import Found, Ranked, count_matches, finds, matched_in, matches, rank
     from newssearch.engine.recency import HALF_LIFE_DAYS
@@ -57,16 +63,31 @@ if TYPE_CHECKING:
     from newssearch.engine.snapshot import Snapshot
     from newssearch.engine.store import Store, commit_count
     from newssearch.engine.summary import summarise
+    from newssearch.engine.tally import (
+        Selection,
+        dates_of,
+        entity_lists,
+        resolve_name,
+        sample_words,
+        select,
+        shown_names,
+        stories,
+        term_docs,
+        top_docs,
+        value_counts,
+    )
     from newssearch.engine.weighted import any_of
 
 #: Where each name of the interface lives: the package imports a module the first time one of its names is asked
 #: for, so that importing ``documents`` or a reader does not load the whole engine (and Whoosh).
 _MODULES = {
     "ahead": "Ahead",
+    "aliasfile": "ALIASES_FILE save_aliases stored_aliases",
     "columns": "fingerprint",
     "diskfiles": "FILES_CACHE INDEX_NAME META_FILE UNCHANGED WRITE_LOCK_TIMEOUT disk_usage index_state remove_created",
     "documents": "CacheEntry FileRecord filesig to_article to_document",
     "entities": "canonical_names",
+    "fieldvalues": "VALUE_FIELDS",
     "fields": "Names filter_values",
     "query": "OPERATORS Prepared plain_words",
     "ranking": "Found Ranked count_matches finds matched_in matches rank",
@@ -77,6 +98,7 @@ _MODULES = {
     "snapshot": "Snapshot",
     "store": "Store commit_count",
     "summary": "summarise",
+    "tally": "Selection dates_of entity_lists resolve_name sample_words select shown_names stories term_docs top_docs value_counts",
     "weighted": "any_of",
 }  # fmt: skip
 _WHERE = {name: module for module, names in _MODULES.items() for name in names.split()}
@@ -96,6 +118,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ALIASES_FILE",
     "DEFAULT_SIZE",
     "FIELD_ALIASES",
     "FILES_CACHE",
@@ -106,6 +129,7 @@ __all__ = [
     "OPERATORS",
     "TOKEN_PATTERN",
     "UNCHANGED",
+    "VALUE_FIELDS",
     "WRITE_LOCK_TIMEOUT",
     "Ahead",
     "CacheEntry",
@@ -114,6 +138,7 @@ __all__ = [
     "Names",
     "Prepared",
     "Ranked",
+    "Selection",
     "Snapshot",
     "Store",
     "any_of",
@@ -122,7 +147,9 @@ __all__ = [
     "check_shards",
     "commit_count",
     "count_matches",
+    "dates_of",
     "disk_usage",
+    "entity_lists",
     "filesig",
     "filter_values",
     "finds",
@@ -135,9 +162,19 @@ __all__ = [
     "rank",
     "reading",
     "remove_created",
+    "resolve_name",
+    "sample_words",
+    "save_aliases",
+    "select",
     "shard_count",
+    "shown_names",
+    "stored_aliases",
+    "stories",
     "summarise",
+    "term_docs",
     "to_article",
     "to_document",
+    "top_docs",
+    "value_counts",
     "writing",
 ]  # fmt: skip

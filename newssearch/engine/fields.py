@@ -22,8 +22,10 @@ from newssearch.values import texts
 QUERY_FIELDS = ("headline", "body", "person", "org", "place", "author", "section", "source", "topic", "date")
 #: Names people guess for a field, and the name the field goes by: said in a note when used.
 GUESSED = {"title": "headline", "byline": "author", "category": "section"}
-#: The filters a search takes, and the field whose words each matches.
+#: The filters a search takes, and the field each reads: the words of a byline, section or source (any value
+#: given may match), or an entity as the index counts it (every one given must be named).
 FILTER_FIELDS = {"author": "author_text", "section": "section_text", "source": "source_text"}
+FILTER_FIELDS |= {"person": "people", "org": "organizations", "place": "places"}
 MAX_FILTER_VALUES = 20
 MAX_FILTER_CHARS = 200  # a name, a section or a source: far longer is no name
 
@@ -144,8 +146,8 @@ def _narrow(bounds: DateBounds | None, more: DateBounds) -> DateBounds:
 
 
 def filter_values(**given: Names) -> dict[str, list[str]]:
-    """The filters given (``author="Ann Lee"``, ``section=["politics", "world news"]``) as the field searched and
-    the values, any of which may match; QueryError for a value with no word in it, or too many values."""
+    """The filters given (``author="Ann Lee"``, ``section=["politics", "world news"]``, ``person="Thatcher"``) as
+    the field searched and the values; QueryError for a value with no word in it, or too many values."""
     out: dict[str, list[str]] = {}
     for name, value in given.items():
         if value is None:

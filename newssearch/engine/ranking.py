@@ -21,6 +21,7 @@ from newssearch.engine import entities as entity_query
 from newssearch.engine import exact as exact_mod
 from newssearch.engine import grouped, recency
 from newssearch.engine import query as query_mod
+from newssearch.engine.aliasfile import stored_aliases
 from newssearch.engine.collapse import NONE, Seen, later_copies
 from newssearch.engine.collect import collect, finds_any, too_slow
 from newssearch.engine.columns import MISSING_DATE, NO_DATE, Column, ager, fingerprint
@@ -28,6 +29,7 @@ from newssearch.engine.deadline import DEADLINE
 from newssearch.engine.docsets import docset
 from newssearch.engine.explain import explain as explain_scores
 from newssearch.engine.explain import typed_words
+from newssearch.engine.fieldvalues import ALIAS_KINDS, resolve
 from newssearch.engine.grouped import Grouping
 from newssearch.engine.matchers import TimedPhrase
 from newssearch.engine.snippets import Highlights
@@ -45,18 +47,28 @@ class Found:
     hit: Any
 
 
-def field_filter(schema: Any, filters: Filters) -> query_mod.Query | None:
+def field_filter(searcher: Any, filters: Filters, aliases: Any = None) -> query_mod.Query | None:
     """Stories whose byline, section or source has the words of one of the values given for each (a name's words
-    in order, as a phrase: ``Ann Lee`` matches "Ann Lee" and "Ann Lee, AP"); None without filters."""
+    in order, as a phrase: ``Ann Lee`` matches "Ann Lee" and "Ann Lee, AP"), and that name every entity given
+    (``people``, ``organizations``, ``places``: a name as the index counts it, any of its variants,
+    ``fieldvalues.resolve``); None without filters."""
     if not filters:
         return None
-    conditions = []
+    schema = searcher.schema
+    conditions: list[query_mod.Query] = []
     for fieldname, values in filters.items():
+        if fieldname in ALIAS_KINDS:  # every entity given
+            for value in values:
+                forms = resolve(searcher, fieldname, value, aliases, float("inf"))[1]
+                conditions.append(wq.Or([wq.Term(fieldname, f) for f in forms]) if forms else wq.NullQuery)
+            continue
         options = []
         for value in values:
             words = list(schema[fieldname].process_text(value, mode="query"))
             options.append(wq.Term(fieldname, words[0]) if len(words) == 1 else TimedPhrase(fieldname, words))
         conditions.append(wq.Or(options))
+    if any(c is wq.NullQuery for c in conditions):
+        return wq.NullQuery
     return wq.And(conditions).normalize()
 
 
@@ -139,7 +151,7 @@ def rank(
         prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
         if syntax:
             prepared.query, mentions = entity_query.focus(searcher.schema, text, prepared.query)
-    condition = field_filter(searcher.schema, options.filters)
+    condition = field_filter(searcher, options.filters, stored_aliases(store))
     q = _filtered(prepared.query, condition)
     filtered = bool(start or end or condition)
     if start or end:  # matched by both, scored by the words alone
@@ -181,7 +193,7 @@ def finds(store: Store, options: SearchOptions, text: str, deadline: float) -> b
     and filters."""
     searcher = store.searcher()
     q = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=options.syntax).query
-    q = _filtered(q, field_filter(searcher.schema, options.filters))
+    q = _filtered(q, field_filter(searcher, options.filters, stored_aliases(store)))
     if options.start or options.end:
         q = query_mod.require(q, query_mod.date_range(options.start, options.end))
     return finds_any(searcher, q, deadline)
@@ -193,7 +205,7 @@ def matches(store: Store, options: SearchOptions) -> Matches:
     deadline = deadline_of(options.timeout)
     searcher = store.searcher()
     with store.guard():
-        prepared, q = _unranked(searcher, options)
+        prepared, q = _unranked(searcher, options, stored_aliases(store))
         ids = Column(searcher, "id", None, translate=True)
         out = Matches(query=options.text, notes=list(prepared.notes))
         found = list(_dated(searcher, q, options.start, options.end, deadline))
@@ -205,10 +217,13 @@ def matches(store: Store, options: SearchOptions) -> Matches:
     return out
 
 
-def _unranked(searcher: Searcher, options: SearchOptions) -> tuple[query_mod.Prepared, query_mod.Query]:
-    """The query as ``matches`` and ``count`` run it: parsed, then filtered by byline, section and source."""
+def _unranked(
+    searcher: Searcher, options: SearchOptions, aliases: Any = None
+) -> tuple[query_mod.Prepared, query_mod.Query]:
+    """The query as ``matches`` and ``count`` run it: parsed, then filtered by byline, section, source and
+    entities."""
     prepared = query_mod.prepare(searcher.schema, options.text, searcher.reader(), syntax=options.syntax)
-    return prepared, _filtered(prepared.query, field_filter(searcher.schema, options.filters))
+    return prepared, _filtered(prepared.query, field_filter(searcher, options.filters, aliases))
 
 
 def _dated(
@@ -236,7 +251,7 @@ def count_matches(store: Store, options: SearchOptions) -> int:
     deadline = deadline_of(options.timeout)
     searcher = store.searcher()
     with store.guard():
-        _, q = _unranked(searcher, options)
+        _, q = _unranked(searcher, options, stored_aliases(store))
         if options.start or options.end:
             docs = [docnum for docnum, _ in _dated(searcher, q, options.start, options.end, deadline)]
         else:  # no date to read

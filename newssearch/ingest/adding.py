@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import islice
 
-from newssearch.engine import Snapshot, Store, to_document
+from newssearch.engine import Snapshot, Store, stored_aliases, to_document
 from newssearch.extract.enrich import enrich
 from newssearch.ingest.grouping import Grouper
 from newssearch.models import Article
@@ -24,6 +24,7 @@ def add(store: Store, articles: Iterable[Article], extract: bool) -> int:
     grouper = None
     try:
         grouper = Grouper(Snapshot.of(store), replaced=written.keys(), folder=str(store.path))
+        aliases = stored_aliases(store)
         items = iter(articles)
         while batch := list(islice(items, ADD_BATCH)):
             last: dict[str, Article] = {}
@@ -40,6 +41,7 @@ def add(store: Store, articles: Iterable[Article], extract: bool) -> int:
                     grouper.forget(place)
                 written[article.id] = (writer.docnum, len(grouper))
                 article = enrich(article) if extract else article
+                article = aliases.apply(article) if aliases else article
                 writer.update_document(**to_document(article), **grouper.fields(article))
     except BaseException as exc:
         raise store.cancel(writer, exc) from None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newssearch.errors import ClusterError, ReadError
+from newssearch.extract.aliases import Aliases
 from newssearch.extract.enrich import enrich
 from newssearch.ingest.grouping import Features, features
 from newssearch.ingest.plan import FileToRead
@@ -108,7 +109,10 @@ def parted(work: FileToRead) -> str | None:
 
 
 def _read(
-    task: Task, columns: list[str] | None, progress: Callable[[int, int], None] | None = None
+    task: Task,
+    columns: list[str] | None,
+    progress: Callable[[int, int], None] | None = None,
+    aliases: Aliases | None = None,
 ) -> FileResult | str:
     """The file or part read, its articles enriched; or why the file is skipped."""
     if task.error is not None:
@@ -121,7 +125,8 @@ def _read(
             result = read_part(work.file, work.root, task.part, columns)
         articles = []
         for article in result.articles:  # entity extraction is the slow part of reading
-            articles.append(enrich(article))
+            article = enrich(article)
+            articles.append(aliases.apply(article) if aliases else article)
             if progress:
                 progress(len(articles), len(result.articles))
     except ReadError as exc:
@@ -161,16 +166,18 @@ def read_all(
     progress: Callable[[int, str], None],
     analyse: Callable[[Article], Any] | None = None,
     client: Any = None,
+    aliases: Aliases | None = None,
 ) -> Generator[tuple[Task, FileResult | str], None, None]:
     """Each file or part with what reading it gave, in order; ``progress(bytes done, key)`` as it goes. Read in
     worker processes, each result's ``ahead`` holds what they worked out for the writer, its stories analysed
-    with ``analyse`` (``_prepare``). ``client``: a Dask client whose workers read (``cluster.py``)."""
+    with ``analyse`` (``_prepare``). ``client``: a Dask client whose workers read (``cluster.py``); ``aliases``:
+    the names each story's entities are given."""
     done = 0
     workers = _workers(works)
     if client is not None:
-        reader = read_on(client, tasks(works, columns), columns, analyse)
+        reader = read_on(client, tasks(works, columns), columns, analyse, aliases)
     elif workers:
-        reader = _read_in_workers(tasks(works, columns), columns, workers, analyse)
+        reader = _read_in_workers(tasks(works, columns), columns, workers, analyse, aliases)
     else:
         for task in tasks(works, columns):
 
@@ -178,7 +185,7 @@ def read_all(
                 progress(base + max(task.done, 1) * n // max(total, 1), task.work.key)
 
             file_progress(0, 1)
-            yield task, _read(task, columns, file_progress)
+            yield task, _read(task, columns, file_progress, aliases)
             if task.last:
                 done += task.done
         return
@@ -191,7 +198,11 @@ def read_all(
 
 
 def _read_in_workers(
-    todo: Iterator[Task], columns: list[str] | None, workers: int, analyse: Callable[[Article], Any] | None
+    todo: Iterator[Task],
+    columns: list[str] | None,
+    workers: int,
+    analyse: Callable[[Article], Any] | None,
+    aliases: Aliases | None = None,
 ) -> Generator[tuple[Task, FileResult | str], None, None]:
     """``_read`` of each task in forked worker processes, a bounded number of bytes ahead; the results in
     order. The workers are stopped when the generator is closed (an interrupt or an error of the writer)."""
@@ -208,7 +219,7 @@ def _read_in_workers(
         ahead = 0
         for batch in _batches_then_none(todo):
             if batch is not None:  # submitted before the writer is given the oldest: the worker never waits
-                queue.append((batch, pool.submit(_read_batch, batch, columns)))
+                queue.append((batch, pool.submit(_read_batch, batch, columns, aliases)))
                 ahead += sum(t.size for t in batch)
             while queue and (batch is None or (len(queue) > 1 and ahead > READ_AHEAD_BYTES)):
                 done, future = queue.popleft()
@@ -247,8 +258,10 @@ def _batches_then_none(todo: Iterator[Task]) -> Iterator[list[Task] | None]:
     yield None
 
 
-def _read_batch(todo: list[Task], columns: list[str] | None) -> list[FileResult | str]:
-    return [_read(task, columns) for task in todo]
+def _read_batch(
+    todo: list[Task], columns: list[str] | None, aliases: Aliases | None = None
+) -> list[FileResult | str]:
+    return [_read(task, columns, None, aliases) for task in todo]
 
 
 def _worker_start(parent: int, analyse: Callable[[Article], Any] | None) -> None:
@@ -266,12 +279,14 @@ def _worker_start(parent: int, analyse: Callable[[Article], Any] | None) -> None
         os._exit(1)
 
 
-def _read_batch_on(todo: list[Task], columns: list[str] | None, analyse: Any) -> list[FileResult | str]:
+def _read_batch_on(
+    todo: list[Task], columns: list[str] | None, analyse: Any, aliases: Aliases | None = None
+) -> list[FileResult | str]:
     """On a worker: each task read, its stories analysed for the writer (their grouping features are left to
     the writer: they rest on ``hash``, whose seed differs between processes that were not forked)."""
     out: list[FileResult | str] = []
     for task in todo:
-        result = _read(task, columns)
+        result = _read(task, columns, None, aliases)
         if analyse is not None and not isinstance(result, str):
             try:
                 result.ahead = [(analyse(article), None) for article in result.articles]
@@ -286,6 +301,7 @@ def read_on(
     todo: Iterator[Task],
     columns: list[str] | None,
     analyse: Callable[[Article], Any] | None,
+    aliases: Aliases | None = None,
 ) -> Generator[tuple[Task, FileResult | str], None, None]:
     """``_read`` of each task on the cluster's workers, a bounded number of bytes ahead; the results in order.
     What is left is cancelled when the generator is closed (an interrupt or an error of the writer)."""
@@ -297,7 +313,9 @@ def read_on(
         ahead = 0
         for batch in _batches_then_none(todo):
             if batch is not None:
-                future = client.submit(_read_batch_on, batch, columns, analyse, pure=False, retries=RETRIES)
+                future = client.submit(
+                    _read_batch_on, batch, columns, analyse, aliases, pure=False, retries=RETRIES
+                )
                 queue.append((batch, future))
                 ahead += sum(t.size for t in batch)
             while queue and (batch is None or (len(queue) > 1 and ahead > READ_AHEAD_BYTES)):

@@ -20,6 +20,8 @@ from newssearch.engine import (
     filesig,
     index_state,
     remove_created,
+    save_aliases,
+    stored_aliases,
     to_document,
 )
 from newssearch.errors import (
@@ -29,6 +31,8 @@ from newssearch.errors import (
     IndexLayoutError,
     ReadError,
 )
+from newssearch.extract.aliases import Aliases
+from newssearch.extract.aliases import load as load_aliases
 from newssearch.ingest.grouping import Grouper
 from newssearch.ingest.plan import FileToRead, plan
 from newssearch.ingest.readers import FileResult
@@ -106,13 +110,24 @@ def run(
     progress: Progress | None,
     workers: int | None,
     scheduler: str | None,
+    aliases: PathLike | None = None,
 ) -> IndexReport:
     """``NewsIndex.update``: ``update`` on the cluster asked for, if any; an interrupt says truthfully whether the
-    work reached the index (it may come after the commit, or during it)."""
+    work reached the index (it may come after the commit, or during it). ``aliases``: an alias file, kept as the
+    index's once the run commits; other aliases than the index's mean every story is read again."""
     commits = store.commits
+    names, kept = stored_aliases(store), None
+    if aliases is not None:
+        given = load_aliases(aliases)
+        if given.text != names.text:
+            names, kept, rebuild = given, given, True
     try:
         with on_cluster(workers, scheduler) as client:
-            return update(store, roots, rebuild, columns, progress, client)
+            report = update(store, roots, rebuild, columns, progress, client, names)
+            if kept is not None:
+                save_aliases(store, kept)
+                report.notes.append((str(aliases), "new aliases: every story was read again"))
+            return report
     except IndexInterrupted:
         raise
     except KeyboardInterrupt:
@@ -148,6 +163,7 @@ def update(
     columns: list[str] | None,
     progress: Progress | None,
     client: Any = None,
+    aliases: Aliases | None = None,
 ) -> IndexReport:
     """Plan, read, enrich and write (see ``NewsIndex.update``), all under the write lock: a run that waited for
     another plans after its commit and does only what is left. One commit, but for a first build: it commits in
@@ -155,7 +171,8 @@ def update(
     one. A rebuild that could read no file at all is refused, so that the index is not emptied by mistake."""
     store.cluster = client  # a sharded index's shards are then written on the cluster's workers
     try:
-        return _update(store, roots, rebuild, columns, progress, client)
+        names = aliases if aliases is not None else stored_aliases(store)
+        return _update(store, roots, rebuild, columns, progress, client, names)
     finally:
         store.cluster = None
 
@@ -167,6 +184,7 @@ def _update(
     columns: list[str] | None,
     progress: Progress | None,
     client: Any,
+    aliases: Aliases,
 ) -> IndexReport:
     report = IndexReport(rebuilt=rebuild)
     # The write lock first: the plan sees every commit made before it was taken (a rebuild reads nothing of it).
@@ -199,7 +217,7 @@ def _update(
             )
             return {k: v for k, v in {**kept, **new_cache}.items() if v}
 
-        results = read_all(todo.read, columns, file_progress, Ahead(writer), client)
+        results = read_all(todo.read, columns, file_progress, Ahead(writer), client, aliases)
         for key in todo.remove:
             writer.delete_by_term("path", key)
             report.removed += indexed[key].count

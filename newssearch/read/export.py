@@ -121,3 +121,23 @@ def write_json(header: dict[str, Any], hits: Iterable[Hit], out: TextIO) -> None
         separator = ",\n    "
     out.write("\n  ]\n}\n" if separator != "\n    " else "]\n}\n")
     out.flush()
+
+
+def write_records(
+    records: Iterable[dict[str, Any]], out: TextIO, header: dict[str, Any] | None = None
+) -> None:
+    """Flat rows (an analysis's ``to_records()``) as CSV, the first row's keys as columns; text cells that would
+    start a formula get a leading ``'``; ``header``: a ``# newssearch …`` comment line first."""
+    rows = list(records)
+    if header is not None:
+        out.write(csv_comment(header) + "\n")
+    writer = csv.writer(out, lineterminator="\n")
+    columns = list(rows[0]) if rows else []
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(
+            [
+                _cell(v) if isinstance(v, str) else "" if v is None else v
+                for v in (row.get(c) for c in columns)
+            ]
+        )

@@ -1,0 +1,163 @@
+"""``timeline``: a query's matching stories per day, week, month or year, as counts and as a share of all the
+stories of each period (attention, as Media Cloud normalises it), undated stories apart; the peaks named.
+
+A peak is a period whose share stands out from the query's other periods: at least ``PEAK_Z`` robust z-scores
+(median and median absolute deviation) above the median, with ``PEAK_MIN`` stories or more, and at least as
+high as the periods next to it. Shares are used where the index's coverage varies; counts when every story
+matches.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from newssearch.analyze.results import Period, Timeline
+from newssearch.engine import Selection, dates_of, stories
+from newssearch.errors import QueryError
+
+BYS = ("day", "week", "month", "year")
+#: An automatic ``by`` is the finest with at most this many periods.
+AUTO_PERIODS = 60
+MAX_PERIODS = 20_000
+PEAK_Z = 3.0
+PEAK_MIN = 3
+MAX_PEAKS = 5
+_UNITS = {"day": "D", "week": "D", "month": "M", "year": "Y"}
+
+
+def check_by(by: str | None) -> str | None:
+    if by is not None and by not in BYS:
+        raise QueryError(f"unknown period {by!r}: use day, week, month or year")
+    return by
+
+
+def _days(np: Any, longs: Any) -> Any:
+    """Whoosh's dates (microseconds since year 1) as numpy days."""
+    base = np.datetime64("0001-01-01", "us")
+    return (base + longs.astype("timedelta64[us]")).astype("datetime64[D]")
+
+
+def _buckets(np: Any, days: Any, by: str) -> Any:
+    """The start of each day's period, as numpy days."""
+    if by == "week":  # ISO weeks start on Monday; 1970-01-01 was a Thursday
+        n = days.astype(np.int64)
+        return (n - (n + 3) % 7).astype("datetime64[D]")
+    return days.astype(f"datetime64[{_UNITS[by]}]").astype("datetime64[D]")
+
+
+def _label(start: date, by: str) -> str:
+    if by == "year":
+        return f"{start.year:04d}"
+    if by == "month":
+        return f"{start.year:04d}-{start.month:02d}"
+    if by == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    return start.isoformat()
+
+
+def _next(np: Any, start: Any, by: str) -> Any:
+    if by == "day":
+        return start + np.timedelta64(1, "D")
+    if by == "week":
+        return start + np.timedelta64(7, "D")
+    unit = _UNITS[by]
+    return (start.astype(f"datetime64[{unit}]") + np.timedelta64(1, unit)).astype("datetime64[D]")
+
+
+def auto_by(np: Any, days: Any) -> str:
+    """The finest period giving at most ``AUTO_PERIODS`` periods over these days."""
+    if not len(days):
+        return "month"
+    for by in BYS:
+        buckets = _buckets(np, days[[days.argmin(), days.argmax()]], by)
+        if _span(np, buckets[0], buckets[1], by) <= AUTO_PERIODS:
+            return by
+    return "year"
+
+
+def timeline(sel: Selection, by: str | None, all_versions: bool = False) -> Timeline:
+    """The selection's stories per period (``by``: day, week, month or year; None: chosen by the dates)."""
+    np = sel.np
+    dates = dates_of(sel.searcher, np)
+    mine = dates[sel.docs]
+    dated = mine >= 0
+    days = _days(np, mine[dated])
+    by = by or auto_by(np, days)
+    out = Timeline(query=sel.options.text if sel.options else "", by=by, total=len(sel.docs))
+    out.notes, out.index = list(sel.notes), sel.index
+    out.undated = int((~dated).sum())
+    everything = dates[stories(sel.searcher, np, all_versions)]
+    known = everything >= 0
+    out.undated_total = int((~known).sum())
+    if not len(days):
+        return out
+    starts = _buckets(np, days, by)
+    first, last = starts.min(), starts.max()
+    count = _span(np, first, last, by)
+    if count > MAX_PERIODS:
+        raise QueryError(
+            f"--by {by} gives {count:,} periods here (the limit is {MAX_PERIODS:,}): use a longer period"
+        )
+    all_starts = _buckets(np, _days(np, everything[known]), by)
+    keys, counts = np.unique(starts, return_counts=True)
+    totals = dict(zip(*(x.tolist() for x in np.unique(all_starts, return_counts=True)), strict=True))
+    matched = dict(zip(keys.tolist(), counts.tolist(), strict=True))
+    at = first
+    while at <= last:
+        nxt = _next(np, at, by)
+        start = at.item()
+        out.periods.append(
+            Period(
+                _label(start, by),
+                start,
+                nxt.item() - timedelta(days=1),
+                matched.get(start, 0),
+                totals.get(start, 0),
+            )
+        )
+        at = nxt
+    out.peaks = peaks(np, out.periods)
+    return out
+
+
+def _span(np: Any, first: Any, last: Any, by: str) -> int:
+    if by in ("day", "week"):
+        return int((last - first).astype(np.int64)) // (7 if by == "week" else 1) + 1
+    unit = _UNITS[by]
+    return (
+        int((last.astype(f"datetime64[{unit}]") - first.astype(f"datetime64[{unit}]")).astype(np.int64)) + 1
+    )
+
+
+def peaks(np: Any, periods: list[Period]) -> list[str]:
+    """The labels of the periods that stand out (see the module), highest first."""
+    if len(periods) < 3:
+        return []
+    shares = np.array([p.share for p in periods])
+    counts = np.array([p.count for p in periods], dtype=float)
+    values = counts if np.allclose(shares[counts > 0], shares[counts > 0][0]) else shares
+    median = float(np.median(values))
+    spread = 1.4826 * float(np.median(np.abs(values - median)))
+    if spread == 0:
+        spread = float(values.std()) or 1.0
+    found = []
+    for n, p in enumerate(periods):
+        value = values[n]
+        neighbours = values[max(n - 1, 0) : n + 2]
+        if p.count >= PEAK_MIN and (value - median) / spread >= PEAK_Z and value >= neighbours.max():
+            found.append((float(value), p.label))
+    found.sort(key=lambda pair: -pair[0])
+    return [label for _, label in found[:MAX_PEAKS]]
+
+
+def by_of_label(label: str) -> str | None:
+    """The period a label names (``1987``: year, ``1987-03``: month, ``1987-W10``: week, ``1987-03-02``: day)."""
+    for by, pattern in (
+        ("year", r"\d{4}"), ("month", r"\d{4}-\d{2}"), ("week", r"\d{4}-W\d{2}"), ("day", r"\d{4}-\d{2}-\d{2}")
+    ):  # fmt: skip
+        if re.fullmatch(pattern, label):
+            return by
+    return None

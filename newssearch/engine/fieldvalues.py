@@ -1,0 +1,213 @@
+"""Each story's values of an exact-match field (people, organizations, places, source, topics, authors,
+section) as two arrays, story numbers and value numbers, read from the field's posting lists, not from stored
+stories: what facets and co-occurrence count.
+
+A segment's arrays are read once (a vectorised gather from its postings file, ``sidecar.py``) and kept while the
+segment lives; the index's (``FieldValues``) are joined from them once per searcher, with deleted stories left
+out and the variants of one name (``Merge``) counted as one value, each story once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from newssearch.engine import sidecar
+from newssearch.errors import QueryTimeoutError
+
+#: The fields that hold whole values, by the name analyses give them.
+VALUE_FIELDS = {
+    "people": "people",
+    "orgs": "organizations",
+    "places": "places",
+    "sources": "source",
+    "topics": "topics",
+    "authors": "authors",
+    "sections": "section",
+}
+#: Segments whose arrays are kept (per field): the newest used.
+_KEPT = 64
+_SEGMENTS: OrderedDict[tuple[str, str], _Segment] = OrderedDict()
+_LOCK = threading.Lock()
+
+#: Maps the distinct values of a field (lower-cased, with the number of stories holding each) to the value each
+#: is counted as: ``{index: canonical index}`` for the values that are variants of another.
+Merge = Callable[[list[str], list[int]], dict[int, int]]
+
+
+@dataclass
+class _Segment:
+    terms: list[str]
+    docs: Any  #: segment document numbers (int64), grouped by value
+    vals: Any  #: the value (an index into ``terms``) of each
+
+
+def _segment(reader: Any, fieldname: str, np: Any, deadline: float) -> _Segment:
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    key = (segment.segment_id(), fieldname) if segment is not None else None
+    if key is not None:
+        with _LOCK:
+            found = _SEGMENTS.get(key)
+            if found is not None:
+                _SEGMENTS.move_to_end(key)
+                return found
+    btexts = list(reader.lexicon(fieldname)) if fieldname in reader.schema else []
+    side = sidecar.of(reader, np)
+    counts = np.zeros(len(btexts), dtype=np.int64)
+    starts = np.zeros(len(btexts), dtype=np.int64)
+    held = np.zeros(len(btexts), dtype=bool)
+    if side is not None and btexts:
+        keys = np.fromiter(
+            (sidecar.term_key(fieldname, b) for b in btexts), dtype=np.uint64, count=len(btexts)
+        )
+        at = np.minimum(side.keys.searchsorted(keys), len(side.keys) - 1)
+        held = side.keys[at] == keys
+        starts[held], counts[held] = side.starts[at[held]], side.counts[at[held]]
+    parts_docs, parts_vals = [], []
+    if (
+        side is not None and held.any()
+    ):  # every held term's postings in one gather (the others have a count of 0 here)
+        first = np.cumsum(counts) - counts  # where each term's postings go in the output
+        where = np.repeat(starts - first, counts) + np.arange(int(counts.sum()))
+        parts_docs.append(side.docs[where].astype(np.int64))
+        parts_vals.append(np.repeat(np.arange(len(btexts)), counts))
+    for n in np.flatnonzero(~held).tolist():  # from Whoosh's blocks
+        if time.monotonic() > deadline:
+            raise QueryTimeoutError("the analysis took too long and was stopped: use more specific words")
+        ids = np.fromiter(reader.postings(fieldname, btexts[n]).all_ids(), dtype=np.int64)
+        parts_docs.append(ids)
+        parts_vals.append(np.full(len(ids), n, dtype=np.int64))
+    docs = np.concatenate(parts_docs) if parts_docs else np.zeros(0, dtype=np.int64)
+    vals = np.concatenate(parts_vals) if parts_vals else np.zeros(0, dtype=np.int64)
+    found = _Segment([b.decode("utf-8", "replace") for b in btexts], docs, vals)
+    if key is not None:
+        with _LOCK:
+            _SEGMENTS[key] = found
+            while len(_SEGMENTS) > _KEPT:
+                _SEGMENTS.popitem(last=False)
+    return found
+
+
+class FieldValues:
+    """The values of one field over the live stories a searcher reads: ``names`` (lower-cased, as indexed; each
+    the canonical form of its variants), ``docs`` and ``vals`` (a story and a value number, each pair once),
+    and ``variants`` (each name's indexed forms, itself first)."""
+
+    def __init__(self, searcher: Any, fieldname: str, np: Any, deadline: float, merge: Merge | None = None):
+        self.fieldname = fieldname
+        vocab: dict[str, int] = {}
+        names: list[str] = []
+        all_docs, all_vals = [], []
+        for reader, offset in searcher.reader().leaf_readers():
+            seg = _segment(reader, fieldname, np, deadline)
+            ids = np.empty(len(seg.terms), dtype=np.int64)
+            for n, term in enumerate(seg.terms):
+                ids[n] = vocab.setdefault(term, len(vocab))
+                if ids[n] == len(names):
+                    names.append(term)
+            docs, vals = seg.docs, seg.vals
+            if reader.has_deletions():
+                live = ~np.isin(docs, np.fromiter(reader.deleted_docs_set, dtype=np.int64))
+                docs, vals = docs[live], vals[live]
+            all_docs.append(docs + offset)
+            all_vals.append(ids[vals] if len(vals) else vals)
+        docs = np.concatenate(all_docs) if all_docs else np.zeros(0, dtype=np.int64)
+        vals = np.concatenate(all_vals) if all_vals else np.zeros(0, dtype=np.int64)
+        counts = np.bincount(vals, minlength=len(names)) if len(names) else np.zeros(0, dtype=np.int64)
+        merged = merge(names, counts.tolist()) if merge and names else {}
+        canon = np.arange(len(names))
+        for variant, target in merged.items():
+            canon[variant] = target
+        self.variants: dict[str, list[str]] = {name: [name] for name in names}
+        for variant, target in merged.items():
+            self.variants[names[target]].append(names[variant])
+            del self.variants[names[variant]]
+        if merged:  # renumbered: the canonical values only, each story once per value
+            kept = np.flatnonzero(canon == np.arange(len(names)))
+            number = np.full(len(names), -1, dtype=np.int64)
+            number[kept] = np.arange(len(kept))
+            vals = number[canon[vals]]
+            names = [names[k] for k in kept.tolist()]
+            pairs = np.unique(docs * len(names) + vals)
+            docs, vals = pairs // len(names), pairs % len(names)
+        self.names = names
+        self.docs, self.vals = docs, vals
+        self.number = {name: n for n, name in enumerate(names)}
+
+    def counts(self, mask: Any, np: Any) -> Any:
+        """How many of the stories flagged in ``mask`` (a bool per document number) have each value."""
+        if not len(self.names):
+            return np.zeros(0, dtype=np.int64)
+        return np.bincount(self.vals[mask[self.docs]], minlength=len(self.names))
+
+    def docs_of(self, name: str) -> Any:
+        """The stories holding a value (canonical name), in document order."""
+        n = self.number.get(name)
+        return self.docs[self.vals == n] if n is not None else self.docs[:0]
+
+
+def field_values(
+    searcher: Any, kind: str, np: Any, deadline: float, merge: Merge | None = None
+) -> FieldValues:
+    """The ``FieldValues`` of a kind (``VALUE_FIELDS``), kept with the searcher."""
+    cache = searcher.__dict__.setdefault("_newssearch_values", {})
+    if kind not in cache:
+        cache[kind] = FieldValues(searcher, VALUE_FIELDS[kind], np, deadline, merge)
+    found: FieldValues = cache[kind]
+    return found
+
+
+def people_merge(names: list[str], counts: list[int]) -> dict[int, int]:
+    from newssearch.extract.aliases import surname_merges
+
+    return surname_merges(names, counts)
+
+
+#: The merge of variants each kind's values get at query time (a user's aliases were applied as they were indexed).
+MERGES: dict[str, Merge] = {"people": people_merge}
+#: The kind of entity an alias line names, by field.
+ALIAS_KINDS = {"people": "person", "organizations": "org", "places": "place"}
+#: The exact-match entity fields the filters ``person``, ``org`` and ``place`` read.
+ENTITY_FILTERS = {"person": "people", "org": "organizations", "place": "places"}
+_KIND_OF = {field: kind for kind, field in VALUE_FIELDS.items()}
+
+
+def values_of(searcher: Any, kind: str, deadline: float = float("inf")) -> FieldValues:
+    """A kind's ``FieldValues`` with its variants merged (numpy imported here, not by a plain search)."""
+    import numpy as np
+
+    return field_values(searcher, kind, np, deadline, MERGES.get(kind))
+
+
+def resolve(
+    searcher: Any, fieldname: str, typed: str, aliases: Any, deadline: float
+) -> tuple[str, list[str]]:
+    """The name a typed entity or value is counted as, and the indexed forms that stand for it (none when no
+    story has it): its alias's name, the extractor's canonical form of a place or organisation, a variant's name
+    (``Thatcher`` is ``margaret thatcher`` where the index mostly names her so)."""
+    from newssearch.engine.entities import _canonical
+    from newssearch.extract.aliases import bare_name, fold
+
+    kind = ALIAS_KINDS.get(fieldname)
+    name = aliases.canonical(kind, typed) if kind and aliases else typed
+    if kind in ("place", "org"):
+        name = _canonical(f"{kind}_text", name) or name
+    key = " ".join(name.replace(",", " ").lower().split())
+    values = values_of(searcher, _KIND_OF[fieldname], deadline)
+    if key not in values.number and fieldname == "people":
+        key = bare_name(key)  # "mrs thatcher" is "thatcher"
+    if key not in values.number:
+        owner = next((canon for canon, forms in values.variants.items() if key in forms), None)
+        if owner is None and fieldname == "people" and " " not in key:  # a surname the index has not alone
+            full = [n for n in values.names if n.split()[-1:] == [key]]
+            if full:
+                owner = max(full, key=lambda n: len(values.docs_of(n)))
+        if owner is None:
+            folded = fold(key)
+            owner = next((n for n in values.names if fold(n) == folded), None)
+        key = owner or key
+    return key, values.variants.get(key, [])

@@ -1,0 +1,216 @@
+"""Counting over every story a query matches, for coverage analysis: the match set as an array (the query's
+filters and dates applied, copies of a story once), each story's date read as an array, the values of a field
+counted over a set (``fieldvalues.py``), words counted from posting lists, and a few stories' words re-analysed.
+
+Memory is bounded by the index's story count (one flag per story) and the field's distinct values, never by a
+list of hits; numpy is imported on the first analysis, not by a plain search.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from newssearch.engine import grouped
+from newssearch.engine.aliasfile import stored_aliases
+from newssearch.engine.collapse import NONE, later_copies
+from newssearch.engine.columns import MISSING_DATE, NO_DATE, fingerprint
+from newssearch.engine.docsets import _Sets, docset
+from newssearch.engine.fieldvalues import VALUE_FIELDS, resolve, values_of
+from newssearch.engine.ranking import _unranked
+from newssearch.engine.store import Store
+from newssearch.errors import QueryTimeoutError
+from newssearch.options import SearchOptions, deadline_of
+
+
+@dataclass
+class Selection:
+    """The stories an analysis counts over (``docs``: sorted document numbers) on one searcher."""
+
+    searcher: Any
+    np: Any
+    docs: Any
+    deadline: float
+    notes: list[str] = field(default_factory=list)
+    index: str = ""
+    options: SearchOptions | None = None
+    aliases: Any = None
+
+    def mask(self, docs: Any = None) -> Any:
+        """One flag per document number of the index, set for ``docs`` (default: the selection)."""
+        flags = self.np.zeros(self.searcher.reader().doc_count_all(), dtype=bool)
+        flags[self.docs if docs is None else docs] = True
+        return flags
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise QueryTimeoutError("the analysis took too long and was stopped: use more specific words")
+
+
+def select(store: Store, options: SearchOptions) -> Selection:
+    """The stories ``options`` match (see ``NewsIndex.top``): an empty query is every story. Call under the
+    store's guard."""
+    import numpy as np
+
+    deadline = deadline_of(options.timeout)
+    searcher = store.searcher()
+    notes: list[str] = []
+    aliases = stored_aliases(store)
+    if options.text.strip():
+        prepared, q = _unranked(searcher, options, aliases)
+        notes = list(prepared.notes)
+        docs = docset(searcher, q, deadline)
+    else:
+        docs = live_docs(searcher, np)
+        if options.filters:
+            from newssearch.engine.ranking import field_filter
+
+            condition = field_filter(searcher, options.filters, aliases)
+            if condition is not None:
+                docs = docs[_member(np, docs, docset(searcher, condition, deadline))]
+    if options.start or options.end:
+        from whoosh.util.times import datetime_to_long
+
+        dates = dates_of(searcher, np)[docs]
+        low = datetime_to_long(options.start) if options.start else 0
+        high = datetime_to_long(options.end) if options.end else MISSING_DATE - 1
+        docs = docs[(dates >= low) & (dates <= high)]
+    if not options.all_versions:
+        later = later_copies(searcher)
+        if later is not NONE and len(docs):
+            folded = grouped.folded(searcher, docs.tolist(), later)
+            if folded:
+                docs = docs[~_member(np, docs, np.fromiter(folded, dtype=np.int64))]
+    return Selection(searcher, np, docs, deadline, notes, fingerprint(searcher), options, aliases)
+
+
+def _member(np: Any, docs: Any, other: Any) -> Any:
+    return np.isin(docs, other, assume_unique=True)
+
+
+def live_docs(searcher: Any, np: Any) -> Any:
+    """Every live story's document number."""
+    parts = []
+    for reader, offset in searcher.reader().leaf_readers():
+        docs = np.arange(reader.doc_count_all(), dtype=np.int64)
+        if reader.has_deletions():
+            docs = docs[~np.isin(docs, np.fromiter(reader.deleted_docs_set, dtype=np.int64))]
+        parts.append(docs + offset)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def stories(searcher: Any, np: Any, all_versions: bool = False) -> Any:
+    """Every live story, of near-identical copies the first alone (unless ``all_versions``): what a share of
+    all coverage is taken of. Kept with the searcher."""
+    cache = searcher.__dict__.setdefault("_newssearch_stories", {})
+    if all_versions not in cache:
+        docs = live_docs(searcher, np)
+        later = NONE if all_versions else later_copies(searcher)
+        if later is not NONE:
+            docs = docs[~_member(np, docs, np.fromiter(later.docs, dtype=np.int64))]
+        cache[all_versions] = docs
+    return cache[all_versions]
+
+
+def dates_of(searcher: Any, np: Any) -> Any:
+    """Each document's date as Whoosh's long (microseconds since year 1; -1 when undated), read from
+    the date column in one piece per segment. Kept with the searcher."""
+    cache = searcher.__dict__
+    if "_newssearch_dates" not in cache:
+        parts = []
+        for reader, _ in searcher.reader().leaf_readers():
+            count = reader.doc_count_all()
+            values = np.full(count, NO_DATE, dtype=np.uint64)
+            if reader.has_column("date"):
+                column = reader.column_reader("date", translate=False)
+                raw = getattr(column, "_dbfile", None)
+                if raw is not None and getattr(column, "_typecode", None) == "Q" and not column._reverse:
+                    n = min(column._count, count)
+                    values[:n] = np.frombuffer(raw.get(column._basepos, n * 8), dtype=">u8")
+                else:
+                    values[:] = np.fromiter((column[d] for d in range(count)), dtype=np.uint64, count=count)
+            parts.append(values)
+        joined = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+        undated = joined >= np.uint64(MISSING_DATE)
+        joined[undated] = 0
+        dates = joined.astype(np.int64)
+        dates[undated] = -1
+        cache["_newssearch_dates"] = dates
+    return cache["_newssearch_dates"]
+
+
+def value_counts(sel: Selection, kind: str, mask: Any = None) -> tuple[list[str], Any]:
+    """The values of a kind (``VALUE_FIELDS``: names as indexed, variants merged) and how many stories of the
+    selection (or of ``mask``) hold each."""
+    values = values_of(sel.searcher, kind, sel.deadline)
+    return values.names, values.counts(sel.mask() if mask is None else mask, sel.np)
+
+
+def entity_lists(sel: Selection, kind: str) -> tuple[list[str], Any, Any]:
+    """The (story, value) pairs of a kind among the selection's stories: names, story numbers, value numbers."""
+    values = values_of(sel.searcher, kind, sel.deadline)
+    keep = sel.mask()[values.docs]
+    return values.names, values.docs[keep], values.vals[keep]
+
+
+def shown_names(sel: Selection, kind: str, names: list[str]) -> dict[str, str]:
+    """The names as the stories write them ("Margaret Thatcher", "OPEC"), from one stored story each: a value
+    is indexed lower-cased."""
+    values = values_of(sel.searcher, kind, sel.deadline)
+    fieldname = VALUE_FIELDS[kind]
+    stored_field = {"authors": "author"}.get(fieldname, fieldname)
+    out = {}
+    for name in names:
+        docs = values.docs_of(name)
+        shown = name
+        if len(docs):
+            stored = sel.searcher.stored_fields(int(docs[0])).get(stored_field) or ""
+            parts = [p.strip() for p in str(stored).replace(";", ",").split(",")]
+            shown = next((p for p in parts if " ".join(p.lower().split()) == name), _title(name))
+        out[name] = shown
+    return out
+
+
+def _title(name: str) -> str:
+    return " ".join(w[:1].upper() + w[1:] for w in name.split())
+
+
+def term_docs(sel: Selection, fieldname: str, btext: bytes) -> Any:
+    """The live stories holding a term (all of the index's, not the selection's)."""
+    return _Sets(sel.searcher, sel.np, sel.deadline).term(fieldname, btext)
+
+
+def resolve_name(sel: Selection, kind: str, typed: str) -> str:
+    """A typed entity name as the index counts it (``fieldvalues.resolve``)."""
+    return resolve(sel.searcher, VALUE_FIELDS[kind], typed, sel.aliases, sel.deadline)[0]
+
+
+def sample_words(sel: Selection, docs: list[int]) -> tuple[dict[bytes, int], dict[bytes, str]]:
+    """The words of these stories' headlines and bodies, analysed as the index analyses them: in how many of
+    the stories each indexed word is, and the form each is mostly written in."""
+    analyzer = sel.searcher.schema["content"].analyzer
+    frequency: dict[bytes, int] = {}
+    forms: dict[bytes, dict[str, int]] = {}
+    for docnum in docs:
+        sel.check_time()
+        stored = sel.searcher.stored_fields(docnum)
+        text = f"{stored.get('headline') or ''}\n{stored.get('body') or ''}"[:100_000]
+        seen: set[bytes] = set()
+        for token in analyzer(text, chars=True, mode="index"):
+            key = token.text.encode("utf-8")
+            if key not in seen:
+                seen.add(key)
+                frequency[key] = frequency.get(key, 0) + 1
+            written = text[token.startchar : token.endchar].lower()
+            counted = forms.setdefault(key, {})
+            counted[written] = counted.get(written, 0) + 1
+    return frequency, {key: max(f, key=f.__getitem__) for key, f in forms.items()}
+
+
+def top_docs(store: Store, options: SearchOptions, limit: int) -> list[int]:
+    """The document numbers of the query's best-ranked stories (copies once)."""
+    from newssearch.engine.ranking import rank
+
+    ranked = rank(store, options, limit, deadline_of(options.timeout), terms=False)
+    return [found.docnum for found, _ in ranked.hits(0, limit)]

@@ -16,7 +16,7 @@ ESC = "\x1b"
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["query", "--bogus", "x"], 2, "Error: No such option: --bogus (see `newssearch query --help`)"),
+        (["query", "--qqqq", "x"], 2, "Error: No such option: --qqqq (see `newssearch query --help`)"),
         (["frobnicate"], 2, "Error: No such command 'frobnicate'. (see `newssearch --help`)"),
         (["query", "x", "--limit", "many"], 2, "Error: Invalid value for '--limit'"),
     ],

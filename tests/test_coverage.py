@@ -129,8 +129,12 @@ def test_timeline_counts_and_shares_by_month(ix):
     weeks = ix.timeline("wheat", by="week")
     assert weeks.periods[0].label == "2021-W01" and weeks.periods[0].start == date(2021, 1, 4)
     assert sum(p.count for p in weeks.periods) == 4
-    assert ix.timeline("oil").by == "day"  # the finest with at most 60 periods: Jan 4 - Mar 1 is 57 days
-    assert ix.timeline("").by == "week"  # Jan 4 - Mar 20: 76 days, 12 weeks
+    # The finest with at most 60 periods over every dated story: Jan 4 - Mar 20 is 76 days, 12 weeks.
+    assert ix.timeline("oil").by == ix.timeline("").by == "week"
+    assert ix.timeline("oil", since="2021-01-04", until="2021-02-28").by == "day"  # 56 days
+    # The periods run over every story within the bounds: wheat's last story is March 15, the index's March 20.
+    assert [p.label for p in ix.timeline("wheat", by="month").periods] == ["2021-01", "2021-02", "2021-03"]
+    assert ix.timeline("oil", by="month", since="2021-02").periods[0].label == "2021-02"
     rows = line.to_records()
     assert rows[0] == {
         "query": "oil", "period": "2021-01", "start": "2021-01-01", "end": "2021-01-31", "count": 3, "total": 4,
@@ -152,8 +156,9 @@ def test_spike_names_what_sets_a_period_apart(ix):
     assert {h.id for h in spike.stories} == {"s4", "s5", "s6"}
     with pytest.raises(QueryError, match="no period 2021-07"):
         ix.spike("oil", "2021-07")
-    with pytest.raises(QueryError, match="not a period"):
-        ix.spike("oil", "soon")
+    for label in ("soon", "2021-13", "2021-W54", "2021-02-30"):
+        with pytest.raises(QueryError, match="not a period"):
+            ix.spike("oil", label)
     with pytest.raises(QueryError, match="is a month"):
         ix.spike("oil", "2021-02", by="week")
 

@@ -223,10 +223,11 @@ def test_threads_sharing_one_index_search_at_once_each_with_its_own_searcher(
     import threading
     import time
 
+    from newssearch import coverage
     from newssearch import index as index_mod
 
     inside, overlaps = [0], []
-    real_search, real_matches = index_mod.search, index_mod.matches
+    real_search, real_matches = index_mod.search, coverage.matches
 
     def slow(real):
         def run(*args, **kwargs):
@@ -241,7 +242,7 @@ def test_threads_sharing_one_index_search_at_once_each_with_its_own_searcher(
         return run
 
     monkeypatch.setattr(index_mod, "search", slow(real_search))
-    monkeypatch.setattr(index_mod, "matches", slow(real_matches))
+    monkeypatch.setattr(coverage, "matches", slow(real_matches))
     with NewsIndex.create(index_path, searchers=searchers) as index:
         index.add(
             [Article(id=f"a{n}", headline="Oil", body=f"oil story {n}") for n in range(20)], extract=False

@@ -18,7 +18,7 @@ import pytest
 
 from newssearch import NewsIndex
 
-from .helpers import ROOT, invoke, needs_corpora
+from .helpers import CORPORA, ROOT, invoke, needs_corpora
 
 README = ROOT / "README.md"
 UPDATE = os.environ.get("NEWSSEARCH_UPDATE_DOCS") == "1"
@@ -38,6 +38,9 @@ JSON_FACTS = {
     key: re.compile(rf'"{key}": ([^,\n}}]+)') for key in ("total", "total_with_reprints", "rank", "score")
 }
 JSON_FACTS["id"] = re.compile(r'"id": ("[^"]*")')
+#: The rows of an analysis's tables (``top``, ``timeline``, ``keywords``, ``cooccur``).
+TABLE_FACTS = {"row": re.compile(r"^(│.*│) *$", re.M)}
+ANALYSES = {"top", "timeline", "keywords", "cooccur"}
 CSV_FACTS = {
     "total": re.compile(r"^ *# newssearch .*? total=(\d+)", re.M),
     "row": re.compile(r"^ *(\d+,-?\d+\.\d+,[^,]+),", re.M),
@@ -72,7 +75,8 @@ def examples(text: str) -> list[Example]:
             end = prompts[n + 1].start() if n + 1 < len(prompts) else len(body)
             args = shlex.split(prompt.group(1))
             if args[0] not in UNCHECKED:
-                found.append(Example(args, offset + prompt.end(), offset + end, TEXT_FACTS))
+                facts = TABLE_FACTS if args[0] in ANALYSES else TEXT_FACTS
+                found.append(Example(args, offset + prompt.end(), offset + end, facts))
         for start, args, facts in PLAIN_EXAMPLES:
             if body.lstrip().startswith(start):
                 found.append(Example(args, offset, offset + len(body), facts))
@@ -84,7 +88,7 @@ EXAMPLES = examples(README.read_text(encoding="utf-8"))
 
 def test_the_readme_examples_are_found():
     assert len(EXAMPLES) >= 5
-    assert {e.corpus for e in EXAMPLES} == {None, "bbc"}
+    assert {e.corpus for e in EXAMPLES} == {None, "bbc", "reuters21578"}
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +145,17 @@ def test_an_example_on_the_bundled_corpus_prints_what_the_readme_shows(example, 
 @pytest.mark.parametrize("example", [e for e in EXAMPLES if e.corpus == "bbc"], ids=repr)
 def test_an_example_on_bbc_prints_what_the_readme_shows(example, bbc):
     _check(example, bbc)
+
+
+@pytest.fixture(scope="module")
+def reuters(tmp_path_factory):
+    path = tmp_path_factory.mktemp("reuters") / "index"
+    NewsIndex.rebuild(path, [CORPORA / "reuters21578"])
+    return path
+
+
+@needs_corpora
+@pytest.mark.slow
+@pytest.mark.parametrize("example", [e for e in EXAMPLES if e.corpus == "reuters21578"], ids=repr)
+def test_an_example_on_reuters_prints_what_the_readme_shows(example, reuters):
+    _check(example, reuters)

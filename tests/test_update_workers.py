@@ -117,7 +117,7 @@ from newssearch.ingest import reading
 from newssearch.ingest.plan import FileToRead
 from newssearch.ingest.readers import FileResult
 
-def large(task, columns, progress=None):
+def large(task, columns, progress=None, aliases=None):
     if task.work.key != "f0":
         time.sleep(0.2)  # the first result arrives first
     return FileResult(articles=[], format="text", notes=["x" * (5 << 20)])

@@ -31,7 +31,7 @@ def cooccur(sel: Selection, kinds: list[str], with_name: str | None, limit: int)
     np = sel.np
     n = len(sel.docs)
     out = Cooccurrence(query=sel.options.text if sel.options else "", total=n, notes=list(sel.notes))
-    out.index = sel.index
+    out.index, out.filters = sel.index, sel.filters
     names: list[tuple[str, str]] = []  # (kind, name) of each entity number
     docs_parts, vals_parts = [], []
     for kind in kinds:

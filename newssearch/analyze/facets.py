@@ -21,7 +21,7 @@ def facet(sel: Selection, kind: str, limit: int) -> Facet:
     """The ``limit`` most common values of ``kind`` among the selection's stories (ties by name)."""
     total = len(sel.docs)
     out = Facet(query=sel.options.text if sel.options else "", kind=kind, total=total, notes=list(sel.notes))
-    out.index = sel.index
+    out.index, out.filters = sel.index, sel.filters
     if kind == "words":
         mask = sel.mask()
         terms = significance.words(sel, mask, ~mask, limit, by_count=True)

@@ -37,6 +37,7 @@ class Facet:
     total: int  #: matching stories
     values: list[Value] = field(default_factory=list)
     distinct: int = 0  #: distinct values among the matches (``values`` shows the first of them)
+    filters: dict[str, list[str]] = field(default_factory=dict)  #: the filters given, by option name
     notes: list[str] = field(default_factory=list)
     index: str = ""
 
@@ -46,7 +47,7 @@ class Facet:
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query, "kind": self.kind, "total": self.total, "distinct": self.distinct,
-            "index": self.index, "notes": self.notes, "values": [v.to_dict() for v in self.values],
+            "index": self.index, "filters": self.filters, "notes": self.notes, "values": [v.to_dict() for v in self.values],
         }  # fmt: skip
 
 
@@ -83,6 +84,7 @@ class Timeline:
     undated: int = 0  #: matching stories without a date
     undated_total: int = 0  #: stories without a date in the index
     peaks: list[str] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)  #: the filters given, by option name
     notes: list[str] = field(default_factory=list)
     index: str = ""
 
@@ -102,7 +104,7 @@ class Timeline:
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query, "by": self.by, "total": self.total, "undated": self.undated,
-            "undated_total": self.undated_total, "peaks": self.peaks, "index": self.index, "notes": self.notes,
+            "undated_total": self.undated_total, "peaks": self.peaks, "index": self.index, "filters": self.filters, "notes": self.notes,
             "periods": [p.to_dict() for p in self.periods],
         }  # fmt: skip
 
@@ -133,6 +135,7 @@ class Keywords:
     total: int  #: matching stories
     background: int  #: the other stories they are compared with
     terms: list[Term] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)  #: the filters given, by option name
     notes: list[str] = field(default_factory=list)
     index: str = ""
 
@@ -142,7 +145,7 @@ class Keywords:
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query, "total": self.total, "background": self.background, "index": self.index,
-            "notes": self.notes, "terms": [t.to_dict() for t in self.terms],
+            "filters": self.filters, "notes": self.notes, "terms": [t.to_dict() for t in self.terms],
         }  # fmt: skip
 
 
@@ -157,6 +160,7 @@ class Spike:
     words: list[Term] = field(default_factory=list)
     entities: list[Term] = field(default_factory=list)
     stories: list[Hit] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)  #: the filters given, by option name
     notes: list[str] = field(default_factory=list)
     index: str = ""
 
@@ -169,7 +173,7 @@ class Spike:
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query, **self.period.to_dict(), "background": self.background, "index": self.index,
-            "notes": self.notes, "words": [t.to_dict() for t in self.words],
+            "filters": self.filters, "notes": self.notes, "words": [t.to_dict() for t in self.words],
             "entities": [t.to_dict() for t in self.entities], "stories": [h.to_dict() for h in self.stories],
         }  # fmt: skip
 
@@ -202,6 +206,7 @@ class Cooccurrence:
     total: int  #: matching stories
     pairs: list[Pair] = field(default_factory=list)
     nodes: list[Value] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)  #: the filters given, by option name
     notes: list[str] = field(default_factory=list)
     index: str = ""
 
@@ -210,6 +215,6 @@ class Cooccurrence:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "query": self.query, "total": self.total, "index": self.index, "notes": self.notes,
+            "query": self.query, "total": self.total, "index": self.index, "filters": self.filters, "notes": self.notes,
             "nodes": [n.to_dict() for n in self.nodes], "pairs": [p.to_dict() for p in self.pairs],
         }  # fmt: skip

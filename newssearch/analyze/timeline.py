@@ -1,5 +1,6 @@
 """``timeline``: a query's matching stories per day, week, month or year, as counts and as a share of all the
-stories of each period (attention, as Media Cloud normalises it), undated stories apart; the peaks named.
+stories of each period (attention, as Media Cloud normalises it), undated stories apart; the peaks named. The
+periods run over every dated story within the bounds, so that timelines of several queries line up.
 
 A peak is a period whose share stands out from the query's other periods: at least ``PEAK_Z`` robust z-scores
 (median and median absolute deviation) above the median, with ``PEAK_MIN`` stories or more, and at least as
@@ -85,17 +86,25 @@ def timeline(sel: Selection, by: str | None, all_versions: bool = False) -> Time
     mine = dates[sel.docs]
     dated = mine >= 0
     days = _days(np, mine[dated])
-    by = by or auto_by(np, days)
+    if by is None:
+        low, high = _bounds(np, sel)
+        every = dates[stories(sel.searcher, np, all_versions)]
+        every = every[(every >= 0) & (every >= low) & (every <= high)]
+        by = auto_by(np, _days(np, every) if len(every) else days)
     out = Timeline(query=sel.options.text if sel.options else "", by=by, total=len(sel.docs))
-    out.notes, out.index = list(sel.notes), sel.index
+    out.notes, out.index, out.filters = list(sel.notes), sel.index, sel.filters
     out.undated = int((~dated).sum())
     everything = dates[stories(sel.searcher, np, all_versions)]
     known = everything >= 0
     out.undated_total = int((~known).sum())
     if not len(days):
         return out
+    low, high = _bounds(np, sel)
+    everything = everything[known & (everything >= low) & (everything <= high)]
+    known = np.ones(len(everything), dtype=bool)
     starts = _buckets(np, days, by)
-    first, last = starts.min(), starts.max()
+    spans = _buckets(np, _days(np, everything), by) if len(everything) else starts
+    first, last = min(starts.min(), spans.min()), max(starts.max(), spans.max())
     count = _span(np, first, last, by)
     if count > MAX_PERIODS:
         raise QueryError(
@@ -121,6 +130,19 @@ def timeline(sel: Selection, by: str | None, all_versions: bool = False) -> Time
         at = nxt
     out.peaks = peaks(np, out.periods)
     return out
+
+
+def _bounds(np: Any, sel: Selection) -> tuple[int, int]:
+    """The selection's date bounds as Whoosh's longs (microseconds since year 1): open ends as the extremes."""
+    base = np.datetime64("0001-01-01", "us")
+    options = sel.options
+    low = (
+        int((np.datetime64(options.start, "us") - base).astype(np.int64)) if options and options.start else 0
+    )
+    high = (
+        int((np.datetime64(options.end, "us") - base).astype(np.int64)) if options and options.end else 2**62
+    )
+    return low, high
 
 
 def _span(np: Any, first: Any, last: Any, by: str) -> int:
@@ -159,5 +181,19 @@ def by_of_label(label: str) -> str | None:
         ("year", r"\d{4}"), ("month", r"\d{4}-\d{2}"), ("week", r"\d{4}-W\d{2}"), ("day", r"\d{4}-\d{2}-\d{2}")
     ):  # fmt: skip
         if re.fullmatch(pattern, label):
-            return by
+            return by if _real(label, by) else None
     return None
+
+
+def _real(label: str, by: str) -> bool:
+    """Whether a label of that shape names a real period (no month 13, no week 54)."""
+    try:
+        if by == "month":
+            date(int(label[:4]), int(label[5:7]), 1)
+        elif by == "day":
+            date.fromisoformat(label)
+        elif by == "week":
+            date.fromisocalendar(int(label[:4]), int(label[6:8]), 1)
+    except ValueError:
+        return False
+    return True

@@ -21,7 +21,7 @@ def keywords(sel: Selection, limit: int) -> Keywords:
     out = Keywords(
         query=sel.options.text if sel.options else "", total=int(fg.sum()), background=int(bg.sum())
     )
-    out.notes, out.index = list(sel.notes), sel.index
+    out.notes, out.index, out.filters = list(sel.notes), sel.index, sel.filters
     out.terms = significance.words(sel, fg, bg, limit)
     if out.total > significance.SAMPLE:
         out.notes.append(
@@ -77,6 +77,7 @@ def spike(sel: Selection, period: str, by: str | None, limit: int) -> Spike:
     out = Spike(
         query=line.query, period=chosen, background=int(bg.sum()), notes=list(sel.notes), index=sel.index
     )
+    out.filters = sel.filters
     if not out.background:  # every dated match is in the period: against the index's other periods instead
         everything = stories(sel.searcher, np)
         bg = sel.mask(

@@ -7,7 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from newssearch.analyze.results import Cooccurrence, Facet, Keywords, Spike, Term, Timeline
-from newssearch.cli.render import echoed, safe
+from newssearch.cli.render import ECHO, safe
+from newssearch.text.sanitize import terminal_safe
 
 BAR = 40  #: the longest bar of a chart, in characters
 COLUMN_NAMES = {"people": "Person", "orgs": "Organization", "places": "Place", "sources": "Source"}
@@ -15,8 +16,27 @@ COLUMN_NAMES |= {"topics": "Topic", "authors": "Author", "sections": "Section", 
 KIND_NAMES = {"people": "person", "orgs": "org", "places": "place", "word": "word"}
 
 
-def _query(text: str) -> str:
-    return f"“{echoed(text)}”" if text.strip() else "every story"
+def _echo(text: str) -> str:
+    """A query as a title shows it, as plain text (no markup: titles are ``Text``): whole up to ``ECHO``
+    characters, else its first words and an ellipsis."""
+    flat = " ".join(terminal_safe(text).split())
+    return flat if len(flat) <= ECHO else flat[:ECHO].rsplit(" ", 1)[0] + " …"
+
+
+def _which(text: str, filters: dict[str, list[str]]) -> str:
+    """Which stories a result speaks of, as plain text: ``matching “oil”``, ``naming person Helmut Kohl``,
+    ``with source Reuters or AP``; empty for every story."""
+    parts = [f"matching “{_echo(text)}”"] if text.strip() else []
+    for name, values in filters.items():
+        entity = name in ("person", "org", "place")
+        joined = (" and " if entity else " or ").join(_echo(v) for v in values)
+        parts.append(f"{'naming' if entity else 'with'} {name} {joined}")
+    return " ".join(parts)
+
+
+def _query(text: str, filters: dict[str, list[str]]) -> str:
+    """The stories as a column names them: the query, or what the filters keep, or every story (plain text)."""
+    return f"“{_echo(text)}”" if text.strip() else _which(text, filters) or "every story"
 
 
 def _bar(value: float, most: float, width: int) -> str:
@@ -27,14 +47,13 @@ def _bar(value: float, most: float, width: int) -> str:
 
 
 def print_facet(facet: Facet, console: Console) -> None:
-    title = f"{facet.kind} in {facet.total:,} stor{'y' if facet.total == 1 else 'ies'} matching {_query(facet.query)}"
+    which = _which(facet.query, facet.filters)
+    title = f"{facet.kind} in {facet.total:,} stor{'y' if facet.total == 1 else 'ies'} {which}".rstrip()
     if not facet.values:
-        console.print(f"No {facet.kind} in the stories matching {_query(facet.query)}.")
+        console.print(Text(f"No {facet.kind} in the {facet.total:,} stories {which}".rstrip() + "."))
         return
     table = Table(title=Text(title), title_justify="left")
-    table.add_column(
-        facet.kind[:-1].capitalize() if facet.kind.endswith("s") else facet.kind, overflow="fold"
-    )
+    table.add_column(COLUMN_NAMES.get(facet.kind, facet.kind), overflow="fold")
     table.add_column("Stories", justify="right")
     table.add_column("Share", justify="right")
     for value in facet.values:
@@ -47,10 +66,8 @@ def print_facet(facet: Facet, console: Console) -> None:
 def print_timelines(lines: list[Timeline], console: Console, share: bool = False) -> None:
     first = lines[0]
     if not any(line.periods for line in lines):
-        console.print(
-            f"No dated story matches {_query(first.query)}"
-            + (f" ({first.undated:,} undated)." if first.undated else ".")
-        )
+        undated = f" ({first.undated:,} undated)" if first.undated else ""
+        console.print(Text(f"No dated story {_which(first.query, first.filters)}".rstrip() + f"{undated}."))
         return
     labels = list(dict.fromkeys(p.label for line in lines for p in line.periods))
     labels.sort()
@@ -62,7 +79,9 @@ def print_timelines(lines: list[Timeline], console: Console, share: bool = False
     )
     table.add_column(first.by.capitalize())
     for line in lines:
-        table.add_column(Text(echoed(line.query) or "every story"), overflow="fold")
+        table.add_column(
+            Text(_echo(line.query) or _which("", line.filters) or "every story"), overflow="fold"
+        )
     for label in labels:
         row: list[Text | str] = [label]
         for line, top in zip(lines, most, strict=True):
@@ -79,9 +98,9 @@ def print_timelines(lines: list[Timeline], console: Console, share: bool = False
         table.add_row(*row)
     console.print(table)
     for line in lines:
-        about = _query(line.query)
+        about = _query(line.query, line.filters)
         undated = f"; {line.undated:,} undated" if line.undated else ""
-        console.print(f"{about}: {line.total:,} stories{undated}.", end=" ")
+        console.print(Text(f"{about}: {line.total:,} stories{undated}."), end=" ")
         if line.peaks:
             console.print(f"Peaks: {', '.join(line.peaks)} (why: --period {line.peaks[0]})")
         else:
@@ -111,16 +130,18 @@ def _terms(
 
 
 def print_keywords(result: Keywords, console: Console) -> None:
-    title = f"What the {result.total:,} stories matching {_query(result.query)} are about (against {result.background:,} others)"
+    which = _which(result.query, result.filters)
+    title = f"What the {result.total:,} stories {which} are about (against {result.background:,} others)"
     _terms(title, result.terms, console, label="matching")
 
 
 def print_spike(spike: Spike, console: Console) -> None:
     p = spike.period
-    console.print(
-        f"[bold]{safe(p.label)}[/bold]: {p.count:,} of {p.total:,} stories ({p.share:.1%}) match {_query(spike.query)}; "
-        f"set against {spike.background:,} matching stories of other periods.\n"
-    )
+    which = _which(spike.query, spike.filters) or "in the index"
+    head = Text(p.label, style="bold")
+    head.append(f": {p.count:,} of {p.total:,} stories ({p.share:.1%}) {which}; ")
+    head.append(f"set against {spike.background:,} of other periods.\n")
+    console.print(head)
     _terms(f"Words of {p.label}", spike.words, console)
     _terms(f"Names of {p.label}", spike.entities, console, with_kind=True)
     if spike.stories:
@@ -132,10 +153,15 @@ def print_spike(spike: Spike, console: Console) -> None:
 
 def print_cooccurrence(result: Cooccurrence, console: Console) -> None:
     if not result.pairs:
-        console.print(f"No two entities named together in the stories matching {_query(result.query)}.")
+        which = _which(result.query, result.filters)
+        console.print(
+            Text(f"No two entities named together in the {result.total:,} stories {which}".rstrip() + ".")
+        )
         return
     table = Table(
-        title=Text(f"Named together in the {result.total:,} stories matching {_query(result.query)}"),
+        title=Text(
+            f"Named together in the {result.total:,} stories {_which(result.query, result.filters)}".rstrip()
+        ),
         title_justify="left",
     )
     for column in ("Entity", "Kind", "Entity", "Kind"):

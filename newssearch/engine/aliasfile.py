@@ -1,42 +1,43 @@
 """The alias file an index was built with (``index --aliases``), kept in its folder as
-``newssearch-aliases.json``: later runs and ``add`` apply the same names, and filters read typed names by it."""
+``newssearch-aliases.json``: later runs and ``add`` apply the same names, and filters read typed names by it.
+The extractor's modules load only when an index has such a file."""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newssearch.errors import QueryError
-from newssearch.extract.aliases import MAX_BYTES, Aliases, parse
+if TYPE_CHECKING:
+    from newssearch.extract.aliases import Aliases
 
 ALIASES_FILE = "newssearch-aliases.json"
+#: Read at most this much of the file: the folder may come from anywhere.
+_MAX_BYTES = 8_000_000
 
 
-def stored_aliases(store: Any) -> Aliases:
-    """The aliases of the index ``store`` opens (none when it was built without), read again when the file
-    changes."""
+def stored_aliases(store: Any) -> Aliases | None:
+    """The aliases of the index ``store`` opens (None when it was built without), read again when the file
+    changes; a damaged file is none (the index still answers)."""
     path = Path(store.path) / ALIASES_FILE
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
-        return Aliases()
+        return None
     kept = store.__dict__.get("_newssearch_aliases")
     if kept is None or kept[0] != stamp:
+        from newssearch.errors import QueryError
+        from newssearch.extract.aliases import parse
+
         try:
-            with open(path, "rb") as f:  # bounded: the folder may come from anywhere
-                text = json.loads(f.read(4 * MAX_BYTES).decode("utf-8")).get("text", "")
-            aliases = parse(text) if isinstance(text, str) else Aliases()
-        except (
-            OSError,
-            ValueError,
-            AttributeError,
-            QueryError,
-        ):  # damaged: the index still answers, without them
-            aliases = Aliases()
+            with open(path, "rb") as f:
+                text = json.loads(f.read(_MAX_BYTES).decode("utf-8")).get("text", "")
+            aliases = parse(text) if isinstance(text, str) else None
+        except (OSError, ValueError, AttributeError, QueryError):
+            aliases = None
         kept = store.__dict__["_newssearch_aliases"] = (stamp, aliases)
-    found: Aliases = kept[1]
+    found: Aliases | None = kept[1]
     return found
 
 

@@ -99,22 +99,19 @@ class FieldValues:
 
     def __init__(self, searcher: Any, fieldname: str, np: Any, deadline: float, merge: Merge | None = None):
         self.fieldname = fieldname
-        vocab: dict[str, int] = {}
-        names: list[str] = []
+        vocab: dict[str, int] = {}  # a value's number, in the order first seen (a dict keeps it)
         all_docs, all_vals = [], []
         for reader, offset in searcher.reader().leaf_readers():
             seg = _segment(reader, fieldname, np, deadline)
-            ids = np.empty(len(seg.terms), dtype=np.int64)
-            for n, term in enumerate(seg.terms):
-                ids[n] = vocab.setdefault(term, len(vocab))
-                if ids[n] == len(names):
-                    names.append(term)
+            count = len(seg.terms)
+            ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in seg.terms), dtype=np.int64, count=count)
             docs, vals = seg.docs, seg.vals
             if reader.has_deletions():
                 live = ~np.isin(docs, np.fromiter(reader.deleted_docs_set, dtype=np.int64))
                 docs, vals = docs[live], vals[live]
             all_docs.append(docs + offset)
             all_vals.append(ids[vals] if len(vals) else vals)
+        names = list(vocab)
         docs = np.concatenate(all_docs) if all_docs else np.zeros(0, dtype=np.int64)
         vals = np.concatenate(all_vals) if all_vals else np.zeros(0, dtype=np.int64)
         counts = np.bincount(vals, minlength=len(names)) if len(names) else np.zeros(0, dtype=np.int64)

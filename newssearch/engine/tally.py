@@ -43,6 +43,14 @@ class Selection:
         flags[self.docs if docs is None else docs] = True
         return flags
 
+    @property
+    def filters(self) -> dict[str, list[str]]:
+        """The filters of the selection, by option name (``person``, ``source``...)."""
+        from newssearch.engine.fields import FILTER_FIELDS
+
+        given = (self.options.filters if self.options else None) or {}
+        return {name: list(given[f]) for name, f in FILTER_FIELDS.items() if f in given}
+
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
             raise QueryTimeoutError("the analysis took too long and was stopped: use more specific words")

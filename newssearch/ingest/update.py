@@ -116,16 +116,20 @@ def run(
     work reached the index (it may come after the commit, or during it). ``aliases``: an alias file, kept as the
     index's once the run commits; other aliases than the index's mean every story is read again."""
     commits = store.commits
-    names, kept = stored_aliases(store), None
+    names, kept, reread = stored_aliases(store), None, False
     if aliases is not None:
         given = load_aliases(aliases)
-        if given.text != names.text:
-            names, kept, rebuild = given, given, True
+        if given.text != (names.text if names else ""):
+            names, kept = given, given
+            with store.guard():
+                reread = not rebuild and Snapshot.of(store).doc_count() > 0  # stories named otherwise before
+            rebuild = rebuild or reread
     try:
         with on_cluster(workers, scheduler) as client:
             report = update(store, roots, rebuild, columns, progress, client, names)
             if kept is not None:
                 save_aliases(store, kept)
+            if reread:
                 report.notes.append((str(aliases), "new aliases: every story was read again"))
             return report
     except IndexInterrupted:
@@ -184,7 +188,7 @@ def _update(
     columns: list[str] | None,
     progress: Progress | None,
     client: Any,
-    aliases: Aliases,
+    aliases: Aliases | None,
 ) -> IndexReport:
     report = IndexReport(rebuilt=rebuild)
     # The write lock first: the plan sees every commit made before it was taken (a rebuild reads nothing of it).

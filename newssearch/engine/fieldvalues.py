@@ -104,7 +104,9 @@ class FieldValues:
         for reader, offset in searcher.reader().leaf_readers():
             seg = _segment(reader, fieldname, np, deadline)
             count = len(seg.terms)
-            ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in seg.terms), dtype=np.int64, count=count)
+            ids = np.fromiter(
+                (vocab.setdefault(t, len(vocab)) for t in seg.terms), dtype=np.int64, count=count
+            )
             docs, vals = seg.docs, seg.vals
             if reader.has_deletions():
                 live = ~np.isin(docs, np.fromiter(reader.deleted_docs_set, dtype=np.int64))

@@ -319,3 +319,12 @@ def test_top_people_column_is_headed_person(run):
     """Each kind's name column is headed by a capitalised singular ("people" by "Person")."""
     assert headers(ok(run("top", "places", "")))[0][0] == "Place"
     assert headers(ok(run("top", "people", "")))[0][0] == "Person"
+
+
+def test_csv_of_nothing_still_has_its_header(run):
+    for args, header in [
+        (("top", "people", "zzyzx"), "query,kind,name,count,share"),
+        (("keywords", "zzyzx"), "query,kind,name,count,background,score"),
+        (("cooccur", "zzyzx"), "query,a,a_kind,b,b_kind,count,npmi"),
+    ]:
+        assert ok(run(*args, "-f", "csv")).strip() == header

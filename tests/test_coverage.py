@@ -97,6 +97,7 @@ def test_an_empty_query_is_every_story_and_dates_narrow_it(ix):
 def test_filters_agree_with_the_facets(ix):
     assert ix.count("oil", person="Thatcher") == ix.count("oil", person="Margaret Thatcher") == 4
     assert ix.count("oil", person="Mrs Thatcher") == 4  # a title is no part of the name
+    assert ix.count("oil", person="MARGARET THATCHER") == ix.count("oil", person="margaret  thatcher") == 4
     assert ix.count("oil", person=["Margaret Thatcher", "Ali Khan"]) == 1  # every one given: s5
     assert ix.count("oil", place="Iraq", org="Shell") == 3  # s3 (Iran, Iraq; Shell), s4, s6
     assert ix.top("places", "oil", person="Ali Khan").total == 3

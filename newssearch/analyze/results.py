@@ -32,6 +32,9 @@ class Value:
 class Facet:
     """The most common values of one kind over all the stories a query matches (``Coverage.top``, a method of ``NewsIndex``)."""
 
+    #: The columns of ``to_records()``'s rows (a CSV's header, rows or none).
+    COLUMNS = ("query", "kind", "name", "count", "share")
+
     query: str
     kind: str
     total: int  #: matching stories
@@ -76,6 +79,9 @@ class Period:
 class Timeline:
     """Matching stories per period, as counts and as a share of all the stories of each period (attention over
     time); undated stories apart. ``peaks``: the labels of the periods that stand out, highest first."""
+
+    #: The columns of ``to_records()``'s rows (a CSV's header, rows or none).
+    COLUMNS = ("query", "period", "start", "end", "count", "total", "share", "peak")
 
     query: str
     by: str  #: day, week, month or year
@@ -131,6 +137,9 @@ class Term:
 class Keywords:
     """The terms most characteristic of the stories a query matches against the rest of the index."""
 
+    #: The columns of ``to_records()``'s rows (a CSV's header, rows or none).
+    COLUMNS = ("query", "kind", "name", "count", "background", "score")
+
     query: str
     total: int  #: matching stories
     background: int  #: the other stories they are compared with
@@ -153,6 +162,9 @@ class Keywords:
 class Spike:
     """Why a period of a timeline stands out: the words and entities most characteristic of its matching stories
     against the query's other periods, and its best-matching stories."""
+
+    #: The columns of ``to_records()``'s rows (a CSV's header, rows or none).
+    COLUMNS = ("query", "period", "kind", "name", "count", "background", "score")
 
     query: str
     period: Period
@@ -201,6 +213,9 @@ class Pair:
 class Cooccurrence:
     """The pairs of entities named together most often in the stories a query matches; ``nodes``: each entity of
     those pairs with the number of matching stories naming it (a graph: ``--format gexf|graphml``)."""
+
+    #: The columns of ``to_records()``'s rows (a CSV's header, rows or none).
+    COLUMNS = ("query", "a", "a_kind", "b", "b_kind", "count", "npmi")
 
     query: str
     total: int  #: matching stories

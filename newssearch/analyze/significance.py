@@ -54,11 +54,12 @@ def words(sel: Selection, fg: Any, bg: Any, limit: int, by_count: bool = False) 
         return []
     sample = even_sample(np, np.flatnonzero(fg))
     frequency, forms = sample_words(sel, sample)
-    keys = [k for k in frequency if any(c.isalpha() for c in forms[k])]  # numbers ("418.50") say little alone
+    least = 2 if len(sample) >= 20 else 1
+    # Numbers alone ("418.50") say little; a word in one story of a large sample is no candidate.
+    keys = [k for k, n in frequency.items() if n >= least and any(c.isalpha() for c in forms[k])]
     if not keys:
         return []
     in_sample = np.array([frequency[k] for k in keys], dtype=float)
-    least = 2 if len(sample) >= 20 else 1
     if by_count:
         rough = in_sample
     else:  # the sample's rate against the rate in the other stories, roughly: which words to count exactly
@@ -66,7 +67,7 @@ def words(sel: Selection, fg: Any, bg: Any, limit: int, by_count: bool = False) 
         rough = g2(
             np, in_sample, len(sample), np.maximum(index_df - in_sample * A / len(sample), 0), max(B, 1)
         )
-    order = [i for i in np.argsort(-rough, kind="stable").tolist() if in_sample[i] >= least][:CANDIDATES]
+    order = np.argsort(-rough, kind="stable").tolist()[:CANDIDATES]
     out = []
     for i in order:
         sel.check_time()

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from newssearch.analyze.results import Timeline
 from newssearch.cli.common import (
     AuthorOption,
     IndexOption,
@@ -55,7 +56,9 @@ def _check(fmt: str, allowed: tuple[str, ...] = ("text", "json", "csv")) -> str:
     return fmt
 
 
-def _write(fmt: str, document: Any, records: list[dict[str, Any]], show: Any) -> None:
+def _write(
+    fmt: str, document: Any, records: list[dict[str, Any]], show: Any, columns: tuple[str, ...]
+) -> None:
     """The result as JSON, CSV (its records) or text; a reader that stops early ends the command quietly."""
     from newssearch.read.export import write_records
 
@@ -63,7 +66,7 @@ def _write(fmt: str, document: Any, records: list[dict[str, Any]], show: Any) ->
         if fmt == "json":
             sys.stdout.write(json_text(document) + "\n")
         elif fmt == "csv":
-            write_records(records, sys.stdout)
+            write_records(records, columns, sys.stdout)
         else:
             show(console)
 
@@ -109,7 +112,13 @@ def top_command(
                 kind, text, limit, since, until, syntax=not plain, all_versions=all_versions, **by
             )
         _notes(result.notes)
-        _write(fmt, result.to_dict(), result.to_records(), lambda console: print_facet(result, console))
+        _write(
+            fmt,
+            result.to_dict(),
+            result.to_records(),
+            lambda console: print_facet(result, console),
+            result.COLUMNS,
+        )
 
 
 @app.command("timeline")
@@ -197,7 +206,13 @@ def timeline_command(
                 lines += [ix.timeline(text, lines[0].by, since, until, **options) for text in texts[1:]]
         if period is not None:
             _notes(found.notes)
-            _write(fmt, found.to_dict(), found.to_records(), lambda console: print_spike(found, console))
+            _write(
+                fmt,
+                found.to_dict(),
+                found.to_records(),
+                lambda console: print_spike(found, console),
+                found.COLUMNS,
+            )
             return
         _notes([note for line in lines for note in line.notes])
         if plot is not None:
@@ -209,7 +224,9 @@ def timeline_command(
             lines[0].to_dict() if len(lines) == 1 else {"timelines": [line.to_dict() for line in lines]}
         )
         records = [row for line in lines for row in line.to_records()]
-        _write(fmt, document, records, lambda console: print_timelines(lines, console, share))
+        _write(
+            fmt, document, records, lambda console: print_timelines(lines, console, share), Timeline.COLUMNS
+        )
 
 
 @app.command("keywords")
@@ -244,7 +261,13 @@ def keywords_command(
         with open_or_build(index or default_index()) as ix:
             result = ix.keywords(text, limit, since, until, syntax=not plain, all_versions=all_versions, **by)
         _notes(result.notes)
-        _write(fmt, result.to_dict(), result.to_records(), lambda console: print_keywords(result, console))
+        _write(
+            fmt,
+            result.to_dict(),
+            result.to_records(),
+            lambda console: print_keywords(result, console),
+            result.COLUMNS,
+        )
 
 
 @app.command("cooccur")
@@ -297,6 +320,5 @@ def cooccur_command(
             with output():
                 (write_gexf if fmt == "gexf" else write_graphml)(result, sys.stdout)
             return
-        _write(
-            fmt, result.to_dict(), result.to_records(), lambda console: print_cooccurrence(result, console)
-        )
+        show = lambda console: print_cooccurrence(result, console)  # noqa: E731
+        _write(fmt, result.to_dict(), result.to_records(), show, result.COLUMNS)

@@ -196,24 +196,23 @@ def resolve_name(sel: Selection, kind: str, typed: str) -> str:
 
 def sample_words(sel: Selection, docs: list[int]) -> tuple[dict[bytes, int], dict[bytes, str]]:
     """The words of these stories' headlines and bodies, analysed as the index analyses them: in how many of
-    the stories each indexed word is, and the form each is mostly written in."""
+    the stories each indexed word is, and a form it is written in (lower-cased: "prices" for ``price``)."""
     analyzer = sel.searcher.schema["content"].analyzer
     frequency: dict[bytes, int] = {}
-    forms: dict[bytes, dict[str, int]] = {}
+    forms: dict[bytes, str] = {}
     for docnum in docs:
         sel.check_time()
         stored = sel.searcher.stored_fields(docnum)
         text = f"{stored.get('headline') or ''}\n{stored.get('body') or ''}"[:100_000]
-        seen: set[bytes] = set()
+        seen: set[str] = set()
         for token in analyzer(text, chars=True, mode="index"):
-            key = token.text.encode("utf-8")
-            if key not in seen:
-                seen.add(key)
+            if token.text not in seen:
+                seen.add(token.text)
+                key = token.text.encode("utf-8")
                 frequency[key] = frequency.get(key, 0) + 1
-            written = text[token.startchar : token.endchar].lower()
-            counted = forms.setdefault(key, {})
-            counted[written] = counted.get(written, 0) + 1
-    return frequency, {key: max(f, key=f.__getitem__) for key, f in forms.items()}
+                if key not in forms:
+                    forms[key] = text[token.startchar : token.endchar].lower()
+    return frequency, forms
 
 
 def top_docs(store: Store, options: SearchOptions, limit: int) -> list[int]:

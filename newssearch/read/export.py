@@ -123,16 +123,12 @@ def write_json(header: dict[str, Any], hits: Iterable[Hit], out: TextIO) -> None
     out.flush()
 
 
-def write_records(
-    records: Iterable[dict[str, Any]], out: TextIO, header: dict[str, Any] | None = None
-) -> None:
-    """Flat rows (an analysis's ``to_records()``) as CSV, the first row's keys as columns; text cells that would
-    start a formula get a leading ``'``; ``header``: a ``# newssearch …`` comment line first."""
+def write_records(records: Iterable[dict[str, Any]], columns: Iterable[str], out: TextIO) -> None:
+    """Flat rows (an analysis's ``to_records()``) as CSV under a header of ``columns``; text cells that would
+    start a formula get a leading ``'``."""
     rows = list(records)
-    if header is not None:
-        out.write(csv_comment(header) + "\n")
     writer = csv.writer(out, lineterminator="\n")
-    columns = list(rows[0]) if rows else []
+    columns = list(columns)
     writer.writerow(columns)
     for row in rows:
         writer.writerow(

@@ -154,7 +154,7 @@ def test_query_facets_json(run):
     assert facets["sources"] == [("AP", 2), ("BBC", 1), ("Reuters", 1)]
 
 
-@pytest.mark.parametrize("more", [("--all",), ("--format", "csv"), ("--count",)])
+@pytest.mark.parametrize("more", [("--all",), ("--format", "csv"), ("--count",), ("--exact",)])
 def test_query_facets_with_an_export_or_count_is_refused(run, more):
     refused(run("query", "vaccine", "--facets", *more), "--facets")
 

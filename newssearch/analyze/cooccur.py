@@ -36,8 +36,8 @@ def cooccur(sel: Selection, kinds: list[str], with_name: str | None, limit: int)
     docs_parts, vals_parts = [], []
     for kind in kinds:
         kind_names, docs, vals = entity_lists(sel, kind)
-        docs_parts.append(docs)
-        vals_parts.append(vals + len(names))
+        docs_parts.append(docs.astype(np.int64))
+        vals_parts.append(vals.astype(np.int64) + len(names))
         names.extend((kind, name) for name in kind_names)
     docs = np.concatenate(docs_parts) if docs_parts else np.zeros(0, dtype=np.int64)
     vals = np.concatenate(vals_parts) if vals_parts else np.zeros(0, dtype=np.int64)
@@ -54,24 +54,26 @@ def cooccur(sel: Selection, kinds: list[str], with_name: str | None, limit: int)
     else:
         top = np.flatnonzero(counts)
         top = top[np.argsort(-counts[top], kind="stable")][:TOP_ENTITIES]
-        keep = np.isin(vals, top)
-        docs, vals = docs[keep], vals[keep]
+        slot = np.full(len(names), -1, dtype=np.int64)  # an entity's place among the top ones
+        slot[top] = np.arange(len(top))
+        keep = slot[vals] >= 0
+        docs, vals = docs[keep], slot[vals[keep]]
         order = np.lexsort((vals, docs))
         docs, vals = docs[order], vals[order]
-        codes = []
-        for step in range(1, len(docs)):  # each story's entities paired: entry i with entry i + step
+        size = len(top)
+        together = np.zeros(
+            size * size, dtype=np.int64
+        )  # memory bounded by the top entities, not the stories
+        for step in range(1, size):  # each story's entities paired: entry i with entry i + step
+            sel.check_time()
             same = docs[step:] == docs[:-step]
             if not same.any():
                 break
             a, b = vals[:-step][same], vals[step:][same]
-            codes.append(np.minimum(a, b) * len(names) + np.maximum(a, b))
-            sel.check_time()
-        found = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
-        keys, together = np.unique(found, return_counts=True)
-        pairs = [
-            (int(k // len(names)), int(k % len(names)), int(c))
-            for k, c in zip(keys.tolist(), together.tolist(), strict=True)
-        ]
+            together += np.bincount(np.minimum(a, b) * size + np.maximum(a, b), minlength=size * size)
+        found = np.flatnonzero(together)
+        ends = [(int(top[k // size]), int(top[k % size]), int(together[k])) for k in found.tolist()]
+        pairs = [(min(a, b), max(a, b), c) for a, b, c in ends]
     scored = [(a, b, c, npmi(n, c, int(counts[a]), int(counts[b]))) for a, b, c in pairs]
     scored.sort(key=lambda t: (-t[2], -t[3], names[t[0]][1], names[t[1]][1]))
     scored = scored[:limit]

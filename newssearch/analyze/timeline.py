@@ -11,7 +11,7 @@ matches.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from newssearch.analyze.results import Period, Timeline
@@ -88,15 +88,16 @@ def timeline(sel: Selection, by: str | None, all_versions: bool = False) -> Time
     days = _days(np, mine[dated])
     if by is None:
         low, high = _bounds(np, sel)
-        every = dates[stories(sel.searcher, np, all_versions)]
+        every = dates[stories(sel)]
         every = every[(every >= 0) & (every >= low) & (every <= high)]
         by = auto_by(np, _days(np, every) if len(every) else days)
     out = Timeline(query=sel.options.text if sel.options else "", by=by, total=len(sel.docs))
     out.notes, out.index, out.filters = list(sel.notes), sel.index, sel.filters
     out.undated = int((~dated).sum())
-    everything = dates[stories(sel.searcher, np, all_versions)]
+    everything = dates[stories(sel)]
     known = everything >= 0
-    out.undated_total = int((~known).sum())
+    bounded = bool(sel.options and (sel.options.start or sel.options.end))
+    out.undated_total = 0 if bounded else int((~known).sum())  # date bounds leave undated stories out
     if not len(days):
         return out
     low, high = _bounds(np, sel)
@@ -122,7 +123,7 @@ def timeline(sel: Selection, by: str | None, all_versions: bool = False) -> Time
             Period(
                 _label(start, by),
                 start,
-                nxt.item() - timedelta(days=1),
+                (nxt - np.timedelta64(1, "D")).item(),  # the end of year 9999 too
                 matched.get(start, 0),
                 totals.get(start, 0),
             )
@@ -178,7 +179,7 @@ def peaks(np: Any, periods: list[Period]) -> list[str]:
 def by_of_label(label: str) -> str | None:
     """The period a label names (``1987``: year, ``1987-03``: month, ``1987-W10``: week, ``1987-03-02``: day)."""
     for by, pattern in (
-        ("year", r"\d{4}"), ("month", r"\d{4}-\d{2}"), ("week", r"\d{4}-W\d{2}"), ("day", r"\d{4}-\d{2}-\d{2}")
+        ("year", r"[0-9]{4}"), ("month", r"[0-9]{4}-[0-9]{2}"), ("week", r"[0-9]{4}-W[0-9]{2}"), ("day", r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
     ):  # fmt: skip
         if re.fullmatch(pattern, label):
             return by if _real(label, by) else None
@@ -188,6 +189,8 @@ def by_of_label(label: str) -> str | None:
 def _real(label: str, by: str) -> bool:
     """Whether a label of that shape names a real period (no month 13, no week 54)."""
     try:
+        if not 1 <= int(label[:4]) <= 9999:
+            return False
         if by == "month":
             date(int(label[:4]), int(label[5:7]), 1)
         elif by == "day":

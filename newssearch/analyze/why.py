@@ -15,9 +15,8 @@ from newssearch.errors import QueryError
 
 def keywords(sel: Selection, limit: int) -> Keywords:
     """The words most characteristic of the selection's stories against every other story of the index."""
-    np = sel.np
     fg = sel.mask()
-    bg = sel.mask(stories(sel.searcher, np, bool(sel.options and sel.options.all_versions))) & ~fg
+    bg = sel.mask(stories(sel)) & ~fg
     out = Keywords(
         query=sel.options.text if sel.options else "", total=int(fg.sum()), background=int(bg.sum())
     )
@@ -79,7 +78,7 @@ def spike(sel: Selection, period: str, by: str | None, limit: int) -> Spike:
     )
     out.filters = sel.filters
     if not out.background:  # every dated match is in the period: against the index's other periods instead
-        everything = stories(sel.searcher, np)
+        everything = stories(sel)
         bg = sel.mask(
             everything[
                 ~_in_period(sel, everything, chosen.start, chosen.end)

@@ -145,7 +145,18 @@ def query_command(
                 raise QueryError("--since is after --until")
         except (ValueError, OverflowError) as exc:
             raise QueryError(str(exc)) from None
-        fmt = _format(ctx, fmt, as_json, every, explain, count=count, recent=recent, sort=sort, facets=facets)
+        fmt = _format(
+            ctx,
+            fmt,
+            as_json,
+            every,
+            explain,
+            count=count,
+            recent=recent,
+            sort=sort,
+            facets=facets,
+            exact=exact,
+        )
         with open_or_build(index or default_index()) as ix:
             by = filters(author, section, source, person, org, place)
             if count:
@@ -206,6 +217,7 @@ def _format(
     recent: bool,
     sort: str,
     facets: bool = False,
+    exact: bool = False,
 ) -> str:
     """The output format, once the options are checked against each other."""
     if fmt not in FORMATS:
@@ -224,6 +236,8 @@ def _format(
         raise QueryError(
             "--count prints a number (with --json, a JSON document): no --format, --all, --explain, --limit or --page"
         )
+    if facets and exact:
+        raise QueryError("--facets counts what the words match, not --exact's literal text: leave one out")
     if facets and (every or count or fmt not in ("text", "json")):
         raise QueryError(
             "--facets goes with a page of results in text or JSON: no --all, --count or --format csv"

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from newssearch.extract.aliases import Aliases
 
 ALIASES_FILE = "newssearch-aliases.json"
-#: Read at most this much of the file: the folder may come from anywhere.
-_MAX_BYTES = 8_000_000
+#: Read at most this much of the file (an alias file's limit, escaped as JSON): the folder may come from anywhere.
+_MAX_BYTES = 3_000_000
 
 
 def stored_aliases(store: Any) -> Aliases | None:

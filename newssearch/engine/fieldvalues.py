@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,9 +30,11 @@ VALUE_FIELDS = {
     "authors": "authors",
     "sections": "section",
 }
-#: Segments whose arrays are kept (per field): the newest used.
-_KEPT = 64
-_SEGMENTS: OrderedDict[tuple[str, str], _Segment] = OrderedDict()
+#: Segments' arrays kept per index (its storage: a segment's name is unique within it), the newest used.
+_KEPT = 256
+_SEGMENTS: weakref.WeakKeyDictionary[Any, OrderedDict[tuple[str, str, int], _Segment]] = (
+    weakref.WeakKeyDictionary()
+)
 _LOCK = threading.Lock()
 
 #: Maps the distinct values of a field (lower-cased, with the number of stories holding each) to the value each
@@ -42,20 +45,27 @@ Merge = Callable[[list[str], list[int]], dict[int, int]]
 @dataclass
 class _Segment:
     terms: list[str]
-    docs: Any  #: segment document numbers (int64), grouped by value
-    vals: Any  #: the value (an index into ``terms``) of each
+    docs: Any  #: segment document numbers (int32), grouped by value
+    vals: Any  #: the value (an index into ``terms``, int32) of each
 
 
 def _segment(reader: Any, fieldname: str, np: Any, deadline: float) -> _Segment:
     segment = reader.segment() if hasattr(reader, "segment") else None
-    key = (segment.segment_id(), fieldname) if segment is not None else None
-    if key is not None:
+    storage = getattr(reader, "_storage", None)
+    kept = None
+    if segment is not None and storage is not None:
+        key = (segment.segment_id(), fieldname, reader.doc_count_all())
         with _LOCK:
-            found = _SEGMENTS.get(key)
+            kept = _SEGMENTS.setdefault(storage, OrderedDict())
+            found = kept.get(key)
             if found is not None:
-                _SEGMENTS.move_to_end(key)
+                kept.move_to_end(key)
                 return found
-    btexts = list(reader.lexicon(fieldname)) if fieldname in reader.schema else []
+    btexts = []
+    for n, btext in enumerate(reader.lexicon(fieldname) if fieldname in reader.schema else ()):
+        btexts.append(btext)
+        if not n & 4095 and time.monotonic() > deadline:
+            raise QueryTimeoutError("the analysis took too long and was stopped: use more specific words")
     side = sidecar.of(reader, np)
     counts = np.zeros(len(btexts), dtype=np.int64)
     starts = np.zeros(len(btexts), dtype=np.int64)
@@ -73,22 +83,22 @@ def _segment(reader: Any, fieldname: str, np: Any, deadline: float) -> _Segment:
     ):  # every held term's postings in one gather (the others have a count of 0 here)
         first = np.cumsum(counts) - counts  # where each term's postings go in the output
         where = np.repeat(starts - first, counts) + np.arange(int(counts.sum()))
-        parts_docs.append(side.docs[where].astype(np.int64))
-        parts_vals.append(np.repeat(np.arange(len(btexts)), counts))
+        parts_docs.append(side.docs[where].astype(np.int32))
+        parts_vals.append(np.repeat(np.arange(len(btexts), dtype=np.int32), counts))
     for n in np.flatnonzero(~held).tolist():  # from Whoosh's blocks
         if time.monotonic() > deadline:
             raise QueryTimeoutError("the analysis took too long and was stopped: use more specific words")
-        ids = np.fromiter(reader.postings(fieldname, btexts[n]).all_ids(), dtype=np.int64)
+        ids = np.fromiter(reader.postings(fieldname, btexts[n]).all_ids(), dtype=np.int32)
         parts_docs.append(ids)
-        parts_vals.append(np.full(len(ids), n, dtype=np.int64))
-    docs = np.concatenate(parts_docs) if parts_docs else np.zeros(0, dtype=np.int64)
-    vals = np.concatenate(parts_vals) if parts_vals else np.zeros(0, dtype=np.int64)
+        parts_vals.append(np.full(len(ids), n, dtype=np.int32))
+    docs = np.concatenate(parts_docs) if parts_docs else np.zeros(0, dtype=np.int32)
+    vals = np.concatenate(parts_vals) if parts_vals else np.zeros(0, dtype=np.int32)
     found = _Segment([b.decode("utf-8", "replace") for b in btexts], docs, vals)
-    if key is not None:
+    if kept is not None:
         with _LOCK:
-            _SEGMENTS[key] = found
-            while len(_SEGMENTS) > _KEPT:
-                _SEGMENTS.popitem(last=False)
+            kept[key] = found
+            while len(kept) > _KEPT:
+                kept.popitem(last=False)
     return found
 
 
@@ -105,17 +115,17 @@ class FieldValues:
             seg = _segment(reader, fieldname, np, deadline)
             count = len(seg.terms)
             ids = np.fromiter(
-                (vocab.setdefault(t, len(vocab)) for t in seg.terms), dtype=np.int64, count=count
+                (vocab.setdefault(t, len(vocab)) for t in seg.terms), dtype=np.int32, count=count
             )
             docs, vals = seg.docs, seg.vals
             if reader.has_deletions():
-                live = ~np.isin(docs, np.fromiter(reader.deleted_docs_set, dtype=np.int64))
+                live = ~np.isin(docs, np.fromiter(reader.deleted_docs_set, dtype=np.int32))
                 docs, vals = docs[live], vals[live]
-            all_docs.append(docs + offset)
+            all_docs.append(docs + np.int32(offset) if offset else docs)
             all_vals.append(ids[vals] if len(vals) else vals)
         names = list(vocab)
-        docs = np.concatenate(all_docs) if all_docs else np.zeros(0, dtype=np.int64)
-        vals = np.concatenate(all_vals) if all_vals else np.zeros(0, dtype=np.int64)
+        docs = np.concatenate(all_docs) if all_docs else np.zeros(0, dtype=np.int32)
+        vals = np.concatenate(all_vals) if all_vals else np.zeros(0, dtype=np.int32)
         counts = np.bincount(vals, minlength=len(names)) if len(names) else np.zeros(0, dtype=np.int64)
         merged = merge(names, counts.tolist()) if merge and names else {}
         canon = np.arange(len(names))
@@ -131,11 +141,44 @@ class FieldValues:
             number[kept] = np.arange(len(kept))
             vals = number[canon[vals]]
             names = [names[k] for k in kept.tolist()]
-            pairs = np.unique(docs * len(names) + vals)
-            docs, vals = pairs // len(names), pairs % len(names)
+            pairs = np.unique(docs.astype(np.int64) * len(names) + vals)
+            docs, vals = (pairs // len(names)).astype(np.int32), (pairs % len(names)).astype(np.int32)
         self.names = names
         self.docs, self.vals = docs, vals
         self.number = {name: n for n, name in enumerate(names)}
+        self.owner = {form: name for name, forms in self.variants.items() for form in forms[1:]}
+        self._folded: dict[str, str] | None = None
+        self._surnames: dict[str, list[str]] | None = None
+
+    def folded(self, key: str) -> str | None:
+        """The name that is ``key`` without case, accents or extra spaces, if any."""
+        from newssearch.extract.aliases import fold
+
+        if self._folded is None:
+            self._folded = {}
+            for name in self.names:
+                self._folded.setdefault(fold(name), name)
+        return self._folded.get(fold(key))
+
+    def by_surname(self, surname: str) -> list[str]:
+        """The names of several words whose last word is ``surname``, most stories first."""
+        if self._surnames is None:
+            found: dict[str, list[str]] = {}
+            for name in self.names:
+                words = name.split()
+                if len(words) > 1:
+                    found.setdefault(words[-1], []).append(name)
+            story_counts = self.counts_all()
+            self._surnames = {
+                last: sorted(names, key=lambda n: -int(story_counts[self.number[n]]))
+                for last, names in found.items()
+            }
+        return self._surnames.get(surname, [])
+
+    def counts_all(self) -> Any:
+        import numpy as np
+
+        return np.bincount(self.vals, minlength=len(self.names))
 
     def counts(self, mask: Any, np: Any) -> Any:
         """How many of the stories flagged in ``mask`` (a bool per document number) have each value."""
@@ -187,9 +230,10 @@ def resolve(
 ) -> tuple[str, list[str]]:
     """The name a typed entity or value is counted as, and the indexed forms that stand for it (none when no
     story has it): its alias's name, the extractor's canonical form of a place or organisation, a variant's name
-    (``Thatcher`` is ``margaret thatcher`` where the index mostly names her so)."""
+    (``Thatcher`` is ``margaret thatcher`` where the index mostly names her so; a surname no full name clearly
+    leads stands for all of them)."""
     from newssearch.engine.entities import _canonical
-    from newssearch.extract.aliases import bare_name, fold
+    from newssearch.extract.aliases import DOMINANCE, MIN_STORIES, bare_name
 
     kind = ALIAS_KINDS.get(fieldname)
     name = aliases.canonical(kind, typed) if kind and aliases else typed
@@ -200,13 +244,16 @@ def resolve(
     if key not in values.number and fieldname == "people":
         key = bare_name(key)  # "mrs thatcher" is "thatcher"
     if key not in values.number:
-        owner = next((canon for canon, forms in values.variants.items() if key in forms), None)
+        owner = values.owner.get(key)
         if owner is None and fieldname == "people" and " " not in key:  # a surname the index has not alone
-            full = [n for n in values.names if n.split()[-1:] == [key]]
+            full = values.by_surname(key)
+            counts = values.counts_all()
             if full:
-                owner = max(full, key=lambda n: len(values.docs_of(n)))
-        if owner is None:
-            folded = fold(key)
-            owner = next((n for n in values.names if fold(n) == folded), None)
-        key = owner or key
+                first = int(counts[values.number[full[0]]])
+                second = int(counts[values.number[full[1]]]) if len(full) > 1 else 0
+                if first < MIN_STORIES or first < DOMINANCE * second:  # no clear lead: any of them
+                    forms = [form for name in full for form in values.variants[name]]
+                    return key, forms
+                owner = full[0]
+        key = owner or values.folded(key) or key
     return key, values.variants.get(key, [])

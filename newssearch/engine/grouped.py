@@ -112,13 +112,18 @@ def _score_of(searcher: Any, q: query_mod.Query, docnum: int) -> float:
 def folded(searcher: Any, docs: list[int], later: Later) -> set[int]:
     """The matching documents (``docs``, sorted) that fold into another's group: of each group's matching copies,
     every one but the earliest-dated, the copy a search by relevance shows (``Grouping.shown``)."""
+    return set(folded_into(searcher, docs, later))
+
+
+def folded_into(searcher: Any, docs: list[int], later: Later) -> dict[int, int]:
+    """``folded``'s documents, each with the copy it folds into (the one shown)."""
     seen = Seen(docs=docs)
     matched = seen.later(later)
     if not matched:
-        return set()
+        return {}
     ids, dates = _column(searcher, "id", None, True), _column(searcher, "date", NO_DATE)
-    out: set[int] = set()
+    out: dict[int, int] = {}
     for members in _find(searcher, matched, seen, later).members.values():
         shown = earliest(members, dates.__getitem__, ids.__getitem__)
-        out.update(docnum for docnum in members if docnum != shown)
+        out.update((docnum, shown) for docnum in members if docnum != shown)
     return out

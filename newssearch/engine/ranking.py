@@ -47,7 +47,9 @@ class Found:
     hit: Any
 
 
-def field_filter(searcher: Any, filters: Filters, aliases: Any = None) -> query_mod.Query | None:
+def field_filter(
+    searcher: Any, filters: Filters, aliases: Any = None, deadline: float = float("inf")
+) -> query_mod.Query | None:
     """Stories whose byline, section or source has the words of one of the values given for each (a name's words
     in order, as a phrase: ``Ann Lee`` matches "Ann Lee" and "Ann Lee, AP"), and that name every entity given
     (``people``, ``organizations``, ``places``: a name as the index counts it, any of its variants,
@@ -59,7 +61,7 @@ def field_filter(searcher: Any, filters: Filters, aliases: Any = None) -> query_
     for fieldname, values in filters.items():
         if fieldname in ALIAS_KINDS:  # every entity given
             for value in values:
-                forms = resolve(searcher, fieldname, value, aliases, float("inf"))[1]
+                forms = resolve(searcher, fieldname, value, aliases, deadline)[1]
                 conditions.append(wq.Or([wq.Term(fieldname, f) for f in forms]) if forms else wq.NullQuery)
             continue
         options = []
@@ -151,7 +153,7 @@ def rank(
         prepared = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=syntax)
         if syntax:
             prepared.query, mentions = entity_query.focus(searcher.schema, text, prepared.query)
-    condition = field_filter(searcher, options.filters, stored_aliases(store))
+    condition = field_filter(searcher, options.filters, stored_aliases(store), deadline)
     q = _filtered(prepared.query, condition)
     filtered = bool(start or end or condition)
     if start or end:  # matched by both, scored by the words alone
@@ -193,7 +195,7 @@ def finds(store: Store, options: SearchOptions, text: str, deadline: float) -> b
     and filters."""
     searcher = store.searcher()
     q = query_mod.prepare(searcher.schema, text, searcher.reader(), syntax=options.syntax).query
-    q = _filtered(q, field_filter(searcher, options.filters, stored_aliases(store)))
+    q = _filtered(q, field_filter(searcher, options.filters, stored_aliases(store), deadline))
     if options.start or options.end:
         q = query_mod.require(q, query_mod.date_range(options.start, options.end))
     return finds_any(searcher, q, deadline)
@@ -205,7 +207,7 @@ def matches(store: Store, options: SearchOptions) -> Matches:
     deadline = deadline_of(options.timeout)
     searcher = store.searcher()
     with store.guard():
-        prepared, q = _unranked(searcher, options, stored_aliases(store))
+        prepared, q = _unranked(searcher, options, stored_aliases(store), deadline)
         ids = Column(searcher, "id", None, translate=True)
         out = Matches(query=options.text, notes=list(prepared.notes))
         found = list(_dated(searcher, q, options.start, options.end, deadline))
@@ -218,12 +220,12 @@ def matches(store: Store, options: SearchOptions) -> Matches:
 
 
 def _unranked(
-    searcher: Searcher, options: SearchOptions, aliases: Any = None
+    searcher: Searcher, options: SearchOptions, aliases: Any = None, deadline: float = float("inf")
 ) -> tuple[query_mod.Prepared, query_mod.Query]:
     """The query as ``matches`` and ``count`` run it: parsed, then filtered by byline, section, source and
     entities."""
     prepared = query_mod.prepare(searcher.schema, options.text, searcher.reader(), syntax=options.syntax)
-    return prepared, _filtered(prepared.query, field_filter(searcher, options.filters, aliases))
+    return prepared, _filtered(prepared.query, field_filter(searcher, options.filters, aliases, deadline))
 
 
 def _dated(
@@ -251,7 +253,7 @@ def count_matches(store: Store, options: SearchOptions) -> int:
     deadline = deadline_of(options.timeout)
     searcher = store.searcher()
     with store.guard():
-        _, q = _unranked(searcher, options, stored_aliases(store))
+        _, q = _unranked(searcher, options, stored_aliases(store), deadline)
         if options.start or options.end:
             docs = [docnum for docnum, _ in _dated(searcher, q, options.start, options.end, deadline)]
         else:  # no date to read

@@ -36,6 +36,9 @@ class Selection:
     index: str = ""
     options: SearchOptions | None = None
     aliases: Any = None
+    #: Each matching copy that folds into another (one story), with the copy shown: a story has a value when
+    #: any of its matching copies has it, as a filter on that value finds it.
+    copies: dict[int, int] = field(default_factory=dict)
 
     def mask(self, docs: Any = None) -> Any:
         """One flag per document number of the index, set for ``docs`` (default: the selection)."""
@@ -66,7 +69,7 @@ def select(store: Store, options: SearchOptions) -> Selection:
     notes: list[str] = []
     aliases = stored_aliases(store)
     if options.text.strip():
-        prepared, q = _unranked(searcher, options, aliases)
+        prepared, q = _unranked(searcher, options, aliases, deadline)
         notes = list(prepared.notes)
         docs = docset(searcher, q, deadline)
     else:
@@ -74,23 +77,27 @@ def select(store: Store, options: SearchOptions) -> Selection:
         if options.filters:
             from newssearch.engine.ranking import field_filter
 
-            condition = field_filter(searcher, options.filters, aliases)
+            condition = field_filter(searcher, options.filters, aliases, deadline)
             if condition is not None:
                 docs = docs[_member(np, docs, docset(searcher, condition, deadline))]
     if options.start or options.end:
-        from whoosh.util.times import datetime_to_long
-
         dates = dates_of(searcher, np)[docs]
-        low = datetime_to_long(options.start) if options.start else 0
-        high = datetime_to_long(options.end) if options.end else MISSING_DATE - 1
+        low, high = _longs(options.start, options.end)
         docs = docs[(dates >= low) & (dates <= high)]
-    if not options.all_versions:
-        later = later_copies(searcher)
-        if later is not NONE and len(docs):
-            folded = grouped.folded(searcher, docs.tolist(), later)
-            if folded:
-                docs = docs[~_member(np, docs, np.fromiter(folded, dtype=np.int64))]
-    return Selection(searcher, np, docs, deadline, notes, fingerprint(searcher), options, aliases)
+    docs, copies = _fold(searcher, np, docs, options.all_versions)
+    return Selection(searcher, np, docs, deadline, notes, fingerprint(searcher), options, aliases, copies)
+
+
+def _fold(searcher: Any, np: Any, docs: Any, all_versions: bool) -> tuple[Any, dict[int, int]]:
+    """The documents with each story's copies folded into the one shown, and those folded (unless
+    ``all_versions``)."""
+    later = NONE if all_versions else later_copies(searcher)
+    if later is NONE or not len(docs):
+        return docs, {}
+    copies = grouped.folded_into(searcher, docs.tolist(), later)
+    if copies:
+        docs = docs[~_member(np, docs, np.fromiter(copies, dtype=np.int64))]
+    return docs, copies
 
 
 def _member(np: Any, docs: Any, other: Any) -> Any:
@@ -108,17 +115,28 @@ def live_docs(searcher: Any, np: Any) -> Any:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
-def stories(searcher: Any, np: Any, all_versions: bool = False) -> Any:
-    """Every live story, of near-identical copies the first alone (unless ``all_versions``): what a share of
-    all coverage is taken of. Kept with the searcher."""
+def stories(sel: Selection) -> Any:
+    """Every live story within the selection's date bounds, near-identical copies folded as a query's matches
+    are (unless ``all_versions``): what a share of all coverage is taken of. Kept with the searcher."""
+    options, np, searcher = sel.options, sel.np, sel.searcher
+    start, end = (options.start, options.end) if options else (None, None)
+    every = bool(options and options.all_versions)
     cache = searcher.__dict__.setdefault("_newssearch_stories", {})
-    if all_versions not in cache:
+    if (start, end, every) not in cache:
         docs = live_docs(searcher, np)
-        later = NONE if all_versions else later_copies(searcher)
-        if later is not NONE:
-            docs = docs[~_member(np, docs, np.fromiter(later.docs, dtype=np.int64))]
-        cache[all_versions] = docs
-    return cache[all_versions]
+        if start or end:
+            dates = dates_of(searcher, np)[docs]
+            low, high = _longs(start, end)
+            docs = docs[(dates >= low) & (dates <= high)]
+        cache[(start, end, every)] = _fold(searcher, np, docs, every)[0]
+    return cache[(start, end, every)]
+
+
+def _longs(start: Any, end: Any) -> tuple[int, int]:
+    """Date bounds as Whoosh's longs, open ends as the extremes of dated stories."""
+    from whoosh.util.times import datetime_to_long
+
+    return (datetime_to_long(start) if start else 0), (datetime_to_long(end) if end else MISSING_DATE - 1)
 
 
 def dates_of(searcher: Any, np: Any) -> Any:
@@ -150,16 +168,31 @@ def dates_of(searcher: Any, np: Any) -> Any:
 
 def value_counts(sel: Selection, kind: str, mask: Any = None) -> tuple[list[str], Any]:
     """The values of a kind (``VALUE_FIELDS``: names as indexed, variants merged) and how many stories of the
-    selection (or of ``mask``) hold each."""
+    selection (or of ``mask``, a flag per document) hold each: a story holds a value when any of its matching
+    copies does."""
     values = values_of(sel.searcher, kind, sel.deadline)
-    return values.names, values.counts(sel.mask() if mask is None else mask, sel.np)
+    if mask is not None or not sel.copies:
+        return values.names, values.counts(sel.mask() if mask is None else mask, sel.np)
+    names, _, vals = entity_lists(sel, kind)
+    return names, sel.np.bincount(vals, minlength=len(names))
 
 
 def entity_lists(sel: Selection, kind: str) -> tuple[list[str], Any, Any]:
-    """The (story, value) pairs of a kind among the selection's stories: names, story numbers, value numbers."""
+    """The (story, value) pairs of a kind among the selection's stories (a story's copies as one: the copy
+    shown), each pair once: names, story numbers, value numbers."""
+    np = sel.np
     values = values_of(sel.searcher, kind, sel.deadline)
-    keep = sel.mask()[values.docs]
-    return values.names, values.docs[keep], values.vals[keep]
+    if not sel.copies:
+        keep = sel.mask()[values.docs]
+        return values.names, values.docs[keep], values.vals[keep]
+    folded = np.fromiter(sel.copies, dtype=np.int64)
+    keep = sel.mask(np.concatenate([sel.docs, folded]))[values.docs]
+    docs, vals = values.docs[keep].astype(np.int64), values.vals[keep].astype(np.int64)
+    shown = np.arange(sel.searcher.reader().doc_count_all(), dtype=np.int64)
+    shown[folded] = np.fromiter(sel.copies.values(), dtype=np.int64)
+    size = max(len(values.names), 1)
+    pairs = np.unique(shown[docs] * size + vals)
+    return values.names, pairs // size, pairs % size
 
 
 def shown_names(sel: Selection, kind: str, names: list[str]) -> dict[str, str]:

@@ -28,6 +28,7 @@ from newssearch.models import Article
 #: Bounds of an alias file: its size, its lines, a name's length.
 MAX_BYTES = 2_000_000
 MAX_NAME = 200
+MAX_NAMES = 100_000
 #: The kinds a line may name, and the kind each stands for.
 KINDS = {"person": "person", "people": "person", "org": "org", "orgs": "org", "organization": "org"}
 KINDS |= {"organisation": "org", "place": "place", "places": "place"}
@@ -92,6 +93,12 @@ def parse(text: str, origin: str = "aliases") -> Aliases:
         names = [" ".join(v.split()) for v in variants.split(",") if v.strip()]
         if not names:
             raise QueryError(f"{origin} line {number}: no other name after '='")
+        if "=" in variants:
+            raise QueryError(
+                f"{origin} line {number}: one '=' a line, between a name and the names it goes by"
+            )
+        if len(table) + len(names) > MAX_NAMES:
+            raise QueryError(f"{origin} line {number}: more than {MAX_NAMES:,} names")
         for each in [name, *names]:
             if len(each) > MAX_NAME or not re.search(r"\w", each):
                 raise QueryError(

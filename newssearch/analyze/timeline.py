@@ -86,34 +86,26 @@ def timeline(sel: Selection, by: str | None, all_versions: bool = False) -> Time
     mine = dates[sel.docs]
     dated = mine >= 0
     days = _days(np, mine[dated])
+    span, undated_total = _every_story(sel)
     if by is None:
-        low, high = _bounds(np, sel)
-        every = dates[stories(sel)]
-        every = every[(every >= 0) & (every >= low) & (every <= high)]
-        by = auto_by(np, _days(np, every) if len(every) else days)
+        by = auto_by(np, span if span is not None else days)
     out = Timeline(query=sel.options.text if sel.options else "", by=by, total=len(sel.docs))
     out.notes, out.index, out.filters = list(sel.notes), sel.index, sel.filters
-    out.undated = int((~dated).sum())
-    everything = dates[stories(sel)]
-    known = everything >= 0
-    bounded = bool(sel.options and (sel.options.start or sel.options.end))
-    out.undated_total = 0 if bounded else int((~known).sum())  # date bounds leave undated stories out
+    out.undated, out.undated_total = int((~dated).sum()), undated_total
     if not len(days):
         return out
-    low, high = _bounds(np, sel)
-    everything = everything[known & (everything >= low) & (everything <= high)]
-    known = np.ones(len(everything), dtype=bool)
     starts = _buckets(np, days, by)
-    spans = _buckets(np, _days(np, everything), by) if len(everything) else starts
-    first, last = min(starts.min(), spans.min()), max(starts.max(), spans.max())
+    first, last = starts.min(), starts.max()
+    if span is not None:
+        ends = _buckets(np, span, by)
+        first, last = min(first, ends[0]), max(last, ends[1])
     count = _span(np, first, last, by)
     if count > MAX_PERIODS:
         raise QueryError(
             f"--by {by} gives {count:,} periods here (the limit is {MAX_PERIODS:,}): use a longer period"
         )
-    all_starts = _buckets(np, _days(np, everything[known]), by)
+    totals = _totals(sel, by)
     keys, counts = np.unique(starts, return_counts=True)
-    totals = dict(zip(*(x.tolist() for x in np.unique(all_starts, return_counts=True)), strict=True))
     matched = dict(zip(keys.tolist(), counts.tolist(), strict=True))
     at = first
     while at <= last:
@@ -133,17 +125,35 @@ def timeline(sel: Selection, by: str | None, all_versions: bool = False) -> Time
     return out
 
 
-def _bounds(np: Any, sel: Selection) -> tuple[int, int]:
-    """The selection's date bounds as Whoosh's longs (microseconds since year 1): open ends as the extremes."""
-    base = np.datetime64("0001-01-01", "us")
+def _every_story(sel: Selection) -> tuple[Any, int]:
+    """The first and last day of the stories a share is taken of (None: none is dated), and how many of them
+    are undated (none within date bounds). Kept with the searcher."""
+    np = sel.np
     options = sel.options
-    low = (
-        int((np.datetime64(options.start, "us") - base).astype(np.int64)) if options and options.start else 0
-    )
-    high = (
-        int((np.datetime64(options.end, "us") - base).astype(np.int64)) if options and options.end else 2**62
-    )
-    return low, high
+    key = ("span", options.start, options.end, options.all_versions) if options else ("span",)
+    cache = sel.searcher.__dict__.setdefault("_newssearch_periods", {})
+    if key not in cache:
+        dates = dates_of(sel.searcher, np)[stories(sel)]
+        dated = dates[dates >= 0]
+        span = _days(np, np.array([dated.min(), dated.max()])) if len(dated) else None
+        bounded = bool(options and (options.start or options.end))
+        cache[key] = span, 0 if bounded else int(len(dates) - len(dated))
+    found: tuple[Any, int] = cache[key]
+    return found
+
+
+def _totals(sel: Selection, by: str) -> dict[date, int]:
+    """The number of stories a share is taken of in each period (by its first day). Kept with the searcher."""
+    np = sel.np
+    options = sel.options
+    key = ("totals", by, options.start, options.end, options.all_versions) if options else ("totals", by)
+    cache = sel.searcher.__dict__.setdefault("_newssearch_periods", {})
+    if key not in cache:
+        dates = dates_of(sel.searcher, np)[stories(sel)]
+        starts = _buckets(np, _days(np, dates[dates >= 0]), by)
+        cache[key] = dict(zip(*(x.tolist() for x in np.unique(starts, return_counts=True)), strict=True))
+    found: dict[date, int] = cache[key]
+    return found
 
 
 def _span(np: Any, first: Any, last: Any, by: str) -> int:

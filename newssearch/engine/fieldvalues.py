@@ -122,7 +122,8 @@ class FieldValues:
                 live = ~np.isin(docs, np.fromiter(reader.deleted_docs_set, dtype=np.int32))
                 docs, vals = docs[live], vals[live]
             all_docs.append(docs + np.int32(offset) if offset else docs)
-            all_vals.append(ids[vals] if len(vals) else vals)
+            same = len(ids) == len(vocab) and bool((ids == np.arange(len(ids), dtype=np.int32)).all())
+            all_vals.append(vals if same or not len(vals) else ids[vals])  # the first segment's numbers stand
         names = list(vocab)
         docs = np.concatenate(all_docs) if all_docs else np.zeros(0, dtype=np.int32)
         vals = np.concatenate(all_vals) if all_vals else np.zeros(0, dtype=np.int32)
@@ -148,6 +149,8 @@ class FieldValues:
         self.number = {name: n for n, name in enumerate(names)}
         self.owner = {form: name for name, forms in self.variants.items() for form in forms[1:]}
         self._folded: dict[str, str] | None = None
+        self._first: Any = None
+        self.shown: dict[str, str] = {}  #: names as the stories write them, as they are looked up
         self._surnames: dict[str, list[str]] | None = None
 
     def folded(self, key: str) -> str | None:
@@ -185,6 +188,20 @@ class FieldValues:
         if not len(self.names):
             return np.zeros(0, dtype=np.int64)
         return np.bincount(self.vals[mask[self.docs]], minlength=len(self.names))
+
+    def first_doc(self, name: str) -> int | None:
+        """A story holding a value (its first in the arrays), found without a scan after the first call."""
+        import numpy as np
+
+        n = self.number.get(name)
+        if n is None:
+            return None
+        if self._first is None:
+            values, where = np.unique(self.vals, return_index=True)
+            self._first = np.full(len(self.names), -1, dtype=np.int64)
+            self._first[values] = self.docs[where]
+        first = int(self._first[n])
+        return first if first >= 0 else None
 
     def docs_of(self, name: str) -> Any:
         """The stories holding a value (canonical name), in document order."""

@@ -185,13 +185,20 @@ def entity_lists(sel: Selection, kind: str) -> tuple[list[str], Any, Any]:
     if not sel.copies:
         keep = sel.mask()[values.docs]
         return values.names, values.docs[keep], values.vals[keep]
-    folded = np.fromiter(sel.copies, dtype=np.int64)
-    keep = sel.mask(np.concatenate([sel.docs, folded]))[values.docs]
+    keep = sel.mask()[values.docs]  # the shown copies' pairs: each once already
     docs, vals = values.docs[keep].astype(np.int64), values.vals[keep].astype(np.int64)
-    shown = np.arange(sel.searcher.reader().doc_count_all(), dtype=np.int64)
-    shown[folded] = np.fromiter(sel.copies.values(), dtype=np.int64)
+    folded = np.fromiter(sel.copies, dtype=np.int64)
+    shown_of = np.fromiter(sel.copies.values(), dtype=np.int64)
+    extra = sel.mask(folded)[
+        values.docs
+    ]  # the other copies' pairs, given to the copy shown, if it lacks them
+    shown = np.zeros(sel.searcher.reader().doc_count_all(), dtype=np.int64)
+    shown[folded] = shown_of
     size = max(len(values.names), 1)
-    pairs = np.unique(shown[docs] * size + vals)
+    added = np.unique(shown[values.docs[extra]] * size + values.vals[extra])
+    held = sel.mask(shown_of)[docs]
+    added = added[~np.isin(added, docs[held] * size + vals[held])]
+    pairs = np.concatenate([docs * size + vals, added])
     return values.names, pairs // size, pairs % size
 
 
@@ -203,13 +210,15 @@ def shown_names(sel: Selection, kind: str, names: list[str]) -> dict[str, str]:
     stored_field = {"authors": "author"}.get(fieldname, fieldname)
     out = {}
     for name in names:
-        docs = values.docs_of(name)
-        shown = name
-        if len(docs):
-            stored = sel.searcher.stored_fields(int(docs[0])).get(stored_field) or ""
-            parts = [p.strip() for p in str(stored).replace(";", ",").split(",")]
-            shown = next((p for p in parts if " ".join(p.lower().split()) == name), _title(name))
-        out[name] = shown
+        if name not in values.shown:
+            first = values.first_doc(name)
+            shown = _title(name)
+            if first is not None:
+                stored = sel.searcher.stored_fields(first).get(stored_field) or ""
+                parts = [p.strip() for p in str(stored).replace(";", ",").split(",")]
+                shown = next((p for p in parts if " ".join(p.lower().split()) == name), shown)
+            values.shown[name] = shown
+        out[name] = values.shown[name]
     return out
 
 

@@ -98,12 +98,12 @@ def story_values(article: Article) -> dict[str, set[str]]:
 
 
 def check_facets(ix: NewsIndex, text: str, limit: int = 10) -> dict[str, Any]:
-    """The facets of ``text`` against counting its stored stories (``ix.matches``, then ``ix.get``): each of the
-    top ``limit`` names' counts equal, and no other name counted more often than the last shown. People are merged
-    by surname at query time, so only names of more than one word are compared, on their counts alone."""
-    ids = ix.matches(text).ids
+    """The facets of ``text`` (each copy a story: ``all_versions``) against counting its stored stories: the top
+    ``limit`` names' counts equal, no other counted more often than the last. People: names of two words or more."""
+    ids = ix.matches(text, all_versions=True).ids
     stories = [story_values(ix.get(i)) for i in ids]  # type: ignore[arg-type]
-    facets = {f.kind: f for f in ix.facets(text, KINDS, limit)} | {"topics": ix.top("topics", text, limit)}
+    facets = {f.kind: f for f in ix.facets(text, KINDS, limit, all_versions=True)}
+    facets["topics"] = ix.top("topics", text, limit, all_versions=True)
     out: dict[str, Any] = {"query": text, "matches": len(ids)}
     for kind, facet in facets.items():
         counted = Counter(v for story in stories for v in story[kind])

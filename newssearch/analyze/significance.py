@@ -4,8 +4,8 @@ the first set. G² ranks a term by the evidence that its rate differs, so a word
 one in 2 of 2 and above one common everywhere; 10.83 is p < 0.001 for one term.
 
 Words are counted exactly from posting lists; which words are counted at all comes from re-reading a bounded,
-evenly spread sample of the first set's stories (as Elasticsearch's ``significant_text`` samples), so the cost
-does not grow with the number of matches.
+evenly spread sample of the first set's stories, their first ``SAMPLE_CHARS`` characters (as Elasticsearch's
+``significant_text`` samples), so the cost does not grow with the number of matches or their length.
 """
 
 from __future__ import annotations

@@ -236,6 +236,10 @@ def resolve_name(sel: Selection, kind: str, typed: str) -> str:
     return resolve(sel.searcher, VALUE_FIELDS[kind], typed, sel.aliases, sel.deadline)[0]
 
 
+#: The characters of a story analysed for its words: its headline and lead carry what it is about.
+SAMPLE_CHARS = 3000
+
+
 def sample_words(sel: Selection, docs: list[int]) -> tuple[dict[bytes, int], dict[bytes, str]]:
     """The words of these stories' headlines and bodies, analysed as the index analyses them: in how many of
     the stories each indexed word is, and a form it is written in (lower-cased: "prices" for ``price``)."""
@@ -245,7 +249,7 @@ def sample_words(sel: Selection, docs: list[int]) -> tuple[dict[bytes, int], dic
     for docnum in docs:
         sel.check_time()
         stored = sel.searcher.stored_fields(docnum)
-        text = f"{stored.get('headline') or ''}\n{stored.get('body') or ''}"[:100_000]
+        text = f"{stored.get('headline') or ''}\n{stored.get('body') or ''}"[:SAMPLE_CHARS]
         seen: set[str] = set()
         for token in analyzer(text, chars=True, mode="index"):
             if token.text not in seen:

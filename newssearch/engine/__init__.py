@@ -73,7 +73,6 @@ if TYPE_CHECKING:
         shown_names,
         stories,
         term_docs,
-        top_docs,
         value_counts,
     )
     from newssearch.engine.weighted import any_of
@@ -98,7 +97,7 @@ _MODULES = {
     "snapshot": "Snapshot",
     "store": "Store commit_count",
     "summary": "summarise",
-    "tally": "Selection dates_of entity_lists resolve_name sample_words select shown_names stories term_docs top_docs value_counts",
+    "tally": "Selection dates_of entity_lists resolve_name sample_words select shown_names stories term_docs value_counts",
     "weighted": "any_of",
 }  # fmt: skip
 _WHERE = {name: module for module, names in _MODULES.items() for name in names.split()}
@@ -174,7 +173,6 @@ __all__ = [
     "term_docs",
     "to_article",
     "to_document",
-    "top_docs",
     "value_counts",
     "writing",
 ]  # fmt: skip

@@ -150,6 +150,7 @@ class FieldValues:
         self.owner = {form: name for name, forms in self.variants.items() for form in forms[1:]}
         self._folded: dict[str, str] | None = None
         self._first: Any = None
+        self._counts: Any = None
         self.shown: dict[str, str] = {}  #: names as the stories write them, as they are looked up
         self._surnames: dict[str, list[str]] | None = None
 
@@ -179,9 +180,12 @@ class FieldValues:
         return self._surnames.get(surname, [])
 
     def counts_all(self) -> Any:
-        import numpy as np
+        """How many live stories hold each value (worked out once)."""
+        if self._counts is None:
+            import numpy as np
 
-        return np.bincount(self.vals, minlength=len(self.names))
+            self._counts = np.bincount(self.vals, minlength=len(self.names))
+        return self._counts
 
     def counts(self, mask: Any, np: Any) -> Any:
         """How many of the stories flagged in ``mask`` (a bool per document number) have each value."""
@@ -202,11 +206,6 @@ class FieldValues:
             self._first[values] = self.docs[where]
         first = int(self._first[n])
         return first if first >= 0 else None
-
-    def docs_of(self, name: str) -> Any:
-        """The stories holding a value (canonical name), in document order."""
-        n = self.number.get(name)
-        return self.docs[self.vals == n] if n is not None else self.docs[:0]
 
 
 def field_values(
@@ -230,8 +229,6 @@ def people_merge(names: list[str], counts: list[int]) -> dict[int, int]:
 MERGES: dict[str, Merge] = {"people": people_merge}
 #: The kind of entity an alias line names, by field.
 ALIAS_KINDS = {"people": "person", "organizations": "org", "places": "place"}
-#: The exact-match entity fields the filters ``person``, ``org`` and ``place`` read.
-ENTITY_FILTERS = {"person": "people", "org": "organizations", "place": "places"}
 _KIND_OF = {field: kind for kind, field in VALUE_FIELDS.items()}
 
 

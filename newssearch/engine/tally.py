@@ -39,11 +39,17 @@ class Selection:
     #: Each matching copy that folds into another (one story), with the copy shown: a story has a value when
     #: any of its matching copies has it, as a filter on that value finds it.
     copies: dict[int, int] = field(default_factory=dict)
+    _mask: Any = field(default=None, repr=False)
 
     def mask(self, docs: Any = None) -> Any:
-        """One flag per document number of the index, set for ``docs`` (default: the selection)."""
+        """One flag per document number of the index, set for ``docs`` (default: the selection's, made once: do
+        not change it)."""
+        if docs is None and self._mask is not None:
+            return self._mask
         flags = self.np.zeros(self.searcher.reader().doc_count_all(), dtype=bool)
         flags[self.docs if docs is None else docs] = True
+        if docs is None:
+            self._mask = flags
         return flags
 
     @property
@@ -259,11 +265,3 @@ def sample_words(sel: Selection, docs: list[int]) -> tuple[dict[bytes, int], dic
                 if key not in forms:
                     forms[key] = text[token.startchar : token.endchar].lower()
     return frequency, forms
-
-
-def top_docs(store: Store, options: SearchOptions, limit: int) -> list[int]:
-    """The document numbers of the query's best-ranked stories (copies once)."""
-    from newssearch.engine.ranking import rank
-
-    ranked = rank(store, options, limit, deadline_of(options.timeout), terms=False)
-    return [found.docnum for found, _ in ranked.hits(0, limit)]
